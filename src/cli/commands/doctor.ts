@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { run as exec, MissingBinaryError } from '../../exec.js';
+import { backends } from '../../lab/backends.js';
+import { findLeftovers } from '../../lab/netns/cleanup.js';
+import { netnsBackend } from '../../lab/netns/backend.js';
+import { color, mark, printJson, println } from '../output.js';
+
+/** The learner's toolbox: the tools the debriefs use, and the Debian/Ubuntu package of each. */
+export const TOOLBOX: { tool: string; pkg: string; why: string }[] = [
+  { tool: 'ip', pkg: 'iproute2', why: 'routes, links, addresses' },
+  { tool: 'iptables', pkg: 'iptables', why: 'kube-proxy and NetworkPolicy rules, counters' },
+  { tool: 'conntrack', pkg: 'conntrack', why: 'connection tracking entries' },
+  { tool: 'tcpdump', pkg: 'tcpdump', why: 'packets on the wire' },
+  { tool: 'curl', pkg: 'curl', why: 'HTTP from inside a pod' },
+  { tool: 'dig', pkg: 'dnsutils', why: 'DNS queries' },
+  { tool: 'nc', pkg: 'netcat-openbsd', why: 'raw TCP/UDP' },
+];
+
+async function present(tool: string): Promise<boolean> {
+  try {
+    return (await exec(['sh', '-c', `command -v ${tool}`])).exitCode === 0;
+  } catch (error) {
+    if (error instanceof MissingBinaryError) return false;
+    throw error;
+  }
+}
+
+export async function run(_options: unknown, command: Command): Promise<void> {
+  const backendReports = await Promise.all(backends.map(async (b) => ({ backend: b.name, ...(await b.available()) })));
+  const tools = await Promise.all(TOOLBOX.map(async (t) => ({ ...t, present: await present(t.tool) })));
+  const missing = tools.filter((t) => !t.present);
+  const install = missing.length ? `apt-get install -y ${[...new Set(missing.map((t) => t.pkg))].join(' ')}` : null;
+  const leftovers = [];
+  for (const lab of await netnsBackend.labs()) {
+    const l = await findLeftovers(lab);
+    leftovers.push({ lab, running: Boolean(l.supervisor), namespaces: l.namespaces.length, processes: l.processes.length });
+  }
+  if (command.optsWithGlobals().json) return printJson({ backends: backendReports, toolbox: tools, install, labs: leftovers });
+
+  println(color.bold('Backends'));
+  for (const b of backendReports) println(`  ${mark(b.ok)} ${b.backend.padEnd(10)} ${b.ok ? b.detail : b.reason}`);
+  println(color.bold('Toolbox'));
+  for (const t of tools) println(`  ${mark(t.present)} ${t.tool.padEnd(10)} ${color.dim(t.why)}`);
+  if (install) println(`  Install what is missing: ${color.cyan(install)}`);
+  println(color.bold('Labs on this machine'));
+  if (leftovers.length === 0) println('  none');
+  for (const l of leftovers) {
+    println(`  ${l.lab}: ${l.running ? 'running' : color.yellow('left over from a crash (run netbreak clean)')}, ${l.namespaces} namespace(s), ${l.processes} process(es)`);
+  }
+}

@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { updateSession } from '../../engine/session.js';
+import { hintCost, hintText } from '../../grading/hints.js';
+import { sessionContext } from '../context.js';
+import { color, printJson, println } from '../output.js';
+
+export async function run(_options: unknown, command: Command): Promise<void> {
+  const { session, loaded } = await sessionContext(command);
+  const hints = loaded.scenario.hints;
+  if (session.hintsUsed >= hints.length) {
+    if (command.optsWithGlobals().json) return printJson({ hint: null, used: session.hintsUsed, total: hints.length });
+    return println(`No more hints: all ${hints.length} are used. "netbreak debrief" explains everything (after you have tried).`);
+  }
+  const hint = hints[session.hintsUsed]!;
+  const updated = await updateSession(session.lab, (s) => {
+    s.hintsUsed = Math.min(s.hintsUsed + 1, hints.length);
+  });
+  const result = { hint: hintText(hint), number: updated.hintsUsed, total: hints.length, cost: hintCost(hint) };
+  if (command.optsWithGlobals().json) return printJson(result);
+  println(`${color.bold(`Hint ${result.number}/${result.total}`)} ${color.dim(`(−${result.cost} points)`)}`);
+  println(result.hint);
+}

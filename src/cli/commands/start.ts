@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { startScenario } from '../../engine/start-scenario.js';
+import { scenariosRoot } from '../../engine/scenarios-root.js';
+import { UserError } from '../../engine/errors.js';
+import { findScenario } from '../../scenario/loader.js';
+import { silentProgress } from '../../lab/progress.js';
+import { terminalProgress } from '../progress.js';
+import { color, printJson, println } from '../output.js';
+
+export async function run(id: string, options: { lab: string; seed?: number }, command: Command): Promise<void> {
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UserError('--seed takes a whole number, for example --seed 42');
+  const json = Boolean(command.optsWithGlobals().json);
+  const loaded = await findScenario(scenariosRoot(), id);
+  const session = await startScenario(loaded, { lab: options.lab, seed: options.seed, progress: json ? silentProgress : terminalProgress() });
+  const { scenario } = loaded;
+  if (json) {
+    printJson({ scenario: scenario.id, title: scenario.title, lab: session.lab, seed: session.seed, startedAt: session.startedAt, story: scenario.story, symptom: scenario.symptom });
+    return;
+  }
+  println();
+  println(color.bold(`${scenario.title}`) + color.dim(`  (${scenario.id}, ${scenario.difficulty})`));
+  println();
+  println(scenario.story.trim());
+  println();
+  println(`${color.bold('Symptom:')} from ${color.cyan(scenario.symptom.from)}, ${color.cyan(scenario.symptom.to)} fails.`);
+  println();
+  println('The clock is running. Investigate with:');
+  println(`  netbreak get pods -A -o wide        netbreak exec ${scenario.symptom.from.split('/')[1]} -n ${scenario.symptom.from.split('/')[0]} -- curl -sS -m 3 ${scenario.symptom.to.replace(/^(tcp|udp|dns):\/\//, 'http://')}`);
+  println('  netbreak shell node/worker   (iptables-save, conntrack -L, tcpdump -ni any)');
+  println('Then: netbreak hint | netbreak diagnose | netbreak check | netbreak stop');
+}

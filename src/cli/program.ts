@@ -1,0 +1,127 @@
+// The command table: every command, its flags and a lazy import of its code, so
+// `netbreak status` does not load what `netbreak start` needs.
+import { Command, Option } from 'commander';
+
+type Loader = () => Promise<{ run: (...args: any[]) => Promise<void> }>;
+
+function lazy(load: Loader) {
+  return async (...args: any[]) => {
+    const module = await load();
+    await module.run(...args);
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('netbreak')
+    .description('Break Kubernetes networking on purpose, then find and fix it with real tools.')
+    .version('0.1.0')
+    .option('--json', 'print machine-readable JSON')
+    .option('--explain', 'print every system command netbreak runs')
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'netbreak: ')) });
+  program.exitOverride();
+
+  const labOption = () => new Option('--lab <name>', 'which lab (default: the only running one)');
+
+  program.command('doctor').description('what this machine can run, the learner toolbox, and leftovers').action(lazy(() => import('./commands/doctor.js')));
+  program.command('list').description('the scenario library').action(lazy(() => import('./commands/list.js')));
+  program
+    .command('start')
+    .description('bring a lab up, inject the scenario fault, show the symptom')
+    .argument('<scenario>', 'scenario id (see netbreak list)')
+    .option('--lab <name>', 'lab name', 'netbreak')
+    .option('--seed <n>', 'variant seed', (v) => Number(v))
+    .action(lazy(() => import('./commands/start.js')));
+  program.command('status').description('scenario, elapsed time, hints, score, lab health').addOption(labOption()).action(lazy(() => import('./commands/status.js')));
+  program
+    .command('get')
+    .description('list objects, like kubectl get')
+    .argument('<kind>', 'pods, svc, endpoints, endpointslices, netpol, cm, ds, deploy, nodes, ns (or kind/name)')
+    .argument('[name]', 'one object')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('-A, --all-namespaces', 'every namespace')
+    .option('-o, --output <format>', 'wide, yaml or json')
+    .option('--show-labels', 'add a LABELS column')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/get.js')));
+  program
+    .command('describe')
+    .description('show one object in detail, like kubectl describe')
+    .argument('<ref>', 'kind/name')
+    .argument('[name]')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/describe.js')));
+  program
+    .command('shell')
+    .description('an interactive shell in a pod or node/<node> network namespace')
+    .argument('<target>', 'pod name, deployment name, or node/<node>')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/shell.js')));
+  program
+    .command('exec')
+    .description('run a command in a pod or node/<node> network namespace')
+    .argument('<target>', 'pod name, deployment name, or node/<node>')
+    .argument('<command...>', 'the command, after --')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/exec.js')));
+  program
+    .command('apply')
+    .description('create or update objects from a manifest file')
+    .requiredOption('-f, --filename <file>', 'manifest file (multi-document YAML)')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/apply.js')));
+  program
+    .command('delete')
+    .description('delete the objects of a manifest file, or kind/name')
+    .argument('[ref]', 'kind/name')
+    .option('-f, --filename <file>', 'manifest file')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/delete.js')));
+  program
+    .command('edit')
+    .description('edit an object in $EDITOR and apply it')
+    .argument('<ref>', 'kind/name')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/edit.js')));
+  program.command('hint').description('the next hint (each costs points)').addOption(labOption()).action(lazy(() => import('./commands/hint.js')));
+  program
+    .command('diagnose')
+    .description('answer: which layer, which object, which cause (graded)')
+    .option('--layer <layer>', 'non-interactive: the layer')
+    .option('--object <ref>', 'non-interactive: Kind/namespace/name')
+    .option('--cause <id>', 'non-interactive: the cause id (see --list-causes)')
+    .option('--list-causes', 'print the cause ids to choose from')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/diagnose.js')));
+  program.command('check').description('run the verify probes and guards; exit 0 when fixed').addOption(labOption()).action(lazy(() => import('./commands/check.js')));
+  program
+    .command('solve')
+    .description("apply the scenario's reference fix (for trainers and when stuck; the fix earns no points)")
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/solve.js')));
+  program.command('debrief').description('what happened at the packet layer, and the commands that show it').addOption(labOption()).action(lazy(() => import('./commands/debrief.js')));
+  program.command('stop').description('tear the lab down').addOption(labOption()).action(lazy(() => import('./commands/stop.js')));
+  program.command('clean').description('remove every leftover of any netbreak lab').action(lazy(() => import('./commands/clean.js')));
+  program
+    .command('probe')
+    .description('send one probe from a pod: http://, tcp://, udp://, dns://')
+    .requiredOption('--from <ns/pod>', 'source pod (or deployment)')
+    .requiredOption('--to <url>', 'target URL')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/probe.js')));
+
+  const lab = program.command('lab').description('an empty sandbox lab without a scenario');
+  lab
+    .command('up')
+    .description('nodes, CoreDNS and kube-proxy; nothing broken')
+    .option('--name <name>', 'lab name', 'netbreak')
+    .option('--nodes <n>', 'worker nodes', (v) => Number(v))
+    .action(lazy(() => import('./commands/lab-up.js')));
+  lab.command('down').description('remove a lab').option('--name <name>', 'lab name').action(lazy(() => import('./commands/lab-down.js')));
+  return program;
+}

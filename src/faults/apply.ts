@@ -1,0 +1,34 @@
+// `apply: manifests/x.yaml` — create or replace the objects of one manifest file.
+import { z } from 'zod';
+import { ManifestPath } from '../scenario/schema.js';
+import { refOf, type KubeObject } from '../lab/objects.js';
+import type { FaultKind } from './fault-kind.js';
+
+interface ApplyUndo {
+  [key: string]: unknown;
+  /** What each object was before the step: null when the step created it. */
+  before: { ref: ReturnType<typeof refOf>; object: KubeObject | null }[];
+}
+
+export const applyStep = {
+  name: 'apply',
+  params: ManifestPath,
+  describe: (path) => `apply ${path}`,
+  manifestPaths: (path) => [path],
+  async apply(ctx, path) {
+    const objects = ctx.manifests.get(path) ?? [];
+    const before: ApplyUndo['before'] = [];
+    for (const object of objects) {
+      const ref = refOf(object);
+      before.push({ ref, object: (await ctx.lab.get(ref)) ?? null });
+    }
+    await ctx.lab.apply(objects);
+    return { before } satisfies ApplyUndo;
+  },
+  async revert(ctx, undo) {
+    for (const { ref, object } of [...(undo as ApplyUndo).before].reverse()) {
+      if (object) await ctx.lab.apply([object]);
+      else await ctx.lab.delete(ref);
+    }
+  },
+} satisfies FaultKind<z.infer<typeof ManifestPath>>;

@@ -1,0 +1,25 @@
+// `patch: {object: Kind/ns/name, merge: {...}}` — a JSON merge patch (RFC 7386), as `kubectl patch --type merge`.
+import { z } from 'zod';
+import { ObjectRefString } from '../scenario/schema.js';
+import type { KubeObject } from '../lab/objects.js';
+import type { FaultKind } from './fault-kind.js';
+import { parseObjectRef } from './object-ref.js';
+
+const PatchParams = z.object({ object: ObjectRefString, merge: z.record(z.string(), z.unknown()) }).strict();
+type PatchParams = z.infer<typeof PatchParams>;
+
+export const patchStep = {
+  name: 'patch',
+  params: PatchParams,
+  describe: (p) => `patch ${p.object}`,
+  async apply(ctx, p) {
+    const ref = parseObjectRef(p.object);
+    const before = await ctx.lab.get(ref);
+    if (!before) throw new Error(`cannot patch ${p.object}: it does not exist`);
+    await ctx.lab.patch(ref, p.merge);
+    return { before };
+  },
+  async revert(ctx, undo) {
+    await ctx.lab.apply([undo.before as KubeObject]);
+  },
+} satisfies FaultKind<PatchParams>;

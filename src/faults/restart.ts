@@ -1,0 +1,16 @@
+// `restart: Deployment/ns/name` — as `kubectl rollout restart`: new pods, new pod IPs.
+// Nothing to revert: the pods are as healthy as before, only replaced.
+import { ObjectRefString } from '../scenario/schema.js';
+import type { FaultKind } from './fault-kind.js';
+import { parseObjectRef } from './object-ref.js';
+
+export const restartStep = {
+  name: 'restart',
+  params: ObjectRefString,
+  describe: (ref) => `rollout restart ${ref}`,
+  async apply(ctx, ref) {
+    await ctx.lab.restart(parseObjectRef(ref));
+    return {};
+  },
+  async revert() {},
+} satisfies FaultKind<string>;

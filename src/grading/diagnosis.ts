@@ -1,0 +1,124 @@
+// Grading the learner's diagnosis: which layer, which object, which root cause.
+// Pure functions, so interactive `diagnose`, `diagnose --layer … --json` and the
+// tests all score and order choices the same way.
+import type { Scenario } from '../scenario/schema.js';
+
+type DiagnosisKey = Scenario['diagnosis'];
+type Hints = Scenario['hints'];
+
+export interface DiagnosisAnswer {
+  layer: string;
+  object: string;
+  cause: string;
+}
+
+export interface PartScore {
+  correct: boolean;
+  expected: string;
+  given: string;
+  /** Points earned for this part: all of `max` or nothing. */
+  points: number;
+  max: number;
+}
+
+export interface DiagnosisScore {
+  parts: { layer: PartScore; object: PartScore; cause: PartScore };
+  /** Points earned before the hint penalty. */
+  points: number;
+  /** Points a perfect answer earns (100). */
+  max: number;
+  /** Sum of the costs of the hints used. */
+  hintPenalty: number;
+  /** points − hintPenalty, never below 0. */
+  total: number;
+}
+
+export const DIAGNOSIS_POINTS = { layer: 20, object: 30, cause: 50 } as const;
+/** What a hint costs when the scenario gives it as a plain string. */
+export const DEFAULT_HINT_COST = 10;
+
+/** Kind names as learners type them (kubectl short names and plurals) → the API kind. */
+const KIND_ALIASES: Record<string, string> = {};
+for (const [kind, aliases] of Object.entries({
+  Namespace: ['ns', 'namespaces'],
+  Pod: ['po', 'pods'],
+  Deployment: ['deploy', 'deployments', 'deployment.apps'],
+  DaemonSet: ['ds', 'daemonsets', 'daemonset.apps'],
+  Service: ['svc', 'services'],
+  EndpointSlice: ['endpointslices', 'endpointslice.discovery.k8s.io'],
+  Endpoints: ['ep'],
+  NetworkPolicy: ['netpol', 'networkpolicies', 'networkpolicy.networking.k8s.io'],
+  ConfigMap: ['cm', 'configmaps'],
+  Node: ['no', 'nodes'],
+})) {
+  KIND_ALIASES[kind.toLowerCase()] = kind;
+  for (const alias of aliases) KIND_ALIASES[alias] = kind;
+}
+
+/** `Kind/ns/name` with the kind in canonical spelling; names stay case-sensitive. */
+export function normalizeObjectRef(text: string): string {
+  const parts = text.trim().split('/');
+  if (parts.length < 2 || parts.length > 3) return text.trim();
+  const [kind, ...rest] = parts;
+  const canonical = KIND_ALIASES[kind!.toLowerCase()] ?? kind!;
+  return [canonical, ...rest.map((p) => p.trim())].join('/');
+}
+
+function part(expected: string, given: string, correct: boolean, max: number): PartScore {
+  return { correct, expected, given, points: correct ? max : 0, max };
+}
+
+/** The cost of each hint, in order: its own cost, or DEFAULT_HINT_COST for a plain string. */
+export function hintCosts(hints: Hints): number[] {
+  return hints.map((h) => (typeof h === 'string' ? DEFAULT_HINT_COST : h.cost));
+}
+
+/**
+ * Scores an answer. Layer and cause compare case-insensitively; the object's
+ * kind may be written in any case or as a kubectl short name (netpol/shop/x),
+ * its namespace and name must match exactly. The first `hintsUsed` hints cost
+ * `hintCosts[i]` each (DEFAULT_HINT_COST when not given).
+ */
+export function scoreDiagnosis(key: DiagnosisKey, answer: DiagnosisAnswer, hintsUsed: number, hintCosts: number[]): DiagnosisScore {
+  const layer = part(key.layer, answer.layer, answer.layer.trim().toLowerCase() === key.layer.toLowerCase(), DIAGNOSIS_POINTS.layer);
+  const object = part(key.object, answer.object, normalizeObjectRef(answer.object) === normalizeObjectRef(key.object), DIAGNOSIS_POINTS.object);
+  const cause = part(key.cause, answer.cause, answer.cause.trim().toLowerCase() === key.cause.toLowerCase(), DIAGNOSIS_POINTS.cause);
+  const points = layer.points + object.points + cause.points;
+  const used = Math.max(0, Math.floor(Number.isFinite(hintsUsed) ? hintsUsed : 0));
+  let hintPenalty = 0;
+  for (let i = 0; i < used; i++) hintPenalty += Math.max(0, hintCosts[i] ?? DEFAULT_HINT_COST);
+  return {
+    parts: { layer, object, cause },
+    points,
+    max: DIAGNOSIS_POINTS.layer + DIAGNOSIS_POINTS.object + DIAGNOSIS_POINTS.cause,
+    hintPenalty,
+    total: Math.max(0, points - hintPenalty),
+  };
+}
+
+/** mulberry32: a tiny seeded PRNG, good enough to shuffle a handful of choices. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The cause ids in an order that depends only on the seed (and the ids, not
+ * their order in the file), so the right answer is not always first and every
+ * mode of `diagnose` shows the same list for a session.
+ */
+export function diagnosisChoices(key: DiagnosisKey, seed: number): string[] {
+  const ids = Object.keys(key.causes).sort();
+  const random = prng(Number.isFinite(seed) ? Math.trunc(seed) : 0);
+  for (let i = ids.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  }
+  return ids;
+}

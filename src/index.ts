@@ -1,0 +1,41 @@
+// The error boundary: commands throw, never exit. Known errors become one line
+// and an exit code; anything else is a bug and says so.
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli/program.js';
+import { setExplain } from './exec.js';
+import { UserError } from './engine/errors.js';
+import { PreflightError } from './lab/backend.js';
+import { ScenarioError } from './scenario/errors.js';
+import { ProbeUrlError } from './lab/probe-url.js';
+import { SupervisorError, SupervisorUnreachableError } from './lab/netns/api-client.js';
+import { MissingBinaryError } from './exec.js';
+
+function fail(message: string, code: number): void {
+  process.stderr.write(`netbreak: ${message.replace(/\.?$/, '.')}\n`);
+  process.exitCode = code;
+}
+
+const program = buildProgram();
+program.hook('preAction', (command) => {
+  if (command.optsWithGlobals().explain) setExplain((line) => process.stderr.write(`$ ${line}\n`));
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // commander already printed its message (unknown flag, missing argument …).
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof UserError) fail(error.message, error.exitCode);
+  else if (error instanceof ScenarioError) fail(error.message, 2);
+  else if (error instanceof ProbeUrlError) fail(error.message, 2);
+  else if (error instanceof PreflightError) fail(error.message, 3);
+  else if (error instanceof MissingBinaryError) fail(`${error.binary} is not installed: run "netbreak doctor" to see what to install`, 3);
+  else if (error instanceof SupervisorError && error.status === 422) fail(error.message, 2);
+  else if (error instanceof SupervisorUnreachableError) fail('the lab is not running any more: run "netbreak clean", then start again', 4);
+  else {
+    process.stderr.write(`netbreak: unexpected error — please report it at https://github.com/netbreak/netbreak/issues with this output:\n`);
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 70;
+  }
+}

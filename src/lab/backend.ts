@@ -1,0 +1,33 @@
+// A backend makes and removes labs of one kind (kind's "provider"). The engine
+// finds one by name in src/lab/backends.ts.
+import type { Lab } from './lab.js';
+import type { Progress } from './progress.js';
+
+export type Availability = { ok: true; detail: string } | { ok: false; reason: string };
+
+export interface UpOptions {
+  /** Number of worker nodes (the topology file's count when absent). */
+  workers?: number;
+}
+
+export interface CleanReport {
+  lab: string;
+  removed: string[];
+}
+
+export interface Backend {
+  readonly name: 'netns' | 'kind' | 'kubeconfig';
+  /** Whether this machine can run labs of this kind; when not, a sentence saying what to do. */
+  available(): Promise<Availability>;
+  /** Creates a lab; on failure removes whatever it made before throwing. */
+  up(lab: string, options: UpOptions, progress: Progress): Promise<Lab>;
+  /** Connects to a running lab; throws LabNotRunningError when it is gone. */
+  attach(lab: string): Promise<Lab>;
+  /** Removes one lab and everything it made. */
+  down(lab: string): Promise<CleanReport>;
+  /** Names of labs with anything left on this machine, running or crashed. */
+  labs(): Promise<string[]>;
+}
+
+export class LabNotRunningError extends Error {}
+export class PreflightError extends Error {}

@@ -1,0 +1,17 @@
+// How learners and scenarios name pods: the exact pod name, or a Deployment (or
+// name prefix) meaning its first ready pod, since pod names carry random suffixes.
+import type { KubeObject } from './objects.js';
+
+function isReady(pod: KubeObject): boolean {
+  const conditions = (pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
+  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+export function findPod(pods: KubeObject[], name: string): KubeObject | undefined {
+  const exact = pods.find((p) => p.metadata.name === name);
+  if (exact) return exact;
+  const candidates = pods.filter(
+    (p) => (p.metadata.ownerReferences ?? []).some((r) => r.name === name) || p.metadata.name.startsWith(`${name}-`),
+  );
+  return candidates.find(isReady) ?? candidates[0];
+}

@@ -1,0 +1,77 @@
+// The Lab contract: what every backend (netns, kind, kubeconfig) offers the engine.
+// Everything above src/lab talks to a cluster only through this interface.
+import type { KubeObject, ObjectRef } from './objects.js';
+import type { ProbeOutcome } from '../scenario/schema.js';
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ProbeRequest {
+  /** `namespace/pod`, or `namespace/deployment` for the first ready pod of that Deployment. */
+  from: string;
+  /** http://, tcp://, udp:// or dns:// URL. */
+  to: string;
+  timeoutMs?: number;
+}
+
+export interface DnsQueryLog {
+  name: string;
+  server: string;
+  rcode?: string;
+  answers: string[];
+  ms: number;
+  timedOut: boolean;
+}
+
+export interface ProbeResult {
+  outcome: ProbeOutcome;
+  /** One line a learner can read: "connected to 10.244.1.3:8080, answered by api-7d9f-x2", "no answer within 1000 ms". */
+  detail: string;
+  ms: number;
+  /** The pod that answered (its /hostname), for http and udp probes. */
+  answeredBy?: string;
+  /** The address the probe connected to after name resolution. */
+  address?: string;
+  dns?: DnsQueryLog[];
+}
+
+export interface ReadyProgress {
+  (message: string): void;
+}
+
+export interface Lab {
+  /** The lab's name (several labs can run side by side). */
+  readonly name: string;
+  /** Which backend made it: netns, kind or kubeconfig. */
+  readonly backend: string;
+
+  /** Create or update objects (server-side apply semantics: the object given replaces the stored spec). */
+  apply(objects: KubeObject[]): Promise<KubeObject[]>;
+  /** Delete one object; false when it did not exist. */
+  delete(ref: ObjectRef): Promise<boolean>;
+  /** Merge-patch one object (RFC 7386) and return the result. */
+  patch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject>;
+  /** Set a Deployment's replicas. */
+  scale(ref: ObjectRef, replicas: number): Promise<void>;
+  /** Roll a Deployment or DaemonSet's pods, as `kubectl rollout restart` does. */
+  restart(ref: ObjectRef): Promise<void>;
+  get(ref: ObjectRef): Promise<KubeObject | undefined>;
+  list(kind: string, namespace?: string): Promise<KubeObject[]>;
+  /** Wait until every pod of the given workloads (or the given pods) is Ready. */
+  waitReady(refs: ObjectRef[], timeoutMs: number, progress?: ReadyProgress): Promise<void>;
+
+  /** Names of the cluster's nodes, as kind names them (control-plane, worker, worker2 …). */
+  nodes(): Promise<string[]>;
+  /** Run a command in a node's network namespace or container. */
+  nodeExec(node: string, argv: string[]): Promise<ExecResult>;
+  /** Run a command in a pod's network namespace. */
+  podExec(namespace: string, pod: string, argv: string[]): Promise<ExecResult>;
+  /** The argv that gives the learner an interactive shell (or a command) in a pod or node. */
+  shellCommand(target: { node: string } | { namespace: string; pod: string }, argv?: string[]): string[];
+
+  /** Send one real probe from a pod; never throws for network outcomes. */
+  probe(request: ProbeRequest): Promise<ProbeResult>;
+}

@@ -1,0 +1,100 @@
+// What the API server does to an object before storing it: defaults, allocated
+// ClusterIPs and NodePorts, and refusals a learner would also get from kubectl.
+import type { KubeObject } from '../objects.js';
+import type { ObjectStore } from './store.js';
+import { isClusterScoped } from './store.js';
+import type { Topology } from './topology.js';
+import { networkPolicyProblems } from './netpol/validate.js';
+import type { V1NetworkPolicy } from '../objects.js';
+
+export class AdmissionError extends Error {}
+
+interface ServicePort {
+  name?: string;
+  port: number;
+  protocol?: string;
+  targetPort?: number | string;
+  nodePort?: number;
+}
+
+export function admit(store: ObjectStore, topology: Topology, input: KubeObject): KubeObject {
+  const obj = structuredClone(input);
+  const { kind, metadata } = obj;
+  if (!isClusterScoped(kind)) {
+    metadata.namespace ??= 'default';
+    if (!store.get({ kind: 'Namespace', name: metadata.namespace })) {
+      throw new AdmissionError(`namespaces "${metadata.namespace}" not found (create the Namespace first)`);
+    }
+  }
+  if (kind === 'Namespace') {
+    metadata.labels = { ...metadata.labels, 'kubernetes.io/metadata.name': metadata.name };
+  }
+  if (kind === 'Service') admitService(store, topology, obj);
+  if (kind === 'NetworkPolicy') {
+    const problems = networkPolicyProblems(obj as unknown as V1NetworkPolicy);
+    if (problems.length) throw new AdmissionError(`NetworkPolicy "${metadata.name}" is invalid: ${problems[0]}`);
+  }
+  if (kind === 'Deployment') {
+    const spec = (obj.spec ??= {}) as { replicas?: number };
+    spec.replicas ??= 1;
+  }
+  if (kind === 'Pod') {
+    const spec = obj.spec as { containers?: { ports?: { protocol?: string }[] }[] };
+    for (const c of spec?.containers ?? []) for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+    const previous = store.get(obj as never) as KubeObject | undefined;
+    obj.status = previous?.status ?? { phase: 'Pending' };
+  }
+  return obj;
+}
+
+function admitService(store: ObjectStore, topology: Topology, obj: KubeObject): void {
+  const spec = (obj.spec ??= {}) as { type?: string; clusterIP?: string; clusterIPs?: string[]; ports?: ServicePort[] };
+  const previous = store.get({ kind: 'Service', namespace: obj.metadata.namespace, name: obj.metadata.name });
+  const previousSpec = previous?.spec as typeof spec | undefined;
+  spec.type ??= 'ClusterIP';
+  for (const port of spec.ports ?? []) {
+    port.protocol ??= 'TCP';
+    port.targetPort ??= port.port;
+  }
+  if (spec.type === 'ExternalName') return;
+  if (previousSpec?.clusterIP && spec.clusterIP && spec.clusterIP !== previousSpec.clusterIP) {
+    throw new AdmissionError(`Service "${obj.metadata.name}" is invalid: spec.clusterIP: field is immutable`);
+  }
+  spec.clusterIP ??= previousSpec?.clusterIP ?? allocateClusterIP(store, topology);
+  spec.clusterIPs = [spec.clusterIP];
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+    const used = new Set(
+      store
+        .list('Service')
+        .flatMap((s) => ((s.spec as typeof spec).ports ?? []).map((p) => p.nodePort))
+        .filter(Boolean),
+    );
+    spec.ports?.forEach((port, i) => {
+      port.nodePort ??= previousSpec?.ports?.[i]?.nodePort;
+      if (!port.nodePort) {
+        let candidate = 30000 + ((hash(`${obj.metadata.namespace}/${obj.metadata.name}/${i}`) >>> 0) % 2768);
+        while (used.has(candidate)) candidate = candidate === 32767 ? 30000 : candidate + 1;
+        port.nodePort = candidate;
+        used.add(candidate);
+      }
+    });
+  }
+}
+
+function allocateClusterIP(store: ObjectStore, topology: Topology): string {
+  const used = new Set(store.list('Service').map((s) => (s.spec as { clusterIP?: string }).clusterIP));
+  used.add(topology.dnsServiceIP);
+  // Deterministic scan from a pseudo-random start, so IPs look like a real cluster's.
+  let n = 256 + (hash(String(store.resourceVersion)) % 60000);
+  for (;;) {
+    const ip = `10.96.${(n >> 8) & 255}.${n & 255}`;
+    if ((n & 255) !== 0 && (n & 255) !== 255 && !used.has(ip)) return ip;
+    n = n >= 65000 ? 256 : n + 1;
+  }
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}

@@ -1,0 +1,85 @@
+// The process inside every lab pod. It serves the pod's application (netexec or
+// cluster DNS) on the pod's network namespace, and a control socket on the file
+// system (not bound to any network namespace) through which the lab asks it to
+// send probes and reports readiness.
+import fs from 'node:fs';
+import http from 'node:http';
+import { parseArgs } from 'node:util';
+import { startNetexec } from './netexec.js';
+import { sendProbe } from './probe.js';
+import { probeReadiness, type ReadinessProbe } from './readiness.js';
+import { startDnsServer } from '../dns/server.js';
+
+const { values } = parseArgs({
+  options: {
+    pod: { type: 'string' },
+    ip: { type: 'string' },
+    control: { type: 'string' },
+    tcp: { type: 'string' },
+    udp: { type: 'string' },
+    readiness: { type: 'string' },
+    corefile: { type: 'string' },
+    store: { type: 'string' },
+    listen: { type: 'string', default: '0.0.0.0' },
+  },
+});
+
+const ports = (list?: string) => (list ? list.split(',').map(Number) : []);
+const podName = values.pod!.split('/')[1]!;
+const readiness = values.readiness ? (JSON.parse(values.readiness) as ReadinessProbe) : undefined;
+
+async function startApplication(): Promise<() => Promise<void>> {
+  if (values.corefile) {
+    const corefile = fs.readFileSync(values.corefile, 'utf8');
+    const server = await startDnsServer({ corefile, corefilePath: values.corefile, storePath: values.store! });
+    return async () => server.close();
+  }
+  return startNetexec({ hostname: podName, tcpPorts: ports(values.tcp), udpPorts: ports(values.udp), address: values.listen! });
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    req.on('error', reject);
+  });
+}
+
+function startControl(path: string): http.Server {
+  fs.rmSync(path, { force: true });
+  const server = http.createServer(async (req, res) => {
+    try {
+      if (req.url === '/ready') {
+        const ready = await probeReadiness(readiness, values.ip!);
+        res.writeHead(ready ? 200 : 503).end(ready ? 'ok' : 'not ready');
+      } else if (req.url === '/probe' && req.method === 'POST') {
+        const { to, timeoutMs } = JSON.parse(await readBody(req)) as { to: string; timeoutMs?: number };
+        const result = await sendProbe(to, timeoutMs ?? 1000);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+      } else {
+        res.writeHead(404).end();
+      }
+    } catch (error) {
+      res.writeHead(400).end((error as Error).message);
+    }
+  });
+  server.listen(path);
+  return server;
+}
+
+try {
+  const stopApplication = await startApplication();
+  const control = startControl(values.control!);
+  const shutdown = async () => {
+    control.close();
+    await stopApplication();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
+} catch (error) {
+  // The container "crashes": kubelet sees the exit and restarts it with back-off.
+  console.error(`${(error as Error).message}`);
+  process.exit(1);
+}

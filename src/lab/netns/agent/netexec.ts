@@ -1,0 +1,84 @@
+// The pod's application: answers like agnhost netexec (the upstream e2e test
+// image), so probes mean the same here as on a kind cluster running agnhost.
+import dgram from 'node:dgram';
+import http from 'node:http';
+import { dial } from './dial.js';
+
+export interface NetexecOptions {
+  hostname: string;
+  tcpPorts: number[];
+  udpPorts: number[];
+  /** Address to listen on; 0.0.0.0 normally. */
+  address: string;
+}
+
+function clientIp(req: http.IncomingMessage): string {
+  const { remoteAddress, remotePort } = req.socket;
+  return `${remoteAddress}:${remotePort}`;
+}
+
+function handler(hostname: string): http.RequestListener {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://pod');
+    const send = (status: number, body: string, type = 'text/plain') => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    };
+    switch (url.pathname) {
+      case '/':
+        return send(200, `NOW: ${new Date().toISOString()}`);
+      case '/hostname':
+        return send(200, hostname);
+      case '/healthz':
+        return send(200, 'ok');
+      case '/clientip':
+        return send(200, clientIp(req));
+      case '/echo':
+        return send(200, url.searchParams.get('msg') ?? '');
+      case '/dial': {
+        const q = url.searchParams;
+        void dial({
+          request: q.get('request') ?? 'hostname',
+          host: q.get('host') ?? '',
+          port: Number(q.get('port')),
+          protocol: (q.get('protocol') ?? 'http') as 'http' | 'udp',
+          tries: Math.max(1, Math.min(Number(q.get('tries') ?? 1), 10)),
+        }).then((result) => send(200, JSON.stringify(result), 'application/json'));
+        return;
+      }
+      default:
+        return send(404, '404 page not found');
+    }
+  };
+}
+
+export async function startNetexec(options: NetexecOptions): Promise<() => Promise<void>> {
+  const closers: (() => Promise<void>)[] = [];
+  for (const port of options.tcpPorts) {
+    const server = http.createServer(handler(options.hostname));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, options.address, () => resolve());
+    });
+    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+  }
+  for (const port of options.udpPorts) {
+    const socket = dgram.createSocket('udp4');
+    socket.on('message', (msg, rinfo) => {
+      const text = msg.toString().trim();
+      let reply = '';
+      if (text === 'hostname') reply = options.hostname;
+      else if (text === 'clientip') reply = `${rinfo.address}:${rinfo.port}`;
+      else if (text.startsWith('echo ')) reply = text.slice(5);
+      if (reply) socket.send(reply, rinfo.port, rinfo.address);
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, options.address, () => resolve());
+    });
+    closers.push(() => new Promise((resolve) => socket.close(() => resolve())));
+  }
+  return async () => {
+    await Promise.all(closers.map((c) => c()));
+  };
+}

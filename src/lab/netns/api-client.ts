@@ -1,0 +1,43 @@
+// The CLI's side of the supervisor's Unix-socket API.
+import http from 'node:http';
+
+export class SupervisorError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+export class SupervisorUnreachableError extends Error {}
+
+export function callSupervisor<T>(socketPath: string, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      { socketPath, path, method, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}, timeout: timeoutMs },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let parsed: any;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = { error: text };
+          }
+          if (res.statusCode === 200) resolve(parsed as T);
+          else reject(new SupervisorError(parsed.error ?? `supervisor answered ${res.statusCode}`, res.statusCode ?? 500));
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('the lab supervisor did not answer in time')));
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') reject(new SupervisorUnreachableError('the lab supervisor is not running'));
+      else reject(error);
+    });
+    req.end(payload);
+  });
+}

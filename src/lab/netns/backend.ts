@@ -1,0 +1,142 @@
+// The embedded netns backend: checks the machine, creates a lab (fabric, nodes,
+// supervisor, kube-system) step by step, and removes it by name.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run, MissingBinaryError } from '../../exec.js';
+import { LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import type { Progress } from '../progress.js';
+import { callSupervisor } from './api-client.js';
+import { findLeftovers, labsWithLeftovers, removeLab } from './cleanup.js';
+import { createFabric, createNode } from './fabric.js';
+import { LAB_NAME_PATTERN, labFiles, stateRoot } from './names.js';
+import { NetnsLab } from './netns-lab.js';
+import { loadTopology } from './topology.js';
+
+const SUPERVISOR_MAIN = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
+export const DEFAULT_TOPOLOGY = fileURLToPath(new URL('../../../clusters/netns-default.yaml', import.meta.url));
+
+/** The Debian/Ubuntu package that provides each binary the lab runs. */
+export const LAB_BINARIES: Record<string, string> = { ip: 'iproute2', iptables: 'iptables', 'iptables-restore': 'iptables', nsenter: 'util-linux' };
+
+async function hasBinary(binary: string): Promise<boolean> {
+  try {
+    await run([binary, '--version']);
+    return true;
+  } catch (error) {
+    if (error instanceof MissingBinaryError) return false;
+    throw error;
+  }
+}
+
+export async function netnsAvailability(): Promise<Availability> {
+  if (process.platform !== 'linux') return { ok: false, reason: 'the netns lab needs Linux network namespaces: use the kind backend on this machine (--backend kind)' };
+  if (process.getuid?.() !== 0) return { ok: false, reason: 'the netns lab creates network namespaces and needs root: run netbreak with sudo (or as root)' };
+  const missing = [];
+  for (const binary of Object.keys(LAB_BINARIES)) if (!(await hasBinary(binary))) missing.push(binary);
+  if (missing.length) {
+    const packages = [...new Set(missing.map((b) => LAB_BINARIES[b]))].join(' ');
+    return { ok: false, reason: `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing: install with "apt-get install ${packages}"` };
+  }
+  return { ok: true, detail: 'root, iproute2 and iptables present' };
+}
+
+async function waitForSupervisor(lab: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < until) {
+    try {
+      await callSupervisor(labFiles(lab).socket, 'GET', '/v1/health', undefined, 2000);
+      return;
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  const log = fs.existsSync(labFiles(lab).log) ? fs.readFileSync(labFiles(lab).log, 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
+  throw new Error(`the lab supervisor did not start: ${log || (lastError as Error)?.message}`);
+}
+
+export const netnsBackend = {
+  name: 'netns',
+
+  available: netnsAvailability,
+
+  async up(lab: string, options: UpOptions, progress: Progress): Promise<NetnsLab> {
+    if (!LAB_NAME_PATTERN.test(lab)) throw new PreflightError(`lab name "${lab}" is not valid: use 1–20 lower-case letters, digits and dashes`);
+    const availability = await netnsAvailability();
+    if (!availability.ok) throw new PreflightError(availability.reason);
+    if ((await labsWithLeftovers()).includes(lab)) {
+      throw new PreflightError(`a lab named "${lab}" already exists: stop it with "netbreak stop" (or "netbreak lab down --name ${lab}") first`);
+    }
+    const topology = loadTopology(DEFAULT_TOPOLOGY, options.workers);
+    const files = labFiles(lab);
+    try {
+      if (!fs.existsSync('/etc/netns')) {
+        fs.mkdirSync(stateRoot(), { recursive: true });
+        fs.writeFileSync(path.join(stateRoot(), 'created-etc-netns'), '');
+      }
+      fs.mkdirSync(files.pods, { recursive: true });
+      fs.writeFileSync(files.lab, JSON.stringify({ name: lab, backend: 'netns', createdAt: new Date().toISOString(), topology }, null, 2));
+      await progress.step(`Preparing nodes (${topology.nodes.map((n) => n.name).join(', ')})`, async () => {
+        await createFabric(lab, topology);
+        await Promise.all(topology.nodes.map((node) => createNode(lab, topology, node)));
+      });
+      await progress.step('Starting control plane', async () => {
+        const log = fs.openSync(files.log, 'a');
+        const child = spawn(process.execPath, [SUPERVISOR_MAIN, lab], { detached: true, stdio: ['ignore', log, log] });
+        child.unref();
+        fs.closeSync(log);
+        await waitForSupervisor(lab, 10_000);
+      });
+      const instance = new NetnsLab(lab);
+      await progress.step('Starting CoreDNS and kube-proxy', (update) =>
+        instance.waitReady(
+          [
+            { kind: 'Deployment', namespace: 'kube-system', name: 'coredns' },
+            { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy' },
+          ],
+          30_000,
+          update,
+        ),
+      );
+      return instance;
+    } catch (error) {
+      await removeLab(lab);
+      throw error;
+    }
+  },
+
+  async attach(lab: string): Promise<NetnsLab> {
+    const instance = new NetnsLab(lab);
+    try {
+      await instance.health();
+    } catch {
+      const leftovers = await findLeftovers(lab);
+      const crashed = leftovers.namespaces.length > 0 || leftovers.stateDir;
+      throw new LabNotRunningError(
+        crashed
+          ? `the lab "${lab}" is not running any more (its supervisor is gone): run "netbreak clean" to remove what is left, then start again`
+          : `no lab named "${lab}" is running: start one with "netbreak start <scenario>" or "netbreak lab up"`,
+      );
+    }
+    return instance;
+  },
+
+  async down(lab: string): Promise<CleanReport> {
+    const removed = await removeLab(lab);
+    return {
+      lab,
+      removed: [
+        ...(removed.supervisor ? [`supervisor process ${removed.supervisor}`] : []),
+        ...removed.processes.map((p) => `pod process ${p}`),
+        ...removed.namespaces.map((n) => `network namespace ${n}`),
+        ...removed.etcNetns,
+        ...(removed.stateDir ? [removed.stateDir] : []),
+      ],
+    };
+  },
+
+  labs: labsWithLeftovers,
+} satisfies Backend;

@@ -1,0 +1,68 @@
+// The lab's machines: a private "fabric" namespace with a bridge plays the role of
+// kind's Docker network, and one namespace per node plays a node container. Every
+// interface is created directly inside the lab's namespaces (`ip -n … link add …
+// netns …`), so the host's own link table never changes, not even for a moment.
+import { run, runOk } from '../../exec.js';
+import { kubeProxyJumps } from './kube-proxy/jumps.js';
+import { netpolJump } from './netpol/jump.js';
+import { fabricNetns, nodeNetns } from './names.js';
+import type { LabNode, Topology } from './topology.js';
+
+export async function createFabric(lab: string, topology: Topology): Promise<void> {
+  const ns = fabricNetns(lab);
+  await runOk(['ip', 'netns', 'add', ns]);
+  await runOk(['ip', '-n', ns, '-batch', '-'], {
+    input: ['link set lo up', 'link add br0 type bridge', `addr add ${topology.fabricIP}/16 dev br0`, 'link set br0 up'].join('\n') + '\n',
+  });
+}
+
+export async function createNode(lab: string, topology: Topology, node: LabNode): Promise<void> {
+  const ns = nodeNetns(lab, node.name);
+  const fabric = fabricNetns(lab);
+  const port = `n${node.index}`;
+  await runOk(['ip', 'netns', 'add', ns]);
+  await runOk(['ip', '-n', fabric, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+  await runOk(['ip', '-n', fabric, '-batch', '-'], { input: `link set ${port} master br0\nlink set ${port} up\n` });
+  const routes = topology.nodes.filter((n) => n !== node).map((n) => `route add ${n.podCIDR} via ${n.ip} dev eth0`);
+  await runOk(['ip', '-n', ns, '-batch', '-'], {
+    input: ['link set lo up', `addr add ${node.ip}/16 dev eth0`, 'link set eth0 up', `route add default via ${topology.fabricIP} dev eth0`, ...routes].join('\n') + '\n',
+  });
+  await runOk(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0']);
+  await runOk(['ip', 'netns', 'exec', ns, 'iptables-restore', '--noflush', '-w'], { input: nodeBaseRules(topology) });
+}
+
+/**
+ * What a kind node has before any pod runs: kindnet's masquerade chain for traffic
+ * leaving the pod network, and the jumps that kube-proxy and the policy agent hook
+ * into the built-in chains (policy first in FORWARD, so a DROP of NetworkPolicy
+ * wins over kube-proxy's accept of marked traffic in KUBE-FORWARD).
+ */
+export function nodeBaseRules(topology: Topology): string {
+  const tables: Record<'filter' | 'nat', { chains: Set<string>; rules: string[] }> = {
+    filter: { chains: new Set(), rules: [] },
+    nat: { chains: new Set(), rules: [] },
+  };
+  const quote = (w: string) => (/\s/.test(w) ? `"${w}"` : w);
+  const add = (table: 'filter' | 'nat', chain: string, rule: string[]) => {
+    const target = rule[rule.indexOf('-j') + 1]!;
+    if (!['ACCEPT', 'DROP', 'RETURN', 'MASQUERADE'].includes(target)) tables[table].chains.add(target);
+    tables[table].rules.push(`-A ${chain} ${rule.map(quote).join(' ')}`);
+  };
+  add('filter', netpolJump.chain, netpolJump.rule);
+  // Upstream inserts each jump at the top, so the last one listed ends up first.
+  for (const j of [...kubeProxyJumps].reverse()) add(j.table, j.chain, j.rule);
+  tables.nat.chains.add('KIND-MASQ-AGENT');
+  tables.nat.rules.push(
+    '-A POSTROUTING -m addrtype ! --dst-type LOCAL -m comment --comment "kind-masq-agent: ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom KIND-MASQ-AGENT chain" -j KIND-MASQ-AGENT',
+    `-A KIND-MASQ-AGENT -d ${topology.podSubnet} -m comment --comment "kind-masq-agent: local traffic is not subject to MASQUERADE" -j RETURN`,
+    '-A KIND-MASQ-AGENT -m comment --comment "kind-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)" -j MASQUERADE',
+  );
+  return (['filter', 'nat'] as const)
+    .map((t) => [`*${t}`, ...[...tables[t].chains].map((c) => `:${c} - [0:0]`), ...tables[t].rules, 'COMMIT'].join('\n'))
+    .join('\n') + '\n';
+}
+
+/** Removes a namespace if it exists; used when a start fails half-way and by cleanup. */
+export async function deleteNetns(name: string): Promise<void> {
+  await run(['ip', 'netns', 'del', name]);
+}

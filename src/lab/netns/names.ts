@@ -1,0 +1,65 @@
+// How the embedded lab names what it creates. Every network namespace starts with
+// `nb-<lab>-` and every file lives under the state directory, so `netbreak clean`
+// can find all of it after a crash without any other record.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
+export const NETNS_PREFIX = 'nb-';
+export const LAB_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/;
+
+export function stateRoot(): string {
+  return process.env.NETBREAK_STATE_DIR ?? '/run/netbreak';
+}
+
+export function labDir(lab: string): string {
+  return path.join(stateRoot(), 'labs', lab);
+}
+
+export const labFiles = (lab: string) => {
+  const dir = labDir(lab);
+  return {
+    dir,
+    store: path.join(dir, 'store.json'),
+    socket: path.join(dir, 'supervisor.sock'),
+    pid: path.join(dir, 'supervisor.pid'),
+    log: path.join(dir, 'supervisor.log'),
+    lab: path.join(dir, 'lab.json'),
+    pods: path.join(dir, 'pods'),
+  };
+};
+
+export function fabricNetns(lab: string): string {
+  return `${NETNS_PREFIX}${lab}-fabric`;
+}
+
+export function nodeNetns(lab: string, node: string): string {
+  return `${NETNS_PREFIX}${lab}-node-${node}`;
+}
+
+export function podNetns(lab: string, namespace: string, pod: string): string {
+  return `${NETNS_PREFIX}${lab}-pod-${namespace}-${pod}`;
+}
+
+/** Every namespace of one lab starts with this; `labOfNetns` reverses it. */
+export function labNetnsPrefix(lab: string): string {
+  return `${NETNS_PREFIX}${lab}-`;
+}
+
+/** Node-side interface of a pod's veth: 15 characters at most, stable per pod uid, like kindnet's vethXXXXXXXX. */
+export function hostVethName(podUid: string): string {
+  return `veth${createHash('sha1').update(podUid).digest('hex').slice(0, 8)}`;
+}
+
+/** The pod agent's control socket (a Unix socket path is not bound to a network namespace). */
+export function podControlSocket(lab: string, podUid: string): string {
+  return path.join(labFiles(lab).pods, `${podUid.slice(0, 8)}.sock`);
+}
+
+export function podLogFile(lab: string, namespace: string, pod: string): string {
+  return path.join(labFiles(lab).pods, `${namespace}_${pod}.log`);
+}
+
+/** `ip netns exec` bind-mounts /etc/netns/<netns>/* over /etc, which is how each pod sees its own resolv.conf. */
+export function etcNetnsDir(netns: string): string {
+  return path.join('/etc/netns', netns);
+}

@@ -1,0 +1,113 @@
+// The Lab contract for a running netns lab: object operations go to the lab's
+// supervisor, node and pod commands run with `ip netns exec` in the lab's namespaces.
+import { run } from '../../exec.js';
+import type { ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { KubeObject, ObjectRef } from '../objects.js';
+import { callSupervisor } from './api-client.js';
+import { isPodReady } from './controllers/endpoints.js';
+import { labFiles, nodeNetns, podNetns } from './names.js';
+
+export class NetnsLab implements Lab {
+  readonly backend = 'netns';
+  private readonly socket: string;
+
+  constructor(readonly name: string) {
+    this.socket = labFiles(name).socket;
+  }
+
+  private call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    return callSupervisor<T>(this.socket, method, path, body);
+  }
+
+  async health(): Promise<{ ok: boolean; lastError: string | null }> {
+    return this.call('GET', '/v1/health');
+  }
+
+  async apply(objects: KubeObject[]): Promise<KubeObject[]> {
+    return (await this.call<{ objects: KubeObject[] }>('POST', '/v1/apply', { objects })).objects;
+  }
+
+  async delete(ref: ObjectRef): Promise<boolean> {
+    return (await this.call<{ deleted: boolean }>('POST', '/v1/delete', { ref })).deleted;
+  }
+
+  async patch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject> {
+    return (await this.call<{ object: KubeObject }>('POST', '/v1/patch', { ref, patch })).object;
+  }
+
+  async scale(ref: ObjectRef, replicas: number): Promise<void> {
+    await this.call('POST', '/v1/scale', { ref, replicas });
+  }
+
+  async restart(ref: ObjectRef): Promise<void> {
+    await this.call('POST', '/v1/restart', { ref });
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    const q = new URLSearchParams({ kind: ref.kind, name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) });
+    return (await this.call<{ object: KubeObject | null }>('GET', `/v1/get?${q}`)).object ?? undefined;
+  }
+
+  async list(kind: string, namespace?: string): Promise<KubeObject[]> {
+    const q = new URLSearchParams({ kind, ...(namespace ? { namespace } : {}) });
+    return (await this.call<{ items: KubeObject[] }>('GET', `/v1/list?${q}`)).items;
+  }
+
+  async waitReady(refs: ObjectRef[], timeoutMs: number, progress?: ReadyProgress): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      const pending = await this.notReady(refs);
+      if (pending.length === 0) return;
+      const message = `waiting for ${pending.join(', ')}`;
+      if (message !== last) progress?.(message);
+      last = message;
+      if (Date.now() > until) throw new Error(`not ready after ${Math.round(timeoutMs / 1000)} s: ${pending.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private async notReady(refs: ObjectRef[]): Promise<string[]> {
+    const pending: string[] = [];
+    for (const ref of refs) {
+      const label = `${ref.kind.toLowerCase()}/${ref.name}`;
+      if (ref.kind === 'Pod') {
+        const pod = await this.get(ref);
+        if (!pod || !isPodReady(pod)) pending.push(label);
+        continue;
+      }
+      const owner = await this.get(ref);
+      if (!owner) continue;
+      const pods = (await this.list('Pod', ref.namespace)).filter((p) => (p.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid));
+      const want = ref.kind === 'Deployment' ? ((owner.spec as { replicas?: number }).replicas ?? 1) : pods.length;
+      const ready = pods.filter(isPodReady).length;
+      if (ready < want || pods.length !== want) pending.push(`${label} (${ready}/${want})`);
+    }
+    return pending;
+  }
+
+  async nodes(): Promise<string[]> {
+    return (await this.list('Node')).map((n) => n.metadata.name);
+  }
+
+  async nodeExec(node: string, argv: string[]): Promise<ExecResult> {
+    return run(['ip', 'netns', 'exec', nodeNetns(this.name, node), ...argv]);
+  }
+
+  async podExec(namespace: string, pod: string, argv: string[]): Promise<ExecResult> {
+    return run(['ip', 'netns', 'exec', podNetns(this.name, namespace, pod), ...argv]);
+  }
+
+  shellCommand(target: { node: string } | { namespace: string; pod: string }, argv: string[] = []): string[] {
+    const ns = 'node' in target ? nodeNetns(this.name, target.node) : podNetns(this.name, target.namespace, target.pod);
+    return ['ip', 'netns', 'exec', ns, ...(argv.length ? argv : ['bash', '--norc', '-i'])];
+  }
+
+  async probe(request: ProbeRequest): Promise<ProbeResult> {
+    return this.call<ProbeResult>('POST', '/v1/probe', request);
+  }
+
+  async probeMany(requests: ProbeRequest[]): Promise<(ProbeResult | { error: string })[]> {
+    return (await this.call<{ results: (ProbeResult | { error: string })[] }>('POST', '/v1/probes', { probes: requests })).results;
+  }
+}

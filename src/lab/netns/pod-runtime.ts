@@ -1,0 +1,319 @@
+// The lab's kubelet: gives each scheduled pod a network namespace wired to its
+// node (routed veth, kindnet/ptp style), its own resolv.conf and projected
+// ConfigMaps, starts its process and restarts it when it dies, and reports
+// readiness from the pod's own readiness probe.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run, runOk } from '../../exec.js';
+import type { KubeObject } from '../objects.js';
+import type { PodSpec } from './controllers/workloads.js';
+import { etcNetnsDir, hostVethName, labFiles, nodeNetns, podControlSocket, podLogFile, podNetns } from './names.js';
+import type { LabNode, Topology } from './topology.js';
+import { planAgent, type AgentPlan } from './workload.js';
+
+const AGENT_MAIN = fileURLToPath(new URL('./agent/main.js', import.meta.url));
+
+interface PodRecord {
+  uid: string;
+  namespace: string;
+  name: string;
+  netns?: string;
+  ip?: string;
+  node: LabNode;
+  plan?: AgentPlan;
+  process?: ChildProcess;
+  restarts: number;
+  ready: boolean;
+  waiting?: string;
+  restartTimer?: NodeJS.Timeout;
+  stopping?: boolean;
+  startedAt?: string;
+}
+
+export interface PodStatusSink {
+  (pod: { namespace: string; name: string; uid: string }, status: Record<string, unknown>): void;
+}
+
+export class PodRuntime {
+  private pods = new Map<string, PodRecord>();
+  private usedIPs = new Set<string>();
+  private readinessTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly lab: string,
+    private readonly topology: Topology,
+    private readonly report: PodStatusSink,
+    private readonly onReadinessChange: () => void,
+  ) {
+    this.readinessTimer = setInterval(() => void this.checkReadiness(), 250);
+  }
+
+  /** Pods the runtime knows, keyed by uid, with their IP and host veth (for the rule generators). */
+  running(): { uid: string; ip: string; node: string; hostVeth: string }[] {
+    return [...this.pods.values()].filter((p) => p.ip && p.netns).map((p) => ({ uid: p.uid, ip: p.ip!, node: p.node.name, hostVeth: hostVethName(p.uid) }));
+  }
+
+  /** Brings the set of running pods in line with the store's Pod objects. */
+  async sync(pods: KubeObject[], configMaps: KubeObject[]): Promise<void> {
+    const wanted = new Map(pods.filter((p) => (p.spec as PodSpec).nodeName).map((p) => [p.metadata.uid!, p]));
+    for (const [uid, record] of this.pods) if (!wanted.has(uid)) await this.remove(record);
+    for (const pod of wanted.values()) {
+      let record = this.pods.get(pod.metadata.uid!);
+      if (!record) record = await this.create(pod);
+      if (record.plan?.dns) this.projectConfigMaps(pod, configMaps);
+    }
+  }
+
+  private nodeOf(pod: KubeObject): LabNode {
+    const name = (pod.spec as PodSpec).nodeName;
+    const node = this.topology.nodes.find((n) => n.name === name);
+    if (!node) throw new Error(`pod ${pod.metadata.namespace}/${pod.metadata.name} is bound to unknown node ${name}`);
+    return node;
+  }
+
+  private async create(pod: KubeObject): Promise<PodRecord> {
+    const spec = pod.spec as PodSpec;
+    const record: PodRecord = { uid: pod.metadata.uid!, namespace: pod.metadata.namespace!, name: pod.metadata.name, node: this.nodeOf(pod), restarts: 0, ready: false };
+    this.pods.set(record.uid, record);
+    if (spec.hostNetwork) {
+      record.ready = true;
+      this.report(record, this.status(record, { podIP: record.node.ip }));
+      return record;
+    }
+    record.plan = planAgent(spec);
+    record.ip = this.allocateIP(record.node, (pod.status as { podIP?: string } | undefined)?.podIP);
+    record.netns = podNetns(this.lab, record.namespace, record.name);
+    await this.createSandbox(record, spec);
+    if (record.plan?.dns) this.projectConfigMaps(pod, []);
+    this.startProcess(record, pod);
+    return record;
+  }
+
+  private allocateIP(node: LabNode, previous?: string): string {
+    const base = node.podCIDR.split('.').slice(0, 3).join('.');
+    if (previous?.startsWith(`${base}.`) && !this.usedIPs.has(previous)) {
+      this.usedIPs.add(previous);
+      return previous;
+    }
+    for (let host = 2; host < 255; host++) {
+      const ip = `${base}.${host}`;
+      if (!this.usedIPs.has(ip)) {
+        this.usedIPs.add(ip);
+        return ip;
+      }
+    }
+    throw new Error(`node ${node.name} has no free pod address left in ${node.podCIDR}`);
+  }
+
+  private async createSandbox(record: PodRecord, spec: PodSpec): Promise<void> {
+    const netns = record.netns!;
+    const nodeNs = nodeNetns(this.lab, record.node.name);
+    const veth = hostVethName(record.uid);
+    const gw = record.node.gateway;
+    fs.mkdirSync(etcNetnsDir(netns), { recursive: true });
+    fs.writeFileSync(path.join(etcNetnsDir(netns), 'resolv.conf'), this.resolvConf(record.namespace, spec));
+    fs.writeFileSync(path.join(etcNetnsDir(netns), 'hostname'), `${record.name}\n`);
+    await runOk(['ip', 'netns', 'add', netns]);
+    await runOk(['ip', '-n', nodeNs, 'link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
+    await runOk(['ip', '-n', nodeNs, '-batch', '-'], {
+      input: [`addr add ${gw}/32 dev ${veth}`, `link set ${veth} up`, `route add ${record.ip}/32 dev ${veth} scope link`].join('\n') + '\n',
+    });
+    await runOk(['ip', '-n', netns, '-batch', '-'], {
+      input:
+        [
+          'link set lo up',
+          `addr add ${record.ip}/24 dev eth0 noprefixroute`,
+          'link set eth0 up',
+          `route add ${gw} dev eth0 scope link`,
+          `route add ${record.node.podCIDR} via ${gw} dev eth0 src ${record.ip}`,
+          `route add default via ${gw} dev eth0`,
+        ].join('\n') + '\n',
+    });
+  }
+
+  /** What kubelet writes for the pod's dnsPolicy (ClusterFirst, Default, None) and dnsConfig. */
+  private resolvConf(namespace: string, spec: PodSpec): string {
+    const policy = spec.hostNetwork && !spec.dnsPolicy ? 'Default' : (spec.dnsPolicy ?? 'ClusterFirst');
+    let nameservers: string[] = [];
+    let searches: string[] = [];
+    let options: string[] = [];
+    if (policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet') {
+      nameservers = [this.topology.dnsServiceIP];
+      searches = [`${namespace}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local'];
+      options = ['ndots:5'];
+    } else if (policy === 'Default') {
+      nameservers = [this.topology.fabricIP];
+    }
+    const cfg = spec.dnsConfig;
+    nameservers = [...nameservers, ...(cfg?.nameservers ?? [])];
+    searches = [...searches, ...(cfg?.searches ?? [])];
+    for (const o of cfg?.options ?? []) {
+      options = options.filter((x) => x.split(':')[0] !== o.name);
+      options.push(o.value === undefined ? o.name : `${o.name}:${o.value}`);
+    }
+    return [
+      ...(searches.length ? [`search ${searches.join(' ')}`] : []),
+      ...nameservers.map((n) => `nameserver ${n}`),
+      ...(options.length ? [`options ${options.join(' ')}`] : []),
+    ].join('\n') + '\n';
+  }
+
+  private volumeDir(uid: string, volume: string): string {
+    return path.join(labFiles(this.lab).pods, uid.slice(0, 8), 'volumes', volume);
+  }
+
+  /** Writes each ConfigMap volume's keys as files, as kubelet projects them (changes appear in the running pod). */
+  private projectConfigMaps(pod: KubeObject, configMaps: KubeObject[]): void {
+    for (const volume of (pod.spec as PodSpec).volumes ?? []) {
+      if (!volume.configMap) continue;
+      const cm = configMaps.find((c) => c.metadata.namespace === pod.metadata.namespace && c.metadata.name === volume.configMap!.name);
+      if (!cm) continue;
+      const dir = this.volumeDir(pod.metadata.uid!, volume.name);
+      fs.mkdirSync(dir, { recursive: true });
+      const data = (cm.data ?? {}) as Record<string, string>;
+      const items = volume.configMap.items ?? Object.keys(data).map((key) => ({ key, path: key }));
+      for (const item of items) {
+        const file = path.join(dir, item.path);
+        const content = data[item.key] ?? '';
+        if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== content) {
+          fs.writeFileSync(`${file}.tmp`, content);
+          fs.renameSync(`${file}.tmp`, file);
+        }
+      }
+    }
+  }
+
+  private agentArgs(record: PodRecord, pod: KubeObject): string[] {
+    const plan = record.plan!;
+    const args = [AGENT_MAIN, '--pod', `${record.namespace}/${record.name}`, '--ip', record.ip!, '--control', podControlSocket(this.lab, record.uid)];
+    if (plan.tcpPorts.length) args.push('--tcp', plan.tcpPorts.join(','));
+    if (plan.udpPorts.length) args.push('--udp', plan.udpPorts.join(','));
+    if (plan.readinessProbe) args.push('--readiness', JSON.stringify(plan.readinessProbe));
+    if (plan.dns) {
+      args.push('--corefile', path.join(this.volumeDir(pod.metadata.uid!, plan.dns.volume), plan.dns.file));
+      args.push('--store', labFiles(this.lab).store);
+    }
+    return args;
+  }
+
+  private startProcess(record: PodRecord, pod: KubeObject): void {
+    if (!record.plan) {
+      record.ready = true;
+      this.report(record, this.status(record, {}));
+      return;
+    }
+    const log = fs.openSync(podLogFile(this.lab, record.namespace, record.name), 'a');
+    const child = spawn('ip', ['netns', 'exec', record.netns!, process.execPath, ...this.agentArgs(record, pod)], {
+      stdio: ['ignore', log, log],
+      detached: true,
+    });
+    fs.closeSync(log);
+    record.process = child;
+    record.waiting = undefined;
+    record.startedAt = new Date().toISOString();
+    this.report(record, this.status(record, {}));
+    child.on('exit', () => {
+      record.process = undefined;
+      record.ready = false;
+      if (record.stopping) return;
+      record.restarts++;
+      record.waiting = 'CrashLoopBackOff';
+      this.report(record, this.status(record, {}));
+      this.onReadinessChange();
+      // Back off like kubelet, but on a lab's time scale (seconds, not minutes).
+      const delay = Math.min(500 * 2 ** Math.min(record.restarts, 4), 5000);
+      record.restartTimer = setTimeout(() => this.startProcess(record, pod), delay);
+    });
+  }
+
+  private async checkReadiness(): Promise<void> {
+    for (const record of this.pods.values()) {
+      if (!record.process || !record.plan) continue;
+      const ready = await askReady(podControlSocket(this.lab, record.uid));
+      if (ready !== record.ready && record.process) {
+        record.ready = ready;
+        this.report(record, this.status(record, {}));
+        this.onReadinessChange();
+      }
+    }
+  }
+
+  private status(record: PodRecord, extra: { podIP?: string }): Record<string, unknown> {
+    const running = !record.plan || Boolean(record.process);
+    const podIP = extra.podIP ?? record.ip;
+    return {
+      phase: 'Running',
+      hostIP: record.node.ip,
+      ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
+      startTime: record.startedAt,
+      conditions: [
+        { type: 'PodScheduled', status: 'True' },
+        { type: 'Initialized', status: 'True' },
+        { type: 'ContainersReady', status: record.ready ? 'True' : 'False' },
+        { type: 'Ready', status: record.ready ? 'True' : 'False' },
+      ],
+      containerStatuses: [
+        {
+          name: 'main',
+          ready: record.ready,
+          restartCount: record.restarts,
+          started: running,
+          state: running && !record.waiting ? { running: { startedAt: record.startedAt } } : { waiting: { reason: record.waiting ?? 'ContainerCreating' } },
+        },
+      ],
+    };
+  }
+
+  private async remove(record: PodRecord): Promise<void> {
+    this.pods.delete(record.uid);
+    record.stopping = true;
+    clearTimeout(record.restartTimer);
+    if (record.process?.pid) {
+      try {
+        process.kill(record.process.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    if (record.netns) {
+      await run(['ip', 'netns', 'del', record.netns]);
+      fs.rmSync(etcNetnsDir(record.netns), { recursive: true, force: true });
+    }
+    fs.rmSync(path.join(labFiles(this.lab).pods, record.uid.slice(0, 8)), { recursive: true, force: true });
+    fs.rmSync(podControlSocket(this.lab, record.uid), { force: true });
+    if (record.ip) this.usedIPs.delete(record.ip);
+  }
+
+  /** Stops every pod process (the lab is going down; namespaces are removed by cleanup). */
+  stopAll(): void {
+    clearInterval(this.readinessTimer);
+    for (const record of this.pods.values()) {
+      record.stopping = true;
+      clearTimeout(record.restartTimer);
+      if (record.process?.pid) {
+        try {
+          process.kill(record.process.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+  }
+}
+
+function askReady(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ socketPath, path: '/ready', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+  });
+}

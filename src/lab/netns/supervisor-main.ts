@@ -1,0 +1,115 @@
+// Process entry of a lab supervisor: `node supervisor-main.js <lab>`. Started
+// detached by `netbreak start`/`lab up`, ended by SIGTERM from `stop`.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { Topology } from './topology.js';
+import { labFiles } from './names.js';
+import { isUserError, Supervisor } from './supervisor.js';
+
+const lab = process.argv[2]!;
+const files = labFiles(lab);
+const { topology } = JSON.parse(fs.readFileSync(files.lab, 'utf8')) as { topology: Topology };
+const supervisor = new Supervisor(lab, topology);
+
+function readJson(req: http.IncomingMessage): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        resolve(chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : {});
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+async function handle(method: string, url: URL, req: http.IncomingMessage): Promise<unknown> {
+  const q = url.searchParams;
+  const route = `${method} ${url.pathname}`;
+  switch (route) {
+    case 'GET /v1/health':
+      await supervisor.settled();
+      return { ok: true, resourceVersion: supervisor.store.resourceVersion, lastError: supervisor.lastError ?? null, pid: process.pid };
+    case 'GET /v1/get':
+      return { object: supervisor.get({ kind: q.get('kind')!, namespace: q.get('namespace') ?? undefined, name: q.get('name')! }) ?? null };
+    case 'GET /v1/list':
+      return { items: supervisor.store.list(q.get('kind')!, q.get('namespace') ?? undefined) };
+    case 'POST /v1/apply': {
+      const body = await readJson(req);
+      const objects = supervisor.apply(body.objects);
+      await supervisor.settled();
+      return { objects };
+    }
+    case 'POST /v1/delete': {
+      const body = await readJson(req);
+      const deleted = supervisor.delete(body.ref);
+      await supervisor.settled();
+      return { deleted };
+    }
+    case 'POST /v1/patch': {
+      const body = await readJson(req);
+      const object = supervisor.patch(body.ref, body.patch);
+      await supervisor.settled();
+      return { object };
+    }
+    case 'POST /v1/scale': {
+      const body = await readJson(req);
+      supervisor.scale(body.ref, body.replicas);
+      await supervisor.settled();
+      return {};
+    }
+    case 'POST /v1/restart': {
+      const body = await readJson(req);
+      supervisor.restart(body.ref);
+      await supervisor.settled();
+      return {};
+    }
+    case 'POST /v1/probe': {
+      const body = await readJson(req);
+      return supervisor.probe(body.from, body.to, body.timeoutMs);
+    }
+    case 'POST /v1/probes': {
+      const body = await readJson(req);
+      return {
+        results: await Promise.all(
+          (body.probes as { from: string; to: string; timeoutMs?: number }[]).map((p) =>
+            supervisor.probe(p.from, p.to, p.timeoutMs).catch((error: Error) => ({ error: error.message })),
+          ),
+        ),
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://supervisor');
+  handle(req.method ?? 'GET', url, req).then(
+    (body) => {
+      if (body === undefined) res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `no route ${req.method} ${url.pathname}` }));
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    },
+    (error: Error) => {
+      const status = isUserError(error) ? 422 : 500;
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: error.message }));
+    },
+  );
+});
+
+function shutdown(): void {
+  supervisor.stop();
+  server.close();
+  fs.rmSync(files.socket, { force: true });
+  process.exit(0);
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+
+fs.rmSync(files.socket, { force: true });
+server.listen(files.socket, () => {
+  fs.writeFileSync(files.pid, String(process.pid));
+  supervisor.start();
+});

@@ -1,0 +1,174 @@
+// The lab supervisor: the embedded control plane of one netns lab. It owns the
+// object store, runs the controllers, the kubelet and the node agents, and
+// answers the CLI over a Unix socket. It reconciles after every change, so the
+// data plane follows an object change within a fraction of a second.
+import http from 'node:http';
+import type { KubeObject, ObjectRef } from '../objects.js';
+import type { ProbeResult } from '../lab.js';
+import { mergePatch } from '../merge-patch.js';
+import { parseProbeUrl, ProbeUrlError } from '../probe-url.js';
+import { admit, AdmissionError } from './admission.js';
+import { reconcileDaemonSets, reconcileDeployments, reconcileUnscheduled, reconcileWorkloadStatus } from './controllers/workloads.js';
+import { reconcileEndpoints } from './controllers/endpoints.js';
+import { findPod } from '../find-pod.js';
+import { labFiles, podControlSocket } from './names.js';
+import { NodeAgents } from './node-agents.js';
+import { PodRuntime } from './pod-runtime.js';
+import { ObjectStore } from './store.js';
+import { nodeObjects, systemObjects } from './system-objects.js';
+import type { Topology } from './topology.js';
+
+export class NotFoundError extends Error {}
+
+export class Supervisor {
+  readonly store: ObjectStore;
+  private readonly runtime: PodRuntime;
+  private readonly agents: NodeAgents;
+  private running = false;
+  private dirty = false;
+  private idle: (() => void)[] = [];
+  lastError?: string;
+
+  constructor(
+    readonly lab: string,
+    readonly topology: Topology,
+  ) {
+    this.store = new ObjectStore(labFiles(lab).store);
+    this.runtime = new PodRuntime(lab, topology, (pod, status) => this.setPodStatus(pod, status), () => this.kick());
+    this.agents = new NodeAgents(lab, topology);
+    this.store.onChange(() => this.kick());
+  }
+
+  /** Seeds an empty store with the nodes and kube-system, then starts reconciling. */
+  start(): void {
+    for (const obj of [...nodeObjects(this.topology), ...systemObjects(this.topology)]) this.store.put(admit(this.store, this.topology, obj));
+    this.kick();
+  }
+
+  stop(): void {
+    this.runtime.stopAll();
+  }
+
+  /** Resolves once a reconcile pass has finished with nothing left to do. */
+  settled(): Promise<void> {
+    if (!this.running && !this.dirty) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  kick(): void {
+    this.dirty = true;
+    if (!this.running) void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    while (this.dirty) {
+      this.dirty = false;
+      try {
+        this.garbageCollect();
+        reconcileDeployments(this.store);
+        reconcileDaemonSets(this.store);
+        reconcileUnscheduled(this.store);
+        reconcileEndpoints(this.store);
+        await this.runtime.sync(this.store.list('Pod'), this.store.list('ConfigMap'));
+        await this.agents.sync(this.store, this.runtime.running());
+        reconcileWorkloadStatus(this.store);
+        this.lastError = undefined;
+      } catch (error) {
+        this.lastError = (error as Error).message;
+        console.error(`reconcile failed: ${this.lastError}`);
+        // Try again shortly rather than spinning on a persistent error.
+        setTimeout(() => this.kick(), 1000);
+      }
+    }
+    this.running = false;
+    for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  /** Deletes objects whose owner or namespace is gone, as the garbage collector and namespace controller do. */
+  private garbageCollect(): void {
+    const namespaces = new Set(this.store.list('Namespace').map((n) => n.metadata.name));
+    const uids = new Set<string>();
+    for (const kind of ['Deployment', 'DaemonSet', 'Service']) for (const o of this.store.list(kind)) uids.add(o.metadata.uid!);
+    for (const kind of ['Pod', 'Service', 'Deployment', 'DaemonSet', 'ConfigMap', 'NetworkPolicy', 'EndpointSlice', 'Endpoints']) {
+      for (const obj of this.store.list(kind)) {
+        const orphan = (obj.metadata.ownerReferences ?? []).some((r) => r.controller && !uids.has(r.uid));
+        if (orphan || !namespaces.has(obj.metadata.namespace!)) this.store.delete({ kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
+      }
+    }
+  }
+
+  private setPodStatus(pod: { namespace: string; name: string; uid: string }, status: Record<string, unknown>): void {
+    const current = this.store.get({ kind: 'Pod', namespace: pod.namespace, name: pod.name });
+    if (!current || current.metadata.uid !== pod.uid) return;
+    if (JSON.stringify(current.status) === JSON.stringify(status)) return;
+    this.store.put({ ...current, status });
+  }
+
+  apply(objects: KubeObject[]): KubeObject[] {
+    // Admit everything first, so one bad object in a file changes nothing (namespaces in the same file count).
+    const pendingNamespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
+    for (const name of pendingNamespaces) {
+      if (!this.store.get({ kind: 'Namespace', name })) this.store.put(admit(this.store, this.topology, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+    }
+    return objects.map((obj) => this.store.put(admit(this.store, this.topology, obj)));
+  }
+
+  get(ref: ObjectRef): KubeObject | undefined {
+    return this.store.get(ref);
+  }
+
+  delete(ref: ObjectRef): boolean {
+    return this.store.delete(ref) !== undefined;
+  }
+
+  patch(ref: ObjectRef, patch: Record<string, unknown>): KubeObject {
+    const current = this.store.get(ref);
+    if (!current) throw new NotFoundError(`${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} not found`);
+    const patched = mergePatch(current, patch) as KubeObject;
+    return this.store.put(admit(this.store, this.topology, patched));
+  }
+
+  scale(ref: ObjectRef, replicas: number): void {
+    this.patch(ref, { spec: { replicas } });
+  }
+
+  restart(ref: ObjectRef): void {
+    this.patch(ref, { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } });
+  }
+
+  /** `ns/name`: a pod by name, or the first ready pod of a Deployment. */
+  findPod(from: string): KubeObject {
+    const [namespace, name] = from.split('/') as [string, string];
+    const pod = findPod(this.store.list('Pod', namespace), name);
+    if (!pod) throw new NotFoundError(`no pod ${from} (and no Deployment ${from} with pods) in the lab`);
+    return pod;
+  }
+
+  async probe(from: string, to: string, timeoutMs = 1000): Promise<ProbeResult> {
+    parseProbeUrl(to);
+    const pod = this.findPod(from);
+    const body = JSON.stringify({ to, timeoutMs });
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        { socketPath: podControlSocket(this.lab, pod.metadata.uid!), path: '/probe', method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            if (res.statusCode === 200) resolve(JSON.parse(text) as ProbeResult);
+            else reject(new Error(`pod ${from} could not send the probe: ${text}`));
+          });
+        },
+      );
+      req.on('error', () => reject(new Error(`pod ${pod.metadata.namespace}/${pod.metadata.name} is not running (its agent does not answer)`)));
+      req.end(body);
+    });
+  }
+}
+
+export function isUserError(error: unknown): boolean {
+  return error instanceof AdmissionError || error instanceof NotFoundError || error instanceof ProbeUrlError;
+}
+

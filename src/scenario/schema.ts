@@ -1,0 +1,134 @@
+// The scenario file format. This schema is the contract between scenario authors
+// and the engine; the published JSON Schema (schema/scenario.schema.json) is
+// generated from it so editors can complete and check scenario files.
+import { z } from 'zod';
+
+export const LAYERS = [
+  'dns',
+  'service',
+  'endpoints',
+  'kube-proxy',
+  'cni',
+  'networkpolicy',
+  'conntrack',
+  'node-firewall',
+  'application',
+] as const;
+export const Layer = z.enum(LAYERS);
+export type Layer = z.infer<typeof Layer>;
+
+export const BACKENDS = ['netns', 'kind', 'kubeconfig'] as const;
+export const BackendName = z.enum(BACKENDS);
+export type BackendName = z.infer<typeof BackendName>;
+
+/** `Kind/namespace/name` for namespaced kinds, `Kind/name` for cluster-scoped ones. */
+export const ObjectRefString = z
+  .string()
+  .regex(/^[A-Z][A-Za-z]+\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/, {
+    message: 'must look like Kind/namespace/name (for example NetworkPolicy/shop/default-deny)',
+  });
+
+/** `namespace/pod-or-deployment`: where a probe starts. A Deployment name picks its first ready pod. */
+export const PodRefString = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+    message: 'must look like namespace/pod (for example shop/frontend)',
+  });
+
+/** dns-error: the resolver got SERVFAIL, REFUSED or a name without an address. */
+export const PROBE_OUTCOMES = ['success', 'refused', 'timeout', 'nxdomain', 'dns-timeout', 'dns-error', 'unreachable', 'wrong-backend'] as const;
+export const ProbeOutcome = z.enum(PROBE_OUTCOMES);
+export type ProbeOutcome = z.infer<typeof ProbeOutcome>;
+
+/** What a probe must see: one outcome, or `failure` for any outcome but success. */
+export const ProbeExpectation = z.enum([...PROBE_OUTCOMES, 'failure']);
+export type ProbeExpectation = z.infer<typeof ProbeExpectation>;
+
+export const ProbeUrl = z
+  .string()
+  .regex(/^(http|tcp|udp|dns):\/\/[^\s]+$/, {
+    message: 'must be a URL such as http://api.shop.svc.cluster.local:8080/, tcp://10.96.0.10:53, udp://host:53 or dns://name',
+  });
+
+export const ProbeSpec = z
+  .object({
+    from: PodRefString,
+    to: ProbeUrl,
+    expect: ProbeExpectation.default('success'),
+    /** For http probes: the pod (namespace/name prefix) whose /hostname must answer; otherwise wrong-backend. */
+    backend: z.string().optional(),
+  })
+  .strict();
+export type ProbeSpec = z.infer<typeof ProbeSpec>;
+
+export const Symptom = z
+  .object({
+    from: PodRefString,
+    to: ProbeUrl,
+    /** What the learner sees while the fault is in place; start refuses to continue otherwise. */
+    expect: ProbeExpectation.default('failure'),
+  })
+  .strict();
+
+export const Diagnosis = z
+  .object({
+    layer: Layer,
+    object: ObjectRefString,
+    cause: z.string().regex(/^[a-z0-9-]+$/, { message: 'must be a short id such as egress-dns-blocked' }),
+    causes: z.record(z.string().regex(/^[a-z0-9-]+$/), z.string().min(1)),
+  })
+  .strict()
+  .refine((d) => d.cause in d.causes, { message: 'cause must be one of the ids listed under causes', path: ['cause'] })
+  .refine((d) => Object.keys(d.causes).length >= 4, {
+    message: 'causes must list the right cause and at least three plausible wrong ones',
+    path: ['causes'],
+  });
+
+export const Hint = z.union([
+  z.string().min(1),
+  z.object({ text: z.string().min(1), cost: z.number().int().min(0).max(100) }).strict(),
+]);
+
+/** A step is one fault step kind (see src/faults); its parameters are checked by that kind. */
+export const Step = z.record(z.string(), z.unknown()).refine((s) => Object.keys(s).length === 1, {
+  message: 'each step has exactly one kind, for example {apply: manifests/deny.yaml}',
+});
+export type Step = z.infer<typeof Step>;
+
+export const Guard = z.union([
+  z.object({ exists: ObjectRefString }).strict(),
+  z.object({ absent: ObjectRefString }).strict(),
+  z.object({ probe: ProbeSpec, why: z.string().optional() }).strict(),
+]);
+export type Guard = z.infer<typeof Guard>;
+
+export const Verify = z.object({ probe: ProbeSpec }).strict();
+
+export const ManifestPath = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*\.ya?ml$/, { message: 'must be a relative .yaml path inside the scenario folder' })
+  .refine((p) => !p.split('/').includes('..'), { message: 'must stay inside the scenario folder (no ..)' });
+
+export const Scenario = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be lower-case letters, digits and dashes' }),
+    title: z.string().min(1),
+    difficulty: z.enum(['beginner', 'intermediate', 'advanced']),
+    layers: z.array(Layer).min(1),
+    backends: z.array(BackendName).min(1),
+    /** Why a backend is missing from `backends`, shown by `list`. */
+    // partialRecord: zod 4's z.record with enum keys is exhaustive (it would demand all three backends).
+    unsupported: z.partialRecord(BackendName, z.string()).optional(),
+    story: z.string().min(1),
+    symptom: Symptom,
+    setup: z.array(ManifestPath).default([]),
+    fault: z.array(Step).min(1),
+    diagnosis: Diagnosis,
+    hints: z.array(Hint).min(3),
+    verify: z.array(Verify).min(1),
+    guards: z.array(Guard).default([]),
+    fix: z.array(Step).min(1),
+    debrief: z.string().min(1),
+  })
+  .strict();
+export type Scenario = z.infer<typeof Scenario>;

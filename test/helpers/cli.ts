@@ -1,0 +1,18 @@
+// Runs the real CLI (the built bin) as a user would, in its own state folder.
+import path from 'node:path';
+import { execa } from 'execa';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'bin/netbreak.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: () => any;
+}
+
+export async function netbreak(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
+  const r = await execa(process.execPath, [BIN, ...args], { reject: false, env: { NO_COLOR: '1', ...env }, input, timeout: 120_000 });
+  return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+}

@@ -1,0 +1,24 @@
+// A fingerprint of the host's own network namespace: what netbreak promises never
+// to change. Counters and timestamps are left out; everything else must be identical.
+import fs from 'node:fs';
+import { execa } from 'execa';
+
+async function out(cmd: string, args: string[]): Promise<string> {
+  const r = await execa(cmd, args, { reject: false });
+  return `${r.exitCode}\n${r.stdout}`;
+}
+
+export async function hostNetworkState(): Promise<Record<string, string>> {
+  const iptables = (await out('iptables-save', [])).split('\n').filter((l) => !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/g, '[0:0]')).join('\n');
+  const sysctls = await out('sysctl', ['net.ipv4.ip_forward', 'net.ipv4.conf.all.rp_filter', 'net.ipv4.conf.default.rp_filter', 'net.ipv4.conf.all.forwarding']);
+  return {
+    iptables,
+    nft: await out('nft', ['list', 'ruleset']),
+    routes: await out('ip', ['route', 'show', 'table', 'all']),
+    links: (await out('ip', ['-o', 'link'])).replace(/\s+link\/\S+.*$/gm, ''),
+    addresses: await out('ip', ['-o', 'addr']),
+    sysctls,
+    etcNetns: fs.existsSync('/etc/netns') ? fs.readdirSync('/etc/netns').sort().join('\n') : '<absent>',
+    netns: (await out('ip', ['netns', 'list'])).split('\n').filter((l) => l.startsWith('nb')).join('\n'),
+  };
+}
