@@ -15,6 +15,12 @@ function fail(message: string, code: number): void {
   process.exitCode = code;
 }
 
+// `netbreak get pods | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = buildProgram();
 program.hook('preAction', (command) => {
   if (command.optsWithGlobals().explain) setExplain((line) => process.stderr.write(`$ ${line}\n`));

@@ -38,7 +38,7 @@ function policyLines(o: KubeObject): string[] {
       lines.push(`    ${peerKey === 'from' ? 'To' : 'To'} Port: ${ports.length ? ports.join(', ') : '<any> (traffic allowed to all ports)'}`);
       const peers = rule[peerKey] ?? [];
       lines.push(`    ${peerKey === 'from' ? 'From' : 'To'}:`);
-      if (peers.length === 0) lines.push('      <any> (traffic not restricted by source)');
+      if (peers.length === 0) lines.push(`      <any> (traffic not restricted by ${peerKey === 'from' ? 'source' : 'destination'})`);
       for (const p of peers) lines.push(`      ${peerText(p)}`);
     });
   };

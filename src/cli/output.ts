@@ -32,14 +32,23 @@ export function mark(pass: boolean): string {
   return pass ? pc.green('✓') : pc.red('✗');
 }
 
-/** "3m12s", "45s": how kubectl prints ages. */
+/** "45s", "3m12s", "25m", "5h30m", "20h", "3d4h": how kubectl prints ages (apimachinery's HumanDuration). */
 export function age(since: string | undefined, now = Date.now()): string {
   if (!since) return '<unknown>';
   const s = Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
-  if (s < 120) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : ''}`;
+  const m = Math.floor(s / 60);
   const h = Math.floor(s / 3600);
-  return h < 48 ? `${h}h${Math.floor((s % 3600) / 60)}m` : `${Math.floor(h / 24)}d`;
+  const d = Math.floor(h / 24);
+  const join = (a: string, b: number, unit: string) => (b ? `${a}${b}${unit}` : a);
+  if (s < 120) return `${s}s`;
+  if (m < 10) return join(`${m}m`, s % 60, 's');
+  if (m < 180) return `${m}m`;
+  if (h < 8) return join(`${h}h`, m % 60, 'm');
+  if (h < 48) return `${h}h`;
+  if (h < 24 * 8) return join(`${d}d`, h % 24, 'h');
+  if (h < 24 * 365 * 2) return `${d}d`;
+  if (h < 24 * 365 * 8) return join(`${Math.floor(d / 365)}y`, d % 365, 'd');
+  return `${Math.floor(d / 365)}y`;
 }
 
 export function clock(ms: number): string {

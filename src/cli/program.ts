@@ -105,13 +105,23 @@ export function buildProgram(): Command {
     .addOption(labOption())
     .action(lazy(() => import('./commands/solve.js')));
   program.command('debrief').description('what happened at the packet layer, and the commands that show it').addOption(labOption()).action(lazy(() => import('./commands/debrief.js')));
+  program
+    .command('reset')
+    .description('put the scenario back to its just-started state (undo every change)')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/reset.js')));
   program.command('stop').description('tear the lab down').addOption(labOption()).action(lazy(() => import('./commands/stop.js')));
   program.command('clean').description('remove every leftover of any netbreak lab').action(lazy(() => import('./commands/clean.js')));
   program
     .command('probe')
-    .description('send one probe from a pod: http://, tcp://, udp://, dns://')
-    .requiredOption('--from <ns/pod>', 'source pod (or deployment)')
-    .requiredOption('--to <url>', 'target URL')
+    .description('send one probe from a pod (http://, tcp://, udp://, dns://), or probe every pod to every pod with --matrix')
+    .option('--from <ns/pod>', 'source pod (or deployment)')
+    .option('--to <url>', 'target URL')
+    .option('--matrix', 'probe every pod of --namespaces to every one of them and print a truth table')
+    .option('--namespaces <list>', 'with --matrix: comma-separated namespaces (default: every namespace with pods, except kube-*)')
+    .option('--port <n>', 'with --matrix: the port to probe', '80')
+    .option('--protocol <p>', 'with --matrix: tcp or udp', 'tcp')
+    .option('-o, --output <format>', 'json')
     .addOption(labOption())
     .action(lazy(() => import('./commands/probe.js')));
 

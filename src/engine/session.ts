@@ -36,6 +36,8 @@ export interface Session {
   fixedAt?: string;
   /** Set when `netbreak solve` applied the reference fix: the fix then earns nothing. */
   solvedWithReference?: boolean;
+  /** How often `netbreak reset` rebuilt the scenario. */
+  resets?: number;
 }
 
 export function sessionFile(lab: string): string {

@@ -53,6 +53,42 @@ export interface StartOptions {
   progress: Progress;
 }
 
+/** Everything after the lab is up: setup, healthy path, fault, symptom. Returns the fault journal. */
+async function breakLab(lab: Lab, loaded: LoadedScenario, progress: Progress): Promise<JournalEntry[]> {
+  const { scenario } = loaded;
+  const ctx: StepContext = { lab, manifests: loaded.manifests };
+  await progress.step('Applying the scenario setup', (update) =>
+    applyManifests(lab, loaded, scenario.setup, update).catch((error: Error) => {
+      throw new UserError(`scenario ${scenario.id}: its setup did not come up (${error.message}); the scenario is broken`);
+    }),
+  );
+  await progress.step('Checking that the healthy path works', async () => {
+    const healthy = await waitForSymptom(lab, { ...scenario.symptom, expect: 'success' }, 5000);
+    if (!healthy.pass) {
+      throw new UserError(`before the fault, ${scenario.symptom.from} → ${scenario.symptom.to} should work but gave ${healthy.outcome} (${healthy.result.detail}); the scenario's setup is broken`);
+    }
+  });
+  const journal = await progress.step('Injecting the fault', () => runSteps(ctx, scenario.fault));
+  await progress.step('Confirming the symptom', async () => {
+    const judged = await waitForSymptom(lab, scenario.symptom, 5000);
+    if (!judged.pass) {
+      throw new UserError(`the fault did not show: ${scenario.symptom.from} → ${scenario.symptom.to} gave ${judged.outcome} (${judged.result.detail}); the scenario is broken`);
+    }
+  });
+  return journal;
+}
+
+/** Brings a lab up and breaks it; on any failure removes the lab before rethrowing. */
+async function freshBrokenLab(loaded: LoadedScenario, labName: string, progress: Progress): Promise<JournalEntry[]> {
+  const lab = await netnsBackend.up(labName, {}, progress);
+  try {
+    return await breakLab(lab, loaded, progress);
+  } catch (error) {
+    await netnsBackend.down(labName);
+    throw error;
+  }
+}
+
 export async function startScenario(loaded: LoadedScenario, options: StartOptions): Promise<Session> {
   const { scenario } = loaded;
   if (!scenario.backends.includes('netns')) {
@@ -62,34 +98,32 @@ export async function startScenario(loaded: LoadedScenario, options: StartOption
   if (readSession(options.lab) || (await netnsBackend.labs()).includes(options.lab)) {
     throw new UserError(`a lab is already running: finish it with "netbreak stop" first (or start this one beside it with --lab NAME)`);
   }
-  const lab = await netnsBackend.up(options.lab, {}, options.progress);
-  try {
-    const ctx: StepContext = { lab, manifests: loaded.manifests };
-    await options.progress.step('Applying the scenario setup', (update) => applyManifests(lab, loaded, scenario.setup, update));
-    await options.progress.step('Checking that the healthy path works', async () => {
-      const healthy = await waitForSymptom(lab, { ...scenario.symptom, expect: 'success' }, 5000);
-      if (!healthy.pass) throw new Error(`before the fault, ${scenario.symptom.from} → ${scenario.symptom.to} should work but gave ${healthy.outcome} (${healthy.result.detail}); the scenario's setup is broken`);
-    });
-    const journal = await options.progress.step('Injecting the fault', () => runSteps(ctx, scenario.fault));
-    await options.progress.step('Confirming the symptom', async () => {
-      const judged = await waitForSymptom(lab, scenario.symptom, 5000);
-      if (!judged.pass) throw new Error(`the fault did not show: ${scenario.symptom.from} → ${scenario.symptom.to} gave ${judged.outcome} (${judged.result.detail}); the scenario is broken`);
-    });
-    const session: Session = {
-      scenario: scenario.id,
-      scenarioDir: loaded.dir,
-      lab: options.lab,
-      backend: 'netns',
-      seed: options.seed ?? randomInt(1, 1_000_000),
-      startedAt: new Date().toISOString(),
-      hintsUsed: 0,
-      journal,
-      checks: [],
-    };
-    writeSession(session);
-    return session;
-  } catch (error) {
-    await netnsBackend.down(options.lab);
-    throw error;
-  }
+  const journal = await freshBrokenLab(loaded, options.lab, options.progress);
+  const session: Session = {
+    scenario: scenario.id,
+    scenarioDir: loaded.dir,
+    lab: options.lab,
+    backend: 'netns',
+    seed: options.seed ?? randomInt(1, 1_000_000),
+    startedAt: new Date().toISOString(),
+    hintsUsed: 0,
+    journal,
+    checks: [],
+  };
+  writeSession(session);
+  return session;
+}
+
+/**
+ * `netbreak reset`: the scenario exactly as it was just after start, whatever
+ * the learner changed (objects, or rules typed on a node). On the netns lab the
+ * exact way is a new lab from the same scenario and seed, which takes seconds.
+ * The clock, hints and answers are kept: a reset is not a new attempt.
+ */
+export async function resetScenario(session: Session, loaded: LoadedScenario, progress: Progress): Promise<Session> {
+  await progress.step(`Removing lab ${session.lab}`, () => netnsBackend.down(session.lab));
+  const journal = await freshBrokenLab(loaded, session.lab, progress);
+  const reset: Session = { ...session, journal, resets: (session.resets ?? 0) + 1 };
+  writeSession(reset);
+  return reset;
 }

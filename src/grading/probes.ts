@@ -13,6 +13,8 @@ export interface JudgedProbe {
 }
 
 const ATTEMPTS = 3;
+/** A lab answers in well under a millisecond; 600 ms of silence is a drop, not a slow peer. */
+export const PROBE_TIMEOUT_MS = 600;
 
 export function meetsExpectation(outcome: ProbeOutcome, expect: ProbeExpectation): boolean {
   return expect === 'failure' ? outcome !== 'success' : outcome === expect;
@@ -31,7 +33,7 @@ export function majority(outcomes: ProbeOutcome[]): ProbeOutcome {
 }
 
 export async function judgeProbe(lab: Lab, spec: { from: string; to: string; expect: ProbeExpectation; backend?: string }): Promise<JudgedProbe> {
-  const results = await Promise.all(Array.from({ length: ATTEMPTS }, () => lab.probe({ from: spec.from, to: spec.to })));
+  const results = await Promise.all(Array.from({ length: ATTEMPTS }, () => lab.probe({ from: spec.from, to: spec.to, timeoutMs: PROBE_TIMEOUT_MS })));
   const outcome = majority(results.map((r) => outcomeOf(r, spec.backend)));
   const result = results.find((r) => outcomeOf(r, spec.backend) === outcome)!;
   return { from: spec.from, to: spec.to, expect: spec.expect, outcome, pass: meetsExpectation(outcome, spec.expect), result };

@@ -25,8 +25,10 @@ export interface Backend {
   attach(lab: string): Promise<Lab>;
   /** Removes one lab and everything it made. */
   down(lab: string): Promise<CleanReport>;
-  /** Names of labs with anything left on this machine, running or crashed. */
+  /** Names of the labs this user's commands act on (running, or crashed but not cleaned). */
   labs(): Promise<string[]>;
+  /** Names of labs `clean` would remove: these, plus crashed labs found on the machine. */
+  leftovers(): Promise<string[]>;
 }
 
 export class LabNotRunningError extends Error {}

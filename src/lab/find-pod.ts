@@ -10,8 +10,8 @@ function isReady(pod: KubeObject): boolean {
 export function findPod(pods: KubeObject[], name: string): KubeObject | undefined {
   const exact = pods.find((p) => p.metadata.name === name);
   if (exact) return exact;
-  const candidates = pods.filter(
-    (p) => (p.metadata.ownerReferences ?? []).some((r) => r.name === name) || p.metadata.name.startsWith(`${name}-`),
-  );
+  // The workload's own pods first: `api` must not pick a pod of `api-gateway`.
+  const owned = pods.filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.name === name));
+  const candidates = owned.length ? owned : pods.filter((p) => p.metadata.name.startsWith(`${name}-`));
   return candidates.find(isReady) ?? candidates[0];
 }

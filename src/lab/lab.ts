@@ -24,6 +24,8 @@ export interface DnsQueryLog {
   answers: string[];
   ms: number;
   timedOut: boolean;
+  /** Why no answer came, e.g. "connection refused" when nothing listens on port 53. */
+  error?: string;
 }
 
 export interface ProbeResult {

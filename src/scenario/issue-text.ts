@@ -25,6 +25,7 @@ interface Def {
   shape?: Record<string, Schema>;
   element?: Schema;
   valueType?: Schema;
+  keyType?: Schema;
   options?: Schema[];
   entries?: Record<string, unknown>;
 }
@@ -74,8 +75,7 @@ function explain(issue: Issue, ctx: Context): Draft[] {
       return [{ path, problem: `must be ${expectedText(issue.expected)}, not ${describeValue(value)}` }];
     }
     case 'unrecognized_keys': {
-      const here = unwrap(schemaAt(ctx.schema, issue.path));
-      const allowed = here?._zod.def.shape ? Object.keys(here._zod.def.shape) : [];
+      const allowed = allowedKeys(schemaAt(ctx.schema, issue.path), value);
       return issue.keys.map((key) => {
         const near = closeMatches(key, allowed, 1);
         const suggestion = near[0];
@@ -240,6 +240,34 @@ function describeSchema(schema: Schema): string {
 function stripFieldName(message: string, last: Seg | undefined): string {
   if (typeof last === 'string' && message.startsWith(`${last} `)) return message.slice(last.length + 1);
   return message;
+}
+
+/** The keys a mapping may have here; for a union, those of the form that fits the value best. */
+function allowedKeys(schema: Schema | undefined, value: unknown): string[] {
+  const s = unwrap(schema);
+  if (!s) return [];
+  const def = s._zod.def;
+  if (def.type === 'object') return Object.keys(def.shape ?? {});
+  if (def.type === 'record') {
+    const keyType = unwrap(def.keyType);
+    return keyType?._zod.def.type === 'enum' ? Object.keys(keyType._zod.def.entries ?? {}) : [];
+  }
+  if (def.type === 'union') {
+    const keys = isPlainObject(value) ? Object.keys(value) : [];
+    let best: string[] = [];
+    let bestHits = -1;
+    for (const option of def.options ?? []) {
+      const shape = unwrap(option)?._zod.def.shape;
+      if (!shape) continue;
+      const hits = keys.filter((k) => k in shape).length;
+      if (hits > bestHits) {
+        bestHits = hits;
+        best = Object.keys(shape);
+      }
+    }
+    return best;
+  }
+  return [];
 }
 
 function unwrap(schema: Schema | undefined): Schema | undefined {

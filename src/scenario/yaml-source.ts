@@ -2,7 +2,7 @@
 // tracking, with every library error turned into a ScenarioError that names the
 // file and line, and a way back from a data path to the line it came from.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Alias, type Document } from 'yaml';
 import { ScenarioError, oneLine } from './errors.js';
 
 /** Files bigger than this are refused before they are read whole. */
@@ -128,10 +128,16 @@ function yamlErrorToScenarioError(file: string, lineCounter: LineCounter, err: {
   return new ScenarioError({ file, problem, cause: err });
 }
 
-function toData(file: string, doc: Document.Parsed): unknown {
+function toData(file: string, doc: Document.Parsed, lineCounter: LineCounter): unknown {
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
+    if (err instanceof ReferenceError && /unresolved alias/i.test(err.message)) {
+      const alias = firstUnresolvedAlias(doc);
+      const pos = alias?.range ? lineCounter.linePos(alias.range[0]) : undefined;
+      const problem = `YAML syntax error: the alias *${oneLine(alias?.source ?? '?', 60)} refers to no anchor defined before it (&${oneLine(alias?.source ?? 'name', 60)})`;
+      throw new ScenarioError({ file, ...(pos ? { line: pos.line, column: pos.col } : {}), problem, cause: err });
+    }
     if (err instanceof ReferenceError && /alias/i.test(err.message)) {
       throw new ScenarioError({
         file,
@@ -178,7 +184,7 @@ export function parseYaml(source: YamlText): ParsedYaml {
   }
   const first = doc.errors[0];
   if (first) throw yamlErrorToScenarioError(source.file, lineCounter, first);
-  return { file: source.file, doc, lineCounter, data: toData(source.file, doc) };
+  return { file: source.file, doc, lineCounter, data: toData(source.file, doc, lineCounter) };
 }
 
 /** Parses every document of a multi-document YAML file; empty documents are left out. */
@@ -196,7 +202,7 @@ export function parseYamlStream(source: YamlText): ParsedYaml[] {
     const first = doc.errors[0];
     if (first) throw yamlErrorToScenarioError(source.file, lineCounter, first);
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
-    out.push({ file: source.file, doc, lineCounter, data: toData(source.file, doc) });
+    out.push({ file: source.file, doc, lineCounter, data: toData(source.file, doc, lineCounter) });
   }
   return out;
 }
@@ -229,6 +235,24 @@ export function locate(parsed: Pick<ParsedYaml, 'doc' | 'lineCounter'>, path: re
   if (offset === undefined) return undefined;
   const { line, col } = lineCounter.linePos(offset);
   return { line, column: col };
+}
+
+function firstUnresolvedAlias(doc: Document.Parsed): Alias | undefined {
+  let found: Alias | undefined;
+  try {
+    visit(doc, {
+      Alias(_, node) {
+        if (node.resolve(doc) === undefined) {
+          found = node;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+  } catch {
+    // too deep to walk: report without a line
+  }
+  return found;
 }
 
 function rangeStart(node: unknown): number | undefined {

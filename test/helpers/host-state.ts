@@ -8,7 +8,8 @@ async function out(cmd: string, args: string[]): Promise<string> {
   return `${r.exitCode}\n${r.stdout}`;
 }
 
-export async function hostNetworkState(): Promise<Record<string, string>> {
+/** `lab` is the test's own lab: other labs' /etc/netns folders (a developer's running lab) are not the host's state. */
+export async function hostNetworkState(lab: string): Promise<Record<string, string>> {
   const iptables = (await out('iptables-save', [])).split('\n').filter((l) => !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/g, '[0:0]')).join('\n');
   const sysctls = await out('sysctl', ['net.ipv4.ip_forward', 'net.ipv4.conf.all.rp_filter', 'net.ipv4.conf.default.rp_filter', 'net.ipv4.conf.all.forwarding']);
   return {
@@ -18,7 +19,16 @@ export async function hostNetworkState(): Promise<Record<string, string>> {
     links: (await out('ip', ['-o', 'link'])).replace(/\s+link\/\S+.*$/gm, ''),
     addresses: await out('ip', ['-o', 'addr']),
     sysctls,
-    etcNetns: fs.existsSync('/etc/netns') ? fs.readdirSync('/etc/netns').sort().join('\n') : '<absent>',
-    netns: (await out('ip', ['netns', 'list'])).split('\n').filter((l) => l.startsWith('nb')).join('\n'),
+    etcNetns: fs.existsSync('/etc/netns')
+      ? fs.readdirSync('/etc/netns').filter((n) => !n.startsWith('nb-') || n.startsWith(`nb-${lab}-`)).sort().join('\n')
+      : '',
   };
+}
+
+/** The network namespaces of one lab. */
+export async function labNamespaces(lab: string): Promise<string[]> {
+  return (await execa('ip', ['netns', 'list'])).stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith(`nb-${lab}-`));
 }

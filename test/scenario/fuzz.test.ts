@@ -153,6 +153,7 @@ it(`loads or refuses ${CASES} mutated scenarios with one-line ScenarioErrors`, a
       const where = `case ${i} (seed ${SEED}) ${inManifest ? 'manifest' : 'scenario'}:\n${String(content).slice(0, 2000)}`;
       if (!(err instanceof ScenarioError)) throw new Error(`not a ScenarioError in ${where}`, { cause: err });
       expect(err.message, where).not.toMatch(/[\n\r]/);
+      expect(err.message.startsWith(`${err.file}:`), where).toBe(true);
       expect(err.message, where).not.toContain('    at ');
       expect(err.message, where).not.toMatch(/"code":|"path":\[/);
       expect(err.message.length, where).toBeLessThan(2500);

@@ -192,6 +192,18 @@ describe('loadScenario on edited copies', () => {
     expect(err.message).toBe(`${tmp!.file}:10: symptom.colour: unknown field; the fields allowed here are from, to and expect.`);
   });
 
+  it('lists the allowed fields inside a union form and a keyed record', async () => {
+    const hint = await errorOf(load((t) => replaceOnce(t, ', cost: 20}', ', cost: 20, extra: 1}')));
+    expect(hint.message).toBe(`${tmp!.file}:30: hints[2].extra: unknown field; the fields allowed here are text and cost.`);
+    const unsupported = await errorOf(load((t) => replaceOnce(t, 'backends: [netns, kind, kubeconfig]', 'backends: [netns]\nunsupported: {docker: no}')));
+    expect(unsupported.message).toBe(`${tmp!.file}:7: unsupported.docker: unknown field; the fields allowed here are netns, kind and kubeconfig.`);
+  });
+
+  it('explains a bad key in the causes map', async () => {
+    const err = await errorOf(load((t) => replaceOnce(t, '    selector-mismatch: The api', '    Selector_Mismatch: The api')));
+    expect(err.message).toBe(`${tmp!.file}:26: diagnosis.causes.Selector_Mismatch: the key "Selector_Mismatch" must match the pattern /^[a-z0-9-]+$/.`);
+  });
+
   it('explains a guard that matches none of the forms', async () => {
     const err = await errorOf(load((t) => replaceOnce(t, '- exists: Service/kube-system/kube-dns', '- exist: Service/kube-system/kube-dns')));
     expect(err.message).toBe(`${tmp!.file}:36: guards[1]: must be {exists: …}, {absent: …} or {probe: …, why: …}, not a mapping.`);

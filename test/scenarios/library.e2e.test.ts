@@ -6,11 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netbreak } from '../helpers/cli.js';
-import { hostNetworkState } from '../helpers/host-state.js';
+import { hostNetworkState, labNamespaces } from '../helpers/host-state.js';
 import { isRoot, ROOT_ONLY } from '../helpers/root.js';
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-e2e-'));
 const env = { NETBREAK_STATE_DIR: stateDir };
+const LAB = 'e2e-library';
 const cli = (...args: string[]) => netbreak(args, env);
 
 /** The shotgun fix a learner in a hurry would try, and the guard it must trip. */
@@ -23,17 +24,17 @@ const SHOTGUN: Record<string, { args: string[]; guard: RegExp }> = {
 describe.skipIf(!isRoot)(`scenario library on the netns lab${ROOT_ONLY}`, () => {
   let before: Record<string, string>;
   beforeAll(async () => {
-    before = await hostNetworkState();
+    before = await hostNetworkState(LAB);
   });
   afterAll(async () => {
     await cli('clean');
-    expect(await hostNetworkState()).toEqual(before);
+    expect(await hostNetworkState(LAB)).toEqual(before);
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
   for (const [id, shotgun] of Object.entries(SHOTGUN)) {
     it(`${id}: fault visible, reference fix passes, shotgun fix fails a guard, stop cleans up`, async () => {
-      const start = await cli('start', id, '--json');
+      const start = await cli('start', id, '--lab', LAB, '--json');
       expect(start.stderr).toBe('');
       expect(start.code).toBe(0);
       expect(start.json().scenario).toBe(id);
@@ -57,8 +58,7 @@ describe.skipIf(!isRoot)(`scenario library on the netns lab${ROOT_ONLY}`, () => 
 
       const stop = await cli('stop', '--json');
       expect(stop.code).toBe(0);
-      const netns = await import('execa').then(({ execa }) => execa('ip', ['netns', 'list']));
-      expect(netns.stdout.split('\n').filter((l) => l.startsWith('nb-'))).toEqual([]);
+      expect(await labNamespaces(LAB)).toEqual([]);
       expect(fs.readdirSync(path.join(stateDir, 'labs'))).toEqual([]);
     });
   }

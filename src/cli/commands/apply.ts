@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { attachLab } from '../../engine/current-lab.js';
 import { refOf } from '../../lab/objects.js';
+import { UserError } from '../../engine/errors.js';
 import { readManifestArg } from '../manifest-file.js';
 import { printJson, println } from '../output.js';
 
@@ -11,7 +12,11 @@ export async function run(options: { filename: string; lab?: string }, command: 
   const lab = await attachLab(options.lab);
   const before = await Promise.all(objects.map((o) => lab.get(refOf(o))));
   const applied = await lab.apply(objects);
-  await lab.waitReady(applied.filter((o) => WORKLOADS.has(o.kind)).map(refOf), 30_000);
+  try {
+    await lab.waitReady(applied.filter((o) => WORKLOADS.has(o.kind)).map(refOf), 30_000);
+  } catch (error) {
+    throw new UserError(`applied, but ${(error as Error).message}: see "netbreak get pods -n NAMESPACE" and "netbreak describe pod/NAME"`, 1);
+  }
   const lines = applied.map((o, i) => {
     const verb = !before[i] ? 'created' : before[i]!.metadata.resourceVersion === o.metadata.resourceVersion ? 'unchanged' : 'configured';
     return { ref: `${o.kind.toLowerCase()}/${o.metadata.name}`, namespace: o.metadata.namespace, verb };

@@ -4,7 +4,7 @@ import { printJson, println } from '../output.js';
 
 export async function run(_options: unknown, command: Command): Promise<void> {
   const reports = [];
-  for (const lab of await netnsBackend.labs()) reports.push(await netnsBackend.down(lab));
+  for (const lab of await netnsBackend.leftovers()) reports.push(await netnsBackend.down(lab));
   if (command.optsWithGlobals().json) return printJson({ removed: reports });
   if (reports.length === 0) return println('Nothing to clean: no netbreak lab left anything on this machine.');
   for (const r of reports) {

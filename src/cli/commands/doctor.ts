@@ -31,7 +31,7 @@ export async function run(_options: unknown, command: Command): Promise<void> {
   const missing = tools.filter((t) => !t.present);
   const install = missing.length ? `apt-get install -y ${[...new Set(missing.map((t) => t.pkg))].join(' ')}` : null;
   const leftovers = [];
-  for (const lab of await netnsBackend.labs()) {
+  for (const lab of await netnsBackend.leftovers()) {
     const l = await findLeftovers(lab);
     leftovers.push({ lab, running: Boolean(l.supervisor), namespaces: l.namespaces.length, processes: l.processes.length });
   }

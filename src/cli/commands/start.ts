@@ -5,13 +5,16 @@ import { UserError } from '../../engine/errors.js';
 import { findScenario } from '../../scenario/loader.js';
 import { silentProgress } from '../../lab/progress.js';
 import { terminalProgress } from '../progress.js';
+import { removeLabOnInterrupt } from '../interrupt.js';
 import { color, printJson, println } from '../output.js';
 
 export async function run(id: string, options: { lab: string; seed?: number }, command: Command): Promise<void> {
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UserError('--seed takes a whole number, for example --seed 42');
   const json = Boolean(command.optsWithGlobals().json);
   const loaded = await findScenario(scenariosRoot(), id);
-  const session = await startScenario(loaded, { lab: options.lab, seed: options.seed, progress: json ? silentProgress : terminalProgress() });
+  const session = await removeLabOnInterrupt(options.lab, () =>
+    startScenario(loaded, { lab: options.lab, seed: options.seed, progress: json ? silentProgress : terminalProgress() }),
+  );
   const { scenario } = loaded;
   if (json) {
     printJson({ scenario: scenario.id, title: scenario.title, lab: session.lab, seed: session.seed, startedAt: session.startedAt, story: scenario.story, symptom: scenario.symptom });

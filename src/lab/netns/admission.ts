@@ -41,7 +41,7 @@ export function admit(store: ObjectStore, topology: Topology, input: KubeObject)
   if (kind === 'Pod') {
     const spec = obj.spec as { containers?: { ports?: { protocol?: string }[] }[] };
     for (const c of spec?.containers ?? []) for (const p of c.ports ?? []) p.protocol ??= 'TCP';
-    const previous = store.get(obj as never) as KubeObject | undefined;
+    const previous = store.get({ kind: 'Pod', namespace: metadata.namespace, name: metadata.name });
     obj.status = previous?.status ?? { phase: 'Pending' };
   }
   return obj;
@@ -59,6 +59,11 @@ function admitService(store: ObjectStore, topology: Topology, obj: KubeObject): 
   if (spec.type === 'ExternalName') return;
   if (previousSpec?.clusterIP && spec.clusterIP && spec.clusterIP !== previousSpec.clusterIP) {
     throw new AdmissionError(`Service "${obj.metadata.name}" is invalid: spec.clusterIP: field is immutable`);
+  }
+  if (spec.clusterIP && spec.clusterIP !== 'None' && spec.clusterIP !== previousSpec?.clusterIP) {
+    if (store.list('Service').some((s) => (s.spec as typeof spec).clusterIP === spec.clusterIP)) {
+      throw new AdmissionError(`Service "${obj.metadata.name}" is invalid: spec.clusterIP: Invalid value: "${spec.clusterIP}": provided IP is already allocated`);
+    }
   }
   spec.clusterIP ??= previousSpec?.clusterIP ?? allocateClusterIP(store, topology);
   spec.clusterIPs = [spec.clusterIP];

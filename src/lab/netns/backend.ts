@@ -8,11 +8,12 @@ import { run, MissingBinaryError } from '../../exec.js';
 import { LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
 import type { Progress } from '../progress.js';
 import { callSupervisor } from './api-client.js';
-import { findLeftovers, labsWithLeftovers, removeLab } from './cleanup.js';
+import { findLeftovers, labsInStateRoot, labsWithLeftovers, labsWithNamespaces, removeLab } from './cleanup.js';
 import { createFabric, createNode } from './fabric.js';
 import { LAB_NAME_PATTERN, labFiles, stateRoot } from './names.js';
 import { NetnsLab } from './netns-lab.js';
 import { loadTopology } from './topology.js';
+import { startUpstreamDns } from './upstream-dns.js';
 
 const SUPERVISOR_MAIN = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
 export const DEFAULT_TOPOLOGY = fileURLToPath(new URL('../../../clusters/netns-default.yaml', import.meta.url));
@@ -67,7 +68,7 @@ export const netnsBackend = {
     if (!LAB_NAME_PATTERN.test(lab)) throw new PreflightError(`lab name "${lab}" is not valid: use 1–20 lower-case letters, digits and dashes`);
     const availability = await netnsAvailability();
     if (!availability.ok) throw new PreflightError(availability.reason);
-    if ((await labsWithLeftovers()).includes(lab)) {
+    if (labsInStateRoot().includes(lab) || (await labsWithNamespaces()).includes(lab)) {
       throw new PreflightError(`a lab named "${lab}" already exists: stop it with "netbreak stop" (or "netbreak lab down --name ${lab}") first`);
     }
     const topology = loadTopology(DEFAULT_TOPOLOGY, options.workers);
@@ -83,6 +84,7 @@ export const netnsBackend = {
         await createFabric(lab, topology);
         await Promise.all(topology.nodes.map((node) => createNode(lab, topology, node)));
       });
+      await progress.step(`Starting the node network's DNS (${topology.fabricIP})`, () => startUpstreamDns(lab, topology));
       await progress.step('Starting control plane', async () => {
         const log = fs.openSync(files.log, 'a');
         const child = spawn(process.execPath, [SUPERVISOR_MAIN, lab], { detached: true, stdio: ['ignore', log, log] });
@@ -130,7 +132,7 @@ export const netnsBackend = {
       lab,
       removed: [
         ...(removed.supervisor ? [`supervisor process ${removed.supervisor}`] : []),
-        ...removed.processes.map((p) => `pod process ${p}`),
+        ...removed.processes.map((p) => `process ${p} (inside the lab's namespaces)`),
         ...removed.namespaces.map((n) => `network namespace ${n}`),
         ...removed.etcNetns,
         ...(removed.stateDir ? [removed.stateDir] : []),
@@ -138,5 +140,6 @@ export const netnsBackend = {
     };
   },
 
-  labs: labsWithLeftovers,
+  labs: async () => labsInStateRoot(),
+  leftovers: labsWithLeftovers,
 } satisfies Backend;

@@ -23,26 +23,57 @@ async function listNetns(): Promise<string[]> {
     .filter((n) => n.startsWith(NETNS_PREFIX));
 }
 
+/** Labs whose supervisor runs now, from any state folder, by scanning /proc. */
+function runningSupervisors(): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const at = argv.findIndex((a) => a.endsWith('supervisor-main.js'));
+      if (at >= 0 && argv[at + 1]) found.set(argv[at + 1]!, Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
 /** The supervisor's pid, only if that process really is our supervisor for this lab. */
 function supervisorPid(lab: string): number | undefined {
   try {
     const pid = Number(fs.readFileSync(labFiles(lab).pid, 'utf8'));
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return cmdline.some((a) => a.endsWith('supervisor-main.js')) && cmdline.includes(lab) ? pid : undefined;
+    return runningSupervisors().get(lab) === pid ? pid : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Names of labs that left anything behind: a state folder or a namespace. */
-export async function labsWithLeftovers(): Promise<string[]> {
-  const labs = new Set<string>();
+/** Labs with a state folder under this state root: the ones commands act on. */
+export function labsInStateRoot(): string[] {
   const labsDir = path.join(stateRoot(), 'labs');
-  if (fs.existsSync(labsDir)) for (const name of fs.readdirSync(labsDir)) labs.add(name);
+  return fs.existsSync(labsDir) ? fs.readdirSync(labsDir).sort() : [];
+}
+
+/** Labs whose namespaces exist on this machine, whatever state folder they belong to. */
+export async function labsWithNamespaces(): Promise<string[]> {
+  const labs = new Set<string>();
   for (const ns of await listNetns()) {
-    const match = /^nb-(.+)-(fabric|node-.+|pod-.+)$/.exec(ns);
+    const match = /^nb-(.+?)-(fabric|node-.+|pod-.+)$/.exec(ns);
     if (match) labs.add(match[1]!);
   }
+  return [...labs].sort();
+}
+
+/**
+ * What `clean` removes: every lab of this state root, and every lab whose
+ * namespaces are left with no supervisor running (crashed, or its state folder
+ * deleted). A live lab of another state root is left alone.
+ */
+export async function labsWithLeftovers(): Promise<string[]> {
+  const labs = new Set(labsInStateRoot());
+  const live = runningSupervisors();
+  for (const lab of await labsWithNamespaces()) if (!live.has(lab)) labs.add(lab);
   return [...labs].sort();
 }
 
@@ -56,6 +87,8 @@ export async function findLeftovers(lab: string): Promise<Leftovers> {
   }
   const etc = fs.existsSync('/etc/netns') ? fs.readdirSync('/etc/netns').filter((n) => n.startsWith(prefix)).map(etcNetnsDir) : [];
   const dir = labFiles(lab).dir;
+  // A pod process whose namespace was already deleted is invisible to `ip netns pids`; its arguments name the lab's folder.
+  for (const pid of processesMentioning(`${dir}/`)) if (!processes.includes(pid)) processes.push(pid);
   return {
     lab,
     namespaces,
@@ -64,6 +97,19 @@ export async function findLeftovers(lab: string): Promise<Leftovers> {
     stateDir: fs.existsSync(dir) ? dir : undefined,
     etcNetns: etc,
   };
+}
+
+function processesMentioning(text: string): number[] {
+  const found: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some((a) => a.startsWith(text))) found.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
 }
 
 function kill(pid: number, signal: NodeJS.Signals | 0): boolean {
@@ -75,13 +121,22 @@ function kill(pid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
+/** A killed process counts as gone once it is a zombie: only its parent's reaping is left. */
+function alive(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 async function waitGone(pid: number, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    if (!kill(pid, 0)) return true;
-    await new Promise((r) => setTimeout(r, 20));
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 10));
   }
-  return !kill(pid, 0);
+  return !alive(pid);
 }
 
 /** Removes one lab completely; returns what it found and removed. */
@@ -91,20 +146,31 @@ export async function removeLab(lab: string): Promise<Leftovers> {
     kill(found.supervisor, 'SIGTERM');
     if (!(await waitGone(found.supervisor, 2000))) kill(found.supervisor, 'SIGKILL');
   }
-  // Processes inside the lab's namespaces are the lab's pods: ours to end.
-  const again = found.supervisor ? await findLeftovers(lab) : found;
-  for (const pid of again.processes) kill(pid, 'SIGKILL');
-  for (const pid of again.processes) await waitGone(pid, 1000);
-  // Pods first, nodes next, the fabric last: the reverse of creation.
-  const order = (n: string) => (n.includes('-pod-') ? 0 : n.includes('-node-') ? 1 : 2);
-  await Promise.all(again.namespaces.filter((n) => order(n) === 0).map((n) => run(['ip', 'netns', 'del', n])));
-  await Promise.all(again.namespaces.filter((n) => order(n) === 1).map((n) => run(['ip', 'netns', 'del', n])));
-  await Promise.all(again.namespaces.filter((n) => order(n) === 2).map((n) => run(['ip', 'netns', 'del', n])));
-  for (const dir of again.etcNetns) fs.rmSync(dir, { recursive: true, force: true });
+  // Commands the supervisor started just before it ended (an `ip netns add`, a pod
+  // process) may still land, so sweep until a sweep finds nothing.
+  const removed: Leftovers = { ...found, processes: [], namespaces: [], etcNetns: [] };
+  for (let sweep = 0; sweep < 20; sweep++) {
+    const left = await findLeftovers(lab);
+    if (left.processes.length + left.namespaces.length + left.etcNetns.length === 0 && sweep > 0) break;
+    await removeOnce(left);
+    removed.processes.push(...left.processes.filter((p) => !removed.processes.includes(p)));
+    removed.namespaces.push(...left.namespaces.filter((n) => !removed.namespaces.includes(n)));
+    removed.etcNetns.push(...left.etcNetns.filter((d) => !removed.etcNetns.includes(d)));
+    await new Promise((r) => setTimeout(r, 30));
+  }
   if (fs.existsSync('/etc/netns') && fs.readdirSync('/etc/netns').length === 0 && fs.existsSync(path.join(stateRoot(), 'created-etc-netns'))) {
     fs.rmdirSync('/etc/netns');
     fs.rmSync(path.join(stateRoot(), 'created-etc-netns'), { force: true });
   }
-  if (again.stateDir) fs.rmSync(again.stateDir, { recursive: true, force: true });
-  return { ...again, processes: [...new Set([...found.processes, ...again.processes])] };
+  if (found.stateDir) fs.rmSync(found.stateDir, { recursive: true, force: true });
+  return removed;
+}
+
+async function removeOnce(left: Leftovers): Promise<void> {
+  for (const pid of left.processes) kill(pid, 'SIGKILL');
+  for (const pid of left.processes) await waitGone(pid, 1000);
+  // Pods first, nodes next, the fabric last: the reverse of creation.
+  const order = (n: string) => (n.includes('-pod-') ? 0 : n.includes('-node-') ? 1 : 2);
+  for (const rank of [0, 1, 2]) await Promise.all(left.namespaces.filter((n) => order(n) === rank).map((n) => run(['ip', 'netns', 'del', n])));
+  for (const dir of left.etcNetns) fs.rmSync(dir, { recursive: true, force: true });
 }

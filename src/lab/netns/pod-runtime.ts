@@ -31,6 +31,10 @@ interface PodRecord {
   restartTimer?: NodeJS.Timeout;
   stopping?: boolean;
   startedAt?: string;
+  /** Not started yet: a ConfigMap volume's ConfigMap does not exist (kubelet's FailedMount). */
+  awaitingVolumes?: boolean;
+  /** The pod's container names: one agent process plays all of them, so they share one state. */
+  containers: string[];
 }
 
 export interface PodStatusSink {
@@ -62,8 +66,12 @@ export class PodRuntime {
     for (const [uid, record] of this.pods) if (!wanted.has(uid)) await this.remove(record);
     for (const pod of wanted.values()) {
       let record = this.pods.get(pod.metadata.uid!);
-      if (!record) record = await this.create(pod);
+      if (!record) record = await this.create(pod, configMaps);
       if (record.plan?.dns) this.projectConfigMaps(pod, configMaps);
+      if (record.awaitingVolumes && missingConfigMaps(pod, configMaps).length === 0) {
+        record.awaitingVolumes = false;
+        this.startProcess(record, pod);
+      }
     }
   }
 
@@ -74,9 +82,9 @@ export class PodRuntime {
     return node;
   }
 
-  private async create(pod: KubeObject): Promise<PodRecord> {
+  private async create(pod: KubeObject, configMaps: KubeObject[]): Promise<PodRecord> {
     const spec = pod.spec as PodSpec;
-    const record: PodRecord = { uid: pod.metadata.uid!, namespace: pod.metadata.namespace!, name: pod.metadata.name, node: this.nodeOf(pod), restarts: 0, ready: false };
+    const record: PodRecord = { uid: pod.metadata.uid!, namespace: pod.metadata.namespace!, name: pod.metadata.name, node: this.nodeOf(pod), restarts: 0, ready: false, containers: spec.containers.map((c) => c.name) };
     this.pods.set(record.uid, record);
     if (spec.hostNetwork) {
       record.ready = true;
@@ -86,8 +94,22 @@ export class PodRuntime {
     record.plan = planAgent(spec);
     record.ip = this.allocateIP(record.node, (pod.status as { podIP?: string } | undefined)?.podIP);
     record.netns = podNetns(this.lab, record.namespace, record.name);
-    await this.createSandbox(record, spec);
-    if (record.plan?.dns) this.projectConfigMaps(pod, []);
+    try {
+      await this.createSandbox(record, spec);
+    } catch (error) {
+      // Undo the half-made sandbox and forget the pod, so the next reconcile creates it afresh.
+      await this.remove(record);
+      throw new Error(`failed to create pod ${record.namespace}/${record.name}: ${(error as Error).message}`, { cause: error });
+    }
+    // Volumes are mounted before the container starts: the Corefile is in place
+    // when the DNS server reads it, and a missing ConfigMap keeps the pod in
+    // ContainerCreating (kubelet's "MountVolume.SetUp failed … not found").
+    if (record.plan?.dns) this.projectConfigMaps(pod, configMaps);
+    if (record.plan && missingConfigMaps(pod, configMaps).length) {
+      record.awaitingVolumes = true;
+      this.report(record, this.status(record, {}));
+      return record;
+    }
     this.startProcess(record, pod);
     return record;
   }
@@ -119,7 +141,8 @@ export class PodRuntime {
     await runOk(['ip', 'netns', 'add', netns]);
     await runOk(['ip', '-n', nodeNs, 'link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
     await runOk(['ip', '-n', nodeNs, '-batch', '-'], {
-      input: [`addr add ${gw}/32 dev ${veth}`, `link set ${veth} up`, `route add ${record.ip}/32 dev ${veth} scope link`].join('\n') + '\n',
+      // replace, not add: a pod that had this IP a moment ago may still have its route (see remove()).
+      input: [`addr add ${gw}/32 dev ${veth}`, `link set ${veth} up`, `route replace ${record.ip}/32 dev ${veth} scope link`].join('\n') + '\n',
     });
     await runOk(['ip', '-n', netns, '-batch', '-'], {
       input:
@@ -194,6 +217,7 @@ export class PodRuntime {
     if (plan.readinessProbe) args.push('--readiness', JSON.stringify(plan.readinessProbe));
     if (plan.dns) {
       args.push('--corefile', path.join(this.volumeDir(pod.metadata.uid!, plan.dns.volume), plan.dns.file));
+      args.push('--corefile-name', corefileInContainer(pod, plan.dns));
       args.push('--store', labFiles(this.lab).store);
     }
     return args;
@@ -255,15 +279,13 @@ export class PodRuntime {
         { type: 'ContainersReady', status: record.ready ? 'True' : 'False' },
         { type: 'Ready', status: record.ready ? 'True' : 'False' },
       ],
-      containerStatuses: [
-        {
-          name: 'main',
-          ready: record.ready,
-          restartCount: record.restarts,
-          started: running,
-          state: running && !record.waiting ? { running: { startedAt: record.startedAt } } : { waiting: { reason: record.waiting ?? 'ContainerCreating' } },
-        },
-      ],
+      containerStatuses: record.containers.map((name) => ({
+        name,
+        ready: record.ready,
+        restartCount: record.restarts,
+        started: running,
+        state: running && !record.waiting ? { running: { startedAt: record.startedAt } } : { waiting: { reason: record.waiting ?? 'ContainerCreating' } },
+      })),
     };
   }
 
@@ -279,6 +301,10 @@ export class PodRuntime {
       }
     }
     if (record.netns) {
+      // Deleting the namespace removes its veth pair only once the kernel has torn the
+      // namespace down, which happens later; a new pod reusing the IP would then find
+      // the old /32 route. Deleting the node's end first removes both ends and the route now.
+      await run(['ip', '-n', nodeNetns(this.lab, record.node.name), 'link', 'del', hostVethName(record.uid)]);
       await run(['ip', 'netns', 'del', record.netns]);
       fs.rmSync(etcNetnsDir(record.netns), { recursive: true, force: true });
     }
@@ -302,6 +328,22 @@ export class PodRuntime {
       }
     }
   }
+}
+
+/** ConfigMaps that the pod's (non-optional) configMap volumes name and that do not exist. */
+function missingConfigMaps(pod: KubeObject, configMaps: KubeObject[]): string[] {
+  return ((pod.spec as PodSpec).volumes ?? [])
+    .map((v) => v.configMap as { name: string; optional?: boolean } | undefined)
+    .filter((cm): cm is { name: string; optional?: boolean } => cm !== undefined && !cm.optional)
+    .map((cm) => cm.name)
+    .filter((name) => !configMaps.some((c) => c.metadata.namespace === pod.metadata.namespace && c.metadata.name === name));
+}
+
+/** The Corefile's path as the coredns container sees it (its mount path plus the file), which CoreDNS's errors cite. */
+function corefileInContainer(pod: KubeObject, dns: { volume: string; file: string }): string {
+  const mounts = (pod.spec as PodSpec).containers[0] as { volumeMounts?: { name: string; mountPath: string }[] } | undefined;
+  const mount = mounts?.volumeMounts?.find((m) => m.name === dns.volume);
+  return mount ? path.posix.join(mount.mountPath, dns.file) : dns.file;
 }
 
 function askReady(socketPath: string): Promise<boolean> {

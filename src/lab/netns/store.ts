@@ -20,14 +20,15 @@ export class ObjectStore {
   private version = 0;
   private listeners: (() => void)[] = [];
 
-  constructor(private readonly file: string) {}
+  /** `file` is where snapshots go; a store without one (a dry run) keeps everything in memory. */
+  constructor(private readonly file?: string) {}
 
-  /** Loads store.json if it exists (the supervisor restarting on a running lab). */
-  load(): void {
-    if (!fs.existsSync(this.file)) return;
-    const snapshot = JSON.parse(fs.readFileSync(this.file, 'utf8')) as StoreSnapshot;
-    this.version = snapshot.resourceVersion;
-    for (const obj of snapshot.objects) this.objects.set(keyOf(obj), obj);
+  /** An in-memory copy for a dry run: changes to it never reach this store or the disk. */
+  fork(): ObjectStore {
+    const copy = new ObjectStore();
+    copy.objects = new Map([...this.objects].map(([k, v]) => [k, structuredClone(v)]));
+    copy.version = this.version;
+    return copy;
   }
 
   get resourceVersion(): number {
@@ -95,6 +96,7 @@ export class ObjectStore {
   }
 
   persist(): void {
+    if (!this.file) return;
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(this.snapshot()));
     fs.renameSync(tmp, this.file);

@@ -105,13 +105,20 @@ export class Supervisor {
     this.store.put({ ...current, status });
   }
 
+  /** Applies a whole file or nothing: a dry run on a copy of the store finds the first bad object before any is stored. */
   apply(objects: KubeObject[]): KubeObject[] {
-    // Admit everything first, so one bad object in a file changes nothing (namespaces in the same file count).
-    const pendingNamespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
-    for (const name of pendingNamespaces) {
-      if (!this.store.get({ kind: 'Namespace', name })) this.store.put(admit(this.store, this.topology, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+    this.applyTo(this.store.fork(), objects);
+    const applied = this.applyTo(this.store, objects);
+    this.kick();
+    return applied;
+  }
+
+  private applyTo(store: ObjectStore, objects: KubeObject[]): KubeObject[] {
+    // A Namespace in the same file counts for the objects that come before it, as with kubectl apply -f.
+    for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
+      if (!store.get({ kind: 'Namespace', name: ns.metadata.name })) store.put(admit(store, this.topology, ns));
     }
-    return objects.map((obj) => this.store.put(admit(this.store, this.topology, obj)));
+    return objects.map((obj) => store.put(admit(store, this.topology, obj)));
   }
 
   get(ref: ObjectRef): KubeObject | undefined {
@@ -119,14 +126,18 @@ export class Supervisor {
   }
 
   delete(ref: ObjectRef): boolean {
-    return this.store.delete(ref) !== undefined;
+    const deleted = this.store.delete(ref) !== undefined;
+    this.kick();
+    return deleted;
   }
 
   patch(ref: ObjectRef, patch: Record<string, unknown>): KubeObject {
     const current = this.store.get(ref);
     if (!current) throw new NotFoundError(`${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} not found`);
-    const patched = mergePatch(current, patch) as KubeObject;
-    return this.store.put(admit(this.store, this.topology, patched));
+    const patched = this.store.put(admit(this.store, this.topology, mergePatch(current, patch) as KubeObject));
+    // Start reconciling now, not in the store's microtask, so settled() waits for this change.
+    this.kick();
+    return patched;
   }
 
   scale(ref: ObjectRef, replicas: number): void {

@@ -1,7 +1,8 @@
 // What runs inside a lab pod. The lab has no container images, so it reads the
 // image and arguments the way a learner would and starts the process that
-// behaves like it: agnhost netexec for app pods, a CoreDNS-compatible server
-// for coredns pods. Anything else serves its declared containerPorts like netexec.
+// behaves like it: agnhost netexec and serve-hostname for app pods, a
+// CoreDNS-compatible server for coredns pods. Any other container serves its
+// declared containerPorts like netexec (TCP as HTTP, UDP answering `hostname`).
 import path from 'node:path';
 import type { PodSpec } from './controllers/workloads.js';
 
@@ -24,26 +25,59 @@ function flag(args: string[], name: string): string | undefined {
 
 export function planAgent(spec: PodSpec): AgentPlan | undefined {
   if (spec.hostNetwork) return undefined;
-  const container = spec.containers[0];
-  if (!container) return undefined;
-  const args = [...(container.command ?? []), ...(container.args ?? [])];
-  const image = container.image ?? '';
+  if (spec.containers.length === 0) return undefined;
   const declared = spec.containers.flatMap((c) => c.ports ?? []);
-  const plan: AgentPlan = { tcpPorts: [], udpPorts: [], readinessProbe: resolveNamedPorts(container.readinessProbe, declared) };
+  const probed = spec.containers.find((c) => c.readinessProbe) ?? spec.containers[0]!;
+  const plan: AgentPlan = { tcpPorts: [], udpPorts: [], readinessProbe: resolveNamedPorts(probed.readinessProbe, probed.ports ?? declared) };
 
-  if (/coredns/.test(image)) {
-    const conf = flag(args, '-conf') ?? '/etc/coredns/Corefile';
-    const mount = (container as { volumeMounts?: { name: string; mountPath: string }[] }).volumeMounts?.find((m) => conf.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
-    plan.dns = { volume: mount?.name ?? 'config-volume', file: path.basename(conf) };
-    return plan;
+  // One process serves the whole pod, so each container contributes the ports
+  // its own program would listen on (upstream's netpol model runs one
+  // serve-hostname container per port and protocol).
+  for (const container of spec.containers) {
+    const args = [...(container.command ?? []), ...(container.args ?? [])];
+    const image = container.image ?? '';
+    if (/coredns/.test(image)) {
+      const conf = flag(args, '-conf') ?? '/etc/coredns/Corefile';
+      const mount = (container as { volumeMounts?: { name: string; mountPath: string }[] }).volumeMounts?.find((m) => conf.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
+      return { ...plan, tcpPorts: [], udpPorts: [], dns: { volume: mount?.name ?? 'config-volume', file: path.basename(conf) } };
+    }
+    const served = /agnhost/.test(image) ? agnhostPorts(args) : undefined;
+    if (served) {
+      plan.tcpPorts.push(...served.tcp);
+      plan.udpPorts.push(...served.udp);
+    } else {
+      for (const p of container.ports ?? []) (p.protocol === 'UDP' ? plan.udpPorts : plan.tcpPorts).push(p.containerPort);
+    }
   }
-  if (/agnhost/.test(image) && args.includes('netexec')) {
-    plan.tcpPorts.push(Number(flag(args, '--http-port') ?? 8080));
-    plan.udpPorts.push(Number(flag(args, '--udp-port') ?? 8081));
-    return plan;
-  }
-  for (const p of declared) (p.protocol === 'UDP' ? plan.udpPorts : plan.tcpPorts).push(p.containerPort);
+  // Two containers of one pod share its network namespace and cannot both bind
+  // one port; serve it once rather than crash the whole pod.
+  plan.tcpPorts = unique(plan.tcpPorts);
+  plan.udpPorts = unique(plan.udpPorts);
   return plan;
+}
+
+/** What an agnhost subcommand listens on, from its flags; undefined for subcommands that are not servers we know. */
+export function agnhostPorts(args: string[]): { tcp: number[]; udp: number[] } | undefined {
+  if (args.includes('netexec')) {
+    return { tcp: [Number(flag(args, '--http-port') ?? 8080)], udp: [Number(flag(args, '--udp-port') ?? 8081)] };
+  }
+  if (args.includes('serve-hostname')) {
+    // serve-hostname: --port (9376) over raw --tcp and/or --udp, or HTTP (--http, on by default).
+    const port = Number(flag(args, '--port') ?? 9376);
+    const on = (name: string, byDefault: boolean) => {
+      if (args.includes(name) || args.includes(`${name}=true`)) return true;
+      if (args.includes(`${name}=false`)) return false;
+      return byDefault;
+    };
+    const udp = on('--udp', false);
+    const tcp = on('--tcp', false) || on('--http', !on('--tcp', false) && !udp);
+    return { tcp: tcp ? [port] : [], udp: udp ? [port] : [] };
+  }
+  return undefined;
+}
+
+function unique(ports: number[]): number[] {
+  return [...new Set(ports)];
 }
 
 /** kubelet resolves a probe's named port against the container's ports; the agent only sees numbers. */

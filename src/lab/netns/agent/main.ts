@@ -8,7 +8,6 @@ import { parseArgs } from 'node:util';
 import { startNetexec } from './netexec.js';
 import { sendProbe } from './probe.js';
 import { probeReadiness, type ReadinessProbe } from './readiness.js';
-import { startDnsServer } from '../dns/server.js';
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +18,7 @@ const { values } = parseArgs({
     udp: { type: 'string' },
     readiness: { type: 'string' },
     corefile: { type: 'string' },
+    'corefile-name': { type: 'string' },
     store: { type: 'string' },
     listen: { type: 'string', default: '0.0.0.0' },
   },
@@ -30,8 +30,22 @@ const readiness = values.readiness ? (JSON.parse(values.readiness) as ReadinessP
 
 async function startApplication(): Promise<() => Promise<void>> {
   if (values.corefile) {
-    const corefile = fs.readFileSync(values.corefile, 'utf8');
-    const server = await startDnsServer({ corefile, corefilePath: values.corefile, storePath: values.store! });
+    // --corefile is the projected file on the host; --corefile-name is the path
+    // CoreDNS was given (-conf), which its error messages cite.
+    const name = values['corefile-name'] ?? values.corefile;
+    let corefile: string;
+    try {
+      corefile = fs.readFileSync(values.corefile, 'utf8');
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new Error(`loading Caddyfile via flag: open ${name}: ${missing ? 'no such file or directory' : (error as Error).message}`, { cause: error });
+    }
+    // The reload plugin re-reads the projected file on its own interval (30 s unless
+    // the Corefile says otherwise), so a ConfigMap change reaches a running pod as
+    // late as it would in a cluster; a restart applies it at once.
+    // Loaded only in CoreDNS pods: every other pod stays a few MiB smaller.
+    const { startDnsServer } = await import('../dns/server.js');
+    const server = await startDnsServer({ corefile, corefilePath: values.corefile, corefileName: name, storePath: values.store! });
     return async () => server.close();
   }
   return startNetexec({ hostname: podName, tcpPorts: ports(values.tcp), udpPorts: ports(values.udp), address: values.listen! });

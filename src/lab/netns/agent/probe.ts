@@ -17,7 +17,9 @@ export async function sendProbe(to: string, timeoutMs: number, resolvConfPath = 
   if (!net.isIP(target.host)) {
     const resolution = await resolveName(target.host, {
       resolvConf: parseResolvConf(fs.readFileSync(resolvConfPath, 'utf8')),
-      deadlineMs: Math.max(timeoutMs, 2000),
+      // Shorter than glibc's 5 s per query so a blocked resolver is reported in about two probe timeouts.
+      deadlineMs: timeoutMs * 2,
+      perQueryTimeoutMs: Math.max(200, Math.round(timeoutMs / 2)),
     });
     dns = resolution.queries;
     if (resolution.outcome !== 'ok' || resolution.addresses.length === 0) {

@@ -31,6 +31,18 @@ function resolveTargetPort(pod: KubeObject, target: number | string | undefined,
   return undefined;
 }
 
+/**
+ * A pod's DNS hostname on a Service's endpoint: only when the pod names that
+ * Service as its subdomain (spec.hostname + spec.subdomain), as the upstream
+ * endpoint and EndpointSlice controllers set it. This is what gives a headless
+ * Service's pod the record <hostname>.<subdomain>.<ns>.svc.<zone>.
+ */
+export function hostnameFor(pod: KubeObject, svc: KubeObject): { hostname?: string } {
+  const spec = pod.spec as PodSpec;
+  if (!spec.hostname || spec.subdomain !== svc.metadata.name || pod.metadata.namespace !== svc.metadata.namespace) return {};
+  return { hostname: spec.hostname };
+}
+
 function desiredFor(store: ObjectStore, svc: KubeObject): { slice: KubeObject; endpoints: KubeObject } | undefined {
   const spec = svc.spec as ServiceSpec;
   if (!spec.selector || spec.type === 'ExternalName') return undefined;
@@ -58,11 +70,16 @@ function desiredFor(store: ObjectStore, svc: KubeObject): { slice: KubeObject; e
       conditions: { ready: isPodReady(p), serving: isPodReady(p), terminating: false },
       nodeName: (p.spec as PodSpec).nodeName,
       targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid },
-      ...((p.spec as PodSpec).hostname ? { hostname: (p.spec as PodSpec).hostname } : {}),
+      ...hostnameFor(p, svc),
     })),
     ports,
   };
-  const address = (p: KubeObject) => ({ ip: podIP(p)!, nodeName: (p.spec as PodSpec).nodeName, targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid } });
+  const address = (p: KubeObject) => ({
+    ip: podIP(p)!,
+    ...hostnameFor(p, svc),
+    nodeName: (p.spec as PodSpec).nodeName,
+    targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid },
+  });
   const ready = usable.filter(isPodReady).map(address);
   const notReady = usable.filter((p) => !isPodReady(p)).map(address);
   const endpoints: KubeObject = {
@@ -90,7 +107,11 @@ export function reconcileEndpoints(store: ObjectStore): boolean {
   const wantedEndpoints = new Set<string>();
   for (const svc of store.list('Service')) {
     const desired = desiredFor(store, svc);
-    if (!desired) continue;
+    if (!desired) {
+      // Without a selector the Endpoints are the user's to write, as upstream: keep them.
+      wantedEndpoints.add(`${svc.metadata.namespace}/${svc.metadata.name}`);
+      continue;
+    }
     for (const obj of [desired.slice, desired.endpoints]) {
       (obj.kind === 'EndpointSlice' ? wantedSlices : wantedEndpoints).add(`${obj.metadata.namespace}/${obj.metadata.name}`);
       const current = store.get({ kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name });

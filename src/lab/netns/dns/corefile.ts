@@ -255,7 +255,7 @@ export const PLUGIN_ORDER: readonly PluginName[] = [
 ];
 
 // CoreDNS plugins that exist upstream but that this lab does not run. Naming them
-// gets a clearer error than "unknown plugin" (they are not typos).
+// gets a clearer error than "Unknown directive" (they are not typos).
 const UPSTREAM_ONLY = new Set([
   'metadata', 'cancel', 'tls', 'nsid', 'bufsize', 'root', 'bind', 'debug', 'trace', 'pprof', 'dnstap',
   'acl', 'any', 'chaos', 'dnssec', 'autopath', 'transfer', 'route53', 'azure', 'clouddns', 'federation',
@@ -840,7 +840,7 @@ function setupLoadbalance(s: Setup): LoadbalanceConfig {
   s.fail(`unknown policy: ${policy}`);
 }
 
-const COMMON_LOG_FORMAT = '{remote}:{port} - {>id} "{type} {class} {name} {proto} {size} {>do} {>bufsize}" {rcode} {>rflags} {rsize} {duration}';
+export const COMMON_LOG_FORMAT = '{remote}:{port} - {>id} "{type} {class} {name} {proto} {size} {>do} {>bufsize}" {rcode} {>rflags} {rsize} {duration}';
 const COMBINED_LOG_FORMAT = `${COMMON_LOG_FORMAT} "{>opcode}"`;
 
 function setupLog(s: Setup): LogConfig {
@@ -1165,7 +1165,8 @@ export function parseCorefile(text: string, options: ParseOptions = {}): Corefil
         if (UPSTREAM_ONLY.has(d.name)) {
           throw new CorefileError(file, d.line, `plugin "${d.name}" exists in CoreDNS but netbreak's lab does not run it; remove it`);
         }
-        throw new CorefileError(file, d.line, `unknown plugin "${d.name}"`);
+        // Caddy's parser words it so; it is the line learners will search for.
+        throw new CorefileError(file, d.line, `Unknown directive '${d.name}'`);
       }
       if (used.has(d.name) && ONCE.has(d.name)) {
         throw new CorefileError(file, d.line, 'this plugin can only be used once per Server Block', d.name);

@@ -41,6 +41,8 @@ export interface DnsServerOptions {
   corefile: string;
   /** Where the Corefile lives; the reload plugin watches it. */
   corefilePath?: string;
+  /** The Corefile's path as CoreDNS was given it (`-conf /etc/coredns/Corefile`), which its errors cite; default `Corefile`. */
+  corefileName?: string;
   /** The lab's store.json. */
   storePath: string;
   /** Address to listen on; default 0.0.0.0. */
@@ -119,7 +121,7 @@ function splitListenAddr(addr: string): { host: string | undefined; port: number
 }
 
 /** Groups a block's plugin configs into chain instances in plugin.cfg order. */
-function buildChain(block: ServerBlock, env: PluginEnv, resolvConfPath: string): { handler: Handler; instances: PluginInstance[] } {
+function buildChain(block: ServerBlock, env: PluginEnv, resolvConfPath: string, file: string): { handler: Handler; instances: PluginInstance[] } {
   const instances: PluginInstance[] = [];
   const ordered = inExecutionOrder(block.plugins);
   const done = new Set<string>();
@@ -156,7 +158,7 @@ function buildChain(block: ServerBlock, env: PluginEnv, resolvConfPath: string):
         instances.push(loopPlugin(p, block.keys[0]?.zone ?? '.', env));
         break;
       case 'forward':
-        instances.push(forwardPlugin(p, resolveUpstreams(p, resolvConfPath)));
+        instances.push(forwardPlugin(p, resolveUpstreams(p, resolvConfPath, file)));
         break;
       // Served by the server itself, outside the query path.
       case 'health':
@@ -176,6 +178,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
   const log = opts.log ?? defaultLog;
   const host = opts.host ?? '0.0.0.0';
   const resolvConfPath = opts.resolvConfPath ?? '/etc/resolv.conf';
+  const corefileName = opts.corefileName ?? 'Corefile';
   const reader = new SnapshotReader(opts.storePath, (m) => log.error(m));
   const listeners = new Map<number, Listener>();
   const health = new Map<string, HttpEndpoint>();
@@ -228,13 +231,13 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
   });
 
   const build = (text: string): Runtime => {
-    const corefile = parseCorefile(text);
+    const corefile = parseCorefile(text, { file: corefileName });
     const blocks: BuiltBlock[] = [];
     try {
       for (const block of corefile.servers) {
         const requestedPort = opts.port ?? block.keys[0]!.port;
         const env = makeEnv(() => requestedPort);
-        const { handler, instances } = buildChain(block, env, resolvConfPath);
+        const { handler, instances } = buildChain(block, env, resolvConfPath, corefileName);
         blocks.push({ block, zones: [...new Set(block.keys.map((k) => k.zone))], requestedPort, handler, instances });
       }
     } catch (error) {

@@ -57,7 +57,7 @@ describe('parseCorefile', () => {
   it('reports an unknown plugin with its line', () => {
     const text = KUBEADM_DEFAULT_COREFILE.replace('kubernetes cluster.local', 'kubernets cluster.local');
     const e = parseError(text);
-    expect(e.message).toBe('Corefile:7: unknown plugin "kubernets"');
+    expect(e.message).toBe("Corefile:7: Unknown directive 'kubernets'");
     expect(e.line).toBe(7);
   });
 

@@ -223,7 +223,7 @@ describe('startDnsServer edge cases', () => {
   });
 
   it('refuses to start with a Corefile CoreDNS would reject', async () => {
-    await expect(start(corefile('127.0.0.1:53').replace('errors', 'erors'))).rejects.toThrow('Corefile:2 - Error during parsing: unknown plugin "erors"');
+    await expect(start(corefile('127.0.0.1:53').replace('errors', 'erors'))).rejects.toThrow("Corefile:2 - Error during parsing: Unknown directive 'erors'");
     await expect(start(corefile('/nonexistent/resolv.conf'))).rejects.toThrow('plugin/forward: Corefile:13 - Error during parsing: not an IP address or file');
   });
 });

@@ -110,7 +110,7 @@ if (skipReason) {
     const servers: ResultPromise[] = [];
     let hostBefore: Record<string, string> = {};
     const hostView = async () => {
-      const { iptables, nft, routes, links, addresses, sysctls } = await hostNetworkState();
+      const { iptables, nft, routes, links, addresses, sysctls } = await hostNetworkState('none');
       return { iptables, nft, routes, links, addresses, sysctls };
     };
 

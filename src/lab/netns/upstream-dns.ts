@@ -1,0 +1,210 @@
+// The lab's "outside world": a small DNS server in the fabric namespace, on the
+// fabric's address (172.18.0.1), playing the part of Docker's embedded DNS on a
+// kind network. CoreDNS pods have `dnsPolicy: Default`, so their resolv.conf
+// names this address and `forward . /etc/resolv.conf` lands here. It answers a
+// fixed, documented zone from memory and NXDOMAIN for everything else; it has no
+// upstream of its own, so no query ever leaves the lab or reaches the host's
+// resolvers.
+//
+// The zone (every address is on the lab's node network, so a probe to one of
+// them stays inside the lab):
+//
+//   example.com.       A      172.18.0.1   the lab's gateway: nothing listens on it,
+//   example.net.       A      172.18.0.1   so a TCP probe is refused (RST), while
+//   example.org.       A      172.18.0.1   the name resolves like a real site's
+//   www.example.com.   CNAME  example.com.
+//   example.com.       TXT    "netbreak lab upstream: this answer never left the lab"
+//   <node>.            A      <node IP>    e.g. control-plane. 172.18.0.2, worker.
+//                                          172.18.0.3, as Docker's DNS answers a
+//                                          kind node container's name
+//   <node IP> reversed PTR    <node>.      e.g. 2.0.18.172.in-addr.arpa.
+//
+// Each of example.com/net/org has an SOA and an NS record at its apex. Anything
+// else is NXDOMAIN with the root zone's SOA (so `cluster.local` names that reach
+// it, e.g. through a Corefile whose kubernetes zone has a typo, are NXDOMAIN, as
+// Docker's DNS and every public resolver answer them). Replies carry RA (it is the
+// recursive resolver of the node network) and not AA. Each query is logged in
+// CoreDNS's common log format to upstream-dns.log in the lab's state folder.
+import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { COMMON_LOG_FORMAT } from './dns/corefile.js';
+import { formatLogLine } from './dns/plugins/log.js';
+import { decode, finalizeReply, FLAG, fq, isSubdomain, lowerFq, opcodeOf, replyTo, setRcode, type Answer, type DecodedPacket, type Packet } from './dns/wire.js';
+import { fabricNetns, labFiles } from './names.js';
+import type { Topology } from './topology.js';
+
+const UPSTREAM_MAIN = fileURLToPath(new URL('./dns/upstream-main.js', import.meta.url));
+const TTL = 60;
+
+export interface UpstreamZone {
+  records: Answer[];
+  /** Zone apexes with their SOA record, longest first; the root is always last. */
+  soas: Answer[];
+}
+
+const soa = (zone: string, mname: string, rname: string, minimum: number): Answer => ({
+  type: 'SOA',
+  name: zone,
+  ttl: TTL,
+  class: 'IN',
+  data: { mname, rname, serial: 2024010101, refresh: 7200, retry: 3600, expire: 1209600, minimum },
+});
+
+function reverseName(ip: string): string {
+  return `${ip.split('.').reverse().join('.')}.in-addr.arpa.`;
+}
+
+/** The zone for a lab: the fixed example names plus one name per node. */
+export function upstreamZone(gateway: string, nodes: { name: string; ip: string }[]): UpstreamZone {
+  const records: Answer[] = [];
+  const soas: Answer[] = [];
+  for (const domain of ['example.com.', 'example.net.', 'example.org.']) {
+    records.push({ type: 'A', name: domain, ttl: TTL, class: 'IN', data: gateway });
+    records.push({ type: 'NS', name: domain, ttl: TTL, class: 'IN', data: `ns.${domain}` });
+    soas.push(soa(domain, `ns.${domain}`, `hostmaster.${domain}`, TTL));
+  }
+  records.push({ type: 'CNAME', name: 'www.example.com.', ttl: TTL, class: 'IN', data: 'example.com.' });
+  records.push({ type: 'TXT', name: 'example.com.', ttl: TTL, class: 'IN', data: ['netbreak lab upstream: this answer never left the lab'] });
+  for (const node of nodes) {
+    records.push({ type: 'A', name: lowerFq(node.name), ttl: TTL, class: 'IN', data: node.ip });
+    records.push({ type: 'PTR', name: reverseName(node.ip), ttl: TTL, class: 'IN', data: lowerFq(node.name) });
+  }
+  soas.push(soa('.', 'a.root-servers.net.', 'nstld.verisign-grs.com.', 86400));
+  return { records, soas };
+}
+
+/** The reply to one query, as a recursive resolver that knows only `zone` would give it. */
+export function answerUpstream(zone: UpstreamZone, req: DecodedPacket): Packet {
+  if (opcodeOf(req) !== 0) return withRa(replyTo(req, 'NOTIMP'));
+  const question = req.questions?.length === 1 ? req.questions[0]! : undefined;
+  if (!question) return withRa(replyTo(req, 'FORMERR'));
+  const reply = withRa(replyTo(req));
+  const answers: Answer[] = [];
+  let name = lowerFq(question.name);
+  // Follow CNAMEs inside the zone, as a recursive resolver returns the whole chain.
+  for (let depth = 0; depth < 8; depth++) {
+    const owned = zone.records.filter((r) => lowerFq(r.name) === name);
+    const cname = owned.find((r) => r.type === 'CNAME');
+    if (cname?.type === 'CNAME' && question.type !== 'CNAME') {
+      answers.push({ ...cname, name: depth === 0 ? fq(question.name) : cname.name });
+      name = lowerFq(cname.data);
+      continue;
+    }
+    const exists = owned.length > 0 || zone.soas.some((s) => s.name === name);
+    if (!exists && answers.length === 0) {
+      setRcode(reply, 'NXDOMAIN');
+      reply.authorities = [soaFor(zone, name)];
+      return reply;
+    }
+    const matching = [...owned, ...zone.soas.filter((s) => s.name === name)].filter((r) => (question.type as string) === 'ANY' || r.type === question.type);
+    answers.push(...matching.map((r) => ({ ...r, name: depth === 0 ? fq(question.name) : r.name })));
+    if (!matching.length) reply.authorities = [soaFor(zone, name)];
+    break;
+  }
+  reply.answers = answers;
+  return reply;
+}
+
+function withRa(p: Packet): Packet {
+  p.flags = (p.flags ?? 0) | FLAG.RA;
+  return p;
+}
+
+function soaFor(zone: UpstreamZone, name: string): Answer {
+  return zone.soas.find((s) => isSubdomain(name, s.name))!;
+}
+
+export interface UpstreamServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves `zone` on UDP and TCP at host:port (0 picks a free port); `log` gets one line per query. */
+export function serveUpstream(zone: UpstreamZone, host: string, port: number, log: (line: string) => void = () => {}): Promise<UpstreamServer> {
+  const handle = (buf: Buffer, proto: 'udp' | 'tcp', remote: { address: string; port: number }): Buffer | undefined => {
+    let req: DecodedPacket;
+    try {
+      req = decode(buf);
+    } catch {
+      return undefined;
+    }
+    if (req.type !== 'query') return undefined;
+    const started = process.hrtime.bigint();
+    const reply = answerUpstream(zone, req);
+    log(`[INFO] ${formatLogLine(COMMON_LOG_FORMAT, { req, original: req, proto, remote, size: buf.length }, reply, process.hrtime.bigint() - started)}`);
+    return finalizeReply(req, reply, proto);
+  };
+  return new Promise((resolve, reject) => {
+    const udp = dgram.createSocket('udp4');
+    const tcp = net.createServer((socket) => {
+      let buffered = Buffer.alloc(0);
+      socket.setTimeout(10_000, () => socket.destroy());
+      socket.on('error', () => socket.destroy());
+      socket.on('data', (chunk) => {
+        buffered = Buffer.concat([buffered, chunk]);
+        while (buffered.length >= 2 && buffered.length >= buffered.readUInt16BE(0) + 2) {
+          const n = buffered.readUInt16BE(0);
+          const out = handle(buffered.subarray(2, n + 2), 'tcp', { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
+          buffered = buffered.subarray(n + 2);
+          if (!out) continue;
+          const len = Buffer.alloc(2);
+          len.writeUInt16BE(out.length);
+          socket.write(Buffer.concat([len, out]));
+        }
+      });
+    });
+    udp.on('message', (msg, rinfo) => {
+      const out = handle(msg, 'udp', { address: rinfo.address, port: rinfo.port });
+      if (out) udp.send(out, rinfo.port, rinfo.address);
+    });
+    udp.once('error', reject);
+    tcp.once('error', reject);
+    udp.bind(port, host, () => {
+      const actual = udp.address().port;
+      tcp.listen(actual, host, () =>
+        resolve({
+          port: actual,
+          close: () =>
+            new Promise<void>((r) => {
+              udp.close();
+              tcp.close(() => r());
+            }),
+        }),
+      );
+    });
+  });
+}
+
+export const upstreamFiles = (lab: string) => ({
+  log: path.join(labFiles(lab).dir, 'upstream-dns.log'),
+  pid: path.join(labFiles(lab).dir, 'upstream-dns.pid'),
+});
+
+/**
+ * Starts the upstream server inside the lab's fabric namespace and waits until it
+ * listens. It runs detached; `netbreak lab down`/`clean` end it with every other
+ * process in the lab's namespaces.
+ */
+export async function startUpstreamDns(lab: string, topology: Topology, timeoutMs = 5000): Promise<number> {
+  const files = upstreamFiles(lab);
+  fs.rmSync(files.pid, { force: true });
+  const args = [UPSTREAM_MAIN, '--listen', topology.fabricIP, '--pid-file', files.pid, ...topology.nodes.flatMap((n) => ['--node', `${n.name}=${n.ip}`])];
+  const log = fs.openSync(files.log, 'a');
+  const child = spawn('ip', ['netns', 'exec', fabricNetns(lab), process.execPath, ...args], { detached: true, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  child.unref();
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (fs.existsSync(files.pid)) return Number(fs.readFileSync(files.pid, 'utf8'));
+    if (exited !== undefined) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const tail = fs.existsSync(files.log) ? fs.readFileSync(files.log, 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
+  throw new Error(`the lab's upstream DNS server did not start${tail ? `: ${tail}` : ''}`);
+}

@@ -1,0 +1,118 @@
+// The lab's life cycle from the user's side: refusals that must leave nothing
+// behind, and the machine checks that come before any namespace is made.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa, execaSync } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { netbreak, ROOT } from '../helpers/cli.js';
+import { hostNetworkState, labNamespaces } from '../helpers/host-state.js';
+import { isRoot, ROOT_ONLY } from '../helpers/root.js';
+
+const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-life-'));
+fs.chmodSync(stateDir, 0o777);
+const env = { NETBREAK_STATE_DIR: stateDir };
+const LAB = 'e2e-life';
+
+
+function labsLeft(): string[] {
+  const dir = path.join(stateDir, 'labs');
+  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+}
+
+describe.skipIf(!isRoot)(`lab life cycle${ROOT_ONLY}`, () => {
+  let before: Record<string, string>;
+  beforeAll(async () => {
+    before = await hostNetworkState(LAB);
+  });
+  afterAll(async () => {
+    await netbreak(['clean'], env);
+    expect(await hostNetworkState(LAB)).toEqual(before);
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('refuses a scenario whose fault does not show, and removes the half-built lab', async () => {
+    const r = await netbreak(['start', 'fault-does-not-show', '--lab', LAB], { ...env, NETBREAK_SCENARIOS: path.join(ROOT, 'test/fixtures/broken-scenarios') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the fault did not show: shop\/frontend → http:\/\/api\.shop\.svc\.cluster\.local:8080\/ gave success/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(await labNamespaces(LAB)).toEqual([]);
+    expect(labsLeft()).toEqual([]);
+  });
+
+  it('refuses a second start while a lab runs, and leaves the first one alone', async () => {
+    expect((await netbreak(['start', 'service-selector-mismatch', '--lab', LAB], env)).code).toBe(0);
+    const namespaces = await labNamespaces(LAB);
+    const second = await netbreak(['start', 'deny-all-ingress', '--lab', LAB], env);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/a lab is already running: finish it with "netbreak stop" first/);
+    expect(await labNamespaces(LAB)).toEqual(namespaces);
+    expect((await netbreak(['status', '--json'], env)).json().scenario).toBe('service-selector-mismatch');
+  });
+
+  it('reset undoes the learner\'s changes and keeps the clock and hints', async () => {
+    expect((await netbreak(['hint'], env)).code).toBe(0);
+    expect((await netbreak(['delete', 'svc/api', '-n', 'shop'], env)).code).toBe(0);
+    const startedAt = (await netbreak(['status', '--json'], env)).json();
+    const reset = await netbreak(['reset', '--json'], env);
+    expect(reset.code).toBe(0);
+    expect(reset.json().resets).toBe(1);
+    const status = (await netbreak(['status', '--json'], env)).json();
+    expect(status.hintsUsed).toBe(1);
+    expect(status.elapsedMs).toBeGreaterThanOrEqual(startedAt.elapsedMs);
+    const svc = await netbreak(['get', 'svc', 'api', '-n', 'shop', '-o', 'json'], env);
+    expect(svc.json().spec.selector).toEqual({ app: 'api-v2' });
+    const check = await netbreak(['check', '--json'], env);
+    expect(check.code).toBe(1);
+    expect(check.json().items.find((i: { kind: string }) => i.kind === 'verify').detail).toMatch(/^refused/);
+  });
+
+  it('clean after a crash (supervisor and CLI killed) removes every leftover and reports it', async () => {
+    const pid = Number(fs.readFileSync(path.join(stateDir, `labs/${LAB}/supervisor.pid`), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    const dead = await netbreak(['check'], env);
+    expect(dead.code).toBe(4);
+    expect(dead.stderr).toMatch(/netbreak clean/);
+    const doctor = await netbreak(['doctor', '--json'], env);
+    expect(doctor.json().labs).toContainEqual(expect.objectContaining({ lab: LAB, running: false }));
+    const clean = await netbreak(['clean', '--json'], env);
+    expect(clean.code).toBe(0);
+    const removed: string[] = clean.json().removed.find((r: { lab: string }) => r.lab === LAB).removed;
+    expect(removed.some((r) => r.startsWith(`network namespace nb-${LAB}-pod-shop-api-`))).toBe(true);
+    expect(removed.some((r) => /^process \d+ \(inside the lab's namespaces\)$/.test(r))).toBe(true);
+    expect(await labNamespaces(LAB)).toEqual([]);
+    expect(labsLeft()).toEqual([]);
+    expect((await netbreak(['clean'], env)).stdout).toMatch(/Nothing to clean/);
+  });
+
+  it('Ctrl-C during start removes the half-built lab and exits 130', async () => {
+    const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'start', 'deny-all-ingress', '--lab', LAB], { reject: false, env: { ...env, NO_COLOR: '1' } });
+    const until = Date.now() + 20_000;
+    while ((await labNamespaces(LAB)).filter((n) => n.includes('-pod-shop-')).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr).toMatch(/interrupted; removing lab/);
+    expect(await labNamespaces(LAB)).toEqual([]);
+    expect(labsLeft()).toEqual([]);
+  });
+
+  it('says exactly which binary and package are missing, before creating anything', async () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-path-'));
+    for (const tool of ['ip', 'nsenter']) fs.symlinkSync(execaSync('sh', ['-c', `command -v ${tool}`]).stdout, path.join(bin, tool));
+    const r = await netbreak(['lab', 'up', '--name', `${LAB}-x`], { ...env, PATH: bin });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/iptables, iptables-restore are missing: install with "apt-get install iptables"/);
+    expect(await labNamespaces(LAB)).toEqual([]);
+    fs.rmSync(bin, { recursive: true, force: true });
+  });
+
+  it('says that the lab needs root when run as an ordinary user', async () => {
+    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.join(ROOT, 'bin/netbreak.js'), 'lab', 'up', '--name', 'user'], {
+      reject: false,
+      env: { ...env, NO_COLOR: '1' },
+    });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toMatch(/needs root: run netbreak with sudo/);
+  });
+});

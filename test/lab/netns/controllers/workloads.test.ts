@@ -1,0 +1,218 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  reconcileDaemonSets,
+  reconcileDeployments,
+  reconcileUnscheduled,
+  reconcileWorkloadStatus,
+  schedule,
+  templateHash,
+  type PodSpec,
+} from '../../../../src/lab/netns/controllers/workloads.js';
+import { ObjectStore } from '../../../../src/lab/netns/store.js';
+import { nodeObjects } from '../../../../src/lab/netns/system-objects.js';
+import { buildTopology } from '../../../../src/lab/netns/topology.js';
+import type { KubeObject } from '../../../../src/lab/objects.js';
+
+const CP_TOLERATION = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
+let dir: string;
+let store: ObjectStore;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netbreak-workloads-'));
+  store = new ObjectStore(path.join(dir, 'store.json'));
+  for (const node of nodeObjects(buildTopology(['control-plane', 'worker', 'worker']))) store.put(node);
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function podSpec(extra: Partial<PodSpec> = {}): PodSpec {
+  return { containers: [{ name: 'app', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['netexec'] }], ...extra };
+}
+
+function putDeployment(name: string, replicas: number, extra: Partial<PodSpec> = {}, annotations?: Record<string, string>): KubeObject {
+  return store.put({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'shop' },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name }, ...(annotations ? { annotations } : {}) }, spec: podSpec(extra) },
+    },
+  });
+}
+
+function putDaemonSet(name: string, extra: Partial<PodSpec> = {}): KubeObject {
+  return store.put({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name, namespace: 'kube-system' },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: podSpec(extra) } },
+  });
+}
+
+const podsOf = (owner: KubeObject) => store.list('Pod', owner.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid));
+const nodeOf = (pod: KubeObject) => (pod.spec as PodSpec).nodeName;
+const names = (pods: KubeObject[]) => pods.map((p) => p.metadata.name).sort();
+
+function scale(name: string, replicas: number) {
+  const d = store.get({ kind: 'Deployment', namespace: 'shop', name })!;
+  store.put({ ...d, spec: { ...(d.spec as object), replicas } });
+}
+
+describe('Deployment controller', () => {
+  it('creates N pods named <deployment>-<template hash>-<5 chars>, labelled and owned by it', () => {
+    const d = putDeployment('api', 3);
+    expect(reconcileDeployments(store)).toBe(true);
+    const pods = podsOf(d);
+    expect(pods).toHaveLength(3);
+    const hash = templateHash((d.spec as any).template);
+    for (const pod of pods) {
+      expect(pod.metadata.name).toMatch(new RegExp(`^api-${hash}-[bcdfghjklmnpqrstvwxz2456789]{5}$`));
+      expect(pod.metadata.labels).toEqual({ app: 'api', 'pod-template-hash': hash });
+      expect(pod.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', uid: d.metadata.uid, controller: true }]);
+      expect(pod.status).toEqual({ phase: 'Pending' });
+    }
+    expect(new Set(names(pods)).size).toBe(3);
+  });
+
+  it('does nothing more once the pods exist', () => {
+    putDeployment('api', 2);
+    reconcileDeployments(store);
+    const version = store.resourceVersion;
+    expect(reconcileDeployments(store)).toBe(false);
+    expect(store.resourceVersion).toBe(version);
+  });
+
+  it('scaling down keeps some of the pods it had, scaling up keeps them all and adds new ones', () => {
+    const d = putDeployment('api', 3);
+    reconcileDeployments(store);
+    const three = names(podsOf(d));
+    scale('api', 1);
+    reconcileDeployments(store);
+    const one = names(podsOf(d));
+    expect(one).toHaveLength(1);
+    expect(three).toContain(one[0]);
+    scale('api', 4);
+    reconcileDeployments(store);
+    const four = names(podsOf(d));
+    expect(four).toHaveLength(4);
+    expect(four).toContain(one[0]);
+    scale('api', 0);
+    reconcileDeployments(store);
+    expect(podsOf(d)).toEqual([]);
+  });
+
+  it('a template change (rollout restart) replaces every pod with pods of the new template', () => {
+    const d = putDeployment('api', 2);
+    reconcileDeployments(store);
+    const before = names(podsOf(d));
+    const restarted = putDeployment('api', 2, {}, { 'kubectl.kubernetes.io/restartedAt': '2024-05-01T10:00:00Z' });
+    reconcileDeployments(store);
+    const after = podsOf(d);
+    expect(after).toHaveLength(2);
+    for (const name of before) expect(names(after)).not.toContain(name);
+    const newHash = templateHash((restarted.spec as any).template);
+    expect(newHash).not.toBe(templateHash((d.spec as any).template));
+    for (const pod of after) {
+      expect(pod.metadata.labels!['pod-template-hash']).toBe(newHash);
+      expect(pod.metadata.annotations).toEqual({ 'kubectl.kubernetes.io/restartedAt': '2024-05-01T10:00:00Z' });
+    }
+  });
+
+  it('spreads pods over the workers and keeps them off the tainted control-plane', () => {
+    const d = putDeployment('api', 4);
+    reconcileDeployments(store);
+    const perNode = podsOf(d).map(nodeOf).sort();
+    expect(perNode).toEqual(['worker', 'worker', 'worker2', 'worker2']);
+  });
+
+  it('with the control-plane toleration, uses the control-plane too', () => {
+    const d = putDeployment('coredns', 3, { tolerations: [CP_TOLERATION] });
+    reconcileDeployments(store);
+    expect(podsOf(d).map(nodeOf).sort()).toEqual(['control-plane', 'worker', 'worker2']);
+  });
+});
+
+describe('scheduler', () => {
+  it('picks the least busy allowed node', () => {
+    const d = putDeployment('api', 1);
+    reconcileDeployments(store);
+    const busy = nodeOf(podsOf(d)[0]!);
+    expect(schedule(store, podSpec())).toBe(busy === 'worker' ? 'worker2' : 'worker');
+  });
+
+  it('never picks the control-plane without a toleration, even when it is the only node selected', () => {
+    expect(schedule(store, podSpec({ nodeSelector: { 'kubernetes.io/hostname': 'control-plane' } }))).toBeUndefined();
+    expect(schedule(store, podSpec({ nodeSelector: { 'kubernetes.io/hostname': 'control-plane' }, tolerations: [CP_TOLERATION] }))).toBe('control-plane');
+    expect(schedule(store, podSpec({ nodeSelector: { 'kubernetes.io/hostname': 'control-plane' }, tolerations: [{ operator: 'Exists' }] }))).toBe('control-plane');
+    expect(schedule(store, podSpec({ nodeSelector: { 'kubernetes.io/hostname': 'control-plane' }, tolerations: [{ key: 'other', effect: 'NoSchedule' }] }))).toBeUndefined();
+  });
+
+  it('honours required node affinity', () => {
+    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['worker2'] }] }] } } };
+    expect(schedule(store, podSpec({ affinity }))).toBe('worker2');
+  });
+
+  it('a bare pod without a node gets one; one no node fits stays unscheduled', () => {
+    store.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client', namespace: 'shop' }, spec: podSpec() });
+    store.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'stuck', namespace: 'shop' }, spec: podSpec({ nodeSelector: { disk: 'ssd' } }) });
+    expect(reconcileUnscheduled(store)).toBe(true);
+    expect(['worker', 'worker2']).toContain(nodeOf(store.get({ kind: 'Pod', namespace: 'shop', name: 'client' })!));
+    expect(nodeOf(store.get({ kind: 'Pod', namespace: 'shop', name: 'stuck' })!)).toBeUndefined();
+    expect(reconcileUnscheduled(store)).toBe(false);
+  });
+});
+
+describe('DaemonSet controller', () => {
+  it('runs one pod on every worker, and none on the tainted control-plane', () => {
+    const ds = putDaemonSet('agent');
+    reconcileDaemonSets(store);
+    const pods = podsOf(ds);
+    expect(pods.map(nodeOf).sort()).toEqual(['worker', 'worker2']);
+    for (const pod of pods) expect(pod.metadata.name).toMatch(/^agent-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    expect(reconcileDaemonSets(store)).toBe(false);
+  });
+
+  it('with the control-plane toleration, runs on every node', () => {
+    const ds = putDaemonSet('kube-proxy', { tolerations: [{ operator: 'Exists' }] });
+    reconcileDaemonSets(store);
+    expect(podsOf(ds).map(nodeOf).sort()).toEqual(['control-plane', 'worker', 'worker2']);
+  });
+
+  it('narrowing the node selector removes the pods on nodes no longer selected, and keeps the others', () => {
+    const ds = putDaemonSet('kube-proxy', { tolerations: [{ operator: 'Exists' }] });
+    reconcileDaemonSets(store);
+    const onWorker = podsOf(ds).find((p) => nodeOf(p) === 'worker')!.metadata.name;
+    // "kube-proxy stopped on worker2": a selector that leaves worker2 out. The template changes, so pods roll.
+    const narrowed = putDaemonSet('kube-proxy', { tolerations: [{ operator: 'Exists' }], nodeSelector: { 'kubernetes.io/hostname': 'worker' } });
+    reconcileDaemonSets(store);
+    const pods = podsOf(narrowed);
+    expect(pods.map(nodeOf)).toEqual(['worker']);
+    expect(pods[0]!.metadata.name).not.toBe(onWorker);
+    expect(pods[0]!.metadata.labels!['controller-revision-hash']).toBe(templateHash((narrowed.spec as any).template));
+  });
+});
+
+describe('workload status', () => {
+  it('counts pods and ready pods the way kubectl get deploy,ds shows them', () => {
+    const d = putDeployment('api', 2);
+    putDaemonSet('agent');
+    reconcileDeployments(store);
+    reconcileDaemonSets(store);
+    const [first] = podsOf(d);
+    store.put({ ...first!, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } });
+    reconcileWorkloadStatus(store);
+    expect(store.get({ kind: 'Deployment', namespace: 'shop', name: 'api' })!.status).toEqual({ replicas: 2, updatedReplicas: 2, readyReplicas: 1, availableReplicas: 1 });
+    expect(store.get({ kind: 'DaemonSet', namespace: 'kube-system', name: 'agent' })!.status).toMatchObject({ desiredNumberScheduled: 2, numberReady: 0 });
+  });
+});
+
+it('templateHash is stable for one template and differs after any change', () => {
+  const t = { metadata: { labels: { app: 'a' } }, spec: podSpec() };
+  expect(templateHash(structuredClone(t))).toBe(templateHash(t));
+  expect(templateHash({ ...t, metadata: { labels: { app: 'b' } } })).not.toBe(templateHash(t));
+  expect(templateHash(t)).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{10}$/);
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { PodSpec } from '../../../src/lab/netns/controllers/workloads.js';
+import { systemObjects } from '../../../src/lab/netns/system-objects.js';
+import { buildTopology } from '../../../src/lab/netns/topology.js';
+import { planAgent } from '../../../src/lab/netns/workload.js';
+
+const AGNHOST = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
+const container = (c: Partial<PodSpec['containers'][number]> & Record<string, unknown>) => ({ name: 'app', ...c });
+
+describe('planAgent: agnhost netexec', () => {
+  it('serves netexec on 8080/tcp and 8081/udp by default', () => {
+    expect(planAgent({ containers: [container({ image: AGNHOST, args: ['netexec'] })] })).toMatchObject({ tcpPorts: [8080], udpPorts: [8081] });
+  });
+
+  it('reads --http-port and --udp-port in both flag forms, from command or args', () => {
+    expect(planAgent({ containers: [container({ image: AGNHOST, args: ['netexec', '--http-port=9376', '--udp-port', '5353'] })] })).toMatchObject({ tcpPorts: [9376], udpPorts: [5353] });
+    expect(planAgent({ containers: [container({ image: AGNHOST, command: ['/agnhost', 'netexec', '--http-port', '80'] })] })).toMatchObject({ tcpPorts: [80], udpPorts: [8081] });
+  });
+
+  it('an agnhost without netexec serves its declared container ports', () => {
+    const plan = planAgent({ containers: [container({ image: AGNHOST, args: ['pause'], ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }] })] });
+    expect(plan).toMatchObject({ tcpPorts: [80], udpPorts: [53] });
+  });
+});
+
+describe('planAgent: coredns', () => {
+  it("maps kubeadm's coredns -conf to the ConfigMap volume mounted there", () => {
+    const coredns = systemObjects(buildTopology(['control-plane', 'worker'])).find((o) => o.kind === 'Deployment' && o.metadata.name === 'coredns')!;
+    const plan = planAgent((coredns.spec as any).template.spec);
+    expect(plan?.dns).toEqual({ volume: 'config-volume', file: 'Corefile' });
+    expect(plan?.tcpPorts).toEqual([]);
+  });
+
+  it('follows a -conf=path into whichever mount holds it', () => {
+    const plan = planAgent({
+      containers: [
+        container({
+          image: 'registry.k8s.io/coredns/coredns:v1.11.3',
+          args: ['-conf=/etc/custom/dns/my.conf'],
+          volumeMounts: [
+            { name: 'other', mountPath: '/etc/coredns' },
+            { name: 'custom', mountPath: '/etc/custom/dns/' },
+          ],
+        }),
+      ],
+    });
+    expect(plan?.dns).toEqual({ volume: 'custom', file: 'my.conf' });
+  });
+});
+
+describe('planAgent: other pods', () => {
+  it('serves the declared container ports of every container by protocol', () => {
+    const plan = planAgent({ containers: [container({ image: 'nginx', ports: [{ containerPort: 80 }] }), { name: 'dns', image: 'x', ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53, protocol: 'TCP' }] }] });
+    expect(plan).toMatchObject({ tcpPorts: [80, 53], udpPorts: [53] });
+  });
+
+  it('runs nothing for host-network pods or pods without containers', () => {
+    expect(planAgent({ hostNetwork: true, containers: [container({ image: AGNHOST, args: ['netexec'] })] })).toBeUndefined();
+    expect(planAgent({ containers: [] })).toBeUndefined();
+  });
+});
+
+describe('planAgent: readiness probe', () => {
+  it('resolves named ports the way kubelet does, without changing the pod spec', () => {
+    const probe = { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 };
+    const spec: PodSpec = { containers: [container({ image: AGNHOST, args: ['netexec'], ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: probe })] };
+    expect(planAgent(spec)?.readinessProbe).toEqual({ httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 });
+    expect(probe.httpGet.port).toBe('http');
+  });
+
+  it('resolves a tcpSocket named port and keeps numeric ports', () => {
+    const ports = [{ name: 'dns-tcp', containerPort: 53 }];
+    expect(planAgent({ containers: [container({ image: 'x', ports, readinessProbe: { tcpSocket: { port: 'dns-tcp' } } })] })?.readinessProbe).toEqual({ tcpSocket: { port: 53 } });
+    expect(planAgent({ containers: [container({ image: 'x', ports, readinessProbe: { tcpSocket: { port: 9000 } } })] })?.readinessProbe).toEqual({ tcpSocket: { port: 9000 } });
+  });
+
+  it('has no readiness probe when the container declares none', () => {
+    expect(planAgent({ containers: [container({ image: AGNHOST, args: ['netexec'] })] })?.readinessProbe).toBeUndefined();
+  });
+});
