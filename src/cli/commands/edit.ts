@@ -26,7 +26,8 @@ export async function run(ref: string, options: { namespace: string; lab?: strin
   try {
     fs.writeFileSync(file, text);
     const editor = process.env.KUBE_EDITOR ?? process.env.EDITOR ?? 'vi';
-    const code = await runInteractive([...editor.split(' '), file]);
+    // Like kubectl, the editor setting is a shell command line (it may carry flags).
+    const code = await runInteractive(['sh', '-c', `${editor} "$1"`, 'sh', file]);
     if (code !== 0) throw new UserError(`the editor (${editor}) exited with code ${code}; nothing was changed`, 1);
     const edited = fs.readFileSync(file, 'utf8');
     if (edited === text) return println('Edit cancelled, no changes made.');
