@@ -3,28 +3,8 @@
 // kube-dns Service) and the kube-proxy DaemonSet.
 import type { KubeObject } from '../objects.js';
 import type { Topology } from './topology.js';
+import { KUBEADM_DEFAULT_COREFILE } from './dns/corefile.js';
 
-export const KUBEADM_COREFILE = `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
 
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
@@ -68,7 +48,7 @@ export function systemObjects(topology: Topology): KubeObject[] {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'coredns', namespace: 'kube-system' },
-      data: { Corefile: KUBEADM_COREFILE },
+      data: { Corefile: KUBEADM_DEFAULT_COREFILE },
     },
     {
       apiVersion: 'apps/v1',

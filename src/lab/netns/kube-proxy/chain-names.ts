@@ -1,7 +1,7 @@
 // Per-service chain names, hashed exactly as kube-proxy hashes them
 // (pkg/proxy/iptables/proxier.go: portProtoHash, servicePortEndpointChainName), so a
 // learner who reads `KUBE-SVC-XPGD46QRK7WJZT7O` here sees the name a real node would show.
-import { createHash } from 'node:crypto';
+import { hash16 } from '../chain-hash.js';
 
 // The fixed chains kube-proxy owns in nat and filter.
 export const KUBE_SERVICES = 'KUBE-SERVICES';
@@ -65,27 +65,3 @@ function portProtoHash(servicePortName: string, protocol: string): string {
   return hash16(servicePortName + protocol.toLowerCase());
 }
 
-// Go's base32.StdEncoding of the SHA-256, first 16 characters (iptables chain names
-// are at most 28 characters). 16 characters use the first 80 bits, so padding never shows.
-function hash16(text: string): string {
-  return base32(createHash('sha256').update(text).digest()).slice(0, 16);
-}
-
-// RFC 4648 base32 without padding; Node's Buffer has no base32 encoding.
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-function base32(bytes: Uint8Array): string {
-  let out = '';
-  let buffer = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out += ALPHABET[(buffer >>> bits) & 31];
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += ALPHABET[(buffer << (5 - bits)) & 31];
-  return out;
-}

@@ -1,35 +1,12 @@
 // NETPOL- chain names: a short kind prefix plus the first 16 characters of
 // base32(sha256(key)), as kube-proxy names KUBE-SVC-/KUBE-SEP- chains. The
 // longest name is 26 characters, under iptables' 28-character limit.
-import { createHash } from 'node:crypto';
+import { hash16 } from '../chain-hash.js';
 import type { Direction } from './types.js';
 
 export const CHAIN_PREFIX = 'NETPOL-';
 export const TOP_CHAIN = 'NETPOL-FORWARD';
 export const MAX_CHAIN_NAME = 28;
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-function base32(bytes: Uint8Array): string {
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    value &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
-}
-
-export function hash16(key: string): string {
-  return base32(createHash('sha256').update(key).digest()).slice(0, 16);
-}
 
 const letter = (direction: Direction) => (direction === 'ingress' ? 'I' : 'E');
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hash16, ipBlockChain, podChain, ruleChain } from '../../../../src/lab/netns/netpol/chain-names.js';
+import { hash16 } from '../../../../src/lab/netns/chain-hash.js';
+import { ipBlockChain, podChain, ruleChain } from '../../../../src/lab/netns/netpol/chain-names.js';
 
 describe('chain names', () => {
   it('hash like kube-proxy: first 16 characters of base32(sha256(key))', () => {
