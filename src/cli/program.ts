@@ -22,8 +22,16 @@ export function buildProgram(): Command {
   program.exitOverride();
 
   const labOption = () => new Option('--lab <name>', 'which lab (default: the only running one)');
+  const backendOption = () =>
+    new Option('--backend <name>', 'where the lab runs: netns (embedded), kind (a real cluster in Docker), kubeconfig (an existing cluster), or auto (kind when Docker and kind answer, else netns)')
+      .choices(['auto', 'netns', 'kind', 'kubeconfig'])
+      .default('auto');
 
-  program.command('doctor').description('what this machine can run, the learner toolbox, and leftovers').action(lazy(() => import('./commands/doctor.js')));
+  program
+    .command('doctor')
+    .description('what this machine can run, the learner toolbox, and leftovers')
+    .addOption(backendOption().default(undefined, 'every backend'))
+    .action(lazy(() => import('./commands/doctor.js')));
   program.command('list').description('the scenario library').action(lazy(() => import('./commands/list.js')));
   program
     .command('start')
@@ -31,6 +39,10 @@ export function buildProgram(): Command {
     .argument('<scenario>', 'scenario id (see netbreak list)')
     .option('--lab <name>', 'lab name', 'netbreak')
     .option('--seed <n>', 'variant seed', (v) => Number(v))
+    .addOption(backendOption())
+    .option('--context <name>', 'kubeconfig backend: the kubeconfig context of the shared cluster (required there)')
+    .option('--kubeconfig <file>', 'kubeconfig backend: the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--learner <name>', "kubeconfig backend: the learner whose namespaces these are (nb-NAME-…)")
     .action(lazy(() => import('./commands/start.js')));
   program.command('status').description('scenario, elapsed time, hints, score, lab health').addOption(labOption()).action(lazy(() => import('./commands/status.js')));
   program
@@ -110,8 +122,27 @@ export function buildProgram(): Command {
     .description('put the scenario back to its just-started state (undo every change)')
     .addOption(labOption())
     .action(lazy(() => import('./commands/reset.js')));
-  program.command('stop').description('tear the lab down').addOption(labOption()).action(lazy(() => import('./commands/stop.js')));
-  program.command('clean').description('remove every leftover of any netbreak lab').action(lazy(() => import('./commands/clean.js')));
+  program
+    .command('stop')
+    .description('tear the lab down (a kind cluster is kept for the next scenario unless --delete-cluster)')
+    .addOption(labOption())
+    .option('--delete-cluster', 'kind: also delete the kind cluster netbreak created (asks first)')
+    .option('-y, --yes', 'do not ask before deleting a kind cluster')
+    .action(lazy(() => import('./commands/stop.js')));
+  program
+    .command('clean')
+    .description('remove every leftover of any netbreak lab (kind clusters netbreak created too, after asking)')
+    .option('-y, --yes', 'do not ask before deleting a kind cluster')
+    .action(lazy(() => import('./commands/clean.js')));
+  program.command('progress').description('mastery per layer, streaks, weakest layers and what to play next').action(lazy(() => import('./commands/progress.js')));
+  program
+    .command('report')
+    .description('a finished session as a document: debrief, answers, score, checks')
+    .option('--session <id>', 'the session (an id or its prefix; default: the most recent)')
+    .option('--all', 'every session in the history')
+    .addOption(new Option('--format <format>', 'document format').choices(['md', 'html', 'json', 'junit']).default('md'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(lazy(() => import('./commands/report.js')));
   program
     .command('probe')
     .description('send one probe from a pod (http://, tcp://, udp://, dns://), or probe every pod to every pod with --matrix')
@@ -124,6 +155,23 @@ export function buildProgram(): Command {
     .option('-o, --output <format>', 'json')
     .addOption(labOption())
     .action(lazy(() => import('./commands/probe.js')));
+
+  const scenario = program.command('scenario').description('for scenario authors');
+  scenario
+    .command('validate')
+    .description('check a scenario folder (or, without a path, the whole library): schema, manifests, references, every variant')
+    .argument('[path]', 'a scenario folder, its scenario.yaml, or a folder of scenarios (default: the library)')
+    .option('--variants <n>', 'check at most this many variants per scenario (default 64)', (v) => Number(v))
+    .action(lazy(() => import('./commands/scenario-validate.js')));
+  program
+    .command('trace')
+    .description('send one probe and show every hop: DNS, the rules it matched (and the objects behind them), routes, and where it died')
+    .option('--from <ns/pod>', 'source pod (or deployment)')
+    .option('--to <url>', 'target URL (http://, tcp://, udp://, dns://)')
+    .option('--pcap <dir>', 'also capture with tcpdump on each interface along the path, one pcap per hop, into this folder')
+    .option('-o, --output <format>', 'json')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/trace.js')));
 
   const lab = program.command('lab').description('an empty sandbox lab without a scenario');
   lab

@@ -1,11 +1,11 @@
 // `frontend`, `frontend-7d9f…-x2k4p` or `node/worker`: what shell and exec act on.
-import type { NetnsLab } from '../lab/netns/netns-lab.js';
+import type { Lab } from '../lab/lab.js';
 import { findPod } from '../lab/find-pod.js';
 import { UserError } from '../engine/errors.js';
 
 export type Target = { node: string } | { namespace: string; pod: string };
 
-export async function resolveTarget(lab: NetnsLab, target: string, namespace: string): Promise<Target> {
+export async function resolveTarget(lab: Pick<Lab, 'nodes' | 'list'>, target: string, namespace: string): Promise<Target> {
   if (target.startsWith('node/')) {
     const node = target.slice(5);
     const nodes = await lab.nodes();

@@ -2,15 +2,36 @@
 // the clock started, the hints taken, the fault journal and the grades. Every
 // CLI invocation reads it afresh, so `start` in one shell and `check` in another
 // share it.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { labDir } from '../lab/netns/names.js';
 import type { UndoRecord } from '../faults/fault-kind.js';
 import type { Step } from '../scenario/schema.js';
+import type { CheckItem } from '../grading/check.js';
+import { UserError } from './errors.js';
 
+/** Which part of the scenario made a change: its setup manifests, its fault, or its reference fix. */
+export type JournalPhase = 'setup' | 'fault' | 'fix';
+
+/** A change that was made, with what undoes it. Entries of older sessions have no phase or state. */
 export interface JournalEntry {
   step: Step;
   undo: UndoRecord;
+  phase?: JournalPhase;
+  state?: 'done';
+}
+
+/**
+ * A change about to be made. It is on disk before the change starts and is
+ * replaced by its JournalEntry once the change is made, so an intent that is
+ * still there means the process died in the middle of that change.
+ */
+export interface JournalIntent {
+  step: Step;
+  phase: JournalPhase;
+  state: 'intent';
+  at: string;
 }
 
 export interface DiagnosisRecord {
@@ -26,13 +47,19 @@ export interface Session {
   scenarioDir: string;
   lab: string;
   backend: string;
+  /** Picks the scenario's variant (its params) and the order of the cause choices; reset reuses it. */
   seed: number;
   startedAt: string;
   hintsUsed: number;
-  /** The fault steps applied, in order, with what undoes each. */
-  journal: JournalEntry[];
+  /** Every change made for the scenario (setup, fault, reference fix), in order, each written before it is made. */
+  journal: (JournalEntry | JournalIntent)[];
+  /**
+   * `starting` from the moment the lab's folder exists until the symptom is
+   * confirmed (start and reset); `running` after. Absent in older sessions: running.
+   */
+  status?: 'starting' | 'running';
   diagnosis?: DiagnosisRecord;
-  checks: { at: string; passed: boolean }[];
+  checks: { at: string; passed: boolean; items?: CheckItem[] }[];
   fixedAt?: string;
   /** Set when `netbreak solve` applied the reference fix: the fix then earns nothing. */
   solvedWithReference?: boolean;
@@ -52,37 +79,100 @@ export function readSession(lab: string): Session | undefined {
   }
 }
 
-/** Replaces the session file atomically: a reader never sees half of it. */
+/** Replaces the session file atomically (and durably): a reader never sees half of it, a crash leaves the old or the new one. */
 export function writeSession(session: Session): void {
   const file = sessionFile(session.lab);
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(session, null, 2));
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeFileSync(fd, JSON.stringify(session, null, 2));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(tmp, file);
 }
 
 /** Read, change and write the session under an exclusive lock, so two shells never lose each other's update. */
 export async function updateSession(lab: string, change: (s: Session) => void): Promise<Session> {
-  const lock = `${sessionFile(lab)}.lock`;
-  const until = Date.now() + 5000;
-  for (;;) {
-    try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch {
-      const holder = Number(fs.readFileSync(lock, 'utf8') || 0);
-      if (holder && !processAlive(holder)) fs.rmSync(lock, { force: true });
-      else if (Date.now() > until) throw new Error(`another netbreak command (pid ${holder}) is updating this session: wait for it to finish and try again`);
-      else await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const release = await lockSession(lab);
   try {
     const session = readSession(lab);
-    if (!session) throw new Error(`no scenario is running on lab "${lab}"`);
+    if (!session) throw new UserError(`no scenario is running on lab "${lab}"`, 4);
     change(session);
     writeSession(session);
     return session;
   } finally {
-    fs.rmSync(lock, { force: true });
+    release();
+  }
+}
+
+/**
+ * Takes the session's lock file: `<pid> <token>`, created whole by link(2), so
+ * nobody ever reads a half-written lock. A lock whose process has died (kill -9)
+ * is broken by renaming it aside first, so that of several waiters only one
+ * breaks it and none removes a lock that another has just taken.
+ */
+async function lockSession(lab: string): Promise<() => void> {
+  const lock = `${sessionFile(lab)}.lock`;
+  const mine = `${process.pid} ${randomUUID()}`;
+  const tmp = `${lock}.${process.pid}.${mine.slice(-8)}`;
+  try {
+    fs.writeFileSync(tmp, mine);
+  } catch (error) {
+    // The lab's folder is gone: the lab was stopped while this command ran.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`no scenario is running on lab "${lab}"`, 4);
+    throw error;
+  }
+  const until = Date.now() + 5000;
+  try {
+    for (;;) {
+      try {
+        fs.linkSync(tmp, lock);
+        return () => {
+          if (readIfExists(lock) === mine) fs.rmSync(lock, { force: true });
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const held = readIfExists(lock);
+      if (held === undefined) continue; // released between our try and our look: try again
+      const holder = Number(held.split(' ')[0]);
+      if (holder && !processAlive(holder)) {
+        breakStaleLock(lock, held);
+        continue;
+      }
+      if (Date.now() > until) throw new UserError(`another netbreak command (pid ${holder}) is updating this session: wait for it to finish and try again`);
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+    }
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+function breakStaleLock(lock: string, seen: string): void {
+  const aside = `${lock}.stale.${process.pid}.${randomUUID().slice(0, 8)}`;
+  try {
+    fs.renameSync(lock, aside);
+  } catch {
+    return; // another waiter broke it first
+  }
+  // What we moved is not the dead holder's lock: a live process took the lock in between. Put it back.
+  if (readIfExists(aside) !== seen) {
+    try {
+      fs.linkSync(aside, lock);
+    } catch {
+      // A third process took the free lock meanwhile: for these microseconds after a crash two hold it. Accepted.
+    }
+  }
+  fs.rmSync(aside, { force: true });
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 
@@ -90,7 +180,35 @@ function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Records each change of a scenario in the session's journal: the intent before the change, the undo record after. */
+export interface StepRecorder {
+  intent(step: Step): Promise<void>;
+  done(step: Step, undo: UndoRecord): Promise<void>;
+}
+
+export function sessionRecorder(lab: string, phase: JournalPhase): StepRecorder {
+  return {
+    async intent(step) {
+      await updateSession(lab, (s) => void s.journal.push({ step, phase, state: 'intent', at: new Date().toISOString() }));
+    },
+    async done(step, undo) {
+      await updateSession(lab, (s) => {
+        const at = s.journal.findLastIndex((e) => e.state === 'intent' && e.phase === phase && JSON.stringify(e.step) === JSON.stringify(step));
+        const entry: JournalEntry = { step, phase, state: 'done', undo };
+        if (at >= 0) s.journal[at] = entry;
+        else s.journal.push(entry);
+      });
+    },
+  };
+}
+
+/** The change a crashed command left half made, if any: an intent never completed. */
+export function interruptedChange(session: Session): JournalIntent | undefined {
+  return session.journal.find((e): e is JournalIntent => e.state === 'intent');
 }

@@ -1,38 +1,56 @@
 // `netbreak start`: lab up, setup applied, healthy path proven, fault injected,
 // symptom proven, clock started. A scenario whose fault does not show is a bug in
 // the scenario, not a quiz, so start refuses it. Any failure removes the lab.
-import { randomInt } from 'node:crypto';
+// The session is on disk from the moment the lab's folder exists, and every
+// change is journaled before it is made, so a crash at any point leaves a
+// session that says what was in progress (see interruptedChange).
 import { netnsBackend } from '../lab/netns/backend.js';
+import type { Backend, UpOptions } from '../lab/backend.js';
+import { backendByName, pickBackend, type BackendChoice } from '../lab/backends.js';
+import { readLabRecord } from '../lab/kind/state.js';
 import type { Lab } from '../lab/lab.js';
 import { refOf, type ObjectRef } from '../lab/objects.js';
 import type { Progress } from '../lab/progress.js';
+import { applyStep } from '../faults/apply.js';
 import { faultKind } from '../faults/registry.js';
 import type { StepContext } from '../faults/fault-kind.js';
-import type { LoadedScenario } from '../scenario/loader.js';
+import { loadScenario, type LoadedScenario } from '../scenario/loader.js';
+import { randomSeed } from '../scenario/params.js';
 import { judgeProbe } from '../grading/probes.js';
 import { UserError } from './errors.js';
-import { readSession, writeSession, type JournalEntry, type Session } from './session.js';
+import { readSession, sessionRecorder, updateSession, writeSession, type JournalEntry, type Session, type StepRecorder } from './session.js';
 import type { Step } from '../scenario/schema.js';
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'Pod']);
 
-/** Applies manifests in order and waits for their workloads, as `kubectl apply` then `kubectl wait` would. */
-export async function applyManifests(lab: Lab, loaded: LoadedScenario, paths: string[], update: (s: string) => void): Promise<void> {
+/**
+ * Applies manifests in order and waits for their workloads, as `kubectl apply`
+ * then `kubectl wait` would. Each file is an `apply` step, so it is journaled
+ * like a fault step when a recorder is given.
+ */
+export async function applyManifests(lab: Lab, loaded: LoadedScenario, paths: string[], update: (s: string) => void, record?: StepRecorder): Promise<void> {
   const workloads: ObjectRef[] = [];
   for (const path of paths) {
     const objects = loaded.manifests.get(path) ?? [];
-    await lab.apply(objects);
+    await record?.intent({ apply: path });
+    const undo = await applyStep.apply({ lab, manifests: loaded.manifests }, path);
+    await record?.done({ apply: path }, undo);
     workloads.push(...objects.filter((o) => WORKLOAD_KINDS.has(o.kind)).map(refOf));
   }
-  await lab.waitReady(workloads, 30_000, update);
+  await lab.waitReady(workloads, lab.backend === 'netns' ? 30_000 : 5 * 60_000, update);
 }
 
-export async function runSteps(ctx: StepContext, steps: Step[]): Promise<JournalEntry[]> {
+/** Runs steps in order; with a recorder, each is in the journal before it starts (intent) and completed with its undo record after. */
+export async function runSteps(ctx: StepContext, steps: Step[], record?: StepRecorder): Promise<JournalEntry[]> {
   const journal: JournalEntry[] = [];
   for (const step of steps) {
-    const [name, params] = Object.entries(step)[0]!;
+    const [name, raw] = Object.entries(step)[0]!;
     const kind = faultKind(name)!;
-    journal.push({ step, undo: await kind.apply(ctx, kind.params.parse(params)) });
+    const params = kind.params.parse(raw);
+    await record?.intent(step);
+    const undo = await kind.apply(ctx, params);
+    await record?.done(step, undo);
+    journal.push({ step, undo });
   }
   return journal;
 }
@@ -49,69 +67,124 @@ async function waitForSymptom(lab: Lab, symptom: LoadedScenario['scenario']['sym
 
 export interface StartOptions {
   lab: string;
+  /** The variant seed; default: the one `loaded` was drawn from, else a random one. */
   seed?: number;
   progress: Progress;
+  /** Which backend: `auto` (the default) picks kind when Docker and kind answer and the scenario runs there, else netns. */
+  backend?: BackendChoice;
+  /** The kubeconfig backend's --context, --kubeconfig and --learner. */
+  upOptions?: UpOptions;
 }
 
-/** Everything after the lab is up: setup, healthy path, fault, symptom. Returns the fault journal. */
-async function breakLab(lab: Lab, loaded: LoadedScenario, progress: Progress): Promise<JournalEntry[]> {
+/** A real cluster needs time to pull images and propagate endpoints; the netns lab settles in milliseconds. Tests shorten it. */
+export const clusterSettle = { ms: 60_000 };
+
+function settleMs(lab: Lab, netnsMs: number): number {
+  return lab.backend === 'netns' ? netnsMs : Math.max(netnsMs, clusterSettle.ms);
+}
+
+/**
+ * Undoes a session's journaled changes, newest first, as far as each step can
+ * (best effort: a cluster that outlives the lab must not keep a rule typed on a
+ * node). netns labs need none of this: removing the lab removes everything.
+ */
+export async function revertJournal(lab: Lab, loaded: LoadedScenario): Promise<string[]> {
+  const problems: string[] = [];
+  const session = readSession(lab.name);
+  for (const entry of [...(session?.journal ?? [])].reverse()) {
+    if (entry.state === 'intent') continue; // never completed: nothing to undo, or its undo is unknown
+    const [name] = Object.keys(entry.step);
+    try {
+      await faultKind(name!)?.revert({ lab, manifests: loaded.manifests }, entry.undo);
+    } catch (error) {
+      problems.push(`${name}: ${(error as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+/** Everything after the lab is up: setup, healthy path, fault, symptom, each change journaled in the lab's session first. */
+async function breakLab(lab: Lab, loaded: LoadedScenario, progress: Progress): Promise<void> {
   const { scenario } = loaded;
   const ctx: StepContext = { lab, manifests: loaded.manifests };
   await progress.step('Applying the scenario setup', (update) =>
-    applyManifests(lab, loaded, scenario.setup, update).catch((error: Error) => {
+    applyManifests(lab, loaded, scenario.setup, update, sessionRecorder(lab.name, 'setup')).catch((error: Error) => {
       throw new UserError(`scenario ${scenario.id}: its setup did not come up (${error.message}); the scenario is broken`);
     }),
   );
   await progress.step('Checking that the healthy path works', async () => {
-    const healthy = await waitForSymptom(lab, { ...scenario.symptom, expect: 'success' }, 5000);
+    const healthy = await waitForSymptom(lab, { ...scenario.symptom, expect: 'success' }, settleMs(lab, 5000));
     if (!healthy.pass) {
       throw new UserError(`before the fault, ${scenario.symptom.from} → ${scenario.symptom.to} should work but gave ${healthy.outcome} (${healthy.result.detail}); the scenario's setup is broken`);
     }
   });
-  const journal = await progress.step('Injecting the fault', () => runSteps(ctx, scenario.fault));
+  await progress.step('Injecting the fault', () => runSteps(ctx, scenario.fault, sessionRecorder(lab.name, 'fault')));
   await progress.step('Confirming the symptom', async () => {
-    const judged = await waitForSymptom(lab, scenario.symptom, 5000);
+    const judged = await waitForSymptom(lab, scenario.symptom, settleMs(lab, 5000));
     if (!judged.pass) {
       throw new UserError(`the fault did not show: ${scenario.symptom.from} → ${scenario.symptom.to} gave ${judged.outcome} (${judged.result.detail}); the scenario is broken`);
     }
   });
-  return journal;
 }
 
-/** Brings a lab up and breaks it; on any failure removes the lab before rethrowing. */
-async function freshBrokenLab(loaded: LoadedScenario, labName: string, progress: Progress): Promise<JournalEntry[]> {
-  const lab = await netnsBackend.up(labName, {}, progress);
+/**
+ * Brings a lab up and breaks it. The session, marked `starting` with an empty
+ * journal, is written as soon as the lab's folder exists, before any namespace;
+ * `finish` marks it running. On any failure the lab (and so the session) is removed.
+ */
+async function freshBrokenLab(loaded: LoadedScenario, session: Session, progress: Progress, finish: (s: Session) => void, upOptions: UpOptions = {}): Promise<Session> {
+  const created = () => writeSession({ ...session, status: 'starting', journal: [] });
+  const backend: Backend = backendByName(session.backend) ?? netnsBackend;
+  const lab = await backend.up(session.lab, { ...upOptions, created }, progress);
   try {
-    return await breakLab(lab, loaded, progress);
+    await breakLab(lab, loaded, progress);
+    return await updateSession(session.lab, (s) => {
+      s.status = 'running';
+      finish(s);
+    });
   } catch (error) {
-    await netnsBackend.down(labName);
+    // A kept cluster (kind) loses the scenario's changes and namespaces; a netns lab goes whole.
+    if (backend.release) {
+      await revertJournal(lab, loaded);
+      await backend.release(session.lab);
+    } else await backend.down(session.lab);
     throw error;
   }
 }
 
-export async function startScenario(loaded: LoadedScenario, options: StartOptions): Promise<Session> {
+/** The scenario as the variant of `seed`: `loaded` itself when it was drawn from that seed. */
+async function variantOf(loaded: LoadedScenario, seed: number): Promise<LoadedScenario> {
+  return loaded.seed === seed ? loaded : loadScenario(loaded.dir, { seed });
+}
+
+export async function startScenario(given: LoadedScenario, options: StartOptions): Promise<Session> {
+  const seed = options.seed ?? given.seed ?? randomSeed();
+  const loaded = await variantOf(given, seed);
   const { scenario } = loaded;
-  if (!scenario.backends.includes('netns')) {
-    const why = scenario.unsupported?.netns;
-    throw new UserError(`scenario ${scenario.id} does not run on the netns lab${why ? ` (${why})` : ''}: pick another with "netbreak list"`);
+  const choice = options.backend ?? 'auto';
+  const pick = await pickBackend(choice, scenario.backends);
+  if ('problem' in pick) {
+    if (pick.problem === 'unavailable') throw new UserError(`no backend that scenario ${scenario.id} runs on can run on this machine: ${pick.reason}`, 3);
+    const why = choice === 'auto' ? undefined : scenario.unsupported?.[choice];
+    const where = choice === 'auto' ? 'on any backend --backend auto picks' : choice === 'netns' ? 'on the netns lab' : `on the ${choice} backend`;
+    throw new UserError(`scenario ${scenario.id} does not run ${where}${why ? ` (${why})` : ''}: ${pick.reason}, or pick another with "netbreak list"`);
   }
   if (readSession(options.lab) || (await netnsBackend.labs()).includes(options.lab)) {
     throw new UserError(`a lab is already running: finish it with "netbreak stop" first (or start this one beside it with --lab NAME)`);
   }
-  const journal = await freshBrokenLab(loaded, options.lab, options.progress);
   const session: Session = {
     scenario: scenario.id,
     scenarioDir: loaded.dir,
     lab: options.lab,
-    backend: 'netns',
-    seed: options.seed ?? randomInt(1, 1_000_000),
+    backend: pick.backend.name,
+    seed,
     startedAt: new Date().toISOString(),
     hintsUsed: 0,
-    journal,
+    journal: [],
     checks: [],
   };
-  writeSession(session);
-  return session;
+  // The clock starts when the symptom has been shown.
+  return freshBrokenLab(loaded, session, options.progress, (s) => void (s.startedAt = new Date().toISOString()), options.upOptions);
 }
 
 /**
@@ -119,11 +192,20 @@ export async function startScenario(loaded: LoadedScenario, options: StartOption
  * the learner changed (objects, or rules typed on a node). On the netns lab the
  * exact way is a new lab from the same scenario and seed, which takes seconds.
  * The clock, hints and answers are kept: a reset is not a new attempt.
+ * This is also how a start or reset that crashed half way (its session still
+ * `starting`, an intent left in its journal) is finished: the half-made lab is
+ * removed whole, whatever the journal got to, and built again.
  */
-export async function resetScenario(session: Session, loaded: LoadedScenario, progress: Progress): Promise<Session> {
-  await progress.step(`Removing lab ${session.lab}`, () => netnsBackend.down(session.lab));
-  const journal = await freshBrokenLab(loaded, session.lab, progress);
-  const reset: Session = { ...session, journal, resets: (session.resets ?? 0) + 1 };
-  writeSession(reset);
-  return reset;
+export async function resetScenario(session: Session, given: LoadedScenario, progress: Progress): Promise<Session> {
+  const loaded = await variantOf(given, session.seed);
+  const backend: Backend = backendByName(session.backend) ?? netnsBackend;
+  // A cluster backend is reset in place: undo the journal, drop the scenario's namespaces, keep the cluster and its settings.
+  const record = readLabRecord(session.lab);
+  const upOptions: UpOptions = { ...(record?.context ? { context: record.context } : {}), ...(record?.learner ? { learner: record.learner } : {}), ...(record?.backend === 'kubeconfig' && record.kubeconfig ? { kubeconfig: record.kubeconfig } : {}) };
+  await progress.step(`Removing lab ${session.lab}`, async () => {
+    if (backend.name === 'netns') return void (await backend.down(session.lab));
+    await revertJournal(await backend.attach(session.lab), loaded).catch(() => []);
+    await (backend.release ?? backend.down).call(backend, session.lab);
+  });
+  return freshBrokenLab(loaded, { ...session, resets: (session.resets ?? 0) + 1 }, progress, () => {}, upOptions);
 }

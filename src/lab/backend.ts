@@ -8,6 +8,14 @@ export type Availability = { ok: true; detail: string } | { ok: false; reason: s
 export interface UpOptions {
   /** Number of worker nodes (the topology file's count when absent). */
   workers?: number;
+  /** kubeconfig backend: the context to use (required: netbreak never falls back to the current context). */
+  context?: string;
+  /** kubeconfig backend: the kubeconfig file ($KUBECONFIG or ~/.kube/config when absent). */
+  kubeconfig?: string;
+  /** kubeconfig backend: whose namespaces these are (labelled netbreak.dev/learner). */
+  learner?: string;
+  /** Called once the lab's folder exists, before anything else is made (the engine writes its session then). */
+  created?: () => void;
 }
 
 export interface CleanReport {
@@ -25,6 +33,11 @@ export interface Backend {
   attach(lab: string): Promise<Lab>;
   /** Removes one lab and everything it made. */
   down(lab: string): Promise<CleanReport>;
+  /**
+   * Ends a lab but keeps what is slow to make (a kind cluster) for the next
+   * start: the lab's namespaces and records go. Backends without it use down().
+   */
+  release?(lab: string): Promise<CleanReport>;
   /** Names of the labs this user's commands act on (running, or crashed but not cleaned). */
   labs(): Promise<string[]>;
   /** Names of labs `clean` would remove: these, plus crashed labs found on the machine. */

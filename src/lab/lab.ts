@@ -40,6 +40,19 @@ export interface ProbeResult {
   dns?: DnsQueryLog[];
 }
 
+/** A network namespace (or node container) whose counters `counters()` reads. */
+export type CounterTarget = { node: string } | { namespace: string; pod: string };
+
+export interface CounterSnapshot {
+  target: CounterTarget;
+  /** `iptables-save -c` output, every table; empty when it could not be read (see error). */
+  iptables: string;
+  /** `conntrack -L` output, for nodes; absent for pods or when conntrack is not installed. */
+  conntrack?: string;
+  /** Why something could not be read, in one sentence. */
+  error?: string;
+}
+
 export interface ReadyProgress {
   (message: string): void;
 }
@@ -76,4 +89,11 @@ export interface Lab {
 
   /** Send one real probe from a pod; never throws for network outcomes. */
   probe(request: ProbeRequest): Promise<ProbeResult>;
+
+  /**
+   * Rule counters and conntrack entries of the given nodes and pods, read in
+   * parallel (one iptables-save per namespace), for `netbreak trace`. Optional:
+   * a backend that cannot read them (a shared cluster) leaves it out.
+   */
+  counters?(targets: CounterTarget[]): Promise<CounterSnapshot[]>;
 }

@@ -17,9 +17,39 @@ function editorSchema(): z.ZodType {
   return Scenario.extend({ fault: z.array(step).min(1), fix: z.array(step).min(1) });
 }
 
+type JsonSchema = Record<string, unknown>;
+
+/** What an editor should accept in place of a constrained value: a `{{ params.name }}` placeholder. */
+const PLACEHOLDER: JsonSchema = { type: 'string', pattern: '\\{\\{.*\\}\\}', description: 'a {{ params.name }} placeholder, filled in from the variant' };
+
+/**
+ * A value with a pattern, a list of allowed values or a number type may also be
+ * a placeholder (the loader checks the filled-in value). Without this, an
+ * editor would mark `from: "{{ params.namespace }}/frontend"` as wrong.
+ */
+function allowPlaceholders(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(allowPlaceholders);
+  if (typeof node !== 'object' || node === null) return node;
+  const schema = node as JsonSchema;
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'properties' && typeof value === 'object' && value !== null) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, allowPlaceholders(v)]));
+    } else if (['items', 'anyOf', 'oneOf', 'allOf', 'additionalProperties'].includes(key)) out[key] = allowPlaceholders(value);
+    else out[key] = value;
+  }
+  const constrained = 'pattern' in out || 'enum' in out || out.type === 'integer' || out.type === 'number';
+  if (!constrained) return out;
+  const { description, default: defaultValue, ...rest } = out;
+  return { ...(description !== undefined ? { description } : {}), ...(defaultValue !== undefined ? { default: defaultValue } : {}), anyOf: [rest, PLACEHOLDER] };
+}
+
 /** The JSON Schema (draft-07, which yaml-language-server understands) of a scenario file's input. */
 export function scenarioJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(editorSchema(), { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  // id and params are written out; every other field may use placeholders.
+  const properties = generated.properties as Record<string, unknown>;
+  generated.properties = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, k === 'id' || k === 'params' ? v : allowPlaceholders(v)]));
   const { $schema, ...rest } = generated;
   return {
     $schema,

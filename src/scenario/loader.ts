@@ -5,6 +5,7 @@
 import { realpathSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isMap, isNode } from 'yaml';
 import type { z } from 'zod';
 import { faultKind, faultKinds } from '../faults/registry.js';
 import { parseObjectRef } from '../faults/object-ref.js';
@@ -12,9 +13,11 @@ import type { KubeObject, ObjectRef } from '../lab/objects.js';
 import { ScenarioError, displayPath, formatPath, makeIssue, quote, type ScenarioIssue } from './errors.js';
 import { describeValue, explainZodIssues, isPlainObject, type ExplainedIssue } from './issue-text.js';
 import { isNamespaced, loadManifestFile, manifestSource, objectKey, sourceText } from './manifests.js';
-import { Scenario } from './schema.js';
+import { drawParams, firstParams, paramsText, ParamsSection, type ParamValues } from './params.js';
+import { ObjectRefString, Scenario } from './schema.js';
+import { substituteDocument } from './substitute.js';
 import { closeMatches, orList } from './suggest.js';
-import { fileProblem, locate, parseYaml, readYamlText, type ParsedYaml } from './yaml-source.js';
+import { MAX_ALIAS_COUNT, fileProblem, locate, parseYaml, readYamlText, type ParsedYaml, type PrepareDocument } from './yaml-source.js';
 
 export interface LoadedScenario {
   /** Absolute path of the scenario folder. */
@@ -23,6 +26,17 @@ export interface LoadedScenario {
   scenario: Scenario;
   /** Objects of every manifest named by setup, fault and fix, by the relative path written in scenario.yaml. */
   manifests: Map<string, KubeObject[]>;
+  /** The seed this variant was drawn from; undefined when loaded without one (the first choices). */
+  seed: number | undefined;
+  /** The value of each declared parameter in this variant ({} for a scenario without params). */
+  params: ParamValues;
+}
+
+export interface LoadOptions {
+  /** Draw the variant from this seed (see params.ts); without it, the first choice of each parameter. */
+  seed?: number;
+  /** The variant given outright, as `scenario validate` walks them; wins over `seed`. */
+  params?: ParamValues;
 }
 
 /** Objects every lab has before a scenario adds anything; scenarios may refer to them. */
@@ -33,6 +47,10 @@ export const BUILTIN_OBJECTS: readonly ObjectRef[] = [
   { kind: 'ConfigMap', namespace: 'kube-system', name: 'coredns' },
   { kind: 'Service', namespace: 'kube-system', name: 'kube-dns' },
   { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy' },
+  // The nodes of the default topology (clusters/netns-default.yaml), named as kind names them.
+  { kind: 'Node', name: 'control-plane' },
+  { kind: 'Node', name: 'worker' },
+  { kind: 'Node', name: 'worker2' },
 ];
 
 export const SCENARIO_FILE = 'scenario.yaml';
@@ -41,11 +59,29 @@ const ID_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 type StepList = 'fault' | 'fix';
 type Seg = string | number;
 
-/** Loads and checks `<dir>/scenario.yaml` and the manifests it names. */
-export async function loadScenario(dir: string): Promise<LoadedScenario> {
+/**
+ * Loads and checks `<dir>/scenario.yaml` and the manifests it names, as the
+ * variant `options` picks: every `{{ params.name }}` in them is filled in
+ * before anything is checked, so every check sees the variant's values.
+ */
+export async function loadScenario(dir: string, options: LoadOptions = {}): Promise<LoadedScenario> {
   const absDir = path.resolve(dir);
   const file = displayPath(path.join(absDir, SCENARIO_FILE));
-  const parsed = parseYaml(await readYamlText(path.join(absDir, SCENARIO_FILE), file));
+  let values: ParamValues = {};
+  const prepare: PrepareDocument = (doc) => {
+    values = chooseVariant(doc, options);
+    const root = doc.doc.contents;
+    const paramsNode = isMap(root) ? root.get('params', true) : undefined;
+    const idNode = isMap(root) ? root.get('id', true) : undefined;
+    const issues = substituteDocument({
+      ...doc,
+      values,
+      skip: paramsNode ? [paramsNode] : [],
+      literal: new Map(idNode ? [[idNode, 'is the folder name, so it is written out; it cannot use a placeholder']] : []),
+    });
+    if (issues.length > 0) throw ScenarioError.fromIssues(issues);
+  };
+  const parsed = parseYaml(await readYamlText(path.join(absDir, SCENARIO_FILE), file), prepare);
   const issueAt: IssueAt = (p, problem, shownPath = p) => {
     const pos = locate(parsed, p);
     return makeIssue({ file, ...(pos ? { line: pos.line } : {}), path: formatPath(shownPath), problem });
@@ -105,9 +141,42 @@ export async function loadScenario(dir: string): Promise<LoadedScenario> {
     });
   }
 
-  const manifests = await loadManifests(absDir, scenario, issueAt);
+  const manifests = await loadManifests(absDir, scenario, issueAt, values);
   checkReferences(scenario, manifests, issueAt);
-  return { dir: absDir, scenario, manifests };
+  return { dir: absDir, scenario, manifests, seed: options.params ? undefined : options.seed, params: values };
+}
+
+/**
+ * The variant's values, from the params: section as written (before any
+ * substitution): given outright, drawn from the seed, or the first choices.
+ */
+function chooseVariant(parsed: Pick<ParsedYaml, 'file' | 'doc' | 'lineCounter'>, options: LoadOptions): ParamValues {
+  const root = parsed.doc.contents;
+  const node = isMap(root) ? root.get('params', true) : undefined;
+  let raw: unknown;
+  try {
+    raw = isNode(node) ? node.toJS(parsed.doc, { maxAliasCount: MAX_ALIAS_COUNT }) : undefined;
+  } catch {
+    raw = undefined; // reading the whole file reports it with its line
+  }
+  if (raw === undefined || raw === null) return options.params ?? {};
+  const result = ParamsSection.safeParse(raw);
+  if (!result.success) {
+    const issues = explainZodIssues(result.error.issues, raw, ParamsSection).map((e) => {
+      const p = ['params', ...(e.path as Seg[])];
+      const pos = locate(parsed, p);
+      return makeIssue({ file: parsed.file, ...(pos ? { line: pos.line } : {}), path: formatPath(p), problem: e.problem });
+    });
+    throw ScenarioError.fromIssues(sortByLine(issues));
+  }
+  const spec = result.data;
+  if (options.params) {
+    for (const [name, p] of Object.entries(spec)) {
+      if (!p.choose.some((c) => c === options.params![name])) throw new Error(`params ${paramsText(options.params)} is not a variant of ${parsed.file}: ${name} is missing or not one of its choices`);
+    }
+    return options.params;
+  }
+  return options.seed === undefined ? firstParams(spec) : drawParams(spec, options.seed);
 }
 
 interface ManifestUse {
@@ -119,7 +188,7 @@ interface ManifestUse {
 
 type IssueAt = (p: readonly Seg[], problem: string, shownPath?: readonly Seg[]) => ScenarioIssue;
 
-async function loadManifests(absDir: string, scenario: Scenario, issueAt: IssueAt): Promise<Map<string, KubeObject[]>> {
+async function loadManifests(absDir: string, scenario: Scenario, issueAt: IssueAt, params: ParamValues): Promise<Map<string, KubeObject[]>> {
   const uses: ManifestUse[] = scenario.setup.map((rel, i) => ({ rel, at: ['setup', i], group: 'setup' }));
   for (const list of ['fault', 'fix'] as const) {
     scenario[list].forEach((step, i) => {
@@ -167,7 +236,7 @@ async function loadManifests(absDir: string, scenario: Scenario, issueAt: IssueA
       continue;
     }
     try {
-      manifests.set(use.rel, await loadManifestFile(real, displayPath(abs)));
+      manifests.set(use.rel, await loadManifestFile(real, displayPath(abs), params));
     } catch (err) {
       if (!(err instanceof ScenarioError)) throw err;
       failed.add(use.rel);
@@ -208,22 +277,40 @@ function refKey(ref: ObjectRef): string {
   return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
 }
 
-function checkReferences(scenario: Scenario, manifests: Map<string, KubeObject[]>, issueAt: IssueAt): void {
-  // What exists while the fault is in place: built-ins, setup and fault manifests.
-  const known = new Set(BUILTIN_OBJECTS.map(refKey));
-  const files = [...scenario.setup];
-  for (const step of scenario.fault) {
-    const [name, params] = Object.entries(step)[0]!;
-    files.push(...(faultKind(name)?.manifestPaths?.(params) ?? []));
-  }
-  for (const rel of files) for (const object of manifests.get(rel) ?? []) known.add(objectKey(object));
-  const namespaces = [...known].filter((k) => k.startsWith('Namespace/')).map((k) => k.slice('Namespace/'.length));
+/** The object a patch, scale, restart or delete step acts on (`Kind/ns/name`), if it names one. */
+function stepObject(params: unknown): string | undefined {
+  const text = isPlainObject(params) ? params.object : params;
+  return typeof text === 'string' && ObjectRefString.safeParse(text).success ? text : undefined;
+}
 
+function checkReferences(scenario: Scenario, manifests: Map<string, KubeObject[]>, issueAt: IssueAt): void {
+  // Objects that exist as the steps run, in order: built-ins and setup, then
+  // what each fault step applies; the fix steps run after the fault.
+  const known = new Set(BUILTIN_OBJECTS.map(refKey));
+  for (const rel of scenario.setup) for (const object of manifests.get(rel) ?? []) known.add(objectKey(object));
   const issues: ScenarioIssue[] = [];
-  const checkObject = (at: Seg[], text: string): void => {
+  const walkSteps = (list: StepList): void => {
+    scenario[list].forEach((step, i) => {
+      const [name, params] = Object.entries(step)[0]!;
+      const target = stepObject(params);
+      if (target !== undefined) {
+        const at: Seg[] = isPlainObject(params) ? [list, i, name, 'object'] : [list, i, name];
+        checkObject(at, target, list === 'fault' ? 'that exists when this step runs (setup, earlier fault steps and the lab\'s built-ins)' : undefined);
+      }
+      if (name === 'nodeExec' && isPlainObject(params) && typeof params.node === 'string' && !known.has(`Node/${params.node}`)) {
+        const nodes = BUILTIN_OBJECTS.filter((o) => o.kind === 'Node').map((o) => o.name);
+        const near = closeMatches(params.node, nodes, 1);
+        issues.push(issueAt([list, i, name, 'node'], `there is no node ${quote(params.node, 63)} in the lab${near.length > 0 ? `; did you mean ${near[0]}?` : `; the nodes are ${orList(nodes)}`}`));
+      }
+      for (const rel of faultKind(name)?.manifestPaths?.(params) ?? []) for (const object of manifests.get(rel) ?? []) known.add(objectKey(object));
+    });
+  };
+  const namespaces = (): string[] => [...known].filter((k) => k.startsWith('Namespace/')).map((k) => k.slice('Namespace/'.length));
+
+  const checkObject = (at: Seg[], text: string, when?: string): void => {
     const ref = parseObjectRef(text);
     if (known.has(refKey(ref))) return;
-    let problem = `${text} names no object that the setup or fault manifests define or that the lab has built in`;
+    let problem = `${text} names no object ${when ?? 'that the setup or fault manifests define or that the lab has built in'}`;
     const near = closeMatches(text, known, 1);
     if (!ref.namespace && isNamespaced(ref.kind)) problem += `; a ${ref.kind} lives in a namespace, so write ${ref.kind}/<namespace>/${ref.name}`;
     else if (ref.namespace && !isNamespaced(ref.kind)) problem += `; a ${ref.kind} has no namespace, so write ${ref.kind}/${ref.name}`;
@@ -233,16 +320,18 @@ function checkReferences(scenario: Scenario, manifests: Map<string, KubeObject[]
   };
   const checkNamespace = (at: Seg[], podRef: string): void => {
     const ns = podRef.split('/')[0]!;
-    if (namespaces.includes(ns)) return;
-    const near = closeMatches(ns, namespaces, 1);
+    const defined = namespaces();
+    if (defined.includes(ns)) return;
+    const near = closeMatches(ns, defined, 1);
     issues.push(
       issueAt(
         at,
-        `namespace ${quote(ns, 63)} is not defined by any setup or fault manifest${near.length > 0 ? ` (did you mean ${near[0]}?)` : `; add a Namespace object to a setup manifest (defined: ${orList(namespaces)})`}`,
+        `namespace ${quote(ns, 63)} is not defined by any setup or fault manifest${near.length > 0 ? ` (did you mean ${near[0]}?)` : `; add a Namespace object to a setup manifest (defined: ${orList(defined)})`}`,
       ),
     );
   };
 
+  walkSteps('fault');
   checkNamespace(['symptom', 'from'], scenario.symptom.from);
   checkObject(['diagnosis', 'object'], scenario.diagnosis.object);
   scenario.verify.forEach((v, i) => checkNamespace(['verify', i, 'probe', 'from'], v.probe.from));
@@ -250,6 +339,7 @@ function checkReferences(scenario: Scenario, manifests: Map<string, KubeObject[]
     if ('exists' in g) checkObject(['guards', i, 'exists'], g.exists);
     if ('probe' in g) checkNamespace(['guards', i, 'probe', 'from'], g.probe.from);
   });
+  walkSteps('fix');
   if (issues.length > 0) throw ScenarioError.fromIssues(sortByLine(issues));
 }
 
@@ -268,12 +358,12 @@ export interface ScenarioListing {
 }
 
 /** Loads every subfolder of `root` that holds a scenario.yaml; a broken one does not hide the others. */
-export async function listScenarios(root: string): Promise<ScenarioListing> {
+export async function listScenarios(root: string, options: LoadOptions = {}): Promise<ScenarioListing> {
   const absRoot = path.resolve(root);
   const listing: ScenarioListing = { scenarios: [], errors: [] };
   for (const name of await scenarioFolders(absRoot)) {
     try {
-      listing.scenarios.push(await loadFolder(absRoot, name));
+      listing.scenarios.push(await loadFolder(absRoot, name, options));
     } catch (err) {
       if (!(err instanceof ScenarioError)) throw err;
       listing.errors.push(err);
@@ -282,11 +372,14 @@ export async function listScenarios(root: string): Promise<ScenarioListing> {
   return listing;
 }
 
-/** The scenario whose id (and folder name) is `id`; a one-sentence error with close matches otherwise. */
-export async function findScenario(root: string, id: string): Promise<LoadedScenario> {
+/**
+ * The scenario whose id (and folder name) is `id`, as the variant `options`
+ * picks; a one-sentence error with close matches otherwise.
+ */
+export async function findScenario(root: string, id: string, options: LoadOptions = {}): Promise<LoadedScenario> {
   const absRoot = path.resolve(root);
   const folders = await scenarioFolders(absRoot);
-  if (ID_PATTERN.test(id) && folders.includes(id)) return loadFolder(absRoot, id);
+  if (ID_PATTERN.test(id) && folders.includes(id)) return loadFolder(absRoot, id, options);
   const near = closeMatches(id, folders, 3);
   const prefixed = folders.filter((f) => id.length >= 3 && f.startsWith(id) && !near.includes(f));
   const suggestions = [...near, ...prefixed].slice(0, 3);
@@ -298,24 +391,29 @@ export async function findScenario(root: string, id: string): Promise<LoadedScen
   throw new ScenarioError({ file: displayPath(absRoot), problem, message: /[.?!]$/.test(message) ? message : `${message}.` });
 }
 
-async function loadFolder(absRoot: string, name: string): Promise<LoadedScenario> {
-  const loaded = await loadScenario(path.join(absRoot, name));
-  if (loaded.scenario.id !== name) {
-    const file = displayPath(path.join(absRoot, name, SCENARIO_FILE));
-    const parsed: ParsedYaml = parseYaml(await readYamlText(path.join(absRoot, name, SCENARIO_FILE), file));
-    const pos = locate(parsed, ['id']);
-    throw new ScenarioError({
-      file,
-      ...(pos ? { line: pos.line } : {}),
-      path: 'id',
-      problem: `is ${quote(loaded.scenario.id, 63)} but the folder is named ${quote(name, 63)}; rename one so they match`,
-    });
-  }
+async function loadFolder(absRoot: string, name: string, options: LoadOptions): Promise<LoadedScenario> {
+  const loaded = await loadScenario(path.join(absRoot, name), options);
+  await checkFolderName(loaded);
   return loaded;
 }
 
+/** A library finds a scenario by its folder name, so the id must be that name. */
+export async function checkFolderName(loaded: LoadedScenario): Promise<void> {
+  const name = path.basename(loaded.dir);
+  if (loaded.scenario.id === name) return;
+  const file = displayPath(path.join(loaded.dir, SCENARIO_FILE));
+  const parsed: ParsedYaml = parseYaml(await readYamlText(path.join(loaded.dir, SCENARIO_FILE), file));
+  const pos = locate(parsed, ['id']);
+  throw new ScenarioError({
+    file,
+    ...(pos ? { line: pos.line } : {}),
+    path: 'id',
+    problem: `is ${quote(loaded.scenario.id, 63)} but the folder is named ${quote(name, 63)}; rename one so they match`,
+  });
+}
+
 /** Names of the subfolders of `absRoot` that hold a scenario.yaml, sorted. */
-async function scenarioFolders(absRoot: string): Promise<string[]> {
+export async function scenarioFolders(absRoot: string): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(absRoot, { withFileTypes: true });

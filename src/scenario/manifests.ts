@@ -5,6 +5,8 @@ import type { KubeObject } from '../lab/objects.js';
 import { ScenarioError, formatPath, quote } from './errors.js';
 import { describeValue, isPlainObject } from './issue-text.js';
 import { andList, closeMatches, orList } from './suggest.js';
+import type { ParamValues } from './params.js';
+import { substituteOrThrow } from './substitute.js';
 import { locate, parseYamlStream, readYamlText, type ParsedYaml } from './yaml-source.js';
 
 /** The kinds every lab stores and reconciles, with the apiVersion each is written with. */
@@ -57,14 +59,18 @@ export function objectKey(object: KubeObject): string {
  * skipped; namespaced objects without a namespace get `default`. Throws a
  * ScenarioError naming `displayPath` and the line of the first problem.
  */
-export async function loadManifestFile(absPath: string, displayPath: string): Promise<KubeObject[]> {
+export async function loadManifestFile(absPath: string, displayPath: string, params?: ParamValues): Promise<KubeObject[]> {
   const source = await readYamlText(absPath, displayPath);
-  return parseManifests(source.text, displayPath);
+  return parseManifests(source.text, displayPath, params);
 }
 
-/** As loadManifestFile, for text already in memory. */
-export function parseManifests(text: string, displayPath: string): KubeObject[] {
-  const docs = parseYamlStream({ file: displayPath, text });
+/**
+ * As loadManifestFile, for text already in memory. With `params` (a scenario's
+ * manifests), `{{ params.name }}` placeholders are filled in first; without
+ * (a learner's own file), the text is taken as written.
+ */
+export function parseManifests(text: string, displayPath: string, params?: ParamValues): KubeObject[] {
+  const docs = parseYamlStream({ file: displayPath, text }, params === undefined ? undefined : substituteOrThrow(params));
   const objects: KubeObject[] = [];
   const seen = new Map<string, ManifestSource>();
   for (const doc of docs) {

@@ -2,6 +2,7 @@
 // and the engine; the published JSON Schema (schema/scenario.schema.json) is
 // generated from it so editors can complete and check scenario files.
 import { z } from 'zod';
+import { ParamsSection } from './params.js';
 
 export const LAYERS = [
   'dns',
@@ -119,6 +120,12 @@ export const Scenario = z
     /** Why a backend is missing from `backends`, shown by `list`. */
     // partialRecord: zod 4's z.record with enum keys is exhaustive (it would demand all three backends).
     unsupported: z.partialRecord(BackendName, z.string()).optional(),
+    /**
+     * Seeded variants: each parameter's choices; the session's seed picks one of
+     * each, and `{{ params.name }}` anywhere else in scenario.yaml or its
+     * manifests takes the picked value.
+     */
+    params: ParamsSection.optional(),
     story: z.string().min(1),
     symptom: Symptom,
     setup: z.array(ManifestPath).default([]),

@@ -172,8 +172,14 @@ function withoutStacks<T>(parse: () => T): T {
   }
 }
 
+/**
+ * Runs on each parsed document before its data is read: placeholder
+ * substitution (substitute.ts) changes the document's scalars there.
+ */
+export type PrepareDocument = (parsed: { file: string; text: string; doc: Document.Parsed; lineCounter: LineCounter }) => void;
+
 /** Parses one YAML document (a second `---` document is an error). */
-export function parseYaml(source: YamlText): ParsedYaml {
+export function parseYaml(source: YamlText, prepare?: PrepareDocument): ParsedYaml {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -184,11 +190,12 @@ export function parseYaml(source: YamlText): ParsedYaml {
   }
   const first = doc.errors[0];
   if (first) throw yamlErrorToScenarioError(source.file, lineCounter, first);
+  prepare?.({ file: source.file, text: source.text, doc, lineCounter });
   return { file: source.file, doc, lineCounter, data: toData(source.file, doc, lineCounter) };
 }
 
 /** Parses every document of a multi-document YAML file; empty documents are left out. */
-export function parseYamlStream(source: YamlText): ParsedYaml[] {
+export function parseYamlStream(source: YamlText, prepare?: PrepareDocument): ParsedYaml[] {
   const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   try {
@@ -202,6 +209,7 @@ export function parseYamlStream(source: YamlText): ParsedYaml[] {
     const first = doc.errors[0];
     if (first) throw yamlErrorToScenarioError(source.file, lineCounter, first);
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
+    prepare?.({ file: source.file, text: source.text, doc, lineCounter });
     out.push({ file: source.file, doc, lineCounter, data: toData(source.file, doc, lineCounter) });
   }
   return out;

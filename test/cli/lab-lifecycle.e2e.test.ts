@@ -41,7 +41,8 @@ describe.skipIf(!isRoot)(`lab life cycle${ROOT_ONLY}`, () => {
   });
 
   it('refuses a second start while a lab runs, and leaves the first one alone', async () => {
-    expect((await netbreak(['start', 'service-selector-mismatch', '--lab', LAB], env)).code).toBe(0);
+    // Seed 0: the reference variant (namespace shop) the commands below name.
+    expect((await netbreak(['start', 'service-selector-mismatch', '--lab', LAB, '--seed', '0'], env)).code).toBe(0);
     const namespaces = await labNamespaces(LAB);
     const second = await netbreak(['start', 'deny-all-ingress', '--lab', LAB], env);
     expect(second.code).toBe(2);
@@ -86,7 +87,7 @@ describe.skipIf(!isRoot)(`lab life cycle${ROOT_ONLY}`, () => {
   });
 
   it('Ctrl-C during start removes the half-built lab and exits 130', async () => {
-    const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'start', 'deny-all-ingress', '--lab', LAB], { reject: false, env: { ...env, NO_COLOR: '1' } });
+    const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'start', 'deny-all-ingress', '--lab', LAB, '--seed', '0'], { reject: false, env: { ...env, NO_COLOR: '1' } });
     const until = Date.now() + 20_000;
     while ((await labNamespaces(LAB)).filter((n) => n.includes('-pod-shop-')).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');

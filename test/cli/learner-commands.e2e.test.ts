@@ -18,7 +18,8 @@ describe.skipIf(!isRoot)(`learner commands on service-selector-mismatch${ROOT_ON
   let before: Record<string, string>;
   beforeAll(async () => {
     before = await hostNetworkState(LAB);
-    const start = await cli('start', 'service-selector-mismatch', '--lab', LAB);
+    // Seed 0: the reference variant (namespace shop, port 8080, label app=api) this test reads.
+    const start = await cli('start', 'service-selector-mismatch', '--lab', LAB, '--seed', '0');
     expect(start.code).toBe(0);
     expect(start.stdout).toMatch(/The Service that selects nobody/);
     expect(start.stdout).toMatch(/Symptom: from shop\/frontend, http:\/\/api\.shop\.svc\.cluster\.local:8080\/ fails/);

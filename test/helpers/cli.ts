@@ -1,9 +1,13 @@
 // Runs the real CLI (the built bin) as a user would, in its own state folder.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/netbreak.js');
+/** Sessions finished by tests go to a throw-away history, never the user's own. */
+const DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-data-'));
 
 export interface CliResult {
   code: number;
@@ -13,6 +17,6 @@ export interface CliResult {
 }
 
 export async function netbreak(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
-  const r = await execa(process.execPath, [BIN, ...args], { reject: false, env: { NO_COLOR: '1', ...env }, input, timeout: 120_000 });
+  const r = await execa(process.execPath, [BIN, ...args], { reject: false, env: { NO_COLOR: '1', NETBREAK_DATA_DIR: DATA_DIR, ...env }, input, timeout: 120_000 });
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }

@@ -25,4 +25,18 @@ describe('scenario JSON Schema', () => {
     expect(schema.required).toContain('diagnosis');
     expect(schema.properties.fault!.items!.anyOf!.map((f) => f.required[0])).toEqual(['apply', 'delete', 'patch', 'scale', 'restart', 'nodeExec']);
   });
+
+  it('describes params, and lets constrained fields (not id) take a {{ params.name }} placeholder', () => {
+    const schema = scenarioJsonSchema() as any;
+    expect(schema.properties.params.additionalProperties.properties.choose.type).toBe('array');
+    expect(schema.properties.params.propertyNames.pattern).toBe('^[a-z][a-zA-Z0-9_]*$');
+    const placeholder = (field: any) => field.anyOf?.find((f: any) => f.pattern === '\\{\\{.*\\}\\}');
+    expect(placeholder(schema.properties.symptom.properties.from)).toBeDefined();
+    expect(schema.properties.symptom.properties.expect.default).toBe('failure');
+    expect(placeholder(schema.properties.diagnosis.properties.object)).toBeDefined();
+    expect(placeholder(schema.properties.id)).toBeUndefined();
+    const scale = schema.properties.fault.items.anyOf.find((f: any) => f.required[0] === 'scale');
+    expect(placeholder(scale.properties.scale.properties.replicas)).toBeDefined();
+    expect(new RegExp(placeholder(schema.properties.symptom.properties.from).pattern).test('{{ params.namespace }}/frontend')).toBe(true);
+  });
 });

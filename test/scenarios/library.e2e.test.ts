@@ -14,12 +14,36 @@ const env = { NETBREAK_STATE_DIR: stateDir };
 const LAB = 'e2e-library';
 const cli = (...args: string[]) => netbreak(args, env);
 
-/** The shotgun fix a learner in a hurry would try, and the guard it must trip. */
-const SHOTGUN: Record<string, { args: string[]; guard: RegExp }> = {
-  'deny-all-ingress': { args: ['delete', 'netpol/default-deny-ingress', '-n', 'shop'], guard: /default-deny-ingress still exists/ },
-  'dns-egress-denied': { args: ['delete', 'netpol/frontend-egress', '-n', 'shop'], guard: /frontend-egress still exists/ },
-  'service-selector-mismatch': { args: ['delete', 'svc/api', '-n', 'shop'], guard: /Service\/shop\/api still exists/ },
+/**
+ * The shotgun fix a learner in a hurry would try, and the guard it must trip.
+ * `{{ params.name }}` stands for the variant's value (start --json lists them);
+ * a string guard is text the check output must contain.
+ */
+const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string }> = {
+  'deny-all-ingress': { args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.policy }} still exists' },
+  'dns-egress-denied': { args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.policy }} still exists' },
+  'service-selector-mismatch': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
+  'allow-label-typo': { args: ['delete', 'netpol/default-deny-ingress', '-n', 'shop'], guard: /NetworkPolicy\/shop\/default-deny-ingress still exists/ },
+  'namespace-selector-missing-label': { args: ['delete', 'netpol/api-allow-web', '-n', 'shop'], guard: /partners\/partner-sync → \S+ expects timeout\n\s+success/ },
+  'policy-wrong-port': { args: ['delete', 'netpol/default-deny-ingress', '-n', 'shop'], guard: /NetworkPolicy\/shop\/default-deny-ingress still exists/ },
+  'peer-and-or-mistake': { args: ['delete', 'netpol/api-ingress', '-n', 'shop'], guard: /shop\/reports → \S+ expects timeout\n\s+success/ },
+  'wrong-target-port': { args: ['delete', 'svc/api', '-n', 'shop'], guard: /Service\/shop\/api still exists/ },
+  'readiness-never-passes': { args: ['delete', 'deploy/api', '-n', 'shop'], guard: /Deployment\/shop\/api still exists/ },
+  'coredns-scaled-to-zero': { args: ['delete', 'netpol/frontend-egress', '-n', 'shop'], guard: /shop\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/ },
+  'corefile-zone-typo': { args: ['delete', 'cm/coredns', '-n', 'kube-system'], guard: /ConfigMap\/kube-system\/coredns still exists/ },
+  'kube-dns-selector-mismatch': { args: ['delete', 'svc/kube-dns', '-n', 'kube-system'], guard: /Service\/kube-system\/kube-dns still exists/ },
+  'dns-policy-none-wrong-nameserver': { args: ['delete', 'netpol/frontend-egress', '-n', 'shop'], guard: /shop\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/ },
+  'node-drop-rule': { args: ['exec', 'node/worker2', '--', 'iptables', '-F'], guard: /shop\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/ },
+  'missing-pod-route': { args: ['delete', 'netpol/default-deny-ingress', '-n', 'shop'], guard: /shop\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/ },
+  'stale-kube-proxy-rules': { args: ['delete', 'ds/kube-proxy', '-n', 'kube-system'], guard: /DaemonSet\/kube-system\/kube-proxy still exists/ },
+  'app-listens-on-localhost': { args: ['delete', 'svc/api', '-n', 'shop'], guard: /Service\/shop\/api still exists/ },
+  'mtu-black-hole': { args: ['exec', 'node/worker', '--', 'iptables', '-F'], guard: /shop\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/ },
+  'two-faults': { args: ['delete', 'netpol/frontend-egress', '-n', 'shop'], guard: /NetworkPolicy\/shop\/frontend-egress still exists/ },
 };
+
+function fillParams(text: string, params: Record<string, string | number>): string {
+  return text.replace(/\{\{\s*params\.(\w+)\s*\}\}/g, (_, name: string) => String(params[name]));
+}
 
 describe.skipIf(!isRoot)(`scenario library on the netns lab${ROOT_ONLY}`, () => {
   let before: Record<string, string>;
@@ -38,6 +62,7 @@ describe.skipIf(!isRoot)(`scenario library on the netns lab${ROOT_ONLY}`, () => 
       expect(start.stderr).toBe('');
       expect(start.code).toBe(0);
       expect(start.json().scenario).toBe(id);
+      const params: Record<string, string | number> = start.json().params ?? {};
 
       const broken = await cli('check', '--json');
       expect(broken.code).toBe(1);
@@ -48,10 +73,10 @@ describe.skipIf(!isRoot)(`scenario library on the netns lab${ROOT_ONLY}`, () => 
       expect(fixed.json().items.filter((i: { pass: boolean }) => !i.pass)).toEqual([]);
       expect(fixed.code).toBe(0);
 
-      expect((await cli(...shotgun.args)).code).toBe(0);
+      expect((await cli(...shotgun.args.map((a) => fillParams(a, params)))).code).toBe(0);
       const cheated = await cli('check');
       expect(cheated.code).toBe(1);
-      expect(cheated.stdout).toMatch(shotgun.guard);
+      expect(cheated.stdout).toMatch(typeof shotgun.guard === 'string' ? fillParams(shotgun.guard, params) : shotgun.guard);
 
       const status = await cli('status', '--json');
       expect(status.json().scenario).toBe(id);

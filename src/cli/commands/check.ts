@@ -9,7 +9,7 @@ export async function run(_options: unknown, command: Command): Promise<void> {
   const report = await runCheck(lab, loaded.scenario);
   const at = new Date().toISOString();
   const updated = await updateSession(session.lab, (s) => {
-    s.checks.push({ at, passed: report.passed });
+    s.checks.push({ at, passed: report.passed, items: report.items });
     if (report.passed && !s.fixedAt) s.fixedAt = at;
   });
   process.exitCode = report.passed ? 0 : 1;

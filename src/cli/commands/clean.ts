@@ -1,11 +1,23 @@
 import type { Command } from 'commander';
 import { netnsBackend } from '../../lab/netns/backend.js';
+import { kindBackend } from '../../lab/kind/backend.js';
+import { kubeconfigBackend } from '../../lab/kubeconfig/backend.js';
+import { readLabRecord } from '../../lab/kind/state.js';
 import { printJson, println } from '../output.js';
+import { confirmClusterDeletion } from './stop.js';
 
-export async function run(_options: unknown, command: Command): Promise<void> {
+export async function run(options: { yes?: boolean }, command: Command): Promise<void> {
   const reports = [];
-  for (const lab of await netnsBackend.leftovers()) reports.push(await netnsBackend.down(lab));
-  if (command.optsWithGlobals().json) return printJson({ removed: reports });
+  const kept: string[] = [];
+  // Each lab by the backend that made it: a kind or kubeconfig lab's folder is not a netns leftover.
+  for (const lab of await netnsBackend.leftovers()) if ((readLabRecord(lab)?.backend ?? 'netns') === 'netns') reports.push(await netnsBackend.down(lab));
+  for (const lab of await kubeconfigBackend.leftovers()) reports.push(await kubeconfigBackend.down(lab));
+  for (const lab of await kindBackend.leftovers()) {
+    if (await confirmClusterDeletion(lab, options.yes)) reports.push(await kindBackend.down(lab));
+    else kept.push(lab);
+  }
+  if (command.optsWithGlobals().json) return printJson({ removed: reports, kept });
+  for (const lab of kept) println(`kind cluster ${readLabRecord(lab)?.cluster ?? lab}: kept, as you asked`);
   if (reports.length === 0) return println('Nothing to clean: no netbreak lab left anything on this machine.');
   for (const r of reports) {
     println(`lab ${r.lab}: removed ${r.removed.length} item(s)`);

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { run as exec, MissingBinaryError } from '../../exec.js';
-import { backends } from '../../lab/backends.js';
+import { AUTO_ORDER, backends, type BackendChoice } from '../../lab/backends.js';
+import { kindBackend } from '../../lab/kind/backend.js';
+import { readLabRecord } from '../../lab/kind/state.js';
 import { findLeftovers } from '../../lab/netns/cleanup.js';
 import { netnsBackend } from '../../lab/netns/backend.js';
 import { color, mark, printJson, println } from '../output.js';
@@ -25,25 +27,34 @@ async function present(tool: string): Promise<boolean> {
   }
 }
 
-export async function run(_options: unknown, command: Command): Promise<void> {
-  const backendReports = await Promise.all(backends.map(async (b) => ({ backend: b.name, ...(await b.available()) })));
+export async function run(options: { backend?: BackendChoice }, command: Command): Promise<void> {
+  const shown = backends.filter((b) => !options.backend || options.backend === 'auto' || b.name === options.backend);
+  const backendReports = await Promise.all(shown.map(async (b) => ({ backend: b.name, ...(await b.available()) })));
+  // What `start --backend auto` would pick for a scenario that runs everywhere.
+  const auto = options.backend === 'auto' || !options.backend ? (AUTO_ORDER.find((name) => backendReports.find((r) => r.backend === name)?.ok) ?? null) : undefined;
   const tools = await Promise.all(TOOLBOX.map(async (t) => ({ ...t, present: await present(t.tool) })));
   const missing = tools.filter((t) => !t.present);
   const install = missing.length ? `apt-get install -y ${[...new Set(missing.map((t) => t.pkg))].join(' ')}` : null;
   const leftovers = [];
   for (const lab of await netnsBackend.leftovers()) {
+    if ((readLabRecord(lab)?.backend ?? 'netns') !== 'netns') continue;
     const l = await findLeftovers(lab);
     leftovers.push({ lab, running: Boolean(l.supervisor), namespaces: l.namespaces.length, processes: l.processes.length });
   }
-  if (command.optsWithGlobals().json) return printJson({ backends: backendReports, toolbox: tools, install, labs: leftovers });
+  const kindLabs = (await kindBackend.leftovers()).map((lab) => ({ lab, backend: 'kind', running: Boolean(readLabRecord(lab)), cluster: readLabRecord(lab)?.cluster ?? lab }));
+  if (command.optsWithGlobals().json) return printJson({ backends: backendReports, ...(auto !== undefined ? { auto } : {}), toolbox: tools, install, labs: leftovers, kindClusters: kindLabs });
 
   println(color.bold('Backends'));
   for (const b of backendReports) println(`  ${mark(b.ok)} ${b.backend.padEnd(10)} ${b.ok ? b.detail : b.reason}`);
+  if (auto !== undefined) println(`  --backend auto picks: ${auto ?? 'nothing on this machine (see above)'}`);
   println(color.bold('Toolbox'));
   for (const t of tools) println(`  ${mark(t.present)} ${t.tool.padEnd(10)} ${color.dim(t.why)}`);
   if (install) println(`  Install what is missing: ${color.cyan(install)}`);
   println(color.bold('Labs on this machine'));
-  if (leftovers.length === 0) println('  none');
+  if (leftovers.length === 0 && kindLabs.length === 0) println('  none');
+  for (const k of kindLabs) {
+    println(`  ${k.lab}: kind cluster ${k.cluster}${k.running ? ', in use' : color.yellow(', kept with no lab (netbreak clean deletes it)')}`);
+  }
   for (const l of leftovers) {
     println(`  ${l.lab}: ${l.running ? 'running' : color.yellow('left over from a crash (run netbreak clean)')}, ${l.namespaces} namespace(s), ${l.processes} process(es)`);
   }

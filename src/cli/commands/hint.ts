@@ -11,8 +11,10 @@ export async function run(_options: unknown, command: Command): Promise<void> {
     if (command.optsWithGlobals().json) return printJson({ hint: null, used: session.hintsUsed, total: hints.length });
     return println(`No more hints: all ${hints.length} are used. "netbreak debrief" explains everything (after you have tried).`);
   }
-  const hint = hints[session.hintsUsed]!;
+  // The hint is picked under the session lock: two shells asking at once get hints 2 and 3, never 2 twice.
+  let hint = hints[session.hintsUsed]!;
   const updated = await updateSession(session.lab, (s) => {
+    hint = hints[Math.min(s.hintsUsed, hints.length - 1)]!;
     s.hintsUsed = Math.min(s.hintsUsed + 1, hints.length);
   });
   const result = { hint: hintText(hint), number: updated.hintsUsed, total: hints.length, cost: hintCost(hint) };

@@ -3,7 +3,7 @@ import { attachLab } from '../../engine/current-lab.js';
 import { UserError } from '../../engine/errors.js';
 import { matrixJson, matrixPods, renderTruthTable, runMatrix, type MatrixProtocol } from '../../grading/matrix.js';
 import { SupervisorError } from '../../lab/netns/api-client.js';
-import type { NetnsLab } from '../../lab/netns/netns-lab.js';
+import type { Lab } from '../../lab/lab.js';
 import { parseProbeUrl } from '../../lab/probe-url.js';
 import { color, printJson, println } from '../output.js';
 
@@ -59,7 +59,7 @@ function parseProtocol(text: string): MatrixProtocol {
   return protocol;
 }
 
-async function selectNamespaces(lab: NetnsLab, requested: string | undefined, pods: { metadata: { namespace?: string } }[]): Promise<string[]> {
+async function selectNamespaces(lab: Pick<Lab, 'list'>, requested: string | undefined, pods: { metadata: { namespace?: string } }[]): Promise<string[]> {
   const withPods = [...new Set(pods.map((p) => p.metadata.namespace ?? 'default'))].sort();
   if (!requested) {
     const namespaces = withPods.filter((n) => !SYSTEM_NAMESPACE.test(n));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runSteps } from '../../engine/start-scenario.js';
-import { updateSession } from '../../engine/session.js';
+import { sessionRecorder, updateSession } from '../../engine/session.js';
 import { faultKind } from '../../faults/registry.js';
 import { sessionContext } from '../context.js';
 import { printJson, println } from '../output.js';
@@ -8,7 +8,7 @@ import { printJson, println } from '../output.js';
 export async function run(_options: unknown, command: Command): Promise<void> {
   const { lab, session, loaded } = await sessionContext(command);
   const steps = loaded.scenario.fix;
-  await runSteps({ lab, manifests: loaded.manifests }, steps);
+  await runSteps({ lab, manifests: loaded.manifests }, steps, sessionRecorder(session.lab, 'fix'));
   await updateSession(session.lab, (s) => {
     s.solvedWithReference = true;
   });

@@ -3,25 +3,47 @@ import { startScenario } from '../../engine/start-scenario.js';
 import { scenariosRoot } from '../../engine/scenarios-root.js';
 import { UserError } from '../../engine/errors.js';
 import { findScenario } from '../../scenario/loader.js';
+import { randomSeed } from '../../scenario/params.js';
 import { silentProgress } from '../../lab/progress.js';
+import type { BackendChoice } from '../../lab/backends.js';
 import { terminalProgress } from '../progress.js';
 import { removeLabOnInterrupt } from '../interrupt.js';
 import { color, printJson, println } from '../output.js';
 
-export async function run(id: string, options: { lab: string; seed?: number }, command: Command): Promise<void> {
+export interface StartFlags {
+  lab: string;
+  seed?: number;
+  backend?: BackendChoice;
+  context?: string;
+  kubeconfig?: string;
+  learner?: string;
+}
+
+export async function run(id: string, options: StartFlags, command: Command): Promise<void> {
+  if (options.backend !== 'kubeconfig' && (options.context || options.learner || options.kubeconfig)) {
+    throw new UserError('--context, --kubeconfig and --learner are for the kubeconfig backend: add --backend kubeconfig');
+  }
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UserError('--seed takes a whole number, for example --seed 42');
   const json = Boolean(command.optsWithGlobals().json);
-  const loaded = await findScenario(scenariosRoot(), id);
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new UserError('--seed is too large: give a whole number below 2^53, for example --seed 42');
+  const seed = options.seed ?? randomSeed();
+  const loaded = await findScenario(scenariosRoot(), id, { seed });
   const session = await removeLabOnInterrupt(options.lab, () =>
-    startScenario(loaded, { lab: options.lab, seed: options.seed, progress: json ? silentProgress : terminalProgress() }),
+    startScenario(loaded, {
+      lab: options.lab,
+      seed,
+      progress: json ? silentProgress : terminalProgress(),
+      backend: options.backend ?? 'auto',
+      upOptions: { context: options.context, kubeconfig: options.kubeconfig, learner: options.learner },
+    }),
   );
   const { scenario } = loaded;
   if (json) {
-    printJson({ scenario: scenario.id, title: scenario.title, lab: session.lab, seed: session.seed, startedAt: session.startedAt, story: scenario.story, symptom: scenario.symptom });
+    printJson({ scenario: scenario.id, title: scenario.title, lab: session.lab, backend: session.backend, seed: session.seed, params: loaded.params, startedAt: session.startedAt, story: scenario.story, symptom: scenario.symptom });
     return;
   }
   println();
-  println(color.bold(`${scenario.title}`) + color.dim(`  (${scenario.id}, ${scenario.difficulty})`));
+  println(color.bold(`${scenario.title}`) + color.dim(`  (${scenario.id}, ${scenario.difficulty}, seed ${session.seed})`));
   println();
   println(scenario.story.trim());
   println();

@@ -1,17 +1,55 @@
 import type { Command } from 'commander';
 import { resolveLabName } from '../../engine/current-lab.js';
 import { readSession } from '../../engine/session.js';
-import { netnsBackend } from '../../lab/netns/backend.js';
+import { recordFinishedSession } from '../../history/finish.js';
+import { revertJournal } from '../../engine/start-scenario.js';
+import { UserError } from '../../engine/errors.js';
+import type { CleanReport } from '../../lab/backend.js';
+import { backendOfLab } from '../../lab/backends.js';
+import { readLabRecord } from '../../lab/kind/state.js';
+import { loadScenario } from '../../scenario/loader.js';
+import { interactive, yesNo } from '../prompts.js';
 import { terminalProgress } from '../progress.js';
 import { silentProgress } from '../../lab/progress.js';
 import { clock, printJson, println } from '../output.js';
 
-export async function run(options: { lab?: string }, command: Command): Promise<void> {
+/** Deleting a kind cluster throws away minutes of work and pulled images: ask, unless --yes. */
+export async function confirmClusterDeletion(lab: string, yes: boolean | undefined): Promise<boolean> {
+  const cluster = readLabRecord(lab)?.cluster ?? lab;
+  if (yes) return true;
+  if (!interactive()) throw new UserError(`deleting kind cluster ${cluster} needs a yes: run again with --yes`);
+  return yesNo(`Delete kind cluster ${cluster} (netbreak created it; the next start creates it again, which takes a minute or two)?`);
+}
+
+/** Ends a lab as its backend does: netns and kubeconfig remove everything; kind keeps its cluster unless asked to delete it. */
+async function endLab(name: string, options: { deleteCluster?: boolean; yes?: boolean }, session: ReturnType<typeof readSession>): Promise<() => Promise<CleanReport>> {
+  const backend = backendOfLab(name);
+  if (backend.name !== 'kind') return () => backend.down(name);
+  if (options.deleteCluster) {
+    if (!(await confirmClusterDeletion(name, options.yes))) throw new UserError('cancelled: the kind cluster is kept', 130);
+    return () => backend.down(name);
+  }
+  return async () => {
+    // The cluster outlives the lab: undo what the scenario changed outside its namespaces (a rule typed on a node, a patched kube-system object).
+    if (session) {
+      const lab = await backend.attach(name).catch(() => undefined);
+      if (lab) await revertJournal(lab, await loadScenario(session.scenarioDir, { seed: session.seed }));
+    }
+    return backend.release!(name);
+  };
+}
+
+export async function run(options: { lab?: string; deleteCluster?: boolean; yes?: boolean }, command: Command): Promise<void> {
   const json = Boolean(command.optsWithGlobals().json);
   const name = await resolveLabName(options.lab);
   const session = readSession(name);
   const progress = json ? silentProgress : terminalProgress();
-  const report = await progress.step(`Removing lab ${name}`, () => netnsBackend.down(name));
+  const end = await endLab(name, options, session);
+  const report = await progress.step(`Removing lab ${name}`, end);
+  // Once the lab is down: a stop that fails records nothing and is retried (the session's id is stable, so never twice).
+  const history = session ? await recordFinishedSession(session) : undefined;
+  if (history && 'warning' in history) process.stderr.write(`netbreak: warning: ${history.warning}\n`);
+  const recorded = history && 'id' in history ? history : undefined;
   const summary = session
     ? {
         scenario: session.scenario,
@@ -21,10 +59,11 @@ export async function run(options: { lab?: string }, command: Command): Promise<
         fixed: Boolean(session.fixedAt),
       }
     : null;
-  if (json) return printJson({ lab: name, removed: report.removed, session: summary });
+  if (json) return printJson({ lab: name, removed: report.removed, session: summary ? { ...summary, id: recorded?.id ?? null } : null });
   if (summary) {
     println(
       `${summary.scenario}: ${clock(summary.elapsed)} elapsed, ${summary.hintsUsed} hint(s), diagnosis ${summary.diagnosis ?? 'not given'}${summary.diagnosis !== null ? '/100' : ''}, ${summary.fixed ? 'fixed' : 'not fixed'}.`,
     );
+    if (recorded) println(`Saved as session ${recorded.id}: see "netbreak progress" and "netbreak report".`);
   }
 }

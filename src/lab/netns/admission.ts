@@ -65,7 +65,7 @@ function admitService(store: ObjectStore, topology: Topology, obj: KubeObject): 
       throw new AdmissionError(`Service "${obj.metadata.name}" is invalid: spec.clusterIP: Invalid value: "${spec.clusterIP}": provided IP is already allocated`);
     }
   }
-  spec.clusterIP ??= previousSpec?.clusterIP ?? allocateClusterIP(store, topology);
+  spec.clusterIP ??= previousSpec?.clusterIP ?? allocateClusterIP(store, topology, `${obj.metadata.namespace}/${obj.metadata.name}`);
   spec.clusterIPs = [spec.clusterIP];
   if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
     const used = new Set(
@@ -86,11 +86,12 @@ function admitService(store: ObjectStore, topology: Topology, obj: KubeObject): 
   }
 }
 
-function allocateClusterIP(store: ObjectStore, topology: Topology): string {
+function allocateClusterIP(store: ObjectStore, topology: Topology, service: string): string {
   const used = new Set(store.list('Service').map((s) => (s.spec as { clusterIP?: string }).clusterIP));
   used.add(topology.dnsServiceIP);
-  // Deterministic scan from a pseudo-random start, so IPs look like a real cluster's.
-  let n = 256 + (hash(String(store.resourceVersion)) % 60000);
+  // Scan from a start derived from the Service's name: IPs look like a real cluster's, and the same
+  // scenario (after reset, or on another attendee's machine with the same seed) gets the same ones.
+  let n = 256 + (hash(service) % 60000);
   for (;;) {
     const ip = `10.96.${(n >> 8) & 255}.${n & 255}`;
     if ((n & 255) !== 0 && (n & 255) !== 255 && !used.has(ip)) return ip;

@@ -8,7 +8,7 @@ import { run, MissingBinaryError } from '../../exec.js';
 import { LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
 import type { Progress } from '../progress.js';
 import { callSupervisor } from './api-client.js';
-import { findLeftovers, labsInStateRoot, labsWithLeftovers, labsWithNamespaces, removeLab } from './cleanup.js';
+import { findLeftovers, holdBuildLock, labsInStateRoot, labsWithLeftovers, labsWithNamespaces, removeLab } from './cleanup.js';
 import { createFabric, createNode } from './fabric.js';
 import { LAB_NAME_PATTERN, labFiles, stateRoot } from './names.js';
 import { NetnsLab } from './netns-lab.js';
@@ -59,18 +59,29 @@ async function waitForSupervisor(lab: string, timeoutMs: number): Promise<void> 
   throw new Error(`the lab supervisor did not start: ${log || (lastError as Error)?.message}`);
 }
 
+export interface NetnsUpOptions extends UpOptions {
+  /**
+   * Called once the lab's state folder exists, before any namespace is made: the
+   * engine writes its session there first, so a crash from then on leaves a
+   * journal for `clean` and `reset` to find.
+   */
+  created?: () => void;
+}
+
 export const netnsBackend = {
   name: 'netns',
 
   available: netnsAvailability,
 
-  async up(lab: string, options: UpOptions, progress: Progress): Promise<NetnsLab> {
+  async up(lab: string, options: NetnsUpOptions, progress: Progress): Promise<NetnsLab> {
     if (!LAB_NAME_PATTERN.test(lab)) throw new PreflightError(`lab name "${lab}" is not valid: use 1–20 lower-case letters, digits and dashes`);
     const availability = await netnsAvailability();
     if (!availability.ok) throw new PreflightError(availability.reason);
-    if (labsInStateRoot().includes(lab) || (await labsWithNamespaces()).includes(lab)) {
-      throw new PreflightError(`a lab named "${lab}" already exists: stop it with "netbreak stop" (or "netbreak lab down --name ${lab}") first`);
-    }
+    const exists = () => new PreflightError(`a lab named "${lab}" already exists: stop it with "netbreak stop" (or "netbreak lab down --name ${lab}") first`);
+    if (labsInStateRoot().includes(lab) || (await labsWithNamespaces()).includes(lab)) throw exists();
+    // Held while the lab is built, so that `clean` from another state folder does not take it for a crashed lab.
+    const releaseBuildLock = await holdBuildLock(lab);
+    if (!releaseBuildLock) throw exists();
     const topology = loadTopology(DEFAULT_TOPOLOGY, options.workers);
     const files = labFiles(lab);
     try {
@@ -80,6 +91,7 @@ export const netnsBackend = {
       }
       fs.mkdirSync(files.pods, { recursive: true });
       fs.writeFileSync(files.lab, JSON.stringify({ name: lab, backend: 'netns', createdAt: new Date().toISOString(), topology }, null, 2));
+      options.created?.();
       await progress.step(`Preparing nodes (${topology.nodes.map((n) => n.name).join(', ')})`, async () => {
         await createFabric(lab, topology);
         await Promise.all(topology.nodes.map((node) => createNode(lab, topology, node)));
@@ -87,7 +99,8 @@ export const netnsBackend = {
       await progress.step(`Starting the node network's DNS (${topology.fabricIP})`, () => startUpstreamDns(lab, topology));
       await progress.step('Starting control plane', async () => {
         const log = fs.openSync(files.log, 'a');
-        const child = spawn(process.execPath, [SUPERVISOR_MAIN, lab], { detached: true, stdio: ['ignore', log, log] });
+        // The lab file's path in its arguments lets cleanup find this process by the lab's folder even before it writes its pid file.
+        const child = spawn(process.execPath, [SUPERVISOR_MAIN, lab, files.lab], { detached: true, stdio: ['ignore', log, log] });
         child.unref();
         fs.closeSync(log);
         await waitForSupervisor(lab, 10_000);
@@ -107,6 +120,8 @@ export const netnsBackend = {
     } catch (error) {
       await removeLab(lab);
       throw error;
+    } finally {
+      releaseBuildLock();
     }
   },
 

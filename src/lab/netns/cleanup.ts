@@ -2,6 +2,7 @@
 // after any crash: processes inside the lab's namespaces, the namespaces, their
 // /etc/netns folders, the supervisor and the state folder.
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { run } from '../../exec.js';
 import { etcNetnsDir, labFiles, labNetnsPrefix, NETNS_PREFIX, stateRoot } from './names.js';
@@ -23,15 +24,22 @@ async function listNetns(): Promise<string[]> {
     .filter((n) => n.startsWith(NETNS_PREFIX));
 }
 
-/** Labs whose supervisor runs now, from any state folder, by scanning /proc. */
-function runningSupervisors(): Map<string, number> {
-  const found = new Map<string, number>();
+interface SupervisorProcess {
+  pid: number;
+  lab: string;
+  /** The lab file it was started with (absent for supervisors started by older versions). */
+  labFile?: string;
+}
+
+/** Supervisor processes running now, from any state folder, by scanning /proc. */
+function supervisorProcesses(): SupervisorProcess[] {
+  const found: SupervisorProcess[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
       const at = argv.findIndex((a) => a.endsWith('supervisor-main.js'));
-      if (at >= 0 && argv[at + 1]) found.set(argv[at + 1]!, Number(entry));
+      if (at >= 0 && argv[at + 1]) found.push({ pid: Number(entry), lab: argv[at + 1]!, labFile: argv[at + 2] || undefined });
     } catch {
       // the process ended while we looked
     }
@@ -39,14 +47,57 @@ function runningSupervisors(): Map<string, number> {
   return found;
 }
 
-/** The supervisor's pid, only if that process really is our supervisor for this lab. */
+/** Labs whose supervisor runs now, from any state folder. */
+function runningSupervisors(): Map<string, number> {
+  return new Map(supervisorProcesses().map((p) => [p.lab, p.pid]));
+}
+
+/**
+ * This state folder's supervisor of the lab: the process its pid file names, or
+ * one started with its lab file (it may not have written its pid file yet).
+ */
 function supervisorPid(lab: string): number | undefined {
+  let recorded: number | undefined;
   try {
-    const pid = Number(fs.readFileSync(labFiles(lab).pid, 'utf8'));
-    return runningSupervisors().get(lab) === pid ? pid : undefined;
+    recorded = Number(fs.readFileSync(labFiles(lab).pid, 'utf8'));
   } catch {
-    return undefined;
+    // no pid file (yet)
   }
+  const ours = supervisorProcesses().filter((p) => p.lab === lab && (p.pid === recorded || p.labFile === labFiles(lab).lab));
+  return ours[0]?.pid;
+}
+
+/** The name of the lock a lab's builder holds: an abstract Unix socket, which the kernel frees when its process dies, even by kill -9. */
+function buildLockName(lab: string): string {
+  return `\0netbreak-build-${lab}`;
+}
+
+/**
+ * Marks the lab as being built by this process until the returned function is
+ * called (or the process dies); undefined when another live process builds a lab
+ * of that name. Lab names are machine-wide (namespace names), whatever the state folder.
+ */
+export function holdBuildLock(lab: string): Promise<(() => void) | undefined> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer((socket) => socket.destroy());
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(undefined) : reject(error)));
+    server.listen(buildLockName(lab), () => {
+      server.unref();
+      resolve(() => void server.close());
+    });
+  });
+}
+
+/** Whether a live process is building this lab right now (see holdBuildLock). */
+function beingBuilt(lab: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(buildLockName(lab));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** Labs with a state folder under this state root: the ones commands act on. */
@@ -68,12 +119,13 @@ export async function labsWithNamespaces(): Promise<string[]> {
 /**
  * What `clean` removes: every lab of this state root, and every lab whose
  * namespaces are left with no supervisor running (crashed, or its state folder
- * deleted). A live lab of another state root is left alone.
+ * deleted). A live lab of another state root is left alone, and so is one that
+ * a live `start` or `lab up` is still building (it has no supervisor yet).
  */
 export async function labsWithLeftovers(): Promise<string[]> {
   const labs = new Set(labsInStateRoot());
   const live = runningSupervisors();
-  for (const lab of await labsWithNamespaces()) if (!live.has(lab)) labs.add(lab);
+  for (const lab of await labsWithNamespaces()) if (!labs.has(lab) && !live.has(lab) && !(await beingBuilt(lab))) labs.add(lab);
   return [...labs].sort();
 }
 
@@ -87,24 +139,27 @@ export async function findLeftovers(lab: string): Promise<Leftovers> {
   }
   const etc = fs.existsSync('/etc/netns') ? fs.readdirSync('/etc/netns').filter((n) => n.startsWith(prefix)).map(etcNetnsDir) : [];
   const dir = labFiles(lab).dir;
-  // A pod process whose namespace was already deleted is invisible to `ip netns pids`; its arguments name the lab's folder.
-  for (const pid of processesMentioning(`${dir}/`)) if (!processes.includes(pid)) processes.push(pid);
+  const supervisor = supervisorPid(lab);
+  // A pod process whose namespace was already deleted is invisible to `ip netns pids`; its arguments name the lab's
+  // folder. An `ip` command a dead supervisor or CLI left running (about to add a namespace or a link) names a namespace.
+  const netnsName = new RegExp(`^${prefix}(fabric|node-|pod-)`); // lab names are [-a-z0-9]: nothing to escape
+  for (const pid of processesMatching((a) => a.startsWith(`${dir}/`) || netnsName.test(a))) if (!processes.includes(pid)) processes.push(pid);
   return {
     lab,
     namespaces,
-    processes,
-    supervisor: supervisorPid(lab),
+    processes: processes.filter((p) => p !== supervisor),
+    supervisor,
     stateDir: fs.existsSync(dir) ? dir : undefined,
     etcNetns: etc,
   };
 }
 
-function processesMentioning(text: string): number[] {
+function processesMatching(test: (arg: string) => boolean): number[] {
   const found: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some((a) => a.startsWith(text))) found.push(Number(entry));
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some(test)) found.push(Number(entry));
     } catch {
       // the process ended while we looked
     }
@@ -151,7 +206,13 @@ export async function removeLab(lab: string): Promise<Leftovers> {
   const removed: Leftovers = { ...found, processes: [], namespaces: [], etcNetns: [] };
   for (let sweep = 0; sweep < 20; sweep++) {
     const left = await findLeftovers(lab);
-    if (left.processes.length + left.namespaces.length + left.etcNetns.length === 0 && sweep > 0) break;
+    if (left.processes.length + left.namespaces.length + left.etcNetns.length === 0 && !left.supervisor && sweep > 0) break;
+    // A supervisor found only now (it wrote its pid file late, or never): no time for a graceful end.
+    if (left.supervisor) {
+      kill(left.supervisor, 'SIGKILL');
+      await waitGone(left.supervisor, 1000);
+      removed.supervisor ??= left.supervisor;
+    }
     await removeOnce(left);
     removed.processes.push(...left.processes.filter((p) => !removed.processes.includes(p)));
     removed.namespaces.push(...left.namespaces.filter((n) => !removed.namespaces.includes(n)));

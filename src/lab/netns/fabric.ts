@@ -27,7 +27,9 @@ export async function createNode(lab: string, topology: Topology, node: LabNode)
   await runOk(['ip', '-n', ns, '-batch', '-'], {
     input: ['link set lo up', `addr add ${node.ip}/16 dev eth0`, 'link set eth0 up', `route add default via ${topology.fabricIP} dev eth0`, ...routes].join('\n') + '\n',
   });
-  await runOk(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0']);
+  // icmp_ratelimit=0: kube-proxy's REJECT answers with an ICMP error, which the kernel otherwise limits to about one
+  // a second per pod after a burst of six, so a few quick checks in a row would see "timeout" where they saw "refused".
+  await runOk(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0', 'net.ipv4.icmp_ratelimit=0']);
   await runOk(['ip', 'netns', 'exec', ns, 'iptables-restore', '--noflush', '-w'], { input: nodeBaseRules(topology) });
 }
 

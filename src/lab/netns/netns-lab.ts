@@ -1,7 +1,7 @@
 // The Lab contract for a running netns lab: object operations go to the lab's
 // supervisor, node and pod commands run with `ip netns exec` in the lab's namespaces.
 import { run } from '../../exec.js';
-import type { ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { CounterSnapshot, CounterTarget, ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
 import type { KubeObject, ObjectRef } from '../objects.js';
 import { callSupervisor } from './api-client.js';
 import { isPodReady } from './controllers/endpoints.js';
@@ -105,6 +105,24 @@ export class NetnsLab implements Lab {
 
   async probe(request: ProbeRequest): Promise<ProbeResult> {
     return this.call<ProbeResult>('POST', '/v1/probe', request);
+  }
+
+  async counters(targets: CounterTarget[]): Promise<CounterSnapshot[]> {
+    return Promise.all(
+      targets.map(async (target): Promise<CounterSnapshot> => {
+        const exec = (argv: string[]) => ('node' in target ? this.nodeExec(target.node, argv) : this.podExec(target.namespace, target.pod, argv));
+        const [rules, tracked] = await Promise.all([
+          exec(['iptables-save', '-c']),
+          'node' in target ? exec(['conntrack', '-L']) : Promise.resolve(undefined),
+        ]);
+        const snapshot: CounterSnapshot = { target, iptables: rules.exitCode === 0 ? rules.stdout : '' };
+        if (rules.exitCode !== 0) snapshot.error = `iptables-save failed: ${rules.stderr.trim().split('\n')[0] ?? ''}`;
+        // conntrack -L exits 1 with an empty table on some versions; the entries are on stdout either way.
+        if (tracked && (tracked.exitCode === 0 || tracked.stdout)) snapshot.conntrack = tracked.stdout;
+        else if (tracked) snapshot.error = `conntrack -L failed (is conntrack installed?): ${tracked.stderr.trim().split('\n')[0] ?? ''}`;
+        return snapshot;
+      }),
+    );
   }
 
   async probeMany(requests: ProbeRequest[]): Promise<(ProbeResult | { error: string })[]> {

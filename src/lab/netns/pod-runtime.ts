@@ -44,6 +44,8 @@ export interface PodStatusSink {
 export class PodRuntime {
   private pods = new Map<string, PodRecord>();
   private usedIPs = new Set<string>();
+  /** Per node, the host part of the last pod address handed out (host-local's last_reserved_ip). */
+  private lastHost = new Map<string, number>();
   private readinessTimer: NodeJS.Timeout;
 
   constructor(
@@ -118,14 +120,15 @@ export class PodRuntime {
     const base = node.podCIDR.split('.').slice(0, 3).join('.');
     if (previous?.startsWith(`${base}.`) && !this.usedIPs.has(previous)) {
       this.usedIPs.add(previous);
+      this.lastHost.set(node.name, Math.max(this.lastHost.get(node.name) ?? 1, Number(previous.split('.')[3])));
       return previous;
     }
-    for (let host = 2; host < 255; host++) {
+    const host = nextPodHost((h) => this.usedIPs.has(`${base}.${h}`), this.lastHost.get(node.name) ?? 1);
+    if (host !== undefined) {
       const ip = `${base}.${host}`;
-      if (!this.usedIPs.has(ip)) {
-        this.usedIPs.add(ip);
-        return ip;
-      }
+      this.usedIPs.add(ip);
+      this.lastHost.set(node.name, host);
+      return ip;
     }
     throw new Error(`node ${node.name} has no free pod address left in ${node.podCIDR}`);
   }
@@ -155,6 +158,8 @@ export class PodRuntime {
           `route add default via ${gw} dev eth0`,
         ].join('\n') + '\n',
     });
+    // As on the nodes (fabric.ts): a closed UDP port must answer "refused" every time, not only for the first few probes.
+    await runOk(['ip', 'netns', 'exec', netns, 'sysctl', '-q', '-w', 'net.ipv4.icmp_ratelimit=0']);
   }
 
   /** What kubelet writes for the pod's dnsPolicy (ClusterFirst, Default, None) and dnsConfig. */
@@ -215,6 +220,8 @@ export class PodRuntime {
     if (plan.tcpPorts.length) args.push('--tcp', plan.tcpPorts.join(','));
     if (plan.udpPorts.length) args.push('--udp', plan.udpPorts.join(','));
     if (plan.readinessProbe) args.push('--readiness', JSON.stringify(plan.readinessProbe));
+    if (plan.listen) args.push('--listen', plan.listen);
+    if (plan.porter) args.push('--porter', JSON.stringify(plan.porter));
     if (plan.dns) {
       args.push('--corefile', path.join(this.volumeDir(pod.metadata.uid!, plan.dns.volume), plan.dns.file));
       args.push('--corefile-name', corefileInContainer(pod, plan.dns));
@@ -328,6 +335,20 @@ export class PodRuntime {
       }
     }
   }
+}
+
+/**
+ * The host part (2–254 of the node's /24) for a new pod, as the host-local IPAM
+ * plugin (kindnet's) picks it: the first free one after the last handed out,
+ * wrapping around. A replaced pod therefore gets a new IP rather than the one its
+ * predecessor just freed, so stale Service rules point at nobody, as on a cluster.
+ */
+export function nextPodHost(isUsed: (host: number) => boolean, last: number): number | undefined {
+  for (let i = 1; i <= 253; i++) {
+    const host = ((last - 2 + i + 253) % 253) + 2;
+    if (!isUsed(host)) return host;
+  }
+  return undefined;
 }
 
 /** ConfigMaps that the pod's (non-optional) configMap volumes name and that do not exist. */

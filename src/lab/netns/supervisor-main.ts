@@ -1,5 +1,7 @@
-// Process entry of a lab supervisor: `node supervisor-main.js <lab>`. Started
-// detached by `netbreak start`/`lab up`, ended by SIGTERM from `stop`.
+// Process entry of a lab supervisor: `node supervisor-main.js <lab> [<lab.json>]`.
+// Started detached by `netbreak start`/`lab up`, ended by SIGTERM from `stop`.
+// The lab file's path (in the lab's state folder) is what cleanup matches to find
+// this process when its pid file was never written (the CLI died just after spawning it).
 import fs from 'node:fs';
 import http from 'node:http';
 import type { Topology } from './topology.js';
@@ -8,7 +10,7 @@ import { isUserError, Supervisor } from './supervisor.js';
 
 const lab = process.argv[2]!;
 const files = labFiles(lab);
-const { topology } = JSON.parse(fs.readFileSync(files.lab, 'utf8')) as { topology: Topology };
+const { topology } = JSON.parse(fs.readFileSync(process.argv[3] ?? files.lab, 'utf8')) as { topology: Topology };
 const supervisor = new Supervisor(lab, topology);
 
 function readJson(req: http.IncomingMessage): Promise<any> {

@@ -19,6 +19,10 @@ import { nodeObjects, systemObjects } from './system-objects.js';
 import type { Topology } from './topology.js';
 
 export class NotFoundError extends Error {}
+class AgentDownError extends Error {}
+
+/** How long a probe waits for the agent of a pod that is still starting. */
+const POD_START_GRACE_MS = 5000;
 
 export class Supervisor {
   readonly store: ObjectStore;
@@ -158,7 +162,21 @@ export class Supervisor {
 
   async probe(from: string, to: string, timeoutMs = 1000): Promise<ProbeResult> {
     parseProbeUrl(to);
-    const pod = this.findPod(from);
+    // A pod that was just created (a rollout, a fix that replaced it) has no agent
+    // for a moment; wait for it as `kubectl wait` would, rather than fail the probe.
+    const until = Date.now() + POD_START_GRACE_MS;
+    for (;;) {
+      const pod = this.findPod(from);
+      try {
+        return await this.probeFrom(pod, from, to, timeoutMs);
+      } catch (error) {
+        if (!(error instanceof AgentDownError) || Date.now() > until) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
+  private probeFrom(pod: KubeObject, from: string, to: string, timeoutMs: number): Promise<ProbeResult> {
     const body = JSON.stringify({ to, timeoutMs });
     return new Promise((resolve, reject) => {
       const req = http.request(
@@ -173,7 +191,7 @@ export class Supervisor {
           });
         },
       );
-      req.on('error', () => reject(new Error(`pod ${pod.metadata.namespace}/${pod.metadata.name} is not running (its agent does not answer)`)));
+      req.on('error', () => reject(new AgentDownError(`pod ${pod.metadata.namespace}/${pod.metadata.name} is not running (its agent does not answer)`)));
       req.end(body);
     });
   }

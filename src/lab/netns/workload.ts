@@ -12,6 +12,10 @@ export interface AgentPlan {
   /** Set for CoreDNS pods: the Corefile file name inside the projected ConfigMap volume. */
   dns?: { volume: string; file: string };
   readinessProbe?: unknown;
+  /** agnhost porter: the body each TCP port answers to every request (from SERVE_PORT_<n> env vars). */
+  porter?: Record<string, string>;
+  /** The address the app binds (netexec and agnhost bind every address); 127.0.0.1 for a dev server left on its default. */
+  listen?: string;
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -41,6 +45,24 @@ export function planAgent(spec: PodSpec): AgentPlan | undefined {
       const mount = (container as { volumeMounts?: { name: string; mountPath: string }[] }).volumeMounts?.find((m) => conf.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
       return { ...plan, tcpPorts: [], udpPorts: [], dns: { volume: mount?.name ?? 'config-volume', file: path.basename(conf) } };
     }
+    const dev = devServer(args, container as { env?: { name: string; value?: string }[] });
+    if (dev) {
+      plan.tcpPorts.push(dev.port);
+      plan.listen = dev.address;
+      continue;
+    }
+    if (/agnhost/.test(image) && args.includes('porter')) {
+      // porter: every env var SERVE_PORT_<n> starts an HTTP server on <n> that
+      // answers any request with the variable's value (upstream serves TLS and
+      // SCTP variants too; the lab does not).
+      for (const e of (container as { env?: { name: string; value?: string }[] }).env ?? []) {
+        const port = /^SERVE_PORT_(\d+)$/.exec(e.name)?.[1];
+        if (!port) continue;
+        plan.tcpPorts.push(Number(port));
+        (plan.porter ??= {})[port] = e.value ?? '';
+      }
+      continue;
+    }
     const served = /agnhost/.test(image) ? agnhostPorts(args) : undefined;
     if (served) {
       plan.tcpPorts.push(...served.tcp);
@@ -59,7 +81,9 @@ export function planAgent(spec: PodSpec): AgentPlan | undefined {
 /** What an agnhost subcommand listens on, from its flags; undefined for subcommands that are not servers we know. */
 export function agnhostPorts(args: string[]): { tcp: number[]; udp: number[] } | undefined {
   if (args.includes('netexec')) {
-    return { tcp: [Number(flag(args, '--http-port') ?? 8080)], udp: [Number(flag(args, '--udp-port') ?? 8081)] };
+    // --udp-port=-1 turns the UDP server off, as upstream documents.
+    const udp = Number(flag(args, '--udp-port') ?? 8081);
+    return { tcp: [Number(flag(args, '--http-port') ?? 8080)], udp: udp === -1 ? [] : [udp] };
   }
   if (args.includes('serve-hostname')) {
     // serve-hostname: --port (9376) over raw --tcp and/or --udp, or HTTP (--http, on by default).
@@ -72,6 +96,32 @@ export function agnhostPorts(args: string[]): { tcp: number[]; udp: number[] } |
     const udp = on('--udp', false);
     const tcp = on('--tcp', false) || on('--http', !on('--tcp', false) && !udp);
     return { tcp: tcp ? [port] : [], udp: udp ? [port] : [] };
+  }
+  return undefined;
+}
+
+/**
+ * Python web servers that bind only 127.0.0.1 unless told otherwise, the classic
+ * "works on my machine, connection refused in the cluster": `flask run` (--host/-h
+ * or FLASK_RUN_HOST; --port/-p or FLASK_RUN_PORT, default 5000), `uvicorn`
+ * (--host, --port, default 8000) and `gunicorn` (--bind/-b HOST:PORT, default
+ * 127.0.0.1:8000). The lab serves netexec's endpoints where the server would listen.
+ */
+export function devServer(args: string[], container: { env?: { name: string; value?: string }[] }): { address: string; port: number } | undefined {
+  const env = (name: string) => container.env?.find((e) => e.name === name)?.value;
+  const words = args.map((a) => path.basename(a));
+  const address = (host: string) => (host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, ''));
+  if (words.includes('flask') && words.includes('run')) {
+    const host = flag(args, '--host') ?? flag(args, '-h') ?? env('FLASK_RUN_HOST') ?? '127.0.0.1';
+    return { address: address(host), port: Number(flag(args, '--port') ?? flag(args, '-p') ?? env('FLASK_RUN_PORT') ?? 5000) };
+  }
+  if (words.includes('uvicorn')) {
+    return { address: address(flag(args, '--host') ?? '127.0.0.1'), port: Number(flag(args, '--port') ?? 8000) };
+  }
+  if (words.includes('gunicorn')) {
+    const bind = flag(args, '--bind') ?? flag(args, '-b') ?? '127.0.0.1:8000';
+    const at = bind.lastIndexOf(':');
+    return at < 0 ? { address: address(bind), port: 8000 } : { address: address(bind.slice(0, at) || '0.0.0.0'), port: Number(bind.slice(at + 1)) };
   }
   return undefined;
 }

@@ -35,6 +35,7 @@ import {
 import type { KubeObject, ObjectRef } from '../../../src/lab/objects.js';
 import { NetnsLab } from '../../../src/lab/netns/netns-lab.js';
 import { netbreak, ROOT } from '../../helpers/cli.js';
+import { guardHost } from '../../helpers/host-guard.js';
 
 const isRoot = process.getuid?.() === 0;
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-np-conformance-'));
@@ -702,6 +703,7 @@ function expectedTable(pods: string[], check: Check): TruthTable {
 }
 
 describe.skipIf(!isRoot)(`upstream NetworkPolicy e2e cases on the netns lab${isRoot ? '' : ' (skipped: needs root)'}`, () => {
+  guardHost(LAB);
   let lab: NetnsLab;
   let pods: MatrixPod[];
   const started = performance.now();

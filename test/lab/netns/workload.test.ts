@@ -17,6 +17,10 @@ describe('planAgent: agnhost netexec', () => {
     expect(planAgent({ containers: [container({ image: AGNHOST, command: ['/agnhost', 'netexec', '--http-port', '80'] })] })).toMatchObject({ tcpPorts: [80], udpPorts: [8081] });
   });
 
+  it('--udp-port=-1 turns the UDP server off', () => {
+    expect(planAgent({ containers: [container({ image: AGNHOST, args: ['netexec', '--http-port=9090', '--udp-port=-1'] })] })).toMatchObject({ tcpPorts: [9090], udpPorts: [] });
+  });
+
   it('an agnhost without netexec serves its declared container ports', () => {
     const plan = planAgent({ containers: [container({ image: AGNHOST, args: ['pause'], ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }] })] });
     expect(plan).toMatchObject({ tcpPorts: [80], udpPorts: [53] });
@@ -76,5 +80,34 @@ describe('planAgent: readiness probe', () => {
 
   it('has no readiness probe when the container declares none', () => {
     expect(planAgent({ containers: [container({ image: AGNHOST, args: ['netexec'] })] })?.readinessProbe).toBeUndefined();
+  });
+});
+
+describe('planAgent: Python dev servers bind 127.0.0.1 unless told otherwise', () => {
+  const PY = 'python:3.12-slim';
+  it('flask run listens on 127.0.0.1:5000 by default, --host/--port or FLASK_RUN_* move it', () => {
+    expect(planAgent({ containers: [container({ image: PY, command: ['flask', 'run'] })] })).toMatchObject({ tcpPorts: [5000], udpPorts: [], listen: '127.0.0.1' });
+    expect(planAgent({ containers: [container({ image: PY, command: ['flask', '--app', 'api', 'run'], args: ['--host=0.0.0.0', '--port', '8080'] })] })).toMatchObject({ tcpPorts: [8080], listen: '0.0.0.0' });
+    expect(planAgent({ containers: [container({ image: PY, command: ['python', '-m', 'flask', 'run'], env: [{ name: 'FLASK_RUN_HOST', value: '0.0.0.0' }, { name: 'FLASK_RUN_PORT', value: '8080' }] })] })).toMatchObject({ tcpPorts: [8080], listen: '0.0.0.0' });
+  });
+
+  it('uvicorn and gunicorn default to 127.0.0.1:8000; --bind HOST:PORT and --host are read', () => {
+    expect(planAgent({ containers: [container({ image: PY, command: ['uvicorn', 'api:app'] })] })).toMatchObject({ tcpPorts: [8000], listen: '127.0.0.1' });
+    expect(planAgent({ containers: [container({ image: PY, command: ['gunicorn', 'api:app'] })] })).toMatchObject({ tcpPorts: [8000], listen: '127.0.0.1' });
+    expect(planAgent({ containers: [container({ image: PY, command: ['/usr/local/bin/gunicorn', '-b', '0.0.0.0:8080', 'api:app'] })] })).toMatchObject({ tcpPorts: [8080], listen: '0.0.0.0' });
+    expect(planAgent({ containers: [container({ image: PY, args: ['uvicorn', 'api:app', '--host', 'localhost', '--port=9000'] })] })).toMatchObject({ tcpPorts: [9000], listen: '127.0.0.1' });
+  });
+
+  it('agnhost netexec binds every address (no listen override)', () => {
+    expect(planAgent({ containers: [container({ image: AGNHOST, args: ['netexec'] })] })?.listen).toBeUndefined();
+  });
+});
+
+describe('planAgent: agnhost porter', () => {
+  it('serves each SERVE_PORT_<n> env var on TCP <n>, with its value as the body', () => {
+    const plan = planAgent({
+      containers: [container({ image: AGNHOST, args: ['porter'], env: [{ name: 'SERVE_PORT_8080', value: '{"products":[]}' }, { name: 'SERVE_PORT_9090', value: 'ok' }, { name: 'OTHER', value: 'x' }] })],
+    });
+    expect(plan).toMatchObject({ tcpPorts: [8080, 9090], udpPorts: [], porter: { '8080': '{"products":[]}', '9090': 'ok' } });
   });
 });

@@ -21,6 +21,7 @@ const { values } = parseArgs({
     'corefile-name': { type: 'string' },
     store: { type: 'string' },
     listen: { type: 'string', default: '0.0.0.0' },
+    porter: { type: 'string' },
   },
 });
 
@@ -48,7 +49,13 @@ async function startApplication(): Promise<() => Promise<void>> {
     const server = await startDnsServer({ corefile, corefilePath: values.corefile, corefileName: name, storePath: values.store! });
     return async () => server.close();
   }
-  return startNetexec({ hostname: podName, tcpPorts: ports(values.tcp), udpPorts: ports(values.udp), address: values.listen! });
+  return startNetexec({
+    hostname: podName,
+    tcpPorts: ports(values.tcp),
+    udpPorts: ports(values.udp),
+    address: values.listen!,
+    ...(values.porter ? { fixedBodies: JSON.parse(values.porter) as Record<string, string> } : {}),
+  });
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

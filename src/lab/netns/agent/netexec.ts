@@ -10,6 +10,8 @@ export interface NetexecOptions {
   udpPorts: number[];
   /** Address to listen on; 0.0.0.0 normally. */
   address: string;
+  /** agnhost porter: ports (as strings) whose every request is answered with this body instead of netexec's endpoints. */
+  fixedBodies?: Record<string, string>;
 }
 
 function clientIp(req: http.IncomingMessage): string {
@@ -30,6 +32,8 @@ function handler(hostname: string): http.RequestListener {
       case '/hostname':
         return send(200, hostname);
       case '/healthz':
+        return send(200, 'ok');
+      case '/readyz':
         return send(200, 'ok');
       case '/clientip':
         return send(200, clientIp(req));
@@ -55,7 +59,8 @@ function handler(hostname: string): http.RequestListener {
 export async function startNetexec(options: NetexecOptions): Promise<() => Promise<void>> {
   const closers: (() => Promise<void>)[] = [];
   for (const port of options.tcpPorts) {
-    const server = http.createServer(handler(options.hostname));
+    const body = options.fixedBodies?.[String(port)];
+    const server = http.createServer(body === undefined ? handler(options.hostname) : (_req, res) => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(body));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, options.address, () => resolve());

@@ -117,7 +117,7 @@ export function reconcileDeployments(store: ObjectStore): boolean {
       changed = true;
     }
     for (let i = current.length; i < spec.replicas; i++) {
-      const nodeName = schedule(store, spec.template.spec);
+      const nodeName = spec.template.spec.nodeName ?? schedule(store, spec.template.spec);
       const name = `${deploy.metadata.name}-${hash}-${randomSuffix()}`;
       store.put(newPod(deploy, spec.template, name, { 'pod-template-hash': hash }, nodeName));
       changed = true;

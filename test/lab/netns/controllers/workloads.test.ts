@@ -129,6 +129,12 @@ describe('Deployment controller', () => {
     expect(perNode).toEqual(['worker', 'worker', 'worker2', 'worker2']);
   });
 
+  it('a nodeName in the pod template pins every pod to that node, bypassing the scheduler', () => {
+    const d = putDeployment('api', 3, { nodeName: 'worker2' });
+    reconcileDeployments(store);
+    expect(podsOf(d).map(nodeOf)).toEqual(['worker2', 'worker2', 'worker2']);
+  });
+
   it('with the control-plane toleration, uses the control-plane too', () => {
     const d = putDeployment('coredns', 3, { tolerations: [CP_TOLERATION] });
     reconcileDeployments(store);

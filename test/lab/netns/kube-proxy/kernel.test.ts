@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeProxyJumps } from '../../../../src/lab/netns/kube-proxy/jumps.js';
 import { kubeProxyRestore } from '../../../../src/lab/netns/kube-proxy/rules.js';
+import { guardHost } from '../../../helpers/host-guard.js';
 import { slice, smallCluster } from './fixtures.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -32,6 +33,7 @@ async function chains(table: 'nat' | 'filter'): Promise<string[]> {
 }
 
 describe.skipIf(!isRoot)('kube-proxy rules in a real network namespace (root only)', () => {
+  guardHost('none');
   let created = false;
 
   beforeAll(async () => {

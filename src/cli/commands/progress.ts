@@ -1,0 +1,79 @@
+// `netbreak progress`: how well the learner knows each layer, their streak, and
+// what to play next, from the history of finished sessions.
+import type { Command } from 'commander';
+import { scenariosRoot } from '../../engine/scenarios-root.js';
+import { summarizeProgress } from '../../history/progress.js';
+import { bar } from '../../history/mastery.js';
+import { defaultHistory, readHistory } from '../../history/store.js';
+import type { LibraryEntry } from '../../history/suggest.js';
+import { listScenarios } from '../../scenario/loader.js';
+import { color, kubectlTable, printJson, println } from '../output.js';
+
+/** The scenario library as the suggestion needs it; a library that cannot be read suggests nothing rather than failing. */
+async function library(): Promise<LibraryEntry[]> {
+  try {
+    const { scenarios } = await listScenarios(scenariosRoot());
+    return scenarios.map(({ scenario: s }) => ({ id: s.id, title: s.title, layers: s.layers, difficulty: s.difficulty }));
+  } catch {
+    return [];
+  }
+}
+
+export function warn(warnings: readonly string[]): void {
+  for (const w of warnings) process.stderr.write(`netbreak: warning: ${w}\n`);
+}
+
+function tint(fraction: number, text: string): string {
+  return fraction >= 0.8 ? color.green(text) : fraction >= 0.5 ? color.yellow(text) : color.red(text);
+}
+
+/** 0.575 → 58: rounds half up despite 0.575 * 100 being 57.49999… in binary. */
+const percent = (fraction: number) => Math.round(fraction * 100 + 1e-9);
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export async function run(_options: unknown, command: Command): Promise<void> {
+  const json = Boolean(command.optsWithGlobals().json);
+  const { file } = defaultHistory();
+  const { records, warnings } = readHistory(file);
+  warn(warnings);
+  const summary = summarizeProgress(records, await library());
+  const recent = [...records]
+    .sort((a, b) => Date.parse(b.stoppedAt) - Date.parse(a.stoppedAt))
+    .slice(0, 5)
+    .map((r) => ({
+      id: r.id,
+      stoppedAt: r.stoppedAt,
+      scenario: r.scenario,
+      diagnosis: r.diagnosis?.total ?? null,
+      outcome: r.fixedAt === null ? 'not-fixed' : r.solvedWithReference ? 'solved-with-reference' : 'fixed',
+    }));
+  if (json) return printJson({ historyFile: file, ...summary, recent, warnings });
+
+  if (records.length === 0) {
+    println('No finished sessions yet. Start with "netbreak list" to pick a scenario, then "netbreak start <scenario>"; "netbreak stop" records how it went.');
+    return;
+  }
+  const { streaks: st } = summary;
+  println(
+    `${color.bold('Progress')}  ${plural(summary.sessions, 'session')}, ${summary.fixed} fixed by you; ` +
+      `streak ${plural(st.current, 'day')} (longest ${st.longest})${st.lastDay ? `, last practised ${st.lastDay}` : ''}`,
+  );
+  println();
+  println(
+    kubectlTable(
+      ['LAYER', 'SESSIONS', 'FIXED', 'AVG SCORE', 'MASTERY'],
+      summary.layers.map((l) => [l.layer, String(l.sessions), String(l.fixed), String(Math.round(l.averageScore)), `${tint(l.mastery, bar(l.mastery))} ${percent(l.mastery)}%`]),
+    ),
+  );
+  println();
+  println(`${color.bold('Weakest')}   ${summary.weakest.length > 0 ? summary.weakest.join(', ') : 'none: every layer you practised is at 80% or more'}`);
+  if (summary.untried.length > 0) println(`${color.bold('Untried')}   ${summary.untried.join(', ')}`);
+  if (summary.suggestion) {
+    const s = summary.suggestion;
+    println(`${color.bold('Next')}      netbreak start ${s.id}   ${color.dim(`"${s.title}": ${s.reason}`)}`);
+  }
+  println();
+  println(color.bold('Recent sessions') + color.dim('  (netbreak report --session ID)'));
+  println(kubectlTable(['ID', 'STOPPED', 'SCENARIO', 'DIAGNOSIS', 'FIX'], recent.map((r) => [r.id, r.stoppedAt.slice(0, 16).replace('T', ' '), r.scenario, r.diagnosis === null ? '-' : `${r.diagnosis}/100`, r.outcome])));
+}

@@ -1,0 +1,252 @@
+// The kind backend: a real three-node cluster made by the kind CLI and driven
+// through the Kubernetes API. One cluster per lab (the default lab, and so the
+// default cluster, is `netbreak`), reused from one scenario to the next: a new
+// start deletes the previous scenario's namespaces instead of the cluster.
+// netbreak changes only clusters it created: their nodes carry the label
+// netbreak.dev/created-by=netbreak (set by clusters/kind-default.yaml) and the
+// lab records that its up() created them.
+import fs from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { fileURLToPath } from 'node:url';
+import { run, MissingBinaryError } from '../../exec.js';
+import { LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import type { Progress } from '../progress.js';
+import { LAB_NAME_PATTERN } from '../netns/names.js';
+import { engineStatus, type ContainerEngine } from './docker.js';
+import { createCluster, deleteCluster, getClusters, getKubeconfig, kindVersion } from './kind-cli.js';
+import { KubeClient, apiErrorText } from './kube-client.js';
+import { KindLab, LAB_LABEL } from './kind-lab.js';
+import { ensureLabDir, kubeconfigFileOf, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord, type ClusterLabRecord } from './state.js';
+
+export const KIND_CONFIG = fileURLToPath(new URL('../../../clusters/kind-default.yaml', import.meta.url));
+/** Set on every node by clusters/kind-default.yaml: how netbreak knows a cluster is its own. */
+export const CREATED_BY_LABEL = 'netbreak.dev/created-by';
+export const CREATED_BY_SELECTOR = `${CREATED_BY_LABEL}=netbreak`;
+const KUBECTL_INSTALL = 'install kubectl from https://kubernetes.io/docs/tasks/tools/';
+
+/** How long the pieces take; tests shorten them. */
+export const kindTimeouts = { readyMs: 5 * 60_000, namespacesGoneMs: 3 * 60_000, pollMs: 1000 };
+
+
+export const SYSTEM_WORKLOADS = [
+  { kind: 'Deployment', namespace: 'kube-system', name: 'coredns' },
+  { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy' },
+  { kind: 'DaemonSet', namespace: 'kube-system', name: 'kindnet' },
+];
+
+async function kubectlPresent(): Promise<boolean> {
+  try {
+    return (await run(['kubectl', 'version', '--client'], { timeoutMs: 10_000 })).exitCode === 0;
+  } catch (error) {
+    if (error instanceof MissingBinaryError) return false;
+    throw error;
+  }
+}
+
+export async function kindAvailability(): Promise<Availability & { engine?: ContainerEngine }> {
+  const engine = await engineStatus();
+  if (!engine.ok) return { ok: false, reason: engine.reason };
+  const kind = await kindVersion();
+  if (!kind.ok) return { ok: false, reason: kind.reason };
+  if (!(await kubectlPresent())) return { ok: false, reason: `kubectl is missing (pod shells and probes use it): ${KUBECTL_INSTALL}` };
+  return { ok: true, detail: `kind ${kind.version}, ${engine.engine} ${engine.version}`, engine: engine.engine };
+}
+
+function client(file: string): KubeClient {
+  const c = KubeClient.fromFile(file);
+  c.pollMs = kindTimeouts.pollMs;
+  return c;
+}
+
+/** Whether the cluster behind `c` is one netbreak created (its nodes carry netbreak's label). */
+export async function createdByNetbreak(c: KubeClient): Promise<boolean> {
+  return (await c.list('Node', undefined, CREATED_BY_SELECTOR)).length > 0;
+}
+
+function refusal(cluster: string): PreflightError {
+  return new PreflightError(
+    `the kind cluster "${cluster}" was not created by netbreak, so netbreak will not change it: use another lab name (--lab NAME), or delete that cluster yourself ("kind delete cluster --name ${cluster}")`,
+  );
+}
+
+function writeKubeconfig(file: string, text: string): void {
+  fs.writeFileSync(file, text, { mode: 0o600 });
+}
+
+/** Deletes this lab's namespaces and waits until they are gone, so the next scenario starts on a clean cluster. */
+export async function resetLabNamespaces(c: KubeClient, lab: string, progress?: (s: string) => void): Promise<string[]> {
+  const selector = `${LAB_LABEL}=${lab}`;
+  const namespaces = await c.list('Namespace', undefined, selector);
+  for (const ns of namespaces) await c.delete({ kind: 'Namespace', name: ns.metadata.name });
+  if (namespaces.length) await c.waitGone('Namespace', selector, kindTimeouts.namespacesGoneMs, progress);
+  return namespaces.map((n) => n.metadata.name);
+}
+
+async function waitForCluster(c: KubeClient, progress: Progress): Promise<void> {
+  await progress.step('Waiting for nodes, CoreDNS and kube-proxy', async (update) => {
+    const nodes = await c.list('Node');
+    await c.waitReady([...nodes.map((n) => ({ kind: 'Node', name: n.metadata.name })), ...SYSTEM_WORKLOADS], kindTimeouts.readyMs, update);
+  });
+}
+
+function labOf(record: ClusterLabRecord, c: KubeClient): KindLab {
+  return new KindLab({
+    name: record.name,
+    client: c,
+    kubeconfigFile: record.kubeconfig,
+    context: record.context,
+    cluster: record.cluster ?? record.name,
+    engine: record.engine,
+  });
+}
+
+export const kindBackend = {
+  name: 'kind',
+
+  available: async (): Promise<Availability> => {
+    const a = await kindAvailability();
+    return a.ok ? { ok: true, detail: a.detail } : { ok: false, reason: a.reason };
+  },
+
+  async up(lab: string, options: UpOptions, progress: Progress): Promise<KindLab> {
+    if (!LAB_NAME_PATTERN.test(lab)) throw new PreflightError(`lab name "${lab}" is not valid: use 1–20 lower-case letters, digits and dashes`);
+    const availability = await kindAvailability();
+    if (!availability.ok) throw new PreflightError(availability.reason);
+    const engine = availability.engine;
+    const existing = readLabRecord(lab);
+    if (existing) {
+      throw new PreflightError(`a lab named "${lab}" already exists (${existing.backend ?? 'netns'}): stop it with "netbreak stop --lab ${lab}" first`);
+    }
+    const cluster = lab;
+    const kubeconfig = kubeconfigFileOf(lab);
+    const record: ClusterLabRecord = {
+      name: lab,
+      backend: 'kind',
+      createdAt: new Date().toISOString(),
+      kubeconfig,
+      context: `kind-${cluster}`,
+      cluster,
+      ...(engine ? { engine } : {}),
+      createdCluster: false,
+    };
+    let creating = false;
+    try {
+      ensureLabDir(lab);
+      const clusters = await getClusters(engine);
+      let c: KubeClient;
+      if (clusters.includes(cluster)) {
+        writeKubeconfig(kubeconfig, await getKubeconfig(cluster, engine));
+        c = client(kubeconfig);
+        if (!(await createdByNetbreak(c))) throw refusal(cluster);
+        writeLabRecord(record);
+        options.created?.();
+        await progress.step(`Reusing kind cluster ${cluster}: removing the previous scenario's namespaces`, (update) => resetLabNamespaces(c, lab, update));
+      } else {
+        writeLabRecord({ ...record, createdCluster: true });
+        options.created?.();
+        creating = true;
+        await progress.step(`Creating kind cluster ${cluster} (1 control plane, 2 workers; a minute or two, longer the first time)`, () =>
+          createCluster(cluster, KIND_CONFIG, kubeconfig, engine),
+        );
+        c = client(kubeconfig);
+      }
+      await waitForCluster(c, progress);
+      return labOf(readClusterRecord(lab, 'kind')!, c);
+    } catch (error) {
+      if (creating) {
+        // kind removes a cluster whose creation failed; one that came up but never became ready is ours to delete.
+        if ((await getClusters(engine).catch((): string[] => [])).includes(cluster)) await deleteCluster(cluster, kubeconfig, engine).catch(() => {});
+      }
+      removeLabDir(lab);
+      throw error;
+    }
+  },
+
+  async attach(lab: string): Promise<KindLab> {
+    const record = readClusterRecord(lab, 'kind');
+    if (!record) throw new LabNotRunningError(`no kind lab named "${lab}" is running: start one with "netbreak start <scenario> --backend kind"`);
+    const c = client(record.kubeconfig);
+    try {
+      await c.list('Node');
+    } catch (error) {
+      throw new LabNotRunningError(
+        `the kind cluster "${record.cluster}" does not answer (${apiErrorText(error)}): is Docker running? "netbreak clean" removes what is left`,
+      );
+    }
+    return labOf(record, c);
+  },
+
+  /** Deletes the lab's kind cluster, only when netbreak created it. The CLI asks first. */
+  async down(lab: string): Promise<CleanReport> {
+    const record = readClusterRecord(lab, 'kind');
+    const cluster = record?.cluster ?? lab;
+    const engine = record?.engine ?? (await engineStatus().then((e) => (e.ok ? e.engine : undefined)));
+    const removed: string[] = [];
+    const clusters = await getClusters(engine);
+    if (clusters.includes(cluster)) {
+      const kubeconfig = record?.kubeconfig ?? kubeconfigFileOf(lab);
+      ensureLabDir(lab);
+      writeKubeconfig(kubeconfig, await getKubeconfig(cluster, engine));
+      let ours: boolean;
+      try {
+        ours = await createdByNetbreak(client(kubeconfig));
+      } catch {
+        // A stopped cluster cannot show its labels: then only netbreak's own record of creating it counts.
+        ours = record?.createdCluster === true;
+      }
+      if (!ours) {
+        if (!record) removeLabDir(lab);
+        throw refusal(cluster);
+      }
+      await deleteCluster(cluster, kubeconfig, engine);
+      removed.push(`kind cluster ${cluster}`);
+    }
+    const dir = removeLabDir(lab);
+    if (dir) removed.push(dir);
+    return { lab, removed };
+  },
+
+  /** Ends the lab but keeps its cluster for the next start: the lab's namespaces and its folder go. */
+  async release(lab: string): Promise<CleanReport> {
+    const record = readClusterRecord(lab, 'kind');
+    const removed: string[] = [];
+    if (record) {
+      const c = client(record.kubeconfig);
+      try {
+        removed.push(...(await resetLabNamespaces(c, lab)).map((n) => `namespace ${n} (kind cluster ${record.cluster} is kept for the next scenario)`));
+      } catch (error) {
+        throw new Error(`could not remove lab ${lab}'s namespaces from kind cluster ${record.cluster} (${apiErrorText(error)}): is Docker running?`, { cause: error });
+      }
+    }
+    const dir = removeLabDir(lab);
+    if (dir) removed.push(dir);
+    return { lab, removed };
+  },
+
+  labs: async () => labsOfBackend('kind'),
+
+  /** Kind labs on this machine, and kind clusters netbreak created whose lab folder is gone (after a reboot or a crash). */
+  async leftovers(): Promise<string[]> {
+    const labs = new Set(labsOfBackend('kind'));
+    const engine = await engineStatus().catch(() => undefined);
+    if (!engine?.ok) return [...labs].sort();
+    let clusters: string[] = [];
+    try {
+      clusters = await getClusters(engine.engine);
+    } catch {
+      return [...labs].sort();
+    }
+    for (const cluster of clusters) {
+      if (labs.has(cluster) || readLabRecord(cluster) || !LAB_NAME_PATTERN.test(cluster)) continue;
+      try {
+        const kc = await getKubeconfig(cluster, engine.engine);
+        const config = new KubeConfig();
+        config.loadFromString(kc);
+        if (await createdByNetbreak(new KubeClient(config))) labs.add(cluster);
+      } catch {
+        // a cluster that does not answer is not known to be ours: leave it alone
+      }
+    }
+    return [...labs].sort();
+  },
+} satisfies Backend;

@@ -1,0 +1,56 @@
+// The container engine kind runs its nodes in: is it up (docker, else podman),
+// and `docker exec` into a node container for node-level steps and shells.
+import { MissingBinaryError, run } from '../../exec.js';
+import type { ExecResult } from '../lab.js';
+
+export type ContainerEngine = 'docker' | 'podman';
+export type EngineStatus = { ok: true; engine: ContainerEngine; version: string } | { ok: false; reason: string };
+
+const DOCKER_INSTALL = 'install Docker (https://docs.docker.com/engine/install/) or podman';
+
+async function info(engine: ContainerEngine, format: string): Promise<ExecResult | undefined> {
+  try {
+    return await run([engine, 'info', '--format', format], { timeoutMs: 20_000 });
+  } catch (error) {
+    if (error instanceof MissingBinaryError) return undefined;
+    throw error;
+  }
+}
+
+function whyDown(engine: ContainerEngine, stderr: string): string {
+  const text = stderr.trim().split('\n')[0] ?? '';
+  if (/permission denied/i.test(stderr)) {
+    return `${engine} is installed but this user may not use it (${text}): add yourself to the docker group ("sudo usermod -aG docker $USER", then log in again) or run netbreak with sudo`;
+  }
+  if (engine === 'docker') return `docker is installed but its engine is not running (${text}): start it ("sudo systemctl start docker", or open Docker Desktop)`;
+  return `podman is installed but does not answer (${text}): check "podman info"`;
+}
+
+/** Docker first, as kind does; podman when there is no docker binary at all or docker is down and podman answers. */
+export async function engineStatus(): Promise<EngineStatus> {
+  const docker = await info('docker', '{{.ServerVersion}}');
+  if (docker?.exitCode === 0) return { ok: true, engine: 'docker', version: docker.stdout.trim() };
+  const podman = await info('podman', '{{.Version.Version}}');
+  if (podman?.exitCode === 0) return { ok: true, engine: 'podman', version: podman.stdout.trim() };
+  if (docker) return { ok: false, reason: whyDown('docker', docker.stderr) };
+  if (podman) return { ok: false, reason: whyDown('podman', podman.stderr) };
+  return { ok: false, reason: `neither docker nor podman is installed: ${DOCKER_INSTALL}` };
+}
+
+/** kind names node containers `<cluster>-control-plane`, `<cluster>-worker`, `<cluster>-worker2` …; a full name is kept. */
+export function nodeContainer(cluster: string, node: string): string {
+  return node.startsWith(`${cluster}-`) ? node : `${cluster}-${node}`;
+}
+
+/** `netbreak-worker2` → `worker2`: nodes as scenarios and the netns lab name them. */
+export function shortNodeName(cluster: string, nodeName: string): string {
+  return nodeName.startsWith(`${cluster}-`) ? nodeName.slice(cluster.length + 1) : nodeName;
+}
+
+export function execArgv(engine: ContainerEngine, container: string, argv: string[], interactive = false): string[] {
+  return [engine, 'exec', ...(interactive ? ['-it'] : []), container, ...argv];
+}
+
+export async function nodeExec(engine: ContainerEngine, container: string, argv: string[]): Promise<ExecResult> {
+  return run(execArgv(engine, container, argv), { timeoutMs: 60_000 });
+}

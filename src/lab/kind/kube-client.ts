@@ -1,0 +1,257 @@
+// A small Kubernetes client over @kubernetes/client-node for the cluster
+// backends (kind and an existing cluster): server-side apply as field manager
+// "netbreak", merge patch, delete, scale, rollout restart, generic get and
+// list, waiting for workloads to be Ready, and GETs through the API server's
+// pod proxy (how probes reach agnhost's /dial).
+import http from 'node:http';
+import https from 'node:https';
+import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { ReadyProgress } from '../lab.js';
+import type { KubeObject, ObjectRef } from '../objects.js';
+
+export const FIELD_MANAGER = 'netbreak';
+export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+
+/** The apiVersion netbreak reads and writes each kind with (refs name only the kind). */
+export const KIND_API_VERSIONS: Record<string, string> = {
+  Namespace: 'v1',
+  Node: 'v1',
+  Pod: 'v1',
+  Service: 'v1',
+  Endpoints: 'v1',
+  ConfigMap: 'v1',
+  Deployment: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  EndpointSlice: 'discovery.k8s.io/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+};
+
+export function apiVersionOf(kind: string): string {
+  const apiVersion = KIND_API_VERSIONS[kind];
+  if (!apiVersion) throw new Error(`netbreak does not know the Kubernetes kind "${kind}": use one of ${Object.keys(KIND_API_VERSIONS).join(', ')}`);
+  return apiVersion;
+}
+
+function header(ref: ObjectRef): KubernetesObject & { metadata: { name: string; namespace?: string } } {
+  return { apiVersion: apiVersionOf(ref.kind), kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } };
+}
+
+/** client-node turns timestamps into Date objects; the rest of netbreak works on plain JSON data. */
+function plain<T>(value: unknown): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 404;
+}
+
+/** One line for an API error: the Status message the server sent, not a dump of the response. */
+export function apiErrorText(error: unknown): string {
+  if (error instanceof ApiException) {
+    let body = error.body as unknown;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body);
+      } catch {
+        // not JSON: keep the text
+      }
+    }
+    const message = (body as { message?: string } | undefined)?.message ?? (typeof body === 'string' ? body : '');
+    return `HTTP ${error.code}${message ? `: ${message}` : ''}`;
+  }
+  return (error as Error).message;
+}
+
+export class KubeApiError extends Error {}
+
+function wrap(what: string, error: unknown): never {
+  throw new KubeApiError(`${what} failed (${apiErrorText(error)})`, { cause: error });
+}
+
+interface Conditioned {
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+export function isPodReady(pod: KubeObject): boolean {
+  return ((pod as Conditioned).status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+/** Why a workload is not Ready yet, or undefined when it is (kubectl rollout status's rules). */
+export function notReadyReason(obj: KubeObject): string | undefined {
+  const spec = (obj.spec ?? {}) as { replicas?: number };
+  const status = (obj.status ?? {}) as Record<string, number | undefined>;
+  const generation = obj.metadata.generation ?? 0;
+  const observed = (status.observedGeneration ?? 0) >= generation;
+  const label = `${obj.kind.toLowerCase()}/${obj.metadata.name}`;
+  if (obj.kind === 'Deployment') {
+    const want = spec.replicas ?? 1;
+    const ready = status.readyReplicas ?? 0;
+    if (!observed || ready < want || (status.updatedReplicas ?? 0) < want || (status.replicas ?? 0) > want) return `${label} (${ready}/${want})`;
+    return undefined;
+  }
+  if (obj.kind === 'DaemonSet') {
+    const want = status.desiredNumberScheduled ?? 0;
+    const ready = status.numberReady ?? 0;
+    if (!observed || ready < want || (status.updatedNumberScheduled ?? 0) < want) return `${label} (${ready}/${want})`;
+    return undefined;
+  }
+  if (obj.kind === 'Pod') return isPodReady(obj) ? undefined : label;
+  if (obj.kind === 'Node') return isPodReady(obj) ? undefined : label;
+  return undefined;
+}
+
+export interface ProxyResponse {
+  status: number;
+  body: string;
+}
+
+export class KubeClient {
+  readonly objects: KubernetesObjectApi;
+  /** How often waitReady polls; tests shorten it. */
+  pollMs = 1000;
+
+  constructor(readonly config: KubeConfig) {
+    this.objects = KubernetesObjectApi.makeApiClient(config);
+  }
+
+  /** A client for one kubeconfig file and context (the file's current context when none is given). */
+  static fromFile(file: string, context?: string): KubeClient {
+    const kc = new KubeConfig();
+    kc.loadFromFile(file);
+    if (context) {
+      if (!kc.getContextObject(context)) {
+        throw new KubeApiError(`the kubeconfig ${file} has no context "${context}": its contexts are ${kc.getContexts().map((c) => c.name).join(', ') || 'none'}`);
+      }
+      kc.setCurrentContext(context);
+    }
+    return new KubeClient(kc);
+  }
+
+  get server(): string {
+    return this.config.getCurrentCluster()?.server ?? '';
+  }
+
+  /** Server-side apply: the object given becomes netbreak's whole intent for it. */
+  async apply(obj: KubeObject): Promise<KubeObject> {
+    try {
+      const applied = await this.objects.patch(structuredClone(obj) as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+      return plain<KubeObject>(applied);
+    } catch (error) {
+      wrap(`applying ${describeRef(obj)}`, error);
+    }
+  }
+
+  async mergePatch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject> {
+    const body = { ...header(ref), ...patch, metadata: { ...((patch.metadata as object | undefined) ?? {}), ...header(ref).metadata } } as KubernetesObject;
+    try {
+      return plain<KubeObject>(await this.objects.patch(body, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch));
+    } catch (error) {
+      wrap(`patching ${describeRef(ref)}`, error);
+    }
+  }
+
+  /** Deletes one object (its dependents in the background, as kubectl does); false when it did not exist. */
+  async delete(ref: ObjectRef): Promise<boolean> {
+    try {
+      await this.objects.delete(header(ref), undefined, undefined, undefined, undefined, 'Background');
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      wrap(`deleting ${describeRef(ref)}`, error);
+    }
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    try {
+      return plain<KubeObject>(await this.objects.read(header(ref)));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      wrap(`reading ${describeRef(ref)}`, error);
+    }
+  }
+
+  async list(kind: string, namespace?: string, labelSelector?: string): Promise<KubeObject[]> {
+    const apiVersion = apiVersionOf(kind);
+    try {
+      const list = await this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
+      // List items carry no apiVersion/kind on the wire; put them back so every object is whole.
+      return plain<KubeObject[]>(list.items).map((item) => ({ ...item, apiVersion, kind }));
+    } catch (error) {
+      wrap(`listing ${kind}${namespace ? ` in namespace ${namespace}` : ''}`, error);
+    }
+  }
+
+  async scale(ref: ObjectRef, replicas: number): Promise<void> {
+    await this.mergePatch(ref, { spec: { replicas } });
+  }
+
+  /** What `kubectl rollout restart` does: a new pod-template annotation, so the controller replaces every pod. */
+  async restart(ref: ObjectRef, now = new Date()): Promise<void> {
+    await this.mergePatch(ref, { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: now.toISOString() } } } } });
+  }
+
+  /** Waits until every given workload, pod or node is Ready; absent objects count as ready (there is nothing to wait for). */
+  async waitReady(refs: ObjectRef[], timeoutMs: number, progress?: ReadyProgress): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      const pending: string[] = [];
+      for (const ref of refs) {
+        const obj = await this.get(ref);
+        const reason = obj ? notReadyReason(obj) : undefined;
+        if (reason) pending.push(reason);
+      }
+      if (pending.length === 0) return;
+      const message = `waiting for ${pending.join(', ')}`;
+      if (message !== last) progress?.(message);
+      last = message;
+      if (Date.now() > until) throw new KubeApiError(`not ready after ${Math.round(timeoutMs / 1000)} s: ${pending.join(', ')}`);
+      await new Promise((r) => setTimeout(r, this.pollMs));
+    }
+  }
+
+  /** Waits until no object of `kind` matches the selector (namespaces being deleted finish their finalizers). */
+  async waitGone(kind: string, labelSelector: string, timeoutMs: number, progress?: ReadyProgress): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const left = await this.list(kind, undefined, labelSelector);
+      if (left.length === 0) return;
+      progress?.(`waiting for ${left.map((o) => o.metadata.name).join(', ')} to go`);
+      if (Date.now() > until) throw new KubeApiError(`still there after ${Math.round(timeoutMs / 1000)} s: ${left.map((o) => `${kind.toLowerCase()}/${o.metadata.name}`).join(', ')}`);
+      await new Promise((r) => setTimeout(r, this.pollMs));
+    }
+  }
+
+  /**
+   * GET `path` (with its query) on a pod's port through the API server's pod
+   * proxy: /api/v1/namespaces/NS/pods/POD:PORT/proxy/PATH. A non-2xx answer
+   * from the pod is returned, not thrown; only transport failures throw.
+   */
+  async proxyGet(namespace: string, pod: string, port: number, pathAndQuery: string, timeoutMs: number): Promise<ProxyResponse> {
+    const base = new URL(this.server);
+    const prefix = base.pathname.replace(/\/$/, '');
+    const target = new URL(`${prefix}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}:${port}/proxy/${pathAndQuery.replace(/^\//, '')}`, base);
+    const options: https.RequestOptions = { method: 'GET', headers: { Accept: '*/*' } };
+    await this.config.applyToHTTPSOptions(options);
+    const transport = target.protocol === 'https:' ? https : http;
+    return new Promise<ProxyResponse>((resolve, reject) => {
+      const request = transport.request(target, { ...options, timeout: timeoutMs }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      });
+      request.on('timeout', () => request.destroy(new ProxyTimeoutError(`no answer through the pod proxy within ${timeoutMs} ms`)));
+      request.on('error', reject);
+      request.end();
+    });
+  }
+}
+
+export class ProxyTimeoutError extends Error {}
+
+function describeRef(ref: ObjectRef | KubeObject): string {
+  const r = 'metadata' in ref ? { kind: ref.kind, namespace: ref.metadata.namespace, name: ref.metadata.name } : ref;
+  return r.namespace ? `${r.kind}/${r.namespace}/${r.name}` : `${r.kind}/${r.name}`;
+}

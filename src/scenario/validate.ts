@@ -1,0 +1,135 @@
+// `netbreak scenario validate`: everything the loader checks (schema, step
+// parameters, manifests against the Kubernetes shapes, references from the
+// diagnosis key, guards and steps to objects), for every variant the params
+// make (or a bounded sample), plus what only an author needs to hear about
+// (a parameter no placeholder uses). Pure over the files: no lab, no root.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ScenarioError, displayPath, makeIssue, type ScenarioIssue } from './errors.js';
+import { SCENARIO_FILE, checkFolderName, loadScenario, scenarioFolders, type LoadedScenario } from './loader.js';
+import { paramsText, variantCount, variantsToCheck, type ParamValues } from './params.js';
+import { fileProblem, locate, parseYaml, readYamlText } from './yaml-source.js';
+
+/** How many variants of one scenario validate loads at most. */
+export const MAX_VARIANTS_CHECKED = 64;
+/** Problems listed per scenario at most; the first ones are the ones to fix first. */
+const MAX_ISSUES = 20;
+
+export interface ScenarioValidation {
+  /** The scenario's folder name (its id when valid). */
+  id: string;
+  /** The folder, as the user should see it. */
+  dir: string;
+  ok: boolean;
+  variants: { checked: number; total: number };
+  issues: ScenarioIssue[];
+}
+
+/** Validates one scenario folder, every variant of it (or a sample of `maxVariants`). */
+export async function validateScenario(dir: string, maxVariants = MAX_VARIANTS_CHECKED): Promise<ScenarioValidation> {
+  const absDir = path.resolve(dir);
+  const result: ScenarioValidation = { id: path.basename(absDir), dir: displayPath(absDir), ok: false, variants: { checked: 0, total: 1 }, issues: [] };
+  let first: LoadedScenario;
+  try {
+    first = await loadScenario(absDir);
+    await checkFolderName(first);
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    result.variants.checked = 1;
+    result.issues = error.issues.slice(0, MAX_ISSUES);
+    return result;
+  }
+  const spec = first.scenario.params;
+  const variants = variantsToCheck(spec, maxVariants);
+  result.variants = { checked: variants.length, total: variantCount(spec) };
+
+  // The same problem in several variants is listed once, with the first variant
+  // that shows it unless every variant does.
+  const found = new Map<string, { issue: ScenarioIssue; variants: ParamValues[] }>();
+  for (const params of variants.slice(1)) {
+    try {
+      await loadScenario(absDir, { params });
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      for (const issue of error.issues) {
+        const seen = found.get(issue.message);
+        if (seen) seen.variants.push(params);
+        else found.set(issue.message, { issue, variants: [params] });
+      }
+    }
+  }
+  for (const { issue, variants: where } of found.values()) {
+    const problem = `${issue.problem.replace(/\.$/, '')} (in the variant ${paramsText(where[0]!)}${where.length > 1 ? ` and ${where.length - 1} more` : ''})`;
+    result.issues.push(makeIssue({ ...issue, problem }));
+  }
+  result.issues.push(...(await unusedParams(first)));
+  result.issues = result.issues.slice(0, MAX_ISSUES);
+  result.ok = result.issues.length === 0;
+  return result;
+}
+
+/** A declared parameter that no placeholder uses is a variant in name only: the learners would all get the same answers. */
+async function unusedParams(loaded: LoadedScenario): Promise<ScenarioIssue[]> {
+  const names = Object.keys(loaded.scenario.params ?? {});
+  if (names.length === 0) return [];
+  const scenarioFile = path.join(loaded.dir, SCENARIO_FILE);
+  const texts = await Promise.all([scenarioFile, ...[...loaded.manifests.keys()].map((rel) => path.join(loaded.dir, rel))].map((f) => readFile(f, 'utf8').catch(() => '')));
+  // The params: section itself names every parameter, but not as a placeholder.
+  const all = texts.join('\n');
+  const unused = names.filter((name) => !new RegExp(`\\{\\{\\s*params\\.${name}\\s*\\}\\}`).test(all));
+  if (unused.length === 0) return [];
+  const file = displayPath(scenarioFile);
+  const parsed = parseYaml(await readYamlText(scenarioFile, file));
+  return unused.map((name) => {
+    const pos = locate(parsed, ['params', name]);
+    return makeIssue({
+      file,
+      ...(pos ? { line: pos.line } : {}),
+      path: `params.${name}`,
+      problem: `is declared but nothing uses {{ params.${name} }}; use it in scenario.yaml or a manifest, or remove it`,
+    });
+  });
+}
+
+export interface LibraryValidation {
+  ok: boolean;
+  scenarios: ScenarioValidation[];
+}
+
+/**
+ * Validates `target`: a scenario folder (or its scenario.yaml), or a library
+ * folder whose subfolders are scenarios. A path that does not exist, or holds
+ * no scenario, is a ScenarioError.
+ */
+export async function validateTarget(target: string, maxVariants = MAX_VARIANTS_CHECKED): Promise<LibraryValidation> {
+  const abs = path.resolve(target);
+  const shown = displayPath(abs);
+  let isDir: boolean;
+  try {
+    isDir = (await stat(abs)).isDirectory();
+  } catch (error) {
+    const problem = fileProblem(error);
+    if (!problem) throw error;
+    throw new ScenarioError({ file: shown, problem: `${problem}; pass a scenario folder, its scenario.yaml, or a folder of scenarios`, cause: error });
+  }
+  let dirs: string[];
+  if (!isDir) {
+    if (path.basename(abs) !== SCENARIO_FILE) throw new ScenarioError({ file: shown, problem: `is not a ${SCENARIO_FILE}; pass a scenario folder, its scenario.yaml, or a folder of scenarios` });
+    dirs = [path.dirname(abs)];
+  } else if (await isFile(path.join(abs, SCENARIO_FILE))) dirs = [abs];
+  else {
+    dirs = (await scenarioFolders(abs)).map((name) => path.join(abs, name));
+    if (dirs.length === 0) throw new ScenarioError({ file: shown, problem: `holds no scenario (no ${SCENARIO_FILE} in it or in its subfolders); pass a scenario folder or a folder of scenarios` });
+  }
+  const scenarios: ScenarioValidation[] = [];
+  for (const dir of dirs) scenarios.push(await validateScenario(dir, maxVariants));
+  return { ok: scenarios.every((s) => s.ok), scenarios };
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,122 @@
+// The side-effect edge of `netbreak trace`: read the cluster's objects and
+// routes, snapshot counters, send one probe, snapshot again (optionally with
+// tcpdump running along the path), and hand everything to buildTrace.
+import { UserError } from '../engine/errors.js';
+import { MissingBinaryError } from '../exec.js';
+import { findPod } from '../lab/find-pod.js';
+import type { CounterSnapshot, CounterTarget, Lab } from '../lab/lab.js';
+import type { V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../lab/objects.js';
+import { parseProbeUrl } from '../lab/probe-url.js';
+import { CaptureSession, type CaptureSpec } from './capture.js';
+import { buildTrace, whereKey, type NamespaceCounters, type NamespaceRef, type RouteEntry } from './hops.js';
+import { candidateServices, endpointPods, kubeProxyNodes, parseRoutes, podWhere, traceNodes, tracePods, uniquePods } from './inputs.js';
+import type { TraceReport } from './render.js';
+
+export interface TraceRequest {
+  /** `namespace/pod` or `namespace/deployment`. */
+  from: string;
+  to: string;
+  /** Write one pcap per interface along the path into this folder. */
+  pcapDir?: string;
+}
+
+export async function collectTrace(lab: Lab, request: TraceRequest): Promise<TraceReport> {
+  if (!lab.counters) throw new UserError(`the ${lab.backend} backend cannot read rule counters, so it cannot trace`, 3);
+  const target = parseProbeUrl(request.to);
+  const [namespace, podName] = request.from.split('/') as [string, string];
+  const [podObjects, services, slices, policies, namespaces, nodeObjects] = await Promise.all([
+    lab.list('Pod'),
+    lab.list('Service') as unknown as Promise<V1Service[]>,
+    lab.list('EndpointSlice') as unknown as Promise<V1EndpointSlice[]>,
+    lab.list('NetworkPolicy') as unknown as Promise<V1NetworkPolicy[]>,
+    lab.list('Namespace') as unknown as Promise<V1Namespace[]>,
+    lab.list('Node'),
+  ]);
+  const sourceObject = findPod(podObjects.filter((p) => p.metadata.namespace === namespace), podName);
+  if (!sourceObject) throw new UserError(`no pod ${request.from} (and no Deployment ${request.from} with pods): see "netbreak get pods -n ${namespace}"`, 1);
+
+  const nodes = traceNodes(nodeObjects);
+  const routeOutputs = await Promise.all(nodes.map((n) => lab.nodeExec(n.name, ['ip', '-j', 'route', 'show'])));
+  const routes: Record<string, RouteEntry[]> = Object.fromEntries(nodes.map((n, i) => [n.name, parseRoutes(routeOutputs[i]!.stdout)]));
+  const pods = tracePods(podObjects, routes);
+  const source = pods.find((p) => p.namespace === sourceObject.metadata.namespace && p.name === sourceObject.metadata.name);
+  if (!source) throw new UserError(`pod ${sourceObject.metadata.namespace}/${sourceObject.metadata.name} has no network namespace of its own yet (not running, or hostNetwork): trace from a running pod`, 1);
+
+  // Pods the flow may end at: the endpoints of the Service the host names, or the pod with that IP.
+  const wanted = candidateServices(target.host, source.namespace, services);
+  const destinations = [...endpointPods(wanted, slices, pods), ...pods.filter((p) => p.ip === target.host)];
+  const dnsServer = services.filter((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'kube-dns');
+  const dnsPods = target.host.match(/^[\d.]+$/) ? [] : endpointPods(dnsServer, slices, pods);
+
+  // Counters: every node (a few of them) and the pods at both ends; pod namespaces
+  // only ever hold rules a learner typed.
+  const targets: CounterTarget[] = [...nodes.map((n) => ({ node: n.name })), ...uniquePods([source, ...destinations]).map(podWhere)];
+
+  let session: CaptureSession | undefined;
+  if (request.pcapDir) {
+    const specs: CaptureSpec[] = [];
+    const seen = new Set<string>();
+    const addSpec = (where: NamespaceRef, iface: string) => {
+      const key = `${whereKey(where)}\0${iface}`;
+      if (!iface || seen.has(key)) return;
+      seen.add(key);
+      // The backend's own way into the namespace (`ip netns exec <ns>`), without the command.
+      const prefix = lab.shellCommand('node' in where ? { node: where.node } : { namespace: where.namespace, pod: where.pod }, ['true']).slice(0, -1);
+      specs.push({ where, interface: iface, prefix });
+    };
+    // The endpoint is picked at random when the probe runs, so every interface it may
+    // cross is captured; finish() keeps the ones on the path it took.
+    addSpec(podWhere(source), 'eth0');
+    addSpec({ node: source.node }, source.hostVeth);
+    for (const n of nodes) addSpec({ node: n.name }, 'eth0');
+    for (const p of uniquePods([...destinations, ...dnsPods])) {
+      addSpec({ node: p.node }, p.hostVeth);
+      addSpec(podWhere(p), 'eth0');
+    }
+    const filter = ['host', source.ip, ...(target.host.match(/^[\d.]+$/) ? ['or', 'host', target.host] : [])];
+    session = await CaptureSession.start(request.pcapDir, specs, filter);
+    const failures = session.failures();
+    if (failures.length === specs.length && failures.some((f) => /No such file|not found/i.test(f.error))) {
+      await session.stop();
+      session.finish([]);
+      throw new MissingBinaryError('tcpdump');
+    }
+  }
+
+  let before: CounterSnapshot[];
+  let after: CounterSnapshot[];
+  let probe;
+  try {
+    before = await lab.counters(targets);
+    probe = await lab.probe({ from: `${source.namespace}/${source.name}`, to: request.to });
+    after = await lab.counters(targets);
+  } catch (error) {
+    if (session) {
+      await session.stop();
+      session.finish([]);
+    }
+    throw error;
+  }
+  await session?.stop();
+
+  const counters: NamespaceCounters[] = targets.map((t, i) => {
+    const b = before[i]!;
+    const a = after[i]!;
+    return {
+      where: 'node' in t ? { node: t.node } : { namespace: t.namespace, pod: t.pod },
+      before: b.iptables,
+      after: a.iptables,
+      ...(b.conntrack !== undefined ? { conntrackBefore: b.conntrack } : {}),
+      ...(a.conntrack !== undefined ? { conntrackAfter: a.conntrack } : {}),
+    };
+  });
+  const trace: TraceReport = buildTrace({ from: request.from, to: request.to, probe, source, pods, nodes, services, endpointSlices: slices, policies, namespaces, counters, routes, kubeProxyNodes: kubeProxyNodes(podObjects) });
+  const unread = [...new Set([...before, ...after].filter((s) => s.error).map((s) => `${'node' in s.target ? `node ${s.target.node}` : `pod ${s.target.namespace}/${s.target.pod}`}: ${s.error}`))];
+  trace.notes.push(...unread);
+  if (session) {
+    for (const f of session.failures()) trace.notes.push(`no capture on ${f.where} ${f.interface}: ${f.error}`);
+    trace.pcaps = session.finish(trace.path);
+  }
+  return trace;
+}
+

@@ -1,0 +1,989 @@
+// From counter diffs, conntrack entries, routes and the cluster's objects to the
+// hop list a person can read: where the packet went, which Kubernetes object
+// each rule came from, and where (and by what) it died. Pure: collect.ts reads
+// the lab, this file only reasons over what was read.
+import type { V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../lab/objects.js';
+import type { ProbeResult } from '../lab/lab.js';
+import { parseProbeUrl } from '../lab/probe-url.js';
+import { kubeProxyOwners, type KubeProxyChainOwner } from '../lab/netns/kube-proxy/owner.js';
+import { servicePorts, type ServicePortInfo } from '../lab/netns/kube-proxy/service-ports.js';
+import { endpointsForPort } from '../lab/netns/kube-proxy/endpoints.js';
+import { evaluateFlow } from '../lab/netns/netpol/evaluate.js';
+import { netpolOwners } from '../lab/netns/netpol/owners.js';
+import type { ChainOwner, Direction, PolicyPod, Protocol } from '../lab/netns/netpol/types.js';
+import { cidrContains, parseCidr4, parseIPv4 } from '../lab/netns/netpol/ipv4.js';
+import {
+  diffConntrack,
+  diffCounters,
+  parseConntrack,
+  parseIptablesSave,
+  type ChainPolicyDelta,
+  type ConntrackEntry,
+  type CounterDiff,
+  type RuleDelta,
+  type SavedRule,
+} from './counter-diff.js';
+import { parseRuleMatch, ruleMayMatch, type PacketView } from './rule-match.js';
+
+export interface TracePod {
+  namespace: string;
+  name: string;
+  ip: string;
+  node: string;
+  labels: Record<string, string>;
+  ports: { name?: string; containerPort: number; protocol: Protocol }[];
+  /** Node-side interface of the pod's veth ('' when unknown). */
+  hostVeth: string;
+  /** Short name for file names: the owning workload, else the pod name. */
+  short: string;
+}
+
+export interface TraceNode {
+  name: string;
+  ip: string;
+  podCIDR?: string;
+}
+
+/** One route of `ip -j route show`. */
+export interface RouteEntry {
+  dst: string;
+  gateway?: string;
+  dev?: string;
+  /** unicast when absent; blackhole, unreachable, prohibit … */
+  type?: string;
+  scope?: string;
+  prefsrc?: string;
+}
+
+export type NamespaceRef = { node: string } | { namespace: string; pod: string };
+
+export interface NamespaceCounters {
+  where: NamespaceRef;
+  /** `iptables-save -c` before and after the probe. */
+  before: string;
+  after: string;
+  /** `conntrack -L` before and after (nodes only). */
+  conntrackBefore?: string;
+  conntrackAfter?: string;
+}
+
+export interface TraceInput {
+  from: string;
+  to: string;
+  probe: ProbeResult;
+  source: TracePod;
+  /** Every pod with its own IP. */
+  pods: TracePod[];
+  nodes: TraceNode[];
+  services: V1Service[];
+  endpointSlices: V1EndpointSlice[];
+  policies: V1NetworkPolicy[];
+  namespaces: V1Namespace[];
+  counters: NamespaceCounters[];
+  /** `ip -j route show` of each node, by node name. */
+  routes: Record<string, RouteEntry[]>;
+  /** Nodes with a ready kube-proxy pod; when given, stale rules on other nodes are blamed on kube-proxy's absence. */
+  kubeProxyNodes?: string[];
+}
+
+export type HopStatus = 'ok' | 'fail' | 'info';
+export type Flow = 'dns' | 'connection';
+
+/** The object a hop names. kind `Rule` is an iptables rule no Kubernetes object owns. */
+export interface HopObject {
+  kind: 'Service' | 'Pod' | 'NetworkPolicy' | 'Node' | 'DaemonSet' | 'Rule';
+  namespace?: string;
+  name: string;
+  /** Which part: `ingress rule 0`, `port http`, `route`; for a Rule, where it is (`worker`, `pod shop/x`). */
+  detail?: string;
+  /** For a Rule: who wrote it. */
+  by?: 'hand-written' | 'kube-proxy' | 'chain policy';
+}
+
+export interface Hop {
+  status: HopStatus;
+  /** query, dns, link, service, dnat, conntrack, policy, rule, route, arrive, delivered, dropped, rejected, refused, lost. */
+  step: string;
+  flow: Flow;
+  text: string;
+  /** Node (or `pod ns/name`) where this happened. */
+  where?: string;
+  object?: HopObject;
+  rule?: { table: string; chain: string; text: string; packets: number };
+}
+
+export interface MatchedRule {
+  where: string;
+  table: string;
+  chain: string;
+  position: number;
+  text: string;
+  packets: number;
+  bytes: number;
+  owner: string;
+  flows: Flow[];
+}
+
+export interface PathPoint {
+  where: NamespaceRef;
+  interface: string;
+  /** `frontend-eth0`, `worker2-veth1a2b3c4d`: the pcap file's name without number. */
+  label: string;
+}
+
+export type Verdict = 'delivered' | 'dropped' | 'rejected' | 'refused' | 'dns-failed' | 'lost';
+
+export interface TraceResult {
+  from: string;
+  to: string;
+  outcome: ProbeResult['outcome'];
+  detail: string;
+  ms: number;
+  verdict: Verdict;
+  /** The object (or hand-written rule) that killed the packet; absent when delivered or unknown. */
+  blame?: HopObject;
+  answeredBy?: string;
+  hops: Hop[];
+  /** Every counted rule this trace attributes to one of its flows. */
+  rules: MatchedRule[];
+  /** The interfaces along the path, in order (what --pcap captures). */
+  path: PathPoint[];
+  notes: string[];
+}
+
+// ---------------------------------------------------------------------------
+// Small lookups
+
+export function whereKey(where: NamespaceRef): string {
+  return 'node' in where ? where.node : `pod ${where.namespace}/${where.pod}`;
+}
+
+function podRef(pod: { namespace: string; name: string }): string {
+  return `${pod.namespace}/${pod.name}`;
+}
+
+function cidrOf(dst: string): { base: number; prefix: number } | undefined {
+  if (dst === 'default') return { base: 0, prefix: 0 };
+  return parseCidr4(dst.includes('/') ? dst : `${dst}/32`);
+}
+
+/** The route the kernel would pick from the main table: longest prefix wins. */
+export function longestPrefixMatch(routes: RouteEntry[], ip: string): RouteEntry | undefined {
+  const addr = parseIPv4(ip);
+  if (addr === undefined) return undefined;
+  let best: RouteEntry | undefined;
+  let bestPrefix = -1;
+  for (const route of routes) {
+    const cidr = cidrOf(route.dst);
+    if (!cidr || !cidrContains(cidr, addr)) continue;
+    if (cidr.prefix > bestPrefix) {
+      best = route;
+      bestPrefix = cidr.prefix;
+    }
+  }
+  return best;
+}
+
+function ipInCidr(ip: string, cidr: string | undefined): boolean {
+  const c = cidr ? parseCidr4(cidr) : undefined;
+  const a = parseIPv4(ip);
+  return c !== undefined && a !== undefined && cidrContains(c, a);
+}
+
+function splitHostPort(text: string): { ip: string; port?: number } {
+  const i = text.lastIndexOf(':');
+  if (i < 0) return { ip: text };
+  return { ip: text.slice(0, i), port: Number(text.slice(i + 1)) };
+}
+
+const BLOCKING = new Set(['DROP', 'REJECT']);
+
+// ---------------------------------------------------------------------------
+// Who owns a rule
+
+interface ServiceRef {
+  namespace: string;
+  name: string;
+  /** '' for an unnamed port. */
+  portName: string;
+}
+
+interface Owner {
+  by: 'kube-proxy' | 'netpol' | 'kindnet' | 'hand-written';
+  /** A per-service/per-endpoint chain's object. */
+  kubeProxy?: KubeProxyChainOwner;
+  /** The Service port a kube-proxy rule belongs to (its chain, or its comment). */
+  service?: ServiceRef;
+  /** A NETPOL- chain's policy/pod. */
+  netpol?: ChainOwner;
+  describe: string;
+}
+
+interface NodeOwners {
+  kubeProxy: Map<string, KubeProxyChainOwner>;
+  /** Every KUBE-SVC/SVL/EXT/FW/SEP chain of a Service port → that port. */
+  services: Map<string, ServiceRef>;
+  netpol: Map<string, ChainOwner>;
+}
+
+const SERVICE_COMMENT = /^([a-z0-9.-]+)\/([a-z0-9.-]+)(?::([a-z0-9-]+))?(?:\s|$)/;
+
+/** kube-proxy comments start with `ns/svc:port` (`shop/api:http cluster IP`, `shop/api:http has no endpoints`). */
+function serviceFromComment(comment: string | undefined): ServiceRef | undefined {
+  const m = comment ? SERVICE_COMMENT.exec(comment) : null;
+  return m ? { namespace: m[1]!, name: m[2]!, portName: m[3] ?? '' } : undefined;
+}
+
+function describeService(s: ServiceRef): string {
+  return `Service ${s.namespace}/${s.name}${s.portName ? ` port ${s.portName}` : ''}`;
+}
+
+function ownerOf(delta: RuleDelta, owners: NodeOwners | undefined, inPod: boolean): Owner {
+  const { chain, target, comment } = delta.rule;
+  if (inPod) return { by: 'hand-written', describe: 'hand-written rule in the pod' };
+  const isChain = (prefix: string) => chain.startsWith(prefix) || (target ?? '').startsWith(prefix);
+  if (isChain('NETPOL-')) {
+    const netpol = owners?.netpol.get(chain) ?? owners?.netpol.get(target ?? '');
+    const describe = netpol?.policy
+      ? `NetworkPolicy ${netpol.policy} ${netpol.direction} rule ${netpol.rule}`
+      : netpol?.pod
+        ? `NetworkPolicy ${netpol.direction} isolation of pod ${netpol.pod}`
+        : 'NetworkPolicy agent';
+    return netpol ? { by: 'netpol', netpol, describe } : { by: 'netpol', describe };
+  }
+  if (isChain('KUBE-')) {
+    const kubeProxy = owners?.kubeProxy.get(chain);
+    // A rule in KUBE-SERVICES belongs to the Service it jumps to; a stale chain (kube-proxy stopped) still has its comment.
+    const service = owners?.services.get(chain) ?? (chain === 'KUBE-SERVICES' ? owners?.services.get(target ?? '') : undefined) ?? serviceFromComment(comment);
+    const owner: Owner = { by: 'kube-proxy', describe: 'kube-proxy' };
+    if (kubeProxy) owner.kubeProxy = kubeProxy;
+    if (service) {
+      owner.service = service;
+      owner.describe = `kube-proxy: ${describeService(service)}${kubeProxy?.kind === 'Pod' ? `, endpoint ${kubeProxy.endpoint} (pod ${kubeProxy.namespace}/${kubeProxy.name})` : ''}`;
+    }
+    return owner;
+  }
+  if (isChain('KIND-MASQ-AGENT')) return { by: 'kindnet', describe: 'kindnet masquerade agent' };
+  return { by: 'hand-written', describe: 'hand-written rule (no Kubernetes object owns it)' };
+}
+
+function ruleOf(delta: RuleDelta): NonNullable<Hop['rule']> {
+  return { table: delta.rule.table, chain: delta.rule.chain, text: delta.rule.text, packets: delta.packets };
+}
+
+// ---------------------------------------------------------------------------
+// The trace
+
+interface FlowSpec {
+  kind: Flow;
+  src: TracePod;
+  /** Destination as the pod sent it (a ClusterIP, a pod IP, an outside address). */
+  dst: string;
+  port: number;
+  protocol: 'tcp' | 'udp';
+  /** The flow got its answer: counted drops cannot be its own. */
+  ok: boolean;
+}
+
+interface NamespaceState {
+  where: NamespaceRef;
+  key: string;
+  diff: CounterDiff;
+  /** Every rule after the probe, counted or not. */
+  rules: SavedRule[];
+  conntrack: ConntrackEntry[];
+  owners?: NodeOwners;
+  inPod: boolean;
+}
+
+interface WalkResult {
+  hops: Hop[];
+  path: PathPoint[];
+  verdict: Verdict;
+  blame?: HopObject;
+  /** Where the packet was last known to be, for "lost after …". */
+  endpoint?: { ip: string; port: number; pod?: TracePod };
+  /** The flow's conntrack entry on the source node. */
+  tracked?: ConntrackEntry;
+}
+
+class Tracer {
+  private readonly byKey = new Map<string, NamespaceState>();
+  private readonly podsByIP = new Map<string, TracePod>();
+  private readonly nodesByIP = new Map<string, TraceNode>();
+  private readonly ports: ServicePortInfo[];
+  private readonly policyPods: PolicyPod[];
+  readonly notes: string[] = [];
+
+  constructor(readonly input: TraceInput) {
+    for (const p of input.pods) this.podsByIP.set(p.ip, p);
+    for (const n of input.nodes) this.nodesByIP.set(n.ip, n);
+    this.ports = servicePorts(input.services);
+    this.policyPods = input.pods.map((p) => ({ namespace: p.namespace, name: p.name, labels: p.labels, ip: p.ip, nodeName: p.node, hostVeth: p.hostVeth, ports: p.ports }));
+    for (const c of input.counters) {
+      const inPod = !('node' in c.where);
+      const after = parseIptablesSave(c.after);
+      const state: NamespaceState = {
+        where: c.where,
+        key: whereKey(c.where),
+        diff: diffCounters(parseIptablesSave(c.before), after),
+        rules: after.rules,
+        conntrack: diffConntrack(parseConntrack(c.conntrackBefore ?? ''), parseConntrack(c.conntrackAfter ?? '')),
+        inPod,
+      };
+      if ('node' in c.where) state.owners = this.ownersFor(c.where.node);
+      this.byKey.set(state.key, state);
+      const resets = state.diff.rules.filter((d) => d.reset || d.added).length;
+      if (resets > 0) this.notes.push(`${resets} rule(s) on ${state.key} were rewritten while the probe ran; their counts start from zero.`);
+    }
+  }
+
+  private ownersFor(node: string): NodeOwners {
+    const kubeProxy = kubeProxyOwners({
+      nodeName: node,
+      nodeIP: '',
+      clusterCIDR: '',
+      services: this.input.services,
+      endpointSlices: this.input.endpointSlices,
+      existingChains: { nat: [], filter: [] },
+    });
+    const services = new Map<string, ServiceRef>();
+    for (const info of this.ports) {
+      const ref = { namespace: info.namespace, name: info.name, portName: info.portName };
+      for (const chain of Object.values(info.chains)) services.set(chain, ref);
+      for (const ep of endpointsForPort(info, this.input.endpointSlices, node)) services.set(ep.chain, ref);
+    }
+    let netpol = new Map<string, ChainOwner>();
+    try {
+      netpol = netpolOwners({ nodeName: node, pods: this.policyPods, namespaces: this.input.namespaces, policies: this.input.policies, existingChains: [] });
+    } catch {
+      // A policy the API server would reject: name chains from their comments only.
+    }
+    return { kubeProxy, services, netpol };
+  }
+
+  private state(where: NamespaceRef): NamespaceState | undefined {
+    return this.byKey.get(whereKey(where));
+  }
+
+  podByIP(ip: string): TracePod | undefined {
+    return this.podsByIP.get(ip);
+  }
+
+  servicePort(ip: string, port: number, protocol: string): ServicePortInfo | undefined {
+    return this.ports.find((p) => p.clusterIP === ip && p.port === port && p.protocol === protocol);
+  }
+
+  private views(flow: FlowSpec, endpoint: { ip: string; port: number }, iface: { in?: string; out?: string } = {}): PacketView[] {
+    const base = { src: flow.src.ip, protocol: flow.protocol, ...iface };
+    const views: PacketView[] = [{ ...base, dst: flow.dst, dport: flow.port }];
+    if (endpoint.ip !== flow.dst || endpoint.port !== flow.port) views.push({ ...base, dst: endpoint.ip, dport: endpoint.port });
+    return views;
+  }
+
+  /** The rule's owner allows it to have seen this flow (a pod chain of another pod, another Service's chain: no). */
+  private ownerAllows(owner: Owner, flow: FlowSpec, svc: ServicePortInfo | undefined, endpoint: { ip: string; port: number }): boolean {
+    if (owner.netpol?.pod) {
+      const dstPod = this.podByIP(endpoint.ip);
+      return owner.netpol.direction === 'egress' ? owner.netpol.pod === podRef(flow.src) : dstPod !== undefined && owner.netpol.pod === podRef(dstPod);
+    }
+    if (owner.service) {
+      if (!svc || owner.service.namespace !== svc.namespace || owner.service.name !== svc.name || owner.service.portName !== svc.portName) return false;
+      // Once the endpoint is known, another endpoint's chain is other traffic.
+      const ep = owner.kubeProxy?.endpoint;
+      return ep === undefined || endpoint.ip === flow.dst || ep === `${endpoint.ip}:${endpoint.port}`;
+    }
+    return true;
+  }
+
+  /** Counted rules in one namespace that this flow may have caused, with their owners. */
+  private counted(state: NamespaceState | undefined, flow: FlowSpec, endpoint: { ip: string; port: number }, iface: { in?: string; out?: string } = {}) {
+    if (!state) return [];
+    const svc = this.servicePort(flow.dst, flow.port, flow.protocol);
+    const views = this.views(flow, endpoint, iface);
+    return state.diff.rules.flatMap((delta) => {
+      const match = parseRuleMatch(delta.rule.args);
+      if (!views.some((v) => ruleMayMatch(match, v))) return [];
+      const owner = ownerOf(delta, state.owners, state.inPod);
+      if (!this.ownerAllows(owner, flow, svc, endpoint)) return [];
+      return [{ delta, owner, match, specific: Boolean(match.src || match.dst) }];
+    });
+  }
+
+  // -------------------------------------------------------------------------
+
+  walk(flow: FlowSpec): WalkResult {
+    const hops: Hop[] = [];
+    const path: PathPoint[] = [];
+    const S = flow.src;
+    const add = (hop: Omit<Hop, 'flow'>) => hops.push({ ...hop, flow: flow.kind });
+    // A fault found on the way that explains what follows (no endpoints, a stale DNAT):
+    // it is blamed even when something further on is what finally dropped the packet.
+    let rootCause: HopObject | undefined;
+    let tracked: ConntrackEntry | undefined;
+    const end = (verdict: Verdict, blame: HopObject | undefined, endpoint?: WalkResult['endpoint']): WalkResult => {
+      const b = rootCause ?? blame;
+      return { hops, path, verdict, ...(b ? { blame: b } : {}), ...(endpoint ? { endpoint } : {}), ...(tracked ? { tracked } : {}) };
+    };
+    const srcPodWhere: NamespaceRef = { namespace: S.namespace, pod: S.name };
+    path.push({ where: srcPodWhere, interface: 'eth0', label: `${S.short}-eth0` });
+
+    // 1. The source pod's own tables (only a learner writes there).
+    if (!flow.ok) {
+      const drop = this.findDrop(this.state(srcPodWhere), flow, { ip: flow.dst, port: flow.port }, { out: 'eth0' });
+      if (drop) {
+        add(drop.hop(`pod ${podRef(S)}`));
+        return end(drop.verdict, drop.blame);
+      }
+    }
+    const veth = S.hostVeth || longestPrefixMatch(this.input.routes[S.node] ?? [], S.ip)?.dev || '';
+    add({ status: 'ok', step: 'link', text: `${podRef(S)} eth0 → node ${S.node}${veth ? ` (${veth})` : ''}`, where: S.node });
+    if (veth) path.push({ where: { node: S.node }, interface: veth, label: `${S.node}-${veth}` });
+
+    // 2. kube-proxy on the source node: Service → endpoint.
+    let endpoint = { ip: flow.dst, port: flow.port };
+    const svc = this.servicePort(flow.dst, flow.port, flow.protocol);
+    const srcState = this.state({ node: S.node });
+    if (svc) {
+      const svcObject: HopObject = { kind: 'Service', namespace: svc.namespace, name: svc.name, ...(svc.portName ? { detail: `port ${svc.portName}` } : {}) };
+      const serviceText = describeService(svc);
+      const counted = this.counted(srcState, flow, endpoint, { in: veth });
+      const jump = counted.find((c) => c.delta.rule.table === 'nat' && c.delta.rule.chain === 'KUBE-SERVICES' && Object.values(svc.chains).includes(c.delta.rule.target ?? ''));
+      if (jump) add({ status: 'ok', step: 'service', text: `nat KUBE-SERVICES → ${jump.delta.rule.target} (${serviceText})`, where: S.node, object: svcObject, rule: ruleOf(jump.delta) });
+      const dnats = counted.filter((c) => c.delta.rule.table === 'nat' && c.delta.rule.target === 'DNAT' && c.match.toDestination && c.delta.rule.chain.startsWith('KUBE-SEP-'));
+      // conntrack knows which endpoint the connection was sent to; counters are the fallback
+      // when the first packet died before conntrack confirmed the entry.
+      tracked = srcState?.conntrack.find((e) => e.protocol === flow.protocol && e.original.src === S.ip && e.original.dst === flow.dst && e.original.dport === flow.port);
+      let chosen = tracked ? dnats.find((c) => c.match.toDestination === `${tracked!.reply.src}:${tracked!.reply.sport}`) : undefined;
+      chosen ??= [...dnats].sort((a, b) => b.delta.packets - a.delta.packets)[0];
+      if (tracked && tracked.reply.src !== flow.dst) endpoint = { ip: tracked.reply.src, port: tracked.reply.sport ?? flow.port };
+      else if (chosen) {
+        const to = splitHostPort(chosen.match.toDestination!);
+        endpoint = { ip: to.ip, port: to.port ?? flow.port };
+      }
+      if (chosen) {
+        const epPod = this.podByIP(endpoint.ip);
+        const others = [...new Set(dnats.filter((c) => c !== chosen).map((c) => c.match.toDestination))];
+        const again = flow.kind === 'dns' ? 'other queries went to' : 'retransmissions went to';
+        const current = endpointsForPort(svc, this.input.endpointSlices, S.node).map((ep) => ep.endpoint);
+        if (current.includes(`${endpoint.ip}:${endpoint.port}`) || flow.ok) {
+          add({
+            status: 'ok',
+            step: 'dnat',
+            text: `${chosen.delta.rule.chain} DNAT → ${endpoint.ip}:${endpoint.port}${epPod ? ` (pod ${podRef(epPod)})` : ''}${others.length ? ` (${again} ${others.join(', ')})` : ''}`,
+            where: S.node,
+            ...(epPod ? { object: { kind: 'Pod' as const, namespace: epPod.namespace, name: epPod.name } } : {}),
+            rule: ruleOf(chosen.delta),
+          });
+        } else {
+          // The rule DNATs to an address that is no endpoint of the Service now: kube-proxy on
+          // this node has not rewritten its rules since the endpoints changed.
+          const running = this.input.kubeProxyNodes?.includes(S.node);
+          rootCause =
+            running === false
+              ? { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${S.node}: its rules are stale` }
+              : { kind: 'Rule', name: chosen.delta.rule.text, detail: S.node, by: 'kube-proxy' };
+          const now = current.length ? `its endpoints now are ${current.join(', ')}` : 'it has no endpoints now';
+          add({
+            status: 'fail',
+            step: 'dnat',
+            text: `${chosen.delta.rule.chain} DNAT → ${endpoint.ip}:${endpoint.port}: a stale rule, ${epPod ? `pod ${podRef(epPod)} is no endpoint of ${serviceText}` : 'no pod has this address any more'} (${now}; ${running === false ? `kube-proxy is not running on ${S.node}` : `is kube-proxy on ${S.node} syncing?`})`,
+            where: S.node,
+            object: rootCause,
+            rule: ruleOf(chosen.delta),
+          });
+        }
+      }
+      if (tracked && flow.kind === 'connection') add({ status: 'info', step: 'conntrack', text: `conntrack on ${S.node}: ${describeConntrack(tracked)}`, where: S.node });
+      if (!flow.ok) {
+        const drop = this.findDrop(srcState, flow, endpoint, { in: veth }, S.node);
+        if (drop?.kubeProxy) {
+          add(drop.hop(S.node));
+          return end(drop.verdict, drop.blame, endpoint);
+        }
+      }
+      if (!jump && !chosen) {
+        const noEndpoints = srcState?.rules.find((r) => BLOCKING.has(r.target ?? '') && r.comment === `${svc.nameString} has no endpoints`);
+        if (noEndpoints) {
+          // Nothing to DNAT to. kube-proxy's REJECT would answer, unless something earlier in FORWARD drops the packet first.
+          rootCause = { kind: 'Service', namespace: svc.namespace, name: svc.name, detail: 'no endpoints' };
+          add({ status: 'fail', step: 'service', text: `Service ${svc.namespace}/${svc.name} has no endpoints${svc.portName ? ` (port ${svc.portName})` : ''}: kube-proxy on ${S.node} has no pod to send it to`, where: S.node, object: rootCause });
+        } else {
+          const running = this.input.kubeProxyNodes?.includes(S.node);
+          add({
+            status: flow.ok ? 'info' : 'fail',
+            step: 'service',
+            text: `no kube-proxy rule for ${serviceText} (${svc.clusterIP}:${svc.port}) counted on ${S.node}: the packet left with the ClusterIP untranslated (${running === false ? `kube-proxy is not running on ${S.node}` : `is kube-proxy running on ${S.node}?`})`,
+            where: S.node,
+            object: svcObject,
+          });
+          if (!flow.ok && running === false) rootCause = { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${S.node}` };
+        }
+      }
+    }
+
+    // 3. Node by node along the routes.
+    let node = S.node;
+    let inIf = veth;
+    const seen = new Set<string>();
+    const epPod = this.podByIP(endpoint.ip);
+    let delivered = false;
+    while (!seen.has(node)) {
+      seen.add(node);
+      const state = this.state({ node });
+      const route = longestPrefixMatch(this.input.routes[node] ?? [], endpoint.ip);
+      const outIf = route?.dev;
+      if (!flow.ok) {
+        const drop = this.findDrop(state, flow, endpoint, { in: inIf, ...(outIf ? { out: outIf } : {}) }, node);
+        if (drop) {
+          if (outIf && outIf !== 'eth0' && epPod) path.push(...this.deliveryPoints(node, outIf, epPod));
+          else if (outIf === 'eth0') path.push({ where: { node }, interface: 'eth0', label: `${node}-eth0` });
+          add(drop.hop(node));
+          return end(drop.verdict, drop.blame, endpoint);
+        }
+      }
+      for (const allow of this.policyAllows(state, flow, endpoint, node)) add(allow);
+      const routeObject: HopObject = { kind: 'Node', name: node, detail: 'route' };
+      if (!route) {
+        add({ status: 'fail', step: 'route', text: `no route to ${endpoint.ip} on ${node}`, where: node, object: routeObject });
+        return end('lost', routeObject, endpoint);
+      }
+      if (route.type && route.type !== 'unicast') {
+        const blame: HopObject = { kind: 'Node', name: node, detail: `route ${route.dst} ${route.type}` };
+        add({ status: 'fail', step: 'route', text: `route ${route.dst} on ${node} is ${route.type}: the kernel drops the packet`, where: node, object: blame });
+        return end('dropped', blame, endpoint);
+      }
+      const via = route.gateway ? ` via ${route.gateway}` : '';
+      const gwNode = route.gateway ? this.nodesByIP.get(route.gateway) : this.nodesByIP.get(endpoint.ip);
+      if (!route.gateway && route.dev && route.dev !== 'eth0') {
+        add({ status: 'ok', step: 'route', text: `route ${route.dst} dev ${route.dev}${epPod ? ` (pod ${podRef(epPod)})` : ''} on ${node}`, where: node });
+        if (epPod) path.push(...this.deliveryPoints(node, route.dev, epPod));
+        delivered = true;
+        break;
+      }
+      path.push({ where: { node }, interface: outIf ?? 'eth0', label: `${node}-${outIf ?? 'eth0'}` });
+      if (gwNode && gwNode.name !== node) {
+        add({ status: 'ok', step: 'route', text: `route ${route.dst}${via} (node ${gwNode.name}) on ${node}`, where: node });
+        add({ status: 'ok', step: 'arrive', text: `node ${node} eth0 → node ${gwNode.name} eth0`, where: gwNode.name });
+        path.push({ where: { node: gwNode.name }, interface: 'eth0', label: `${gwNode.name}-eth0` });
+        node = gwNode.name;
+        inIf = 'eth0';
+        continue;
+      }
+      // An address of the pod network that this node cannot deliver: a missing route to another
+      // node's pod CIDR, or (in its own CIDR) no pod with that address any more.
+      const owner = this.input.nodes.find((n) => ipInCidr(endpoint.ip, n.podCIDR));
+      if (owner) {
+        const text =
+          owner.name !== node
+            ? `route ${route.dst}${via} on ${node}: no route to ${owner.podCIDR} (pods of node ${owner.name}), so the packet goes to the default gateway and never reaches ${endpoint.ip}`
+            : `route ${route.dst}${via} on ${node}: no pod has ${endpoint.ip} on ${node} (no /32 route to a pod veth), so the packet goes to the default gateway`;
+        const blame: HopObject = owner.name !== node ? { kind: 'Node', name: node, detail: `route to ${owner.podCIDR}` } : { kind: 'Node', name: node, detail: `no pod ${endpoint.ip}` };
+        add({ status: flow.ok ? 'info' : 'fail', step: 'route', text, where: node, object: blame });
+        if (!flow.ok) return end('lost', blame, endpoint);
+      } else {
+        add({ status: 'ok', step: 'route', text: `route ${route.dst}${via} dev ${route.dev ?? 'eth0'} on ${node}: leaves the cluster network`, where: node });
+      }
+      break;
+    }
+
+    // 4. The destination pod's own tables.
+    if (delivered && epPod && !flow.ok) {
+      const drop = this.findDrop(this.state({ namespace: epPod.namespace, pod: epPod.name }), flow, endpoint, { in: 'eth0' });
+      if (drop) {
+        add(drop.hop(`pod ${podRef(epPod)}`));
+        return end(drop.verdict, drop.blame, endpoint);
+      }
+    }
+    // The caller decides between delivered, refused and lost from the probe's outcome.
+    return end('lost', undefined, { ...endpoint, ...(epPod ? { pod: epPod } : {}) });
+  }
+
+  private deliveryPoints(node: string, dev: string, pod: TracePod): PathPoint[] {
+    return [
+      { where: { node }, interface: dev, label: `${node}-${dev}` },
+      { where: { namespace: pod.namespace, pod: pod.name }, interface: 'eth0', label: `${pod.short}-eth0` },
+    ];
+  }
+
+  /** "NetworkPolicy X ingress rule 0 allows it": the per-rule rows that set the allow mark for this flow. */
+  private policyAllows(state: NamespaceState | undefined, flow: FlowSpec, endpoint: { ip: string; port: number }, node: string): Hop[] {
+    const hops: Hop[] = [];
+    const seen = new Set<string>();
+    for (const c of this.counted(state, flow, endpoint)) {
+      const np = c.owner.netpol;
+      if (!np?.policy || c.delta.rule.target !== 'MARK') continue;
+      const key = `${np.policy} ${np.direction} ${np.rule}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const [ns, name] = np.policy.split('/') as [string, string];
+      const why = c.delta.rule.comment?.split(': ').slice(1).join(': ');
+      hops.push({
+        status: 'ok',
+        step: 'policy',
+        flow: flow.kind,
+        text: `NetworkPolicy ${np.policy} ${np.direction} rule ${np.rule} allows it on ${node}${why ? ` (${why})` : ''}`,
+        where: node,
+        object: { kind: 'NetworkPolicy', namespace: ns, name, detail: `${np.direction} rule ${np.rule}` },
+        rule: { table: c.delta.rule.table, chain: c.delta.rule.chain, text: c.delta.rule.text, packets: c.delta.packets },
+      });
+    }
+    return hops;
+  }
+
+  /** The counted DROP/REJECT (or chain policy) in one namespace that fits this flow best. */
+  private findDrop(state: NamespaceState | undefined, flow: FlowSpec, endpoint: { ip: string; port: number }, iface: { in?: string; out?: string }, node?: string) {
+    if (!state) return undefined;
+    const blocking = this.counted(state, flow, endpoint, iface).filter((c) => BLOCKING.has(c.delta.rule.target ?? ''));
+    const score = (c: (typeof blocking)[number]) => (c.specific ? 2 : 0) + (c.owner.netpol?.pod ? 1 : 0);
+    const best = blocking.sort((a, b) => score(b) - score(a) || b.delta.packets - a.delta.packets)[0];
+    const where = node ?? state.key;
+    if (best) return this.describeDrop(best.delta, best.owner, flow, endpoint, where, state.inPod);
+    // Chain policies count packets no rule decided on; they cannot be filtered by address.
+    const policy = state.diff.policies.find((p) => p.chain.policy === 'DROP' && ['FORWARD', 'INPUT', 'OUTPUT'].includes(p.chain.chain));
+    if (policy) return this.describePolicyDrop(policy, flow, where);
+    return undefined;
+  }
+
+  private describePolicyDrop(policy: ChainPolicyDelta, flow: FlowSpec, where: string) {
+    const blame: HopObject = { kind: 'Rule', name: `${policy.chain.table === 'filter' ? '' : `-t ${policy.chain.table} `}-P ${policy.chain.chain} DROP`, detail: where, by: 'chain policy' };
+    return {
+      verdict: 'dropped' as Verdict,
+      blame,
+      kubeProxy: false,
+      hop: (w: string): Hop => ({
+        status: 'fail',
+        step: 'dropped',
+        flow: flow.kind,
+        text: `dropped on ${w} by the ${policy.chain.table} ${policy.chain.chain} chain's policy DROP: no rule accepted the packet (a policy set by hand: iptables -P ${policy.chain.chain} DROP)`,
+        where,
+        object: blame,
+      }),
+    };
+  }
+
+  private describeDrop(delta: RuleDelta, owner: Owner, flow: FlowSpec, endpoint: { ip: string; port: number }, where: string, inPod: boolean) {
+    const rule = ruleOf(delta);
+    const rejected = delta.rule.target === 'REJECT';
+    const verb = rejected ? 'rejected' : 'dropped';
+    const verdict: Verdict = rejected ? 'rejected' : 'dropped';
+    const on = inPod ? `in ${where}` : `on ${where}`;
+    const make = (text: string, blame: HopObject, kubeProxy = false) => ({
+      verdict,
+      blame,
+      kubeProxy,
+      hop: (): Hop => ({ status: 'fail', step: verb, flow: flow.kind, text, where, object: blame, rule }),
+    });
+    const proto = `${flow.protocol}/${endpoint.port}`;
+    const dstPod = this.podByIP(endpoint.ip);
+    const dstText = dstPod ? `pod ${podRef(dstPod)}` : endpoint.ip;
+
+    if (owner.by === 'netpol' && owner.netpol?.pod) {
+      const direction: Direction = owner.netpol.direction;
+      let selecting: string[] = [];
+      try {
+        const verdictOf = evaluateFlow(
+          { pods: this.policyPods, namespaces: this.input.namespaces, policies: this.input.policies },
+          { from: { ip: flow.src.ip }, to: { ip: endpoint.ip }, port: endpoint.port, protocol: flow.protocol.toUpperCase() as Protocol },
+        );
+        selecting = verdictOf[direction].selectedBy;
+      } catch {
+        // invalid selectors: fall back to the rule's comment
+      }
+      if (selecting.length === 0) selecting = (delta.rule.comment ?? '').split(` ${direction}:`)[0]!.split(', ').filter((s) => s.includes('/'));
+      const first = selecting[0] ?? 'unknown/unknown';
+      const [ns, name] = first.split('/') as [string, string];
+      const peer = direction === 'ingress' ? `from pod ${podRef(flow.src)}` : `to ${dstText}`;
+      const text = `${verb} ${on} by NetworkPolicy ${selecting.join(', ')} (${direction}: it isolates ${owner.netpol.pod} and no rule allows ${proto} ${peer})`;
+      return make(text, { kind: 'NetworkPolicy', namespace: ns, name, detail: direction });
+    }
+    if (owner.by === 'kube-proxy') {
+      const comment = delta.rule.comment ?? '';
+      const svc = owner.service;
+      if (svc && /has no (local )?endpoints/.test(comment)) {
+        const local = comment.includes('no local endpoints');
+        const text = `${verb} ${on} by kube-proxy: Service ${svc.namespace}/${svc.name} has no ${local ? 'local ' : ''}endpoints${svc.portName ? ` (port ${svc.portName})` : ''}`;
+        return make(text, { kind: 'Service', namespace: svc.namespace, name: svc.name, detail: local ? 'no local endpoints' : 'no endpoints' }, true);
+      }
+      if (comment.includes('will be dropped by KUBE-PROXY-FIREWALL') || delta.rule.chain === 'KUBE-PROXY-FIREWALL') {
+        const text = `${verb} ${on} by kube-proxy: not allowed by the loadBalancerSourceRanges of ${svc ? `Service ${svc.namespace}/${svc.name}` : 'a Service'}`;
+        return make(text, svc ? { kind: 'Service', namespace: svc.namespace, name: svc.name, detail: 'loadBalancerSourceRanges' } : { kind: 'Rule', name: delta.rule.text, detail: where, by: 'kube-proxy' }, true);
+      }
+      const why = delta.rule.args.includes('INVALID') ? ' (conntrack state INVALID)' : '';
+      const text = `${verb} ${on} by kube-proxy's rule${why}: ${delta.rule.text}`;
+      return make(text, { kind: 'Rule', name: delta.rule.text, detail: where, by: 'kube-proxy' }, true);
+    }
+    const text = `${verb} ${on} by a hand-written rule no Kubernetes object owns: ${delta.rule.text}${delta.rule.table !== 'filter' ? ` (table ${delta.rule.table})` : ''}`;
+    return make(text, { kind: 'Rule', name: `${delta.rule.table === 'filter' ? '' : `-t ${delta.rule.table} `}${delta.rule.text}`, detail: where, by: 'hand-written' });
+  }
+
+  /**
+   * The namespaces a flow can have crossed: its pod and node, and for every
+   * address it was sent or DNATed to (DNS queries spread over the CoreDNS pods),
+   * the nodes along the routes and the pod at the end.
+   */
+  private touched(flow: FlowSpec, endpoint: { ip: string; port: number }): Set<string> {
+    const keys = new Set([flow.src.node, `pod ${podRef(flow.src)}`]);
+    const ends = new Set([endpoint.ip]);
+    for (const c of this.counted(this.state({ node: flow.src.node }), flow, { ip: flow.dst, port: flow.port })) {
+      if (c.match.toDestination) ends.add(splitHostPort(c.match.toDestination).ip);
+    }
+    for (const ip of ends) {
+      let node: string | undefined = flow.src.node;
+      const seen = new Set<string>();
+      while (node && !seen.has(node)) {
+        seen.add(node);
+        keys.add(node);
+        const route = longestPrefixMatch(this.input.routes[node] ?? [], ip);
+        node = route?.gateway ? this.nodesByIP.get(route.gateway)?.name : undefined;
+      }
+      const pod = this.podByIP(ip);
+      if (pod) keys.add(`pod ${podRef(pod)}`);
+    }
+    return keys;
+  }
+
+  /**
+   * Counted DROP/REJECT rules for ICMP on the nodes the flow crossed. ICMP errors
+   * ("fragmentation needed", "port unreachable") belong to a connection without
+   * carrying its ports, so the flow's own view cannot match them.
+   */
+  icmpDrops(flow: FlowSpec, endpoint: { ip: string; port: number }): { node: string; delta: RuleDelta; owner: Owner }[] {
+    const touched = this.touched(flow, endpoint);
+    const ends = [flow.src.ip, endpoint.ip, flow.dst];
+    const out: { node: string; delta: RuleDelta; owner: Owner }[] = [];
+    for (const state of this.byKey.values()) {
+      if (!touched.has(state.key) || state.inPod) continue;
+      for (const delta of state.diff.rules) {
+        const m = parseRuleMatch(delta.rule.args);
+        if (!BLOCKING.has(delta.rule.target ?? '') || m.protocol?.negated !== false || !/^(icmp|1)$/i.test(m.protocol.value)) continue;
+        const names = (t: typeof m.src) => !t || t.negated || ends.some((ip) => ruleMayMatch({ dst: t }, { src: ip, dst: ip, protocol: 'icmp' }));
+        if (!names(m.src) || !names(m.dst)) continue;
+        out.push({ node: state.key, delta, owner: ownerOf(delta, state.owners, false) });
+      }
+    }
+    return out;
+  }
+
+  /** Every counted rule with the flows it may belong to; the rest is other traffic. */
+  matchedRules(flows: { spec: FlowSpec; endpoint: { ip: string; port: number } }[]): MatchedRule[] {
+    const out: MatchedRule[] = [];
+    const touched = flows.map((f) => this.touched(f.spec, f.endpoint));
+    const icmp = flows.map((f) => new Set(this.icmpDrops(f.spec, f.endpoint).map((d) => d.delta)));
+    let other = 0;
+    for (const state of this.byKey.values()) {
+      for (const delta of state.diff.rules) {
+        const owner = ownerOf(delta, state.owners, state.inPod);
+        const match = parseRuleMatch(delta.rule.args);
+        const mine = flows.filter(({ spec, endpoint }, i) => {
+          if (!touched[i]!.has(state.key)) return false;
+          if (icmp[i]!.has(delta)) return true;
+          const svc = this.servicePort(spec.dst, spec.port, spec.protocol);
+          const forward = this.views(spec, endpoint);
+          // Replies count too (conntrack ACCEPT rules, the source's veth on the way back).
+          const reply: PacketView = { src: endpoint.ip, dst: spec.src.ip, protocol: spec.protocol, sport: endpoint.port };
+          return [...forward, reply].some((v) => ruleMayMatch(match, v)) && this.ownerAllows(owner, spec, svc, endpoint);
+        });
+        if (mine.length === 0) {
+          other++;
+          continue;
+        }
+        out.push({
+          where: state.key,
+          table: delta.rule.table,
+          chain: delta.rule.chain,
+          position: delta.rule.position,
+          text: delta.rule.text,
+          packets: delta.packets,
+          bytes: delta.bytes,
+          owner: owner.describe,
+          flows: [...new Set(mine.map((m) => m.spec.kind))],
+        });
+      }
+    }
+    // Counters are shared by all traffic: a rule with no address in it (a jump, the
+    // conntrack ACCEPT) counts this flow and anything else that passed, so its count
+    // can be higher than this flow alone. Rules whose text or owner rules the flow out,
+    // and nodes it never crossed, are left out here.
+    if (other > 0) this.notes.push(`left out ${other} counter change(s) that cannot be this flow's (other nodes, addresses, ports or pods): other traffic in the lab.`);
+    return out;
+  }
+}
+
+function describeConntrack(e: ConntrackEntry): string {
+  const o = e.original;
+  const nat = e.reply.src !== o.dst ? `, translated to ${e.reply.src}:${e.reply.sport}` : '';
+  const state = e.state ? `${e.state} ` : '';
+  const reply = e.unreplied ? ', no reply yet [UNREPLIED]' : ', replied';
+  return `${e.protocol} ${state}${o.src}:${o.sport} → ${o.dst}:${o.dport}${nat}${reply}`;
+}
+
+function describeQuery(q: NonNullable<ProbeResult['dns']>[number]): string {
+  const answer = q.timedOut ? 'no answer (timed out)' : q.error ? q.error : q.answers.length ? `${q.rcode ?? 'NOERROR'} ${q.answers.join(', ')}` : (q.rcode ?? 'empty answer');
+  return `query ${q.name} A @${q.server} → ${answer} (${q.ms} ms)`;
+}
+
+const DNS_FAILURES = new Set(['nxdomain', 'dns-timeout', 'dns-error']);
+
+/** Builds the readable trace of one probe from everything collect.ts read. */
+export function buildTrace(input: TraceInput): TraceResult {
+  const tracer = new Tracer(input);
+  const { probe } = input;
+  const target = parseProbeUrl(input.to);
+  const hops: Hop[] = [];
+  const path: PathPoint[] = [];
+  const flows: { spec: FlowSpec; endpoint: { ip: string; port: number } }[] = [];
+  let verdict: Verdict = 'lost';
+  let blame: HopObject | undefined;
+  const isName = parseIPv4(target.host) === undefined;
+  const queries = probe.dns ?? [];
+
+  // DNS: each query as the pod's resolver sent it, then the result.
+  if (isName) {
+    for (const q of queries) hops.push({ status: 'info', step: 'query', flow: 'dns', text: describeQuery(q) });
+    const server = splitHostPort(queries[0]?.server ?? '').ip;
+    const dnsSvc = server ? tracer.input.services.find((s) => s.spec?.clusterIP === server) : undefined;
+    const serverText = dnsSvc ? `${dnsSvc.metadata?.name} ${server}` : server || 'no server';
+    const answered = queries.some((q) => !q.timedOut && !q.error && q.rcode !== undefined);
+    const totalMs = queries.reduce((sum, q) => sum + q.ms, 0);
+    const dnsFlow: FlowSpec = { kind: 'dns', src: input.source, dst: server, port: 53, protocol: 'udp', ok: answered };
+    if (DNS_FAILURES.has(probe.outcome)) {
+      if (!answered && server) {
+        // A nameserver that is no Service (another cluster's DNS, a typo in dnsConfig): whatever
+        // happens to the packets next, the pod asks the wrong server.
+        const wrongServer: HopObject | undefined = dnsSvc
+          ? undefined
+          : { kind: 'Pod', namespace: input.source.namespace, name: input.source.name, detail: `dnsPolicy/dnsConfig: nameserver ${server}` };
+        if (wrongServer) {
+          const clusterDns = tracer.input.services.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'kube-dns')?.spec?.clusterIP;
+          hops.push({
+            status: 'fail',
+            step: 'dns',
+            flow: 'dns',
+            text: `the pod's resolv.conf names nameserver ${server}, which is no Service of this cluster${clusterDns ? ` (the cluster DNS is kube-system/kube-dns ${clusterDns})` : ''}: look at the pod's dnsPolicy and dnsConfig`,
+            object: wrongServer,
+          });
+        }
+        const walk = tracer.walk(dnsFlow);
+        flows.push({ spec: dnsFlow, endpoint: walk.endpoint ?? { ip: server, port: 53 } });
+        hops.push(...walk.hops);
+        path.push(...walk.path);
+        blame = wrongServer ?? walk.blame;
+        if (!walk.blame) {
+          hops.push({ status: 'fail', step: 'lost', flow: 'dns', text: `no rule on the way counted a drop of the DNS queries: ${walk.endpoint?.pod ? `is the DNS pod ${podRef(walk.endpoint.pod)} answering?` : 'check the routes and the DNS pods'}` });
+        }
+      } else if (server) {
+        flows.push({ spec: dnsFlow, endpoint: { ip: server, port: 53 } });
+      }
+      const why =
+        probe.outcome === 'nxdomain'
+          ? `${target.host} does not exist: NXDOMAIN for every name of the search list`
+          : probe.outcome === 'dns-timeout'
+            ? `no answer from ${serverText} after ${queries.length} quer${queries.length === 1 ? 'y' : 'ies'}: the name was never resolved`
+            : probe.detail;
+      hops.push({ status: 'fail', step: 'dns', flow: 'dns', text: `DNS ${target.host}: ${why}` });
+      verdict = 'dns-failed';
+    } else if (probe.address || target.scheme === 'dns') {
+      flows.push({ spec: dnsFlow, endpoint: { ip: server, port: 53 } });
+      const resolved = target.scheme === 'dns' ? probe.detail.split(' → ')[1] ?? probe.address : splitHostPort(probe.address ?? '').ip;
+      hops.push({ status: 'ok', step: 'dns', flow: 'dns', text: `DNS ${target.host} → ${resolved} (${serverText}, ${totalMs} ms)` });
+    }
+  }
+
+  if (target.scheme === 'dns') {
+    if (probe.outcome === 'success') {
+      verdict = 'delivered';
+      hops.push({ status: 'ok', step: 'delivered', flow: 'dns', text: `resolved: ${probe.detail}` });
+    }
+  } else if (!DNS_FAILURES.has(probe.outcome) && probe.address) {
+    const { ip, port } = splitHostPort(probe.address);
+    const ok = probe.outcome === 'success' || probe.outcome === 'wrong-backend';
+    const spec: FlowSpec = { kind: 'connection', src: input.source, dst: ip, port: port ?? target.port, protocol: target.scheme === 'udp' ? 'udp' : 'tcp', ok };
+    const walk = tracer.walk(spec);
+    flows.push({ spec, endpoint: walk.endpoint ?? { ip, port: spec.port } });
+    hops.push(...walk.hops);
+    path.push(...walk.path);
+    verdict = walk.verdict;
+    blame = walk.blame;
+    if (!walk.blame) {
+      const ep = walk.endpoint;
+      const at = ep ? `${ep.ip}:${ep.port}${ep.pod ? ` (pod ${podRef(ep.pod)})` : ''}` : probe.address;
+      if (ok) {
+        verdict = 'delivered';
+        hops.push({
+          status: 'ok',
+          step: 'delivered',
+          flow: 'connection',
+          text: `delivered to ${at}${probe.answeredBy ? `, answered by ${probe.answeredBy}` : ''}`,
+          ...(ep?.pod ? { object: { kind: 'Pod' as const, namespace: ep.pod.namespace, name: ep.pod.name } } : {}),
+        });
+      } else if (probe.outcome === 'refused' && ep?.pod) {
+        verdict = 'refused';
+        const svc = tracer.servicePort(spec.dst, spec.port, spec.protocol);
+        const declared = ep.pod.ports.filter((p) => p.protocol.toLowerCase() === spec.protocol);
+        if (svc && declared.length > 0 && !declared.some((p) => p.containerPort === ep.port)) {
+          // The Service sends to a port the pod does not declare: its targetPort is the fault, not the pod.
+          blame = { kind: 'Service', namespace: svc.namespace, name: svc.name, detail: `targetPort ${ep.port}` };
+          const ports = declared.map((p) => (p.name ? `${p.name} ${p.containerPort}` : String(p.containerPort))).join(', ');
+          hops.push({ status: 'fail', step: 'refused', flow: 'connection', text: `refused by ${at}: Service ${svc.namespace}/${svc.name} sends to port ${ep.port}, but the pod declares ${spec.protocol} ${ports} (check the Service's targetPort)`, object: blame });
+        } else {
+          blame = { kind: 'Pod', namespace: ep.pod.namespace, name: ep.pod.name, detail: `nothing listens on ${spec.protocol}/${ep.port}` };
+          hops.push({ status: 'fail', step: 'refused', flow: 'connection', text: `refused by ${at}: nothing listens on ${spec.protocol}/${ep.port} there (the pod answered with a reset)`, object: blame });
+        }
+      } else {
+        verdict = probe.outcome === 'refused' ? 'refused' : 'lost';
+        const t = walk.tracked;
+        // Replies were seen: the connection was set up, then the answer vanished without a rule counting it.
+        const replied = t !== undefined && !t.unreplied && spec.protocol === 'tcp';
+        const icmp = tracer.icmpDrops(spec, walk.endpoint ?? { ip, port: spec.port })[0];
+        if (icmp) {
+          verdict = 'dropped';
+          const r = icmp.delta.rule;
+          const who = icmp.owner.by === 'hand-written' ? 'a hand-written rule no Kubernetes object owns' : `${icmp.owner.describe}'s rule`;
+          blame = { kind: 'Rule', name: `${r.table === 'filter' ? '' : `-t ${r.table} `}${r.text}`, detail: icmp.node, by: icmp.owner.by === 'hand-written' ? 'hand-written' : 'kube-proxy' };
+          const frag = /fragmentation-needed|3\/4|frag/i.test(r.text);
+          hops.push({
+            status: 'fail',
+            step: 'dropped',
+            flow: 'connection',
+            text: `ICMP dropped on ${icmp.node} by ${who}: ${r.text}${frag ? ' — without "fragmentation needed" the sender never learns the path MTU, so packets too big for it vanish (an MTU black hole)' : ''}`,
+            where: icmp.node,
+            object: blame,
+            rule: ruleOf(icmp.delta),
+          });
+        } else {
+          const text = replied
+            ? `${probe.outcome} at ${at}: the connection was set up (conntrack saw replies) but the answer never arrived, and no rule counted a drop; small packets pass and large ones vanish in an MTU black hole (compare the MTUs on the path, look for ICMP "fragmentation needed"; --pcap shows where the packets stop)`
+            : `${probe.outcome} at ${at}: no rule on the way counted a drop (look at routes, MTU and the pod itself; --pcap shows where the packets stop)`;
+          hops.push({ status: 'fail', step: 'lost', flow: 'connection', text });
+        }
+      }
+    }
+  }
+
+  const result: TraceResult = {
+    from: input.from,
+    to: input.to,
+    outcome: probe.outcome,
+    detail: probe.detail,
+    ms: probe.ms,
+    verdict,
+    hops,
+    rules: tracer.matchedRules(flows),
+    path: dedupePath(path),
+    notes: tracer.notes,
+  };
+  if (blame) result.blame = blame;
+  if (probe.answeredBy) result.answeredBy = probe.answeredBy;
+  return result;
+}
+
+function dedupePath(path: PathPoint[]): PathPoint[] {
+  const seen = new Set<string>();
+  return path.filter((p) => {
+    const key = `${whereKey(p.where)}\0${p.interface}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

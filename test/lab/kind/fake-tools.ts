@@ -1,0 +1,57 @@
+// Puts the fake kind/docker/podman/kubectl (test/fixtures/bin) first on PATH —
+// in fact alone on it, beside node, so a real docker or kind on the machine is
+// never reached — with a fresh state folder and call log, and a fresh
+// NETBREAK_STATE_DIR. restore() puts the environment back.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/bin');
+
+export interface FakeTools {
+  dir: string;
+  stateDir: string;
+  state(): Record<string, any>;
+  setState(patch: Record<string, unknown>): void;
+  /** Every fake-tool call so far, as argv arrays starting with the tool. */
+  calls(): string[][];
+  restore(): void;
+}
+
+export function useFakeTools(options: { tools?: string[]; state?: Record<string, unknown> } = {}): FakeTools {
+  const tools = options.tools ?? ['kind', 'docker', 'kubectl'];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netbreak-fake-'));
+  const bin = path.join(dir, 'bin');
+  const stateDir = path.join(dir, 'state');
+  fs.mkdirSync(bin);
+  for (const tool of tools) fs.symlinkSync(path.join(FIXTURES, tool), path.join(bin, tool));
+  const saved = { PATH: process.env.PATH, NETBREAK_FAKE_DIR: process.env.NETBREAK_FAKE_DIR, NETBREAK_FAKE_TOOLS: process.env.NETBREAK_FAKE_TOOLS, NETBREAK_STATE_DIR: process.env.NETBREAK_STATE_DIR };
+  process.env.PATH = `${bin}:${path.dirname(process.execPath)}`;
+  process.env.NETBREAK_FAKE_DIR = dir;
+  process.env.NETBREAK_FAKE_TOOLS = path.join(FIXTURES, 'fake-tools.cjs');
+  process.env.NETBREAK_STATE_DIR = stateDir;
+  const stateFile = path.join(dir, 'state.json');
+  fs.writeFileSync(stateFile, JSON.stringify(options.state ?? {}));
+  fs.writeFileSync(path.join(dir, 'calls.jsonl'), '');
+  return {
+    dir,
+    stateDir,
+    state: () => JSON.parse(fs.readFileSync(stateFile, 'utf8')),
+    setState(patch) {
+      fs.writeFileSync(stateFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(stateFile, 'utf8')), ...patch }));
+    },
+    calls: () =>
+      fs
+        .readFileSync(path.join(dir, 'calls.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as string[]),
+    restore() {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

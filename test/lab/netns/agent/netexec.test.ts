@@ -1,0 +1,48 @@
+// The pod agent's application server, on the loopback of the test process (no
+// namespaces needed): netexec endpoints, agnhost porter bodies, and binding to one
+// address the way a dev server left on 127.0.0.1 does.
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startNetexec } from '../../../../src/lab/netns/agent/netexec.js';
+import { httpGet, tcpConnect } from '../../../../src/lab/netns/agent/transport.js';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let stop: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await stop?.();
+  stop = undefined;
+});
+
+describe('startNetexec', () => {
+  it('answers /hostname, /healthz and /readyz like agnhost netexec', async () => {
+    const port = await freePort();
+    stop = await startNetexec({ hostname: 'api-1', tcpPorts: [port], udpPorts: [], address: '127.0.0.1' });
+    expect((await httpGet('127.0.0.1', port, '/hostname', 1000)).body).toBe('api-1');
+    expect((await httpGet('127.0.0.1', port, '/healthz', 1000)).status).toBe(200);
+    expect((await httpGet('127.0.0.1', port, '/readyz', 1000)).status).toBe(200);
+    expect((await httpGet('127.0.0.1', port, '/ready', 1000)).status).toBe(404);
+  });
+
+  it('serves a porter body for every path on a port that has one', async () => {
+    const [plain, porter] = [await freePort(), await freePort()];
+    const body = JSON.stringify({ products: Array.from({ length: 50 }, (_, i) => ({ sku: i })) });
+    stop = await startNetexec({ hostname: 'catalog-1', tcpPorts: [plain, porter], udpPorts: [], address: '127.0.0.1', fixedBodies: { [String(porter)]: body } });
+    for (const path of ['/', '/products', '/hostname']) expect((await httpGet('127.0.0.1', porter, path, 1000)).body).toBe(body);
+    expect((await httpGet('127.0.0.1', plain, '/hostname', 1000)).body).toBe('catalog-1');
+  });
+
+  it('listens only on the address it is given', async () => {
+    const port = await freePort();
+    stop = await startNetexec({ hostname: 'api-1', tcpPorts: [port], udpPorts: [], address: '127.0.0.1' });
+    expect((await tcpConnect('127.0.0.1', port, 1000)).outcome).toBe('success');
+    // 127.0.0.2 is loopback too, but not the bound address: the kernel refuses.
+    expect((await tcpConnect('127.0.0.2', port, 1000)).outcome).toBe('refused');
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { nextPodHost } from '../../../src/lab/netns/pod-runtime.js';
+
+describe('nextPodHost: host-local IPAM order', () => {
+  const usedOf = (...hosts: number[]) => (h: number) => hosts.includes(h);
+
+  it('starts at .2 on a fresh node', () => {
+    expect(nextPodHost(usedOf(), 1)).toBe(2);
+  });
+
+  it('continues after the last address handed out, even when a lower one is free again', () => {
+    // Pods .2 and .3 were replaced (freed); the next pods get .4 and .5, not .2 and .3.
+    expect(nextPodHost(usedOf(), 3)).toBe(4);
+    expect(nextPodHost(usedOf(4), 4)).toBe(5);
+  });
+
+  it('skips addresses in use and wraps around after .254', () => {
+    expect(nextPodHost(usedOf(5, 6), 4)).toBe(7);
+    expect(nextPodHost(usedOf(2), 254)).toBe(3);
+  });
+
+  it('returns undefined when the /24 is full', () => {
+    expect(nextPodHost(() => true, 10)).toBeUndefined();
+  });
+});

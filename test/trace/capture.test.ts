@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { countPcapPackets, pcapFileName } from '../../src/trace/capture.js';
+
+function pcap(records: number[], { bigEndian = false, truncateLast = 0 } = {}): Buffer {
+  const header = Buffer.alloc(24);
+  if (bigEndian) header.writeUInt32BE(0xa1b2c3d4, 0);
+  else header.writeUInt32LE(0xa1b2c3d4, 0);
+  const parts = [header];
+  for (const length of records) {
+    const rec = Buffer.alloc(16 + length);
+    if (bigEndian) rec.writeUInt32BE(length, 8);
+    else rec.writeUInt32LE(length, 8);
+    parts.push(rec);
+  }
+  const all = Buffer.concat(parts);
+  return truncateLast ? all.subarray(0, all.length - truncateLast) : all;
+}
+
+describe('countPcapPackets', () => {
+  it('counts records in both byte orders', () => {
+    expect(countPcapPackets(pcap([]))).toBe(0);
+    expect(countPcapPackets(pcap([60, 74, 1500]))).toBe(3);
+    expect(countPcapPackets(pcap([60, 74], { bigEndian: true }))).toBe(2);
+  });
+  it('ignores a record cut short and rejects what is not a pcap', () => {
+    expect(countPcapPackets(pcap([60, 74], { truncateLast: 10 }))).toBe(1);
+    expect(countPcapPackets(Buffer.from('not a capture file at all, no'))).toBeNull();
+    expect(countPcapPackets(Buffer.alloc(3))).toBeNull();
+  });
+});
+
+describe('pcapFileName', () => {
+  it('numbers hops from 01 and keeps names safe', () => {
+    expect(pcapFileName(0, 'frontend-eth0')).toBe('01-frontend-eth0.pcap');
+    expect(pcapFileName(11, 'worker2-veth1a2b3c4d')).toBe('12-worker2-veth1a2b3c4d.pcap');
+    expect(pcapFileName(2, 'a/b c')).toBe('03-a-b-c.pcap');
+  });
+});
