@@ -2,6 +2,7 @@
 // Pure functions, so interactive `diagnose`, `diagnose --layer … --json` and the
 // tests all score and order choices the same way.
 import type { Scenario } from '../scenario/schema.js';
+import { mulberry32 } from '../scenario/params.js';
 
 type DiagnosisKey = Scenario['diagnosis'];
 type Hints = Scenario['hints'];
@@ -96,17 +97,6 @@ export function scoreDiagnosis(key: DiagnosisKey, answer: DiagnosisAnswer, hints
   };
 }
 
-/** mulberry32: a tiny seeded PRNG, good enough to shuffle a handful of choices. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The cause ids in an order that depends only on the seed (and the ids, not
@@ -115,7 +105,7 @@ function prng(seed: number): () => number {
  */
 export function diagnosisChoices(key: DiagnosisKey, seed: number): string[] {
   const ids = Object.keys(key.causes).sort();
-  const random = prng(Number.isFinite(seed) ? Math.trunc(seed) : 0);
+  const random = mulberry32(Number.isFinite(seed) ? Math.trunc(seed) : 0);
   for (let i = ids.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [ids[i], ids[j]] = [ids[j]!, ids[i]!];

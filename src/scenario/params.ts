@@ -69,7 +69,12 @@ function hash32(text: string): number {
  * to a scenario does not change what the others draw for a seed.
  */
 export function seededRandom(seed: number, stream = ''): () => number {
-  let a = hash32(`${seed}\u0000${stream}`);
+  return mulberry32(hash32(`${seed}\u0000${stream}`));
+}
+
+/** mulberry32: a tiny PRNG over 32-bit integer arithmetic, the same on every platform. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;

@@ -298,15 +298,7 @@ export class PodRuntime {
 
   private async remove(record: PodRecord): Promise<void> {
     this.pods.delete(record.uid);
-    record.stopping = true;
-    clearTimeout(record.restartTimer);
-    if (record.process?.pid) {
-      try {
-        process.kill(record.process.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    stopProcess(record);
     if (record.netns) {
       // Deleting the namespace removes its veth pair only once the kernel has torn the
       // namespace down, which happens later; a new pod reusing the IP would then find
@@ -324,15 +316,7 @@ export class PodRuntime {
   stopAll(): void {
     clearInterval(this.readinessTimer);
     for (const record of this.pods.values()) {
-      record.stopping = true;
-      clearTimeout(record.restartTimer);
-      if (record.process?.pid) {
-        try {
-          process.kill(record.process.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      stopProcess(record);
     }
   }
 }
@@ -379,4 +363,16 @@ function askReady(socketPath: string): Promise<boolean> {
       resolve(false);
     });
   });
+}
+
+/** Ends a pod's process for good: no restart follows. */
+function stopProcess(record: PodRecord): void {
+  record.stopping = true;
+  clearTimeout(record.restartTimer);
+  if (!record.process?.pid) return;
+  try {
+    process.kill(record.process.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
