@@ -84,13 +84,11 @@ async function matrix(): Promise<void> {
     await lab.apply([{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'z' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }]);
     const pods = matrixPods(await lab.list('Pod'), ['x', 'y', 'z']);
     const started = performance.now();
-    let probes = 0;
-    for (const port of [80, 81]) {
-      for (const protocol of ['tcp', 'udp'] as const) {
-        const result = await runMatrix((r) => lab.probeMany(r), pods, { port, protocol });
-        probes += result.results.length;
-      }
-    }
+    // The four tables at once, as a conformance run would send them.
+    const tables = await Promise.all(
+      [80, 81].flatMap((port) => (['tcp', 'udp'] as const).map((protocol) => runMatrix((r) => lab.probeMany(r), pods, { port, protocol }))),
+    );
+    const probes = tables.reduce((sum, t) => sum + t.results.length, 0);
     const fast = (performance.now() - started) / 1000;
     figures.push({ name: `probe matrix ${pods.length}×${pods.length}, ports 80+81, TCP+UDP (${probes} probes)`, value: fast, unit: 's', goal: 3, kind: 'max' });
 
