@@ -3,11 +3,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { netbreak } from '../helpers/cli.js';
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-cli-'));
 const env = { NETBREAK_STATE_DIR: stateDir };
+afterAll(() => fs.rmSync(stateDir, { recursive: true, force: true }));
 
 function oneSentence(stderr: string): void {
   expect(stderr).not.toMatch(/\n\s+at /);

@@ -3,11 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { afterAll } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/netbreak.js');
 /** Sessions finished by tests go to a throw-away history, never the user's own. */
 const DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-data-'));
+afterAll(() => fs.rmSync(DATA_DIR, { recursive: true, force: true }));
 
 export interface CliResult {
   code: number;

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../../src/engine/session.js';
 import { recordFinishedSession } from '../../src/history/finish.js';
 import { readHistory } from '../../src/history/store.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -25,7 +25,7 @@ function session(over: Partial<Session> = {}): Session {
 
 describe('recordFinishedSession (what netbreak stop calls)', () => {
   it('appends the stopped session to the history', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nb-finish-')), 'history.jsonl');
+    const file = path.join(tempDir('nb-finish-'), 'history.jsonl');
     const result = await recordFinishedSession(session(), new Date(), { file });
     expect(result).toMatchObject({ file, appended: true });
     const { records } = readHistory(file);
@@ -34,13 +34,13 @@ describe('recordFinishedSession (what netbreak stop calls)', () => {
   });
 
   it('records a session whose scenario folder is gone with what the session knows', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nb-finish-')), 'history.jsonl');
+    const file = path.join(tempDir('nb-finish-'), 'history.jsonl');
     await recordFinishedSession(session({ scenarioDir: '/nonexistent/scenario' }), new Date(), { file });
     expect(readHistory(file).records[0]).toMatchObject({ scenario: 'deny-all-ingress', title: 'deny-all-ingress', key: null });
   });
 
   it('skips a start that never finished, and warns instead of failing when the history cannot be written', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-finish-'));
+    const dir = tempDir('nb-finish-');
     expect(await recordFinishedSession(session({ status: 'starting' }), new Date(), { file: path.join(dir, 'h.jsonl') })).toHaveProperty('skipped');
     const blocker = path.join(dir, 'file');
     fs.writeFileSync(blocker, '');

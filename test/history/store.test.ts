@@ -1,15 +1,15 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appendHistory, readHistory } from '../../src/history/store.js';
 import { rec } from './fixtures.js';
 import { ensureBuilt, ROOT } from './built.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function tmpFile(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nb-history-')), 'sub', 'history.jsonl');
+  return path.join(tempDir('nb-history-'), 'sub', 'history.jsonl');
 }
 
 describe('history store', () => {

@@ -1,16 +1,16 @@
 // `netbreak progress` and `netbreak report` as a learner runs them, with the
 // history in a temporary NETBREAK_DATA_DIR. No lab and no root needed.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { netbreak } from '../helpers/cli.js';
 import { ensureBuilt } from '../history/built.js';
 import { rec } from '../history/fixtures.js';
 import { findAll, parseXml } from './xml.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function dataDir(lines: string[] = []): { env: Record<string, string>; dir: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-data-'));
+  const dir = tempDir('nb-data-');
   if (lines.length) fs.writeFileSync(path.join(dir, 'history.jsonl'), `${lines.join('\n')}\n`);
   return { dir, env: { NETBREAK_DATA_DIR: dir, NETBREAK_STATE_DIR: path.join(dir, 'state') } };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { loadScenario } from '../../src/scenario/loader.js';
+import { mulberry32 } from '../../src/scenario/params.js';
 import { fastTempParent, tempScenario, type TempScenario } from './helpers.js';
 
 const SEED = 0x5eed_2024;
@@ -14,16 +15,6 @@ const SEED = 0x5eed_2024;
 const CASES = Number(process.env.NETBREAK_FUZZ_CASES ?? 3000);
 const SCALE = Math.max(1, CASES / 3000);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (r: Rand, n: number) => Math.floor(r() * n);

@@ -1,11 +1,9 @@
 // `netbreak trace` refuses bad input with one sentence and exit code 2, before touching any lab.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { netbreak } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const env = { NETBREAK_STATE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'nb-trace-cli-')) };
+const env = { NETBREAK_STATE_DIR: tempDir('nb-trace-cli-') };
 
 describe('netbreak trace input', () => {
   it.each([

@@ -1,15 +1,14 @@
 // Shared helpers for the DNS server and resolver tests: everything stays on 127.0.0.1.
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { StoreSnapshot } from '../../../../src/lab/objects.js';
 import type { DnsLog } from '../../../../src/lab/netns/dns/server.js';
 import { exchangeTcp, exchangeUdp } from '../../../../src/lab/netns/dns/transport.js';
 import { answerData, decode, encode, FLAG, replyTo, setRcode, type Answer, type DecodedPacket } from '../../../../src/lab/netns/dns/wire.js';
+import { tempDir as removedAfterFile } from '../../../helpers/temp-dir.js';
 
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'netbreak-dns-'));
+  return removedAfterFile('netbreak-dns-');
 }
 
 /** Replaces the store file as the lab supervisor does (write, then rename). */
