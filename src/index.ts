@@ -21,6 +21,14 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+// Ctrl-C exits 130, as shells expect. Commands that must clean up first (start,
+// trace captures) add their own handler; this one then stands aside.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (process.listenerCount(signal) === 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
 const program = buildProgram();
 program.hook('preAction', (command) => {
   if (command.optsWithGlobals().explain) setExplain((line) => process.stderr.write(`$ ${line}\n`));
