@@ -2,7 +2,6 @@
 // supervisor, kube-system) step by step, and removes it by name.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, MissingBinaryError } from '../../exec.js';
 import { LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
@@ -10,7 +9,7 @@ import type { Progress } from '../progress.js';
 import { callSupervisor } from './api-client.js';
 import { findLeftovers, holdBuildLock, labsInStateRoot, labsWithLeftovers, labsWithNamespaces, removeLab } from './cleanup.js';
 import { createFabric, createNode } from './fabric.js';
-import { LAB_NAME_PATTERN, labFiles, stateRoot } from './names.js';
+import { ETC_NETNS_MARKER, LAB_NAME_PATTERN, labFiles } from './names.js';
 import { NetnsLab } from './netns-lab.js';
 import { loadTopology } from './topology.js';
 import { startUpstreamDns } from './upstream-dns.js';
@@ -86,8 +85,7 @@ export const netnsBackend = {
     const files = labFiles(lab);
     try {
       if (!fs.existsSync('/etc/netns')) {
-        fs.mkdirSync(stateRoot(), { recursive: true });
-        fs.writeFileSync(path.join(stateRoot(), 'created-etc-netns'), '');
+        fs.writeFileSync(ETC_NETNS_MARKER, '');
       }
       fs.mkdirSync(files.pods, { recursive: true });
       fs.writeFileSync(files.lab, JSON.stringify({ name: lab, backend: 'netns', createdAt: new Date().toISOString(), topology }, null, 2));

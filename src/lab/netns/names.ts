@@ -63,3 +63,9 @@ export function podLogFile(lab: string, namespace: string, pod: string): string 
 export function etcNetnsDir(netns: string): string {
   return path.join('/etc/netns', netns);
 }
+
+/**
+ * Marks that netbreak created /etc/netns, so the last lab to go removes it again.
+ * A fixed path, not under the state folder: labs of different state folders share /etc/netns.
+ */
+export const ETC_NETNS_MARKER = '/run/netbreak-created-etc-netns';
