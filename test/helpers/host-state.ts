@@ -19,9 +19,10 @@ export async function hostNetworkState(lab: string): Promise<Record<string, stri
     links: (await out('ip', ['-o', 'link'])).replace(/\s+link\/\S+.*$/gm, ''),
     addresses: await out('ip', ['-o', 'addr']),
     sysctls,
+    // An empty /etc/netns left behind is a change too: "absent" and "present, empty" differ.
     etcNetns: fs.existsSync('/etc/netns')
-      ? fs.readdirSync('/etc/netns').filter((n) => !n.startsWith('nb-') || n.startsWith(`nb-${lab}-`)).sort().join('\n')
-      : '',
+      ? ['present:', ...fs.readdirSync('/etc/netns').filter((n) => !n.startsWith('nb-') || n.startsWith(`nb-${lab}-`)).sort()].join('\n')
+      : 'absent',
   };
 }
 

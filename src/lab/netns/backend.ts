@@ -9,7 +9,7 @@ import type { Progress } from '../progress.js';
 import { callSupervisor } from './api-client.js';
 import { findLeftovers, holdBuildLock, labsInStateRoot, labsWithLeftovers, labsWithNamespaces, removeLab } from './cleanup.js';
 import { createFabric, createNode } from './fabric.js';
-import { ETC_NETNS_MARKER, LAB_NAME_PATTERN, labFiles } from './names.js';
+import { LAB_NAME_PATTERN, labFiles } from './names.js';
 import { NetnsLab } from './netns-lab.js';
 import { loadTopology } from './topology.js';
 import { startUpstreamDns } from './upstream-dns.js';
@@ -84,9 +84,6 @@ export const netnsBackend = {
     const topology = loadTopology(DEFAULT_TOPOLOGY, options.workers);
     const files = labFiles(lab);
     try {
-      if (!fs.existsSync('/etc/netns')) {
-        fs.writeFileSync(ETC_NETNS_MARKER, '');
-      }
       fs.mkdirSync(files.pods, { recursive: true });
       fs.writeFileSync(files.lab, JSON.stringify({ name: lab, backend: 'netns', createdAt: new Date().toISOString(), topology }, null, 2));
       options.created?.();

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { run } from '../../exec.js';
-import { ETC_NETNS_MARKER, etcNetnsDir, labFiles, labNetnsPrefix, NETNS_PREFIX, stateRoot } from './names.js';
+import { removeEtcNetnsIfOursAndEmpty } from './etc-netns.js';
+import { etcNetnsDir, labFiles, labNetnsPrefix, NETNS_PREFIX, stateRoot } from './names.js';
 
 export interface Leftovers {
   lab: string;
@@ -219,10 +220,7 @@ export async function removeLab(lab: string): Promise<Leftovers> {
     removed.etcNetns.push(...left.etcNetns.filter((d) => !removed.etcNetns.includes(d)));
     await new Promise((r) => setTimeout(r, 30));
   }
-  if (fs.existsSync('/etc/netns') && fs.readdirSync('/etc/netns').length === 0 && fs.existsSync(ETC_NETNS_MARKER)) {
-    fs.rmdirSync('/etc/netns');
-    fs.rmSync(ETC_NETNS_MARKER, { force: true });
-  }
+  removeEtcNetnsIfOursAndEmpty();
   if (found.stateDir) fs.rmSync(found.stateDir, { recursive: true, force: true });
   return removed;
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { run, runOk } from '../../exec.js';
 import type { KubeObject } from '../objects.js';
 import type { PodSpec } from './controllers/workloads.js';
+import { createEtcNetnsDir } from './etc-netns.js';
 import { etcNetnsDir, hostVethName, labFiles, nodeNetns, podControlSocket, podLogFile, podNetns } from './names.js';
 import type { LabNode, Topology } from './topology.js';
 import { planAgent, type AgentPlan } from './workload.js';
@@ -138,9 +139,9 @@ export class PodRuntime {
     const nodeNs = nodeNetns(this.lab, record.node.name);
     const veth = hostVethName(record.uid);
     const gw = record.node.gateway;
-    fs.mkdirSync(etcNetnsDir(netns), { recursive: true });
-    fs.writeFileSync(path.join(etcNetnsDir(netns), 'resolv.conf'), this.resolvConf(record.namespace, spec));
-    fs.writeFileSync(path.join(etcNetnsDir(netns), 'hostname'), `${record.name}\n`);
+    const etc = createEtcNetnsDir(netns);
+    fs.writeFileSync(path.join(etc, 'resolv.conf'), this.resolvConf(record.namespace, spec));
+    fs.writeFileSync(path.join(etc, 'hostname'), `${record.name}\n`);
     await runOk(['ip', 'netns', 'add', netns]);
     await runOk(['ip', '-n', nodeNs, 'link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
     await runOk(['ip', '-n', nodeNs, '-batch', '-'], {
