@@ -2,6 +2,7 @@
 // and an exit code; anything else is a bug and says so.
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.js';
+import { applyWorkshopLab } from './cli/workshop-defaults.js';
 import { setExplain } from './exec.js';
 import { UserError } from './engine/errors.js';
 import { PreflightError } from './lab/backend.js';
@@ -30,8 +31,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const program = buildProgram();
-program.hook('preAction', (command) => {
+program.hook('preAction', async (command, action) => {
   if (command.optsWithGlobals().explain) setExplain((line) => process.stderr.write(`$ ${line}\n`));
+  await applyWorkshopLab(action);
 });
 
 try {

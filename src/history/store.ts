@@ -26,7 +26,7 @@ export function defaultHistory(env: NodeJS.ProcessEnv = process.env): HistoryLoc
 }
 
 /** Creates the folder (and its parents) and, under sudo, hands every folder it made to the learner. */
-function ensureDir(dir: string, owner: DataOwner | undefined): void {
+export function ensureDir(dir: string, owner: DataOwner | undefined): void {
   const first = fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
   if (!first || !owner) return;
   for (let d = dir; ; d = path.dirname(d)) {
@@ -35,7 +35,7 @@ function ensureDir(dir: string, owner: DataOwner | undefined): void {
   }
 }
 
-function chownQuietly(file: string, owner: DataOwner): void {
+export function chownQuietly(file: string, owner: DataOwner): void {
   try {
     fs.chownSync(file, owner.uid, owner.gid);
   } catch {

@@ -3,6 +3,7 @@ import { updateSession } from '../../engine/session.js';
 import { runCheck } from '../../grading/check.js';
 import { sessionContext } from '../context.js';
 import { clock, color, mark, printJson, println } from '../output.js';
+import { reportToWorkshop } from '../workshop-report.js';
 
 export async function run(_options: unknown, command: Command): Promise<void> {
   const { lab, session, loaded } = await sessionContext(command);
@@ -13,6 +14,7 @@ export async function run(_options: unknown, command: Command): Promise<void> {
     if (report.passed && !s.fixedAt) s.fixedAt = at;
   });
   process.exitCode = report.passed ? 0 : 1;
+  await reportToWorkshop('checked', updated);
   if (command.optsWithGlobals().json) return printJson({ ...report, fixedAt: updated.fixedAt ?? null });
   for (const item of report.items) {
     println(`${mark(item.pass)} ${color.dim(item.kind.padEnd(6))} ${item.description}`);

@@ -9,6 +9,7 @@ import { LAYERS } from '../../scenario/schema.js';
 import { sessionContext } from '../context.js';
 import { color, mark, printJson, println } from '../output.js';
 import { choose, interactive } from '../prompts.js';
+import { reportToWorkshop } from '../workshop-report.js';
 
 interface DiagnoseOptions {
   layer?: string;
@@ -54,9 +55,10 @@ export async function run(options: DiagnoseOptions, command: Command): Promise<v
   if (!(answer.cause in key.causes)) throw new UserError(`--cause ${answer.cause} is not one of the choices: see "netbreak diagnose --list-causes"`);
   const costs = loaded.scenario.hints.map(hintCost);
   const score = scoreDiagnosis(key, answer, session.hintsUsed, costs);
-  await updateSession(session.lab, (s) => {
+  const updated = await updateSession(session.lab, (s) => {
     s.diagnosis = { answer, points: score.points, max: score.max, total: score.total, at: new Date().toISOString() };
   });
+  await reportToWorkshop('diagnosed', updated);
   if (json) return printJson(score);
   for (const [part, result] of Object.entries(score.parts)) {
     println(`${mark(result.correct)} ${part.padEnd(7)} ${result.given}${result.correct ? '' : color.dim(`  (expected: ${result.expected})`)}  ${result.points} pts`);

@@ -3,6 +3,7 @@ import { updateSession } from '../../engine/session.js';
 import { hintCost, hintText } from '../../grading/hints.js';
 import { sessionContext } from '../context.js';
 import { color, printJson, println } from '../output.js';
+import { reportToWorkshop } from '../workshop-report.js';
 
 export async function run(_options: unknown, command: Command): Promise<void> {
   const { session, loaded } = await sessionContext(command);
@@ -17,6 +18,7 @@ export async function run(_options: unknown, command: Command): Promise<void> {
     hint = hints[Math.min(s.hintsUsed, hints.length - 1)]!;
     s.hintsUsed = Math.min(s.hintsUsed + 1, hints.length);
   });
+  await reportToWorkshop('hint', updated);
   const result = { hint: hintText(hint), number: updated.hintsUsed, total: hints.length, cost: hintCost(hint) };
   if (command.optsWithGlobals().json) return printJson(result);
   println(`${color.bold(`Hint ${result.number}/${result.total}`)} ${color.dim(`(−${result.cost} points)`)}`);

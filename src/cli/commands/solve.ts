@@ -4,14 +4,16 @@ import { sessionRecorder, updateSession } from '../../engine/session.js';
 import { faultKind } from '../../faults/registry.js';
 import { sessionContext } from '../context.js';
 import { printJson, println } from '../output.js';
+import { reportToWorkshop } from '../workshop-report.js';
 
 export async function run(_options: unknown, command: Command): Promise<void> {
   const { lab, session, loaded } = await sessionContext(command);
   const steps = loaded.scenario.fix;
   await runSteps({ lab, manifests: loaded.manifests }, steps, sessionRecorder(session.lab, 'fix'));
-  await updateSession(session.lab, (s) => {
+  const updated = await updateSession(session.lab, (s) => {
     s.solvedWithReference = true;
   });
+  await reportToWorkshop('solved', updated);
   const applied = steps.map((step) => {
     const [name, params] = Object.entries(step)[0]!;
     return faultKind(name)!.describe(params);

@@ -9,6 +9,8 @@ import type { BackendChoice } from '../../lab/backends.js';
 import { terminalProgress } from '../progress.js';
 import { removeLabOnInterrupt } from '../interrupt.js';
 import { color, printJson, println } from '../output.js';
+import { reportToWorkshop } from '../workshop-report.js';
+import { readMembership } from '../../workshop/membership.js';
 
 export interface StartFlags {
   lab: string;
@@ -26,7 +28,10 @@ export async function run(id: string, options: StartFlags, command: Command): Pr
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UserError('--seed takes a whole number, for example --seed 42');
   const json = Boolean(command.optsWithGlobals().json);
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new UserError('--seed is too large: give a whole number below 2^53, for example --seed 42');
-  const seed = options.seed ?? randomSeed();
+  // Joined to a workshop: the attendee's own variant, and on a shared cluster their own namespaces.
+  const membership = readMembership();
+  const seed = options.seed ?? membership?.seeds[id] ?? randomSeed();
+  const learner = options.learner ?? (options.backend === 'kubeconfig' ? membership?.attendee.name : undefined);
   const loaded = await findScenario(scenariosRoot(), id, { seed });
   const session = await removeLabOnInterrupt(options.lab, () =>
     startScenario(loaded, {
@@ -34,10 +39,11 @@ export async function run(id: string, options: StartFlags, command: Command): Pr
       seed,
       progress: json ? silentProgress : terminalProgress(),
       backend: options.backend ?? 'auto',
-      upOptions: { context: options.context, kubeconfig: options.kubeconfig, learner: options.learner },
+      upOptions: { context: options.context, kubeconfig: options.kubeconfig, learner },
     }),
   );
   const { scenario } = loaded;
+  await reportToWorkshop('started', session);
   if (json) {
     printJson({ scenario: scenario.id, title: scenario.title, lab: session.lab, backend: session.backend, seed: session.seed, params: loaded.params, startedAt: session.startedAt, story: scenario.story, symptom: scenario.symptom });
     return;

@@ -1,0 +1,49 @@
+// The room on disk, so a server restarted (a laptop that slept, a Ctrl-C) keeps
+// its attendees, their seeds and the scores. Written whole and atomically after
+// every change; readable only by the trainer, because it holds the room secret.
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../engine/errors.js';
+import { Room } from './room.js';
+import { firstIssue } from './zod-issue.js';
+
+/** The saved room, or undefined when there is none; a damaged file is an error that says what to do. */
+export function loadRoom(file: string): Room | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UserError(`${file} is not valid JSON: move it away, or start a new room with --new`);
+  }
+  const parsed = Room.safeParse(json);
+  if (!parsed.success) throw new UserError(`${file} is not a netbreak workshop room (${firstIssue(parsed.error)}): move it away, or start a new room with --new`);
+  return parsed.data;
+}
+
+export function saveRoom(file: string, room: Room): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w', 0o600);
+  try {
+    fs.writeFileSync(fd, JSON.stringify(room));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+/** Keeps an old room beside the new one (`workshop-room.<created>.json`) rather than deleting anyone's scores. */
+export function archiveRoom(file: string, room: Room): string {
+  const stamp = room.createdAt.replace(/[:.]/g, '-');
+  const archived = path.join(path.dirname(file), `${path.basename(file, '.json')}.${stamp}.json`);
+  fs.renameSync(file, archived);
+  return archived;
+}
