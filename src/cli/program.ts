@@ -39,7 +39,8 @@ export function buildProgram(): Command {
     .argument('<scenario>', 'scenario id (see netbreak list)')
     .option('--lab <name>', 'lab name', 'netbreak')
     .option('--seed <n>', 'variant seed', (v) => Number(v))
-    .addOption(backendOption())
+    // A workshop machine (or a test run) can pin the backend once instead of on every start.
+    .addOption(backendOption().env('NETBREAK_BACKEND'))
     .option('--context <name>', 'kubeconfig backend: the kubeconfig context of the shared cluster (required there)')
     .option('--kubeconfig <file>', 'kubeconfig backend: the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--learner <name>', "kubeconfig backend: the learner whose namespaces these are (nb-NAME-…)")
@@ -173,13 +174,50 @@ export function buildProgram(): Command {
     .addOption(labOption())
     .action(lazy(() => import('./commands/trace.js')));
 
+  const workshop = program.command('workshop').description('a room of attendees on one live scoreboard, offline');
+  workshop
+    .command('serve')
+    .description('open a room (or resume the saved one): join code, scoreboard page, exports')
+    .option('--scenarios <list>', 'comma-separated scenario ids the room plays (required for a new room)')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '7300')
+    .option('--host <address>', 'address to listen on (default: every interface, so the room can reach it)', '0.0.0.0')
+    .option('--duration <time>', 'how long results are accepted, like 90m or 1h30m (default: until ended)')
+    .option('--title <text>', 'the room title on the scoreboard', 'netbreak workshop')
+    .option('--new', 'start a new room even if one is saved (the old one is kept beside it)')
+    .action(lazy(() => import('./commands/workshop-serve.js')));
+  workshop
+    .command('join')
+    .description("join a room: your name, your token and your own variant of each scenario")
+    .argument('<url>', 'the join URL the trainer shows (http://HOST:PORT/join/CODE)')
+    .requiredOption('--name <name>', 'your name on the scoreboard and your lab name (lower-case letters, digits, dashes)')
+    .option('--code <code>', 'the join code, when the URL does not end in /join/CODE')
+    .action(lazy(() => import('./commands/workshop-join.js')));
+  workshop.command('status').description('your room, your seeds, your row of the scoreboard; sends reports still waiting').action(lazy(() => import('./commands/workshop-status.js')));
+  workshop.command('leave').description('forget the room on this machine (your scores stay on the board)').action(lazy(() => import('./commands/workshop-leave.js')));
+
+  const images = program.command('images').description('the container images of the kind scenarios, preloaded for workshops without internet');
+  images.command('list').description('the probe image and every image of every variant of the scenarios that run on kind').action(lazy(() => import('./commands/images-list.js')));
+  images.command('pull').description('pull each of them onto this machine (docker pull, or podman pull)').action(lazy(() => import('./commands/images-pull.js')));
+  images
+    .command('load')
+    .description('copy them into every node of a kind cluster netbreak created (kind load docker-image)')
+    .option('--lab <name>', 'the kind lab or cluster (default: the only one netbreak created)')
+    .action(lazy(() => import('./commands/images-load.js')));
+
   const lab = program.command('lab').description('an empty sandbox lab without a scenario');
   lab
     .command('up')
     .description('nodes, CoreDNS and kube-proxy; nothing broken')
     .option('--name <name>', 'lab name', 'netbreak')
-    .option('--nodes <n>', 'worker nodes', (v) => Number(v))
+    .option('--nodes <n>', 'worker nodes (netns)', (v) => Number(v))
+    .addOption(new Option('--backend <name>', 'netns (the embedded lab) or kind (creates or reuses the kind cluster named after the lab)').choices(['netns', 'kind']).default('netns'))
     .action(lazy(() => import('./commands/lab-up.js')));
-  lab.command('down').description('remove a lab').option('--name <name>', 'lab name').action(lazy(() => import('./commands/lab-down.js')));
+  lab
+    .command('down')
+    .description('remove a lab (a kind lab: delete its cluster, which netbreak created; asks first)')
+    .option('--name <name>', 'lab name')
+    .addOption(new Option('--backend <name>', 'kind: delete the kind cluster netbreak created even when its lab is gone').choices(['netns', 'kind']))
+    .option('-y, --yes', 'do not ask before deleting a kind cluster')
+    .action(lazy(() => import('./commands/lab-down.js')));
   return program;
 }

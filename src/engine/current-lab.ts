@@ -1,6 +1,6 @@
 // Which lab a command acts on: the one named by --lab, or the only one running.
 import { LabNotRunningError } from '../lab/backend.js';
-import { backendOfLab, backends } from '../lab/backends.js';
+import { backendByName, backendOfLab, backends } from '../lab/backends.js';
 import type { Lab, ProbeRequest, ProbeResult } from '../lab/lab.js';
 import { UserError } from './errors.js';
 
@@ -24,6 +24,15 @@ export async function resolveLabName(requested?: string): Promise<string> {
   const labs = await allLabs();
   if (labs.length === 0) throw new UserError('no lab is running: start one with "netbreak start <scenario>" (see "netbreak list")', 4);
   if (labs.length > 1) throw new UserError(`several labs are running (${labs.join(', ')}): say which with --lab NAME`, 2);
+  return labs[0]!;
+}
+
+/** The kind lab a command means: the one named, else the only kind cluster netbreak created on this machine (with its lab, or kept after stop). */
+export async function resolveKindLab(requested?: string, flag = '--lab'): Promise<string> {
+  if (requested) return requested;
+  const labs = await backendByName('kind')!.leftovers();
+  if (labs.length === 0) throw new UserError('there is no kind cluster that netbreak created on this machine: make one with "netbreak lab up --backend kind"', 4);
+  if (labs.length > 1) throw new UserError(`netbreak created several kind clusters (${labs.join(', ')}): say which with ${flag} NAME`);
   return labs[0]!;
 }
 

@@ -10,6 +10,7 @@ import type { UndoRecord } from '../faults/fault-kind.js';
 import type { Step } from '../scenario/schema.js';
 import type { CheckItem } from '../grading/check.js';
 import { UserError } from './errors.js';
+import { throwIfStopRequested } from './interruption.js';
 
 /** Which part of the scenario made a change: its setup manifests, its fault, or its reference fix. */
 export type JournalPhase = 'setup' | 'fault' | 'fix';
@@ -195,6 +196,7 @@ export interface StepRecorder {
 export function sessionRecorder(lab: string, phase: JournalPhase): StepRecorder {
   return {
     async intent(step) {
+      throwIfStopRequested();
       await updateSession(lab, (s) => void s.journal.push({ step, phase, state: 'intent', at: new Date().toISOString() }));
     },
     async done(step, undo) {

@@ -18,6 +18,7 @@ import { loadScenario, type LoadedScenario } from '../scenario/loader.js';
 import { randomSeed } from '../scenario/params.js';
 import { judgeProbe } from '../grading/probes.js';
 import { UserError } from './errors.js';
+import { InterruptedError, allowSafeStop, unlessStopped } from './interruption.js';
 import { readSession, sessionRecorder, updateSession, writeSession, type JournalEntry, type Session, type StepRecorder } from './session.js';
 import type { Step } from '../scenario/schema.js';
 
@@ -37,7 +38,7 @@ export async function applyManifests(lab: Lab, loaded: LoadedScenario, paths: st
     await record?.done({ apply: path }, undo);
     workloads.push(...objects.filter((o) => WORKLOAD_KINDS.has(o.kind)).map(refOf));
   }
-  await lab.waitReady(workloads, lab.backend === 'netns' ? 30_000 : 5 * 60_000, update);
+  await unlessStopped(lab.waitReady(workloads, lab.backend === 'netns' ? 30_000 : 5 * 60_000, update));
 }
 
 /** Runs steps in order; with a recorder, each is in the journal before it starts (intent) and completed with its undo record after. */
@@ -59,9 +60,9 @@ export async function runSteps(ctx: StepContext, steps: Step[], record?: StepRec
 async function waitForSymptom(lab: Lab, symptom: LoadedScenario['scenario']['symptom'], timeoutMs: number) {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const judged = await judgeProbe(lab, symptom);
+    const judged = await unlessStopped(judgeProbe(lab, symptom));
     if (judged.pass || Date.now() > until) return judged;
-    await new Promise((r) => setTimeout(r, 200));
+    await unlessStopped(new Promise((r) => setTimeout(r, 200)));
   }
 }
 
@@ -109,6 +110,7 @@ async function breakLab(lab: Lab, loaded: LoadedScenario, progress: Progress): P
   const ctx: StepContext = { lab, manifests: loaded.manifests };
   await progress.step('Applying the scenario setup', (update) =>
     applyManifests(lab, loaded, scenario.setup, update, sessionRecorder(lab.name, 'setup')).catch((error: Error) => {
+      if (error instanceof InterruptedError) throw error;
       throw new UserError(`scenario ${scenario.id}: its setup did not come up (${error.message}); the scenario is broken`);
     }),
   );
@@ -135,7 +137,9 @@ async function breakLab(lab: Lab, loaded: LoadedScenario, progress: Progress): P
 async function freshBrokenLab(loaded: LoadedScenario, session: Session, progress: Progress, finish: (s: Session) => void, upOptions: UpOptions = {}): Promise<Session> {
   const created = () => writeSession({ ...session, status: 'starting', journal: [] });
   const backend: Backend = backendByName(session.backend) ?? netnsBackend;
-  const lab = await backend.up(session.lab, { ...upOptions, created }, progress);
+  // The lab's own pods come up alongside the setup's (applyManifests waits for both).
+  const lab = await backend.up(session.lab, { ...upOptions, created, systemReadyWithFirstWait: true }, progress);
+  allowSafeStop();
   try {
     await breakLab(lab, loaded, progress);
     return await updateSession(session.lab, (s) => {
@@ -148,6 +152,9 @@ async function freshBrokenLab(loaded: LoadedScenario, session: Session, progress
       await revertJournal(lab, loaded);
       await backend.release(session.lab);
     } else await backend.down(session.lab);
+    if (error instanceof InterruptedError) {
+      throw new InterruptedError(`interrupted: the changes made so far are undone and lab ${session.lab} is removed${backend.release ? ' (its kind cluster is kept for the next start)' : ''}`);
+    }
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 // `patch: {object: Kind/ns/name, merge: {...}}` — a JSON merge patch (RFC 7386), as `kubectl patch --type merge`.
 import { z } from 'zod';
 import { ObjectRefString } from '../scenario/schema.js';
-import type { KubeObject } from '../lab/objects.js';
+import { inverseMergePatch } from '../lab/merge-patch.js';
 import type { FaultKind } from './fault-kind.js';
 import { parseObjectRef } from './object-ref.js';
 
@@ -17,9 +17,9 @@ export const patchStep = {
     const before = await ctx.lab.get(ref);
     if (!before) throw new Error(`cannot patch ${p.object}: it does not exist`);
     await ctx.lab.patch(ref, p.merge);
-    return { before };
+    return { object: p.object, revert: inverseMergePatch(p.merge, before) };
   },
   async revert(ctx, undo) {
-    await ctx.lab.apply([undo.before as KubeObject]);
+    await ctx.lab.patch(parseObjectRef(undo.object as string), undo.revert as Record<string, unknown>);
   },
 } satisfies FaultKind<PatchParams>;

@@ -18,7 +18,13 @@ export interface CliResult {
   json: () => any;
 }
 
+/** `start` stays on the embedded lab even where Docker and kind answer (auto would pick kind), unless a test says otherwise. */
 export async function netbreak(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
-  const r = await execa(process.execPath, [BIN, ...args], { reject: false, env: { NO_COLOR: '1', NETBREAK_DATA_DIR: DATA_DIR, ...env }, input, timeout: 120_000 });
+  const r = await execa(process.execPath, [BIN, ...args], {
+    reject: false,
+    env: { NO_COLOR: '1', NETBREAK_DATA_DIR: DATA_DIR, NETBREAK_BACKEND: 'netns', ...env },
+    input,
+    timeout: 120_000,
+  });
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }

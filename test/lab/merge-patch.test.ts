@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
-import { mergePatch } from '../../src/lab/merge-patch.js';
+import { inverseMergePatch, mergePatch } from '../../src/lab/merge-patch.js';
 
 // RFC 7386, Appendix A: every example, in order.
-it.each([
+const RFC_EXAMPLES: [unknown, unknown, unknown][] = [
   [{ a: 'b' }, { a: 'c' }, { a: 'c' }],
   [{ a: 'b' }, { b: 'c' }, { a: 'b', b: 'c' }],
   [{ a: 'b' }, { a: null }, {}],
@@ -18,7 +18,8 @@ it.each([
   [{ e: null }, { a: 1 }, { e: null, a: 1 }],
   [[1, 2], { a: 'b', c: null }, { a: 'b' }],
   [{}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
-])('%j patched with %j is %j', (target, patch, result) => {
+];
+it.each(RFC_EXAMPLES)('%j patched with %j is %j', (target, patch, result) => {
   expect(mergePatch(target, patch)).toEqual(result);
 });
 
@@ -29,4 +30,19 @@ it('leaves the target untouched', () => {
   expect(target).toEqual(copy);
   patched.spec.ports[0].port = 9;
   expect(target).toEqual(copy);
+});
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+it.each(RFC_EXAMPLES.filter(([target, patch]) => isObject(target) && isObject(patch)))('the inverse of %j patched with %j restores it', (target, patch) => {
+  const inverse = inverseMergePatch(patch as Record<string, unknown>, target);
+  expect(mergePatch(mergePatch(target, patch), inverse)).toEqual(target);
+});
+
+it('undoes only what the patch touched, and removes what it added', () => {
+  const before = { spec: { selector: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53 }] } };
+  const patch = { spec: { selector: { 'app.kubernetes.io/name': 'coredns', 'k8s-app': null } } };
+  expect(inverseMergePatch(patch, before)).toEqual({ spec: { selector: { 'app.kubernetes.io/name': null, 'k8s-app': 'kube-dns' } } });
+  const narrow = { spec: { template: { spec: { affinity: { nodeAffinity: { x: 1 } } } } } };
+  expect(inverseMergePatch(narrow, { spec: { template: { spec: { containers: [] } } } })).toEqual({ spec: { template: { spec: { affinity: null } } } });
 });

@@ -4,7 +4,7 @@ import { kindBackend } from '../../lab/kind/backend.js';
 import { kubeconfigBackend } from '../../lab/kubeconfig/backend.js';
 import { readLabRecord } from '../../lab/kind/state.js';
 import { printJson, println } from '../output.js';
-import { confirmClusterDeletion } from './stop.js';
+import { confirmClusterDeletion, releaseKindLab } from './stop.js';
 
 export async function run(options: { yes?: boolean }, command: Command): Promise<void> {
   const reports = [];
@@ -14,7 +14,11 @@ export async function run(options: { yes?: boolean }, command: Command): Promise
   for (const lab of await kubeconfigBackend.leftovers()) reports.push(await kubeconfigBackend.down(lab));
   for (const lab of await kindBackend.leftovers()) {
     if (await confirmClusterDeletion(lab, options.yes)) reports.push(await kindBackend.down(lab));
-    else kept.push(lab);
+    else {
+      kept.push(lab);
+      // The cluster stays, the lab goes: its journal undone, its namespaces and folder removed.
+      if (readLabRecord(lab)) reports.push(await releaseKindLab(lab));
+    }
   }
   if (command.optsWithGlobals().json) return printJson({ removed: reports, kept });
   for (const lab of kept) println(`kind cluster ${readLabRecord(lab)?.cluster ?? lab}: kept, as you asked`);

@@ -1,11 +1,24 @@
 import type { Command } from 'commander';
-import { resolveLabName } from '../../engine/current-lab.js';
-import { netnsBackend } from '../../lab/netns/backend.js';
+import { resolveKindLab, resolveLabName } from '../../engine/current-lab.js';
+import { UserError } from '../../engine/errors.js';
+import { backendByName, backendOfLab } from '../../lab/backends.js';
+import { readLabRecord } from '../../lab/kind/state.js';
 import { printJson, println } from '../output.js';
+import { confirmClusterDeletion } from './stop.js';
 
-export async function run(options: { name?: string }, command: Command): Promise<void> {
-  const name = await resolveLabName(options.name);
-  const report = await netnsBackend.down(name);
+export async function run(options: { name?: string; backend?: 'netns' | 'kind'; yes?: boolean }, command: Command): Promise<void> {
+  const name = options.name ?? (options.backend === 'kind' ? await resolveKindLab(undefined, '--name') : await resolveLabName());
+  const recorded = readLabRecord(name)?.backend;
+  if (options.backend && recorded && recorded !== options.backend) {
+    throw new UserError(`lab "${name}" runs on the ${recorded} backend, not ${options.backend}: run "netbreak lab down --name ${name}" without --backend`);
+  }
+  const backend = options.backend ? backendByName(options.backend)! : backendOfLab(name);
+  if (backend.name === 'kind') {
+    if (!(await backend.leftovers()).includes(name)) throw new UserError(`there is no kind cluster "${name}" that netbreak created ("netbreak doctor" lists them)`, 4);
+    if (!(await confirmClusterDeletion(name, options.yes))) throw new UserError('cancelled: the kind cluster is kept', 130);
+  }
+  const report = await backend.down(name);
   if (command.optsWithGlobals().json) return printJson(report);
   println(`Lab "${name}" removed (${report.removed.length} item(s)).`);
+  if (backend.name === 'kind') for (const item of report.removed) println(`  - ${item}`);
 }

@@ -5,13 +5,14 @@ import { recordFinishedSession } from '../../history/finish.js';
 import { revertJournal } from '../../engine/start-scenario.js';
 import { UserError } from '../../engine/errors.js';
 import type { CleanReport } from '../../lab/backend.js';
-import { backendOfLab } from '../../lab/backends.js';
+import { backendByName, backendOfLab } from '../../lab/backends.js';
 import { readLabRecord } from '../../lab/kind/state.js';
 import { loadScenario } from '../../scenario/loader.js';
 import { interactive, yesNo } from '../prompts.js';
 import { terminalProgress } from '../progress.js';
 import { silentProgress } from '../../lab/progress.js';
 import { clock, printJson, println } from '../output.js';
+import { reportToWorkshop } from '../workshop-report.js';
 
 /** Deleting a kind cluster throws away minutes of work and pulled images: ask, unless --yes. */
 export async function confirmClusterDeletion(lab: string, yes: boolean | undefined): Promise<boolean> {
@@ -29,14 +30,25 @@ async function endLab(name: string, options: { deleteCluster?: boolean; yes?: bo
     if (!(await confirmClusterDeletion(name, options.yes))) throw new UserError('cancelled: the kind cluster is kept', 130);
     return () => backend.down(name);
   }
-  return async () => {
-    // The cluster outlives the lab: undo what the scenario changed outside its namespaces (a rule typed on a node, a patched kube-system object).
-    if (session) {
-      const lab = await backend.attach(name).catch(() => undefined);
-      if (lab) await revertJournal(lab, await loadScenario(session.scenarioDir, { seed: session.seed }));
+  return () => releaseKindLab(name, session);
+}
+
+/**
+ * Ends a kind lab but keeps its cluster. The cluster outlives the lab, so what
+ * the scenario's journal records outside its namespaces (a rule typed on a
+ * node, a patched kube-system object) is undone first, also after a start that
+ * was interrupted half way.
+ */
+export async function releaseKindLab(name: string, session = readSession(name)): Promise<CleanReport> {
+  const backend = backendByName('kind')!;
+  if (session) {
+    const lab = await backend.attach(name).catch(() => undefined);
+    const problems = lab ? await revertJournal(lab, await loadScenario(session.scenarioDir, { seed: session.seed })) : [];
+    for (const problem of problems) {
+      process.stderr.write(`netbreak: warning: could not undo ${problem}; the kind cluster may keep that change ("netbreak clean" deletes the cluster)\n`);
     }
-    return backend.release!(name);
-  };
+  }
+  return backend.release!(name);
 }
 
 export async function run(options: { lab?: string; deleteCluster?: boolean; yes?: boolean }, command: Command): Promise<void> {
@@ -47,8 +59,11 @@ export async function run(options: { lab?: string; deleteCluster?: boolean; yes?
   const end = await endLab(name, options, session);
   const report = await progress.step(`Removing lab ${name}`, end);
   // Once the lab is down: a stop that fails records nothing and is retried (the session's id is stable, so never twice).
-  const history = session ? await recordFinishedSession(session) : undefined;
+  const stoppedAt = new Date();
+  const history = session ? await recordFinishedSession(session, stoppedAt) : undefined;
   if (history && 'warning' in history) process.stderr.write(`netbreak: warning: ${history.warning}\n`);
+  // Reported from where the history is written: the board gets the same final state the history keeps.
+  if (session && session.status !== 'starting') await reportToWorkshop('stopped', session, stoppedAt);
   const recorded = history && 'id' in history ? history : undefined;
   const summary = session
     ? {

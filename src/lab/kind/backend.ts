@@ -8,12 +8,12 @@
 import fs from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { fileURLToPath } from 'node:url';
-import { run, MissingBinaryError } from '../../exec.js';
-import { LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import { LabNotRunningError, PreflightError, type Backend, type CleanReport, type UpOptions } from '../backend.js';
 import type { Progress } from '../progress.js';
 import { LAB_NAME_PATTERN } from '../netns/names.js';
 import { engineStatus, type ContainerEngine } from './docker.js';
-import { createCluster, deleteCluster, getClusters, getKubeconfig, kindVersion } from './kind-cli.js';
+import { kindAvailability, kindBackendAvailability } from './availability.js';
+import { createCluster, deleteCluster, getClusters, getKubeconfig } from './kind-cli.js';
 import { KubeClient, apiErrorText } from './kube-client.js';
 import { KindLab, LAB_LABEL } from './kind-lab.js';
 import { ensureLabDir, kubeconfigFileOf, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord, type ClusterLabRecord } from './state.js';
@@ -22,7 +22,6 @@ export const KIND_CONFIG = fileURLToPath(new URL('../../../clusters/kind-default
 /** Set on every node by clusters/kind-default.yaml: how netbreak knows a cluster is its own. */
 export const CREATED_BY_LABEL = 'netbreak.dev/created-by';
 export const CREATED_BY_SELECTOR = `${CREATED_BY_LABEL}=netbreak`;
-const KUBECTL_INSTALL = 'install kubectl from https://kubernetes.io/docs/tasks/tools/';
 
 /** How long the pieces take; tests shorten them. */
 export const kindTimeouts = { readyMs: 5 * 60_000, namespacesGoneMs: 3 * 60_000, pollMs: 1000 };
@@ -33,24 +32,6 @@ export const SYSTEM_WORKLOADS = [
   { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy' },
   { kind: 'DaemonSet', namespace: 'kube-system', name: 'kindnet' },
 ];
-
-async function kubectlPresent(): Promise<boolean> {
-  try {
-    return (await run(['kubectl', 'version', '--client'], { timeoutMs: 10_000 })).exitCode === 0;
-  } catch (error) {
-    if (error instanceof MissingBinaryError) return false;
-    throw error;
-  }
-}
-
-export async function kindAvailability(): Promise<Availability & { engine?: ContainerEngine }> {
-  const engine = await engineStatus();
-  if (!engine.ok) return { ok: false, reason: engine.reason };
-  const kind = await kindVersion();
-  if (!kind.ok) return { ok: false, reason: kind.reason };
-  if (!(await kubectlPresent())) return { ok: false, reason: `kubectl is missing (pod shells and probes use it): ${KUBECTL_INSTALL}` };
-  return { ok: true, detail: `kind ${kind.version}, ${engine.engine} ${engine.version}`, engine: engine.engine };
-}
 
 function client(file: string): KubeClient {
   const c = KubeClient.fromFile(file);
@@ -63,7 +44,18 @@ export async function createdByNetbreak(c: KubeClient): Promise<boolean> {
   return (await c.list('Node', undefined, CREATED_BY_SELECTOR)).length > 0;
 }
 
-function refusal(cluster: string): PreflightError {
+/** Whether an existing kind cluster's nodes carry netbreak's label; a cluster that does not answer is not known to be ours. */
+export async function clusterMadeByNetbreak(cluster: string, engine: ContainerEngine): Promise<boolean> {
+  try {
+    const config = new KubeConfig();
+    config.loadFromString(await getKubeconfig(cluster, engine));
+    return await createdByNetbreak(new KubeClient(config));
+  } catch {
+    return false;
+  }
+}
+
+export function refusal(cluster: string): PreflightError {
   return new PreflightError(
     `the kind cluster "${cluster}" was not created by netbreak, so netbreak will not change it: use another lab name (--lab NAME), or delete that cluster yourself ("kind delete cluster --name ${cluster}")`,
   );
@@ -103,10 +95,7 @@ function labOf(record: ClusterLabRecord, c: KubeClient): KindLab {
 export const kindBackend = {
   name: 'kind',
 
-  available: async (): Promise<Availability> => {
-    const a = await kindAvailability();
-    return a.ok ? { ok: true, detail: a.detail } : { ok: false, reason: a.reason };
-  },
+  available: kindBackendAvailability,
 
   async up(lab: string, options: UpOptions, progress: Progress): Promise<KindLab> {
     if (!LAB_NAME_PATTERN.test(lab)) throw new PreflightError(`lab name "${lab}" is not valid: use 1–20 lower-case letters, digits and dashes`);
@@ -206,16 +195,32 @@ export const kindBackend = {
     return { lab, removed };
   },
 
-  /** Ends the lab but keeps its cluster for the next start: the lab's namespaces and its folder go. */
+  /**
+   * Ends the lab but keeps its cluster for the next start: the lab's namespaces
+   * and its folder go. A cluster that is not there (a start interrupted while
+   * kind was creating it) leaves only the folder to remove.
+   */
   async release(lab: string): Promise<CleanReport> {
     const record = readClusterRecord(lab, 'kind');
     const removed: string[] = [];
     if (record) {
-      const c = client(record.kubeconfig);
+      const cluster = record.cluster ?? lab;
+      const problem = (error: unknown) =>
+        new PreflightError(`could not remove lab ${lab}'s namespaces from kind cluster ${cluster} (${apiErrorText(error).split('\n')[0]}): is Docker running? "netbreak clean" deletes the cluster if it is broken`, { cause: error });
+      let present: boolean;
       try {
-        removed.push(...(await resetLabNamespaces(c, lab)).map((n) => `namespace ${n} (kind cluster ${record.cluster} is kept for the next scenario)`));
+        present = (await getClusters(record.engine)).includes(cluster);
       } catch (error) {
-        throw new Error(`could not remove lab ${lab}'s namespaces from kind cluster ${record.cluster} (${apiErrorText(error)}): is Docker running?`, { cause: error });
+        throw problem(error);
+      }
+      if (present) {
+        try {
+          if (!fs.existsSync(record.kubeconfig)) writeKubeconfig(record.kubeconfig, await getKubeconfig(cluster, record.engine));
+          const namespaces = await resetLabNamespaces(client(record.kubeconfig), lab);
+          removed.push(...namespaces.map((n) => `namespace ${n} (kind cluster ${cluster} is kept for the next scenario)`));
+        } catch (error) {
+          throw problem(error);
+        }
       }
     }
     const dir = removeLabDir(lab);
@@ -238,14 +243,7 @@ export const kindBackend = {
     }
     for (const cluster of clusters) {
       if (labs.has(cluster) || readLabRecord(cluster) || !LAB_NAME_PATTERN.test(cluster)) continue;
-      try {
-        const kc = await getKubeconfig(cluster, engine.engine);
-        const config = new KubeConfig();
-        config.loadFromString(kc);
-        if (await createdByNetbreak(new KubeClient(config))) labs.add(cluster);
-      } catch {
-        // a cluster that does not answer is not known to be ours: leave it alone
-      }
+      if (await clusterMadeByNetbreak(cluster, engine.engine)) labs.add(cluster);
     }
     return [...labs].sort();
   },

@@ -37,16 +37,6 @@ export async function engineStatus(): Promise<EngineStatus> {
   return { ok: false, reason: `neither docker nor podman is installed: ${DOCKER_INSTALL}` };
 }
 
-/** kind names node containers `<cluster>-control-plane`, `<cluster>-worker`, `<cluster>-worker2` …; a full name is kept. */
-export function nodeContainer(cluster: string, node: string): string {
-  return node.startsWith(`${cluster}-`) ? node : `${cluster}-${node}`;
-}
-
-/** `netbreak-worker2` → `worker2`: nodes as scenarios and the netns lab name them. */
-export function shortNodeName(cluster: string, nodeName: string): string {
-  return nodeName.startsWith(`${cluster}-`) ? nodeName.slice(cluster.length + 1) : nodeName;
-}
-
 export function execArgv(engine: ContainerEngine, container: string, argv: string[], interactive = false): string[] {
   return [engine, 'exec', ...(interactive ? ['-it'] : []), container, ...argv];
 }

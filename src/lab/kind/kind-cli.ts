@@ -2,6 +2,7 @@
 // passes its own --kubeconfig file, so the user's kubeconfig and current
 // context are never read or changed.
 import { CommandFailedError, MissingBinaryError, run, runOk } from '../../exec.js';
+import { PreflightError } from '../backend.js';
 import type { ContainerEngine } from './docker.js';
 
 /** kindnet enforces NetworkPolicy from v0.24.0 on, and the scenarios rely on it. */
@@ -30,7 +31,7 @@ export function versionAtLeast(have: readonly number[], want: readonly number[])
 }
 
 /** The kind binary to run: podman needs kind's provider switch, set on the command line so --explain shows it. */
-function kind(engine: ContainerEngine | undefined, args: string[]): string[] {
+export function kindArgv(engine: ContainerEngine | undefined, args: string[]): string[] {
   return engine === 'podman' ? ['env', 'KIND_EXPERIMENTAL_PROVIDER=podman', 'kind', ...args] : ['kind', ...args];
 }
 
@@ -56,19 +57,20 @@ export async function kindVersion(): Promise<KindVersion> {
 export async function getClusters(engine?: ContainerEngine): Promise<string[]> {
   let result;
   try {
-    result = await run(kind(engine, ['get', 'clusters']), { timeoutMs: 30_000 });
+    result = await run(kindArgv(engine, ['get', 'clusters']), { timeoutMs: 30_000 });
   } catch (error) {
     if (error instanceof MissingBinaryError) return [];
     throw error;
   }
-  if (result.exitCode !== 0) throw new CommandFailedError(kind(engine, ['get', 'clusters']), result);
+  if (result.exitCode !== 0) throw new CommandFailedError(kindArgv(engine, ['get', 'clusters']), result);
   return result.stdout
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && l !== NO_CLUSTERS);
 }
 
-export class KindCreateError extends Error {}
+/** kind failed to make the cluster: a sentence for the learner (exit 3, this machine cannot run the lab), not a bug. */
+export class KindCreateError extends PreflightError {}
 
 /** kind reports progress on stderr and its reason on the last `ERROR:` line, which is the one worth showing. */
 export function kindErrorLine(stderr: string): string {
@@ -78,7 +80,7 @@ export function kindErrorLine(stderr: string): string {
 
 export async function createCluster(name: string, configFile: string, kubeconfigFile: string, engine?: ContainerEngine): Promise<void> {
   try {
-    await runOk(kind(engine, ['create', 'cluster', '--name', name, '--config', configFile, '--kubeconfig', kubeconfigFile]), { timeoutMs: CREATE_TIMEOUT_MS });
+    await runOk(kindArgv(engine, ['create', 'cluster', '--name', name, '--config', configFile, '--kubeconfig', kubeconfigFile]), { timeoutMs: CREATE_TIMEOUT_MS });
   } catch (error) {
     if (error instanceof CommandFailedError) {
       throw new KindCreateError(`kind could not create cluster ${name} (${kindErrorLine(error.result.stderr) || `exit ${error.result.exitCode}`}): run "netbreak doctor", and see "kind create cluster" in kind's known issues`, { cause: error });
@@ -89,9 +91,9 @@ export async function createCluster(name: string, configFile: string, kubeconfig
 
 /** The cluster's kubeconfig, as text; netbreak writes it to its own file. */
 export async function getKubeconfig(name: string, engine?: ContainerEngine): Promise<string> {
-  return runOk(kind(engine, ['get', 'kubeconfig', '--name', name]), { timeoutMs: 30_000 });
+  return runOk(kindArgv(engine, ['get', 'kubeconfig', '--name', name]), { timeoutMs: 30_000 });
 }
 
 export async function deleteCluster(name: string, kubeconfigFile: string, engine?: ContainerEngine): Promise<void> {
-  await runOk(kind(engine, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfigFile]), { timeoutMs: DELETE_TIMEOUT_MS });
+  await runOk(kindArgv(engine, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfigFile]), { timeoutMs: DELETE_TIMEOUT_MS });
 }

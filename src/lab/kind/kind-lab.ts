@@ -7,14 +7,18 @@ import { findPod } from '../find-pod.js';
 import type { CounterSnapshot, CounterTarget, ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
 import type { KubeObject, ObjectRef } from '../objects.js';
 import { agnhostContainer, agnhostProbe, type AgnhostChannel } from './agnhost-probe.js';
-import { execArgv, nodeContainer, nodeExec, shortNodeName, type ContainerEngine } from './docker.js';
+import { execArgv, nodeExec, type ContainerEngine } from './docker.js';
 import type { KubeClient } from './kube-client.js';
+import { kindNodeNames, mapNodeNames, mapNodeRef, mapObjectNodeNames, type NodeNames } from './node-names.js';
 
 /** Every object netbreak applies carries these, so reset and `clean` can find what a lab made. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'netbreak' } as const;
 export const LAB_LABEL = 'netbreak.dev/lab';
 
 export type ProbeVia = 'exec' | 'proxy';
+
+/** How long a DaemonSet's pods may take to leave a node it no longer selects (kube-proxy's grace period is 30 s) or to start on one it does. */
+const DAEMONSET_SETTLE_MS = 3 * 60_000;
 
 export interface ClusterLabOptions {
   name: string;
@@ -27,6 +31,8 @@ export interface ClusterLabOptions {
   engine?: ContainerEngine;
   /** How probes reach agnhost: exec (default) or the API server's pod proxy; NETBREAK_KIND_PROBE=proxy sets the default. */
   probeVia?: ProbeVia;
+  /** How scenario node names map to the cluster's: kind's `<cluster>-<node>` unless given. */
+  nodeNames?: NodeNames;
 }
 
 export class ProbeSourceError extends Error {}
@@ -36,16 +42,28 @@ export class KindLab implements Lab {
   readonly backend: string = 'kind';
   readonly client: KubeClient;
   protected readonly options: ClusterLabOptions;
+  protected readonly nodeNames: NodeNames;
 
   constructor(options: ClusterLabOptions) {
     this.options = options;
     this.name = options.name;
     this.client = options.client;
+    this.nodeNames = options.nodeNames ?? kindNodeNames(options.cluster);
   }
 
-  /** Labels netbreak adds to what it applies. */
-  protected stamp(obj: KubeObject): KubeObject {
-    return { ...obj, metadata: { ...obj.metadata, labels: { ...(obj.metadata.labels ?? {}), ...MANAGED_BY, [LAB_LABEL]: this.name } } };
+  /** An object as it is sent: netbreak's labels added, node names as the cluster has them. */
+  protected outgoing(obj: KubeObject): KubeObject {
+    const mapped = mapObjectNodeNames(obj, this.nodeNames.toCluster);
+    return { ...mapped, metadata: { ...mapped.metadata, labels: { ...(mapped.metadata.labels ?? {}), ...MANAGED_BY, [LAB_LABEL]: this.name } } };
+  }
+
+  /** An object as the cluster returned it, with the scenario's node names. */
+  protected incoming(obj: KubeObject): KubeObject {
+    return mapObjectNodeNames(obj, this.nodeNames.fromCluster);
+  }
+
+  private clusterRef(ref: ObjectRef): ObjectRef {
+    return mapNodeRef(ref, this.nodeNames.toCluster);
   }
 
   async health(): Promise<{ ok: boolean; lastError: string | null }> {
@@ -60,16 +78,19 @@ export class KindLab implements Lab {
   async apply(objects: KubeObject[]): Promise<KubeObject[]> {
     const applied: KubeObject[] = [];
     // In order: a Namespace before the objects that live in it, as kubectl apply -f does.
-    for (const obj of objects) applied.push(await this.client.apply(this.stamp(obj)));
+    for (const obj of objects) applied.push(this.incoming(await this.client.apply(this.outgoing(obj))));
     return applied;
   }
 
   delete(ref: ObjectRef): Promise<boolean> {
-    return this.client.delete(ref);
+    return this.client.delete(this.clusterRef(ref));
   }
 
-  patch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject> {
-    return this.client.mergePatch(ref, patch);
+  /** A patched DaemonSet is waited for until its pods run where it now selects, as the netns lab's are at once. */
+  async patch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject> {
+    const patched = await this.client.mergePatch(this.clusterRef(ref), mapNodeNames(patch, ref.kind, this.nodeNames.toCluster));
+    if (ref.kind === 'DaemonSet') await this.client.waitDaemonSetSettled(this.clusterRef(ref), DAEMONSET_SETTLE_MS);
+    return this.incoming(patched);
   }
 
   scale(ref: ObjectRef, replicas: number): Promise<void> {
@@ -80,27 +101,29 @@ export class KindLab implements Lab {
     return this.client.restart(ref);
   }
 
-  get(ref: ObjectRef): Promise<KubeObject | undefined> {
-    return this.client.get(ref);
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    const obj = await this.client.get(this.clusterRef(ref));
+    return obj && this.incoming(obj);
   }
 
-  list(kind: string, namespace?: string): Promise<KubeObject[]> {
-    return this.client.list(kind, namespace);
+  async list(kind: string, namespace?: string): Promise<KubeObject[]> {
+    return (await this.client.list(kind, namespace)).map((o) => this.incoming(o));
   }
 
   waitReady(refs: ObjectRef[], timeoutMs: number, progress?: ReadyProgress): Promise<void> {
-    return this.client.waitReady(refs, timeoutMs, progress);
+    return this.client.waitReady(refs.map((r) => this.clusterRef(r)), timeoutMs, progress);
   }
 
   async nodes(): Promise<string[]> {
-    return (await this.client.list('Node')).map((n) => shortNodeName(this.options.cluster, n.metadata.name));
+    return (await this.client.list('Node')).map((n) => this.nodeNames.fromCluster(n.metadata.name));
   }
 
+  /** Runs a command in the node's container (`docker exec netbreak-worker2 …`); `worker2` and `netbreak-worker2` both name it. */
   async nodeExec(node: string, argv: string[]): Promise<ExecResult> {
-    const short = shortNodeName(this.options.cluster, node);
+    const short = this.nodeNames.fromCluster(node);
     const nodes = await this.nodes();
     if (!nodes.includes(short)) throw new Error(`there is no node "${node}" in kind cluster ${this.options.cluster}: the nodes are ${nodes.join(', ')}`);
-    return nodeExec(this.options.engine ?? 'docker', nodeContainer(this.options.cluster, short), argv);
+    return nodeExec(this.options.engine ?? 'docker', this.nodeNames.toCluster(short), argv);
   }
 
   /** kubectl with netbreak's own kubeconfig file: the user's current context is never used. */
@@ -115,7 +138,7 @@ export class KindLab implements Lab {
   shellCommand(target: { node: string } | { namespace: string; pod: string }, argv: string[] = []): string[] {
     const tty = Boolean(process.stdin.isTTY);
     if ('node' in target) {
-      const container = nodeContainer(this.options.cluster, shortNodeName(this.options.cluster, target.node));
+      const container = this.nodeNames.toCluster(target.node);
       return execArgv(this.options.engine ?? 'docker', container, argv.length ? argv : ['bash'], tty);
     }
     return [...this.kubectl(), 'exec', tty ? '-it' : '-i', '-n', target.namespace, target.pod, '--', ...(argv.length ? argv : ['sh'])];
@@ -174,11 +197,14 @@ export class KindLab implements Lab {
     return agnhostProbe(this.channel(pod), request.to);
   }
 
-  /** iptables counters and conntrack of kind's node containers; pods share no tools for this (agnhost has no iptables). */
+  /**
+   * iptables counters and conntrack of kind's node containers (`docker exec <node> iptables-save -c`,
+   * `conntrack -L`). A pod reads as no rules: agnhost has no iptables and no NET_ADMIN, so no one typed any.
+   */
   async counters(targets: CounterTarget[]): Promise<CounterSnapshot[]> {
     return Promise.all(
       targets.map(async (target): Promise<CounterSnapshot> => {
-        if (!('node' in target)) return { target, iptables: '', error: `pod ${target.namespace}/${target.pod} has no iptables on kind: read the counters of its node instead` };
+        if (!('node' in target)) return { target, iptables: '' };
         const [rules, tracked] = await Promise.all([this.nodeExec(target.node, ['iptables-save', '-c']), this.nodeExec(target.node, ['conntrack', '-L'])]);
         const snapshot: CounterSnapshot = { target, iptables: rules.exitCode === 0 ? rules.stdout : '' };
         if (rules.exitCode !== 0) snapshot.error = `iptables-save failed on node ${target.node}: ${rules.stderr.trim().split('\n')[0] ?? ''}`;

@@ -65,6 +65,23 @@ export function apiErrorText(error: unknown): string {
 
 export class KubeApiError extends Error {}
 
+/** Fields the server writes; an object read back (a journal's "before") carries them. */
+const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const;
+
+/**
+ * What a server-side apply request may carry: the object without the fields
+ * the server writes. The API server refuses an apply with managedFields
+ * ("metadata.managedFields must be nil") and treats a resourceVersion as a
+ * precondition, so an object read earlier could never be applied again.
+ */
+export function applyConfiguration(obj: KubeObject): KubeObject {
+  const copy = structuredClone(obj);
+  delete copy.status;
+  const metadata = copy.metadata as unknown as Record<string, unknown>;
+  for (const field of SERVER_METADATA) delete metadata[field];
+  return copy;
+}
+
 function wrap(what: string, error: unknown): never {
   throw new KubeApiError(`${what} failed (${apiErrorText(error)})`, { cause: error });
 }
@@ -98,6 +115,24 @@ export function notReadyReason(obj: KubeObject): string | undefined {
   }
   if (obj.kind === 'Pod') return isPodReady(obj) ? undefined : label;
   if (obj.kind === 'Node') return isPodReady(obj) ? undefined : label;
+  return undefined;
+}
+
+/**
+ * Why a DaemonSet's pods are not yet where its spec puts them, or undefined
+ * when they are: one Ready pod on each node it selects and none left, not even
+ * a terminating one, on a node it no longer selects. A fault that narrows
+ * kube-proxy off a node relies on that pod being gone before its next step.
+ */
+export function daemonSetUnsettled(ds: KubeObject, pods: KubeObject[]): string | undefined {
+  const status = (ds.status ?? {}) as Record<string, number | undefined>;
+  const label = `daemonset/${ds.metadata.name}`;
+  if ((status.observedGeneration ?? 0) < (ds.metadata.generation ?? 0)) return `${label} (its controller has not seen the change yet)`;
+  const want = status.desiredNumberScheduled ?? 0;
+  const own = pods.filter((p) => p.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === ds.metadata.name));
+  if (own.length > want) return `${label} (${own.length - want} pod(s) still on nodes it no longer selects)`;
+  const ready = own.filter((p) => isPodReady(p) && !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp).length;
+  if (ready < want) return `${label} (${ready}/${want} ready)`;
   return undefined;
 }
 
@@ -135,7 +170,7 @@ export class KubeClient {
   /** Server-side apply: the object given becomes netbreak's whole intent for it. */
   async apply(obj: KubeObject): Promise<KubeObject> {
     try {
-      const applied = await this.objects.patch(structuredClone(obj) as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+      const applied = await this.objects.patch(applyConfiguration(obj) as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
       return plain<KubeObject>(applied);
     } catch (error) {
       wrap(`applying ${describeRef(obj)}`, error);
@@ -207,6 +242,22 @@ export class KubeClient {
       if (message !== last) progress?.(message);
       last = message;
       if (Date.now() > until) throw new KubeApiError(`not ready after ${Math.round(timeoutMs / 1000)} s: ${pending.join(', ')}`);
+      await new Promise((r) => setTimeout(r, this.pollMs));
+    }
+  }
+
+  /** Waits until a DaemonSet's pods run exactly where it now selects (see daemonSetUnsettled). */
+  async waitDaemonSetSettled(ref: ObjectRef, timeoutMs: number, progress?: ReadyProgress): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const ds = await this.get(ref);
+      if (!ds) return;
+      const matchLabels = ((ds.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels ?? {}) as Record<string, string>;
+      const selector = Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`).join(',');
+      const reason = daemonSetUnsettled(ds, await this.list('Pod', ref.namespace, selector || undefined));
+      if (!reason) return;
+      progress?.(`waiting for ${reason}`);
+      if (Date.now() > until) throw new KubeApiError(`not settled after ${Math.round(timeoutMs / 1000)} s: ${reason}`);
       await new Promise((r) => setTimeout(r, this.pollMs));
     }
   }

@@ -72,7 +72,7 @@ export function ensureLabDir(lab: string): string {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
       throw new StateDirError(
-        `netbreak keeps its labs in ${stateRoot()}, which this user cannot write: set NETBREAK_STATE_DIR to a folder of yours (for example ~/.local/state/netbreak), or run with sudo`,
+        `netbreak keeps its labs in ${stateRoot()}, which this user cannot write: set NETBREAK_STATE_DIR to a folder of yours`,
       );
     }
     throw error;

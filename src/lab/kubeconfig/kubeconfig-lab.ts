@@ -6,6 +6,7 @@ import type { ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '
 import type { KubeObject, ObjectRef } from '../objects.js';
 import { KindLab, LAB_LABEL, MANAGED_BY } from '../kind/kind-lab.js';
 import type { KubeClient } from '../kind/kube-client.js';
+import { unchangedNodeNames } from '../kind/node-names.js';
 import { readClusterRecord, writeLabRecord } from '../kind/state.js';
 import { LEARNER_LABEL, NamespaceMap, NamespaceRefusedError } from './namespaces.js';
 
@@ -30,7 +31,7 @@ export class KubeconfigLab implements Lab {
     this.name = options.name;
     this.client = options.client;
     this.map = new NamespaceMap(options.learner);
-    this.inner = new KindLab({ name: options.name, client: options.client, kubeconfigFile: options.kubeconfigFile, context: options.context, cluster: options.context });
+    this.inner = new KindLab({ name: options.name, client: options.client, kubeconfigFile: options.kubeconfigFile, context: options.context, cluster: options.context, nodeNames: unchangedNodeNames });
   }
 
   /** Scenario names of the namespaces this lab created (kept in its record, so every command sees them). */

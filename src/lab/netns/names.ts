@@ -2,13 +2,29 @@
 // `nb-<lab>-` and every file lives under the state directory, so `netbreak clean`
 // can find all of it after a crash without any other record.
 import { createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 
 export const NETNS_PREFIX = 'nb-';
 export const LAB_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/;
 
-export function stateRoot(): string {
-  return process.env.NETBREAK_STATE_DIR ?? '/run/netbreak';
+export interface StateRootEnv {
+  NETBREAK_STATE_DIR?: string;
+  XDG_STATE_HOME?: string;
+  HOME?: string;
+}
+
+/**
+ * Where labs keep their state: `$NETBREAK_STATE_DIR`; else, for root (whom the
+ * netns lab needs), `/run/netbreak`; else the user's own state folder,
+ * `$XDG_STATE_HOME/netbreak` or `~/.local/state/netbreak`, where a user without
+ * root keeps the labs of the kind and kubeconfig backends.
+ */
+export function stateRoot(env: StateRootEnv = process.env, uid = process.getuid?.() ?? -1): string {
+  if (env.NETBREAK_STATE_DIR) return env.NETBREAK_STATE_DIR;
+  if (uid === 0) return '/run/netbreak';
+  if (env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME)) return path.join(env.XDG_STATE_HOME, 'netbreak');
+  return path.join(env.HOME || os.homedir(), '.local', 'state', 'netbreak');
 }
 
 export function labDir(lab: string): string {

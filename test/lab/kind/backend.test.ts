@@ -228,3 +228,54 @@ it('reports a cluster that stopped answering as a lab that is not running', asyn
   await expect(kindBackend.attach('netbreak')).rejects.toThrow(/^the kind cluster "netbreak" does not answer \(.*\): is Docker running\? "netbreak clean" removes what is left$/);
   api = await new FakeApiServer().start();
 });
+
+it('maps node names both ways: scenarios say worker2, the cluster says netbreak-worker2', async () => {
+  const lab = await kindBackend.up('netbreak', {}, progress);
+  const pinned = structuredClone(app);
+  (pinned[1]!.spec as any).template.spec.nodeSelector = { 'kubernetes.io/hostname': 'worker2' };
+  const [, applied] = await lab.apply(pinned);
+  expect((api.get('Deployment', 'frontend', 'shop')!.spec as any).template.spec.nodeSelector).toEqual({ 'kubernetes.io/hostname': 'netbreak-worker2' });
+  expect((applied!.spec as any).template.spec.nodeSelector).toEqual({ 'kubernetes.io/hostname': 'worker2' });
+  const pod = [...api.objects.values()].find((o) => o.kind === 'Pod' && o.metadata.namespace === 'shop')!;
+  (pod.spec as any).nodeName = 'netbreak-worker2';
+  expect((await lab.list('Pod', 'shop')).map((p) => (p.spec as any).nodeName)).toEqual(['worker2']);
+  expect((await lab.get({ kind: 'Node', name: 'worker2' }))?.metadata).toMatchObject({ name: 'worker2', labels: { 'kubernetes.io/hostname': 'worker2' } });
+  expect((await lab.list('Node')).map((n) => n.metadata.name)).toEqual(['control-plane', 'worker', 'worker2']);
+  await lab.patch({ kind: 'Deployment', namespace: 'shop', name: 'frontend' }, { spec: { template: { spec: { nodeSelector: { 'kubernetes.io/hostname': 'worker' } } } } });
+  expect((api.get('Deployment', 'frontend', 'shop')!.spec as any).template.spec.nodeSelector).toEqual({ 'kubernetes.io/hostname': 'netbreak-worker' });
+  await lab.waitReady([{ kind: 'Node', name: 'worker2' }], 1000);
+  expect(api.requests.some((r) => r.path === '/api/v1/nodes/netbreak-worker2')).toBe(true);
+  await lab.nodeExec('netbreak-worker2', ['true']);
+  expect(toolCalls().filter((c) => c.startsWith('docker exec'))).toEqual(['docker exec netbreak-worker2 true']);
+});
+
+it('narrowing a DaemonSet waits until its pod has left the node, and undoing the patch brings it back', async () => {
+  const lab = await kindBackend.up('netbreak', {}, progress);
+  const { patchStep } = await import('../../../src/faults/patch.js');
+  const ctx = { lab, manifests: new Map() };
+  const proxyPods = () => [...api.objects.values()].filter((o) => o.kind === 'Pod' && o.metadata.labels?.['k8s-app'] === 'kube-proxy').map((p) => (p.spec as any).nodeName as string).sort();
+  expect(proxyPods()).toEqual(['netbreak-control-plane', 'netbreak-worker', 'netbreak-worker2']);
+  const before = structuredClone(api.get('DaemonSet', 'kube-proxy', 'kube-system')!.spec);
+  const narrow = { spec: { template: { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: ['worker2'] }] }] } } } } } } };
+  const undo = JSON.parse(JSON.stringify(await patchStep.apply(ctx, { object: 'DaemonSet/kube-system/kube-proxy', merge: narrow })));
+  // The pod on worker2 lingered, terminating, for two lists; the step returned only once it was gone.
+  expect(proxyPods()).toEqual(['netbreak-control-plane', 'netbreak-worker']);
+  expect(api.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/namespaces/kube-system/pods').length).toBeGreaterThanOrEqual(3);
+  await patchStep.revert(ctx, undo);
+  expect(api.get('DaemonSet', 'kube-proxy', 'kube-system')!.spec).toEqual(before);
+  expect(proxyPods()).toEqual(['netbreak-control-plane', 'netbreak-worker', 'netbreak-worker2']);
+});
+
+it('undoes changes to objects read back from the cluster: server-written fields are not sent again', async () => {
+  const lab = await kindBackend.up('netbreak', {}, progress);
+  const { deleteStep } = await import('../../../src/faults/delete.js');
+  const ctx = { lab, manifests: new Map() };
+  api.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: '.:53 {}' } });
+  const undo = JSON.parse(JSON.stringify(await deleteStep.apply(ctx, 'ConfigMap/kube-system/coredns')));
+  expect(undo.before.metadata.managedFields).toBeDefined();
+  await deleteStep.revert(ctx, undo);
+  const sent = api.requests.filter((r) => r.method === 'PATCH').at(-1)!;
+  expect(sent.body.metadata).toEqual({ name: 'coredns', namespace: 'kube-system', labels: { 'app.kubernetes.io/managed-by': 'netbreak', 'netbreak.dev/lab': 'netbreak' } });
+  expect(sent.body.status).toBeUndefined();
+  expect(api.get('ConfigMap', 'coredns', 'kube-system')!.data).toEqual({ Corefile: '.:53 {}' });
+});

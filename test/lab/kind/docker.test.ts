@@ -1,16 +1,11 @@
 import { afterEach, expect, it } from 'vitest';
-import { engineStatus, execArgv, nodeContainer, nodeExec, shortNodeName } from '../../../src/lab/kind/docker.js';
+import { engineStatus, execArgv, nodeExec } from '../../../src/lab/kind/docker.js';
 import { useFakeTools, type FakeTools } from './fake-tools.js';
 
 let fake: FakeTools | undefined;
 afterEach(() => fake?.restore());
 
-it('names node containers as kind does', () => {
-  expect(nodeContainer('netbreak', 'control-plane')).toBe('netbreak-control-plane');
-  expect(nodeContainer('netbreak', 'worker2')).toBe('netbreak-worker2');
-  expect(nodeContainer('netbreak', 'netbreak-worker')).toBe('netbreak-worker');
-  expect(shortNodeName('netbreak', 'netbreak-worker2')).toBe('worker2');
-  expect(shortNodeName('netbreak', 'elsewhere')).toBe('elsewhere');
+it('builds docker exec command lines', () => {
   expect(execArgv('docker', 'netbreak-worker', ['bash'], true)).toEqual(['docker', 'exec', '-it', 'netbreak-worker', 'bash']);
 });
 

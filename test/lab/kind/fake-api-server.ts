@@ -3,7 +3,11 @@
 // delete (namespaces take their objects with them after a moment), and the pod
 // proxy, answered by a handler the test sets (agnhost's /dial and /shell by
 // default). Deployments and DaemonSets report Ready and Deployments get pods,
-// as the controllers would. Every request is recorded in order.
+// as the controllers would; a DaemonSet gets one pod per node its node affinity
+// selects, and a pod on a node it stops selecting stays a while, terminating.
+// Like the real server, every object carries managedFields, and a server-side
+// apply that sends managedFields or a stale resourceVersion is refused. Every
+// request is recorded in order.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mergePatch } from '../../../src/lab/merge-patch.js';
@@ -41,15 +45,28 @@ export interface RecordedRequest {
   body?: any;
 }
 
-export type ProxyHandler = (req: { namespace: string; pod: string; port: number; path: string; query: URLSearchParams }) => { status: number; body: string };
+export type ProxyHandler = (req: { namespace: string; pod: string; port: number; path: string; query: URLSearchParams }) => ProxyAnswer | Promise<ProxyAnswer>;
+type ProxyAnswer = { status: number; body: string };
 
-function ready(obj: KubeObject): KubeObject {
+const HOSTNAME = 'kubernetes.io/hostname';
+
+/** The nodes a pod template may run on: its hostname nodeSelector and required node affinity (In / NotIn on the hostname). */
+function selectedNodes(template: any, nodes: string[]): string[] {
+  const spec = template?.spec ?? {};
+  const pinned = spec.nodeSelector?.[HOSTNAME];
+  const terms: any[] = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const matches = (node: string, term: any) =>
+    (term.matchExpressions ?? []).every((e: any) => e.key !== HOSTNAME || (e.operator === 'In' ? e.values.includes(node) : e.operator === 'NotIn' ? !e.values.includes(node) : true));
+  return nodes.filter((n) => (!pinned || pinned === n) && (terms.length === 0 || terms.some((t) => matches(n, t))));
+}
+
+function ready(obj: KubeObject, nodes = 3): KubeObject {
   const generation = obj.metadata.generation ?? 1;
   if (obj.kind === 'Deployment') {
     const replicas = (obj.spec as { replicas?: number }).replicas ?? 1;
     obj.status = { observedGeneration: generation, replicas, readyReplicas: replicas, updatedReplicas: replicas, availableReplicas: replicas };
   }
-  if (obj.kind === 'DaemonSet') obj.status = { observedGeneration: generation, desiredNumberScheduled: 3, numberReady: 3, updatedNumberScheduled: 3 };
+  if (obj.kind === 'DaemonSet') obj.status = { observedGeneration: generation, desiredNumberScheduled: nodes, numberReady: nodes, updatedNumberScheduled: nodes };
   return obj;
 }
 
@@ -87,13 +104,18 @@ export class FakeApiServer {
   readonly requests: RecordedRequest[] = [];
   readonly objects = new Map<string, KubeObject>();
   proxyHandler: ProxyHandler = agnhostHandler;
+  /** Called before each request is handled; it may delay it, or refuse it with a status (a test's way to act mid-command). */
+  hold?: (method: string, path: string, body: string) => Promise<{ status: number; message: string } | void>;
   /** Reads of a Deployment report it not ready this many times after each change (to see waiting and progress). */
   notReadyReads = 0;
   /** Namespaces disappear after this many list calls once deleted (finalizers). */
   namespaceDeleteLists = 1;
+  /** A DaemonSet's pod on a node it no longer selects stays, terminating, for this many pod lists. */
+  daemonPodLingerLists = 2;
   private failures: { method: string; path: RegExp; status: number; message: string }[] = [];
   private pendingReads = new Map<string, number>();
   private terminating = new Map<string, number>();
+  private lingering = new Map<string, number>();
   private server?: http.Server;
   private uid = 0;
   private rv = 1;
@@ -103,9 +125,12 @@ export class FakeApiServer {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
+        const text = Buffer.concat(chunks).toString('utf8');
         try {
-          this.handle(req, Buffer.concat(chunks).toString('utf8'), res);
+          const refusal = await this.hold?.(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, text);
+          if (refusal) return this.send(res, refusal.status, { kind: 'Status', status: 'Failure', message: refusal.message, code: refusal.status });
+          await this.handle(req, text, res);
         } catch (error) {
           this.send(res, 500, { kind: 'Status', status: 'Failure', message: (error as Error).message, code: 500 });
         }
@@ -138,7 +163,15 @@ export class FakeApiServer {
     }
     for (const ns of ['default', 'kube-system']) this.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } });
     this.put(ready({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', generation: 1 }, spec: { replicas: 2 } }));
-    this.put(ready({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kube-proxy', namespace: 'kube-system', generation: 1 }, spec: {} }));
+    this.put({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'kube-proxy', namespace: 'kube-system', generation: 1, labels: { 'k8s-app': 'kube-proxy' } },
+      spec: {
+        selector: { matchLabels: { 'k8s-app': 'kube-proxy' } },
+        template: { metadata: { labels: { 'k8s-app': 'kube-proxy' } }, spec: { containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.31.0' }] } },
+      },
+    });
     this.put(ready({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kindnet', namespace: 'kube-system', generation: 1 }, spec: {} }));
   }
 
@@ -159,9 +192,54 @@ export class FakeApiServer {
     obj.metadata.uid ??= `uid-${++this.uid}`;
     obj.metadata.resourceVersion = String(++this.rv);
     obj.metadata.creationTimestamp ??= '2025-01-06T10:00:00Z';
+    (obj.metadata as any).managedFields ??= [{ manager: 'kubeadm', operation: 'Update', apiVersion: obj.apiVersion, fieldsType: 'FieldsV1', fieldsV1: {} }];
+    // Seeded without a status: as its controller would report it once settled.
+    if (obj.kind === 'Deployment' && !obj.status) ready(obj);
     this.objects.set(this.key(obj.kind, obj.metadata.name, obj.metadata.namespace), obj);
     if (obj.kind === 'Deployment') this.reconcilePods(obj);
+    if (obj.kind === 'DaemonSet') this.reconcileDaemonPods(obj);
     return obj;
+  }
+
+  private nodeNames(): string[] {
+    return [...this.objects.values()].filter((o) => o.kind === 'Node').map((o) => o.metadata.name);
+  }
+
+  /** One Ready pod per selected node; a pod on a node no longer selected is marked terminating and goes after a few pod lists. */
+  private reconcileDaemonPods(ds: KubeObject): void {
+    const template = (ds.spec as any)?.template;
+    if (!template) {
+      ready(ds);
+      return;
+    }
+    const ns = ds.metadata.namespace!;
+    const wanted = selectedNodes(template, this.nodeNames());
+    ready(ds, wanted.length);
+    const own = [...this.objects.values()].filter((o) => o.kind === 'Pod' && o.metadata.namespace === ns && o.metadata.ownerReferences?.[0]?.name === ds.metadata.name);
+    for (const pod of own) {
+      const node = (pod.spec as any).nodeName as string;
+      if (!wanted.includes(node) && !(pod.metadata as any).deletionTimestamp) {
+        (pod.metadata as any).deletionTimestamp = '2025-01-06T10:05:00Z';
+        this.lingering.set(this.key('Pod', pod.metadata.name, ns), this.daemonPodLingerLists);
+      }
+    }
+    for (const node of wanted) {
+      if (own.some((p) => (p.spec as any).nodeName === node && !(p.metadata as any).deletionTimestamp)) continue;
+      const pod: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: `${ds.metadata.name}-${node.slice(-6)}${++this.uid}`,
+          namespace: ns,
+          labels: template.metadata?.labels ?? {},
+          uid: `uid-${this.uid}`,
+          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name, uid: ds.metadata.uid ?? 'ds-uid', controller: true }],
+        },
+        spec: { ...structuredClone(template.spec ?? {}), nodeName: node },
+        status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+      };
+      this.objects.set(this.key('Pod', pod.metadata.name, ns), pod);
+    }
   }
 
   private reconcilePods(deployment: KubeObject): void {
@@ -199,7 +277,7 @@ export class FakeApiServer {
     this.send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `${what} not found`, reason: 'NotFound', code: 404 });
   }
 
-  private handle(req: http.IncomingMessage, text: string, res: http.ServerResponse): void {
+  private async handle(req: http.IncomingMessage, text: string, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const method = req.method ?? 'GET';
     const body = text ? (() => { try { return JSON.parse(text); } catch { return text; } })() : undefined;
@@ -214,7 +292,7 @@ export class FakeApiServer {
     if (proxy) {
       const [, namespace, pod, port, rest] = proxy;
       if (!this.get('Pod', pod!, namespace)) return this.notFound(res, `pods "${pod}"`);
-      const answer = this.proxyHandler({ namespace: namespace!, pod: pod!, port: Number(port), path: rest!, query: url.searchParams });
+      const answer = await this.proxyHandler({ namespace: namespace!, pod: pod!, port: Number(port), path: rest!, query: url.searchParams });
       res.writeHead(answer.status, { 'content-type': 'text/plain' });
       return void res.end(answer.body);
     }
@@ -236,6 +314,7 @@ export class FakeApiServer {
     const kind = resource.kind;
 
     if (method === 'GET' && kind === 'Namespace') this.tickNamespaces();
+    if (method === 'GET' && kind === 'Pod' && !name) this.tickLingering();
     if (method === 'GET' && !name) {
       const selector = url.searchParams.get('labelSelector');
       const items = [...this.objects.values()]
@@ -261,22 +340,27 @@ export class FakeApiServer {
       const type = req.headers['content-type'] ?? '';
       if (type.startsWith('application/apply-patch')) {
         if (url.searchParams.get('fieldManager') !== 'netbreak') return this.send(res, 400, { kind: 'Status', status: 'Failure', message: 'fieldManager is required for apply', code: 400 });
+        if (body?.metadata?.managedFields !== undefined) return this.send(res, 400, { kind: 'Status', status: 'Failure', message: 'metadata.managedFields must be nil', reason: 'BadRequest', code: 400 });
+        const precondition = body?.metadata?.resourceVersion;
+        if (precondition !== undefined && precondition !== existing?.metadata.resourceVersion) {
+          return this.send(res, 409, { kind: 'Status', status: 'Failure', message: `Operation cannot be fulfilled on ${plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`, reason: 'Conflict', code: 409 });
+        }
         if (namespace && !this.get('Namespace', namespace)) return this.notFound(res, `namespaces "${namespace}"`);
         const applied = structuredClone(body) as KubeObject;
         const generation = existing ? (existing.metadata.generation ?? 1) + (JSON.stringify(existing.spec) !== JSON.stringify(applied.spec) ? 1 : 0) : 1;
-        applied.metadata = { ...applied.metadata, generation, uid: existing?.metadata.uid, creationTimestamp: existing?.metadata.creationTimestamp } as KubeObject['metadata'];
+        applied.metadata = { ...applied.metadata, generation, uid: existing?.metadata.uid, creationTimestamp: existing?.metadata.creationTimestamp, managedFields: [{ manager: 'netbreak', operation: 'Apply' }] } as KubeObject['metadata'];
         if (!applied.metadata.uid) delete applied.metadata.uid;
         if (!applied.metadata.creationTimestamp) delete applied.metadata.creationTimestamp;
         if (existing?.status && kind === 'Namespace') applied.status = existing.status;
         this.pendingReads.set(key, this.notReadyReads);
-        return this.send(res, existing ? 200 : 201, this.view(this.put(ready(applied))));
+        return this.send(res, existing ? 200 : 201, this.view(this.put(applied.kind === 'DaemonSet' ? applied : ready(applied))));
       }
       if (type.startsWith('application/merge-patch+json')) {
         if (!existing) return this.notFound(res, `${plural} "${name}"`);
         const patched = mergePatch(existing, body) as KubeObject;
         if (JSON.stringify(patched.spec) !== JSON.stringify(existing.spec)) patched.metadata.generation = (existing.metadata.generation ?? 1) + 1;
         this.pendingReads.set(key, this.notReadyReads);
-        return this.send(res, 200, this.view(this.put(ready(patched))));
+        return this.send(res, 200, this.view(this.put(patched.kind === 'DaemonSet' ? patched : ready(patched))));
       }
       return this.send(res, 415, { kind: 'Status', status: 'Failure', message: `unsupported patch type ${type}`, code: 415 });
     }
@@ -292,6 +376,16 @@ export class FakeApiServer {
       return { ...obj, status: { observedGeneration: obj.metadata.generation, replicas: 0, readyReplicas: 0, updatedReplicas: 0 } };
     }
     return obj;
+  }
+
+  private tickLingering(): void {
+    for (const [key, left] of this.lingering) {
+      if (left > 0) this.lingering.set(key, left - 1);
+      else {
+        this.lingering.delete(key);
+        this.objects.delete(key);
+      }
+    }
   }
 
   private tickNamespaces(): void {

@@ -1,9 +1,11 @@
 // The kind backend for real: Docker, kind v0.24+ and kubectl on this machine.
 // Runs only with NETBREAK_E2E_KIND=1 (`NETBREAK_E2E_KIND=1 npm run test:kind`,
 // and the kind workflow in CI); everywhere else it is skipped, saying so.
-// Every scenario of the library, one after another on one reused cluster:
-// start (setup, healthy path, fault, symptom), the reference fix, the verify
-// probes, stop (the cluster is kept), then the cluster is deleted at the end.
+// Every library scenario that declares kind, one after another on one reused
+// cluster: start (setup, healthy path, fault, symptom), the reference fix, the
+// verify probes, stop (the cluster is kept), then the cluster is deleted at the
+// end. Until this suite has passed on a machine with Docker, those declarations
+// rest on the fake suite (library-on-kind.test.ts) and on reading upstream.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,10 +51,10 @@ describe.skipIf(!ENABLED)('kind backend, live (NETBREAK_E2E_KIND=1: Docker, kind
   it('runs every scenario end to end on one reused kind cluster', async () => {
     const { scenarios, errors } = await listScenarios(scenariosRoot(), { seed: 1 });
     expect(errors).toEqual([]);
-    for (const loaded of scenarios) {
+    const onKind = scenarios.filter((s) => s.scenario.backends.includes('kind'));
+    expect(onKind.length).toBeGreaterThan(0);
+    for (const loaded of onKind) {
       process.stderr.write(`scenario ${loaded.scenario.id}\n`);
-      // Scenario files declare the backends they were proven on; this suite is the proof for kind.
-      if (!loaded.scenario.backends.includes('kind')) loaded.scenario.backends = [...loaded.scenario.backends, 'kind'];
       await startScenario(loaded, { lab: LAB, seed: 1, backend: 'kind', progress });
       const lab = await kindBackend.attach(LAB);
       try {

@@ -65,7 +65,7 @@ it('every scenario manifest, in every variant, is valid as the kind lab sends it
   const problems: string[] = [];
   for (const loaded of await everyVariant()) {
     for (const obj of producedObjects(loaded)) {
-      const sent = kindLab['stamp'](obj);
+      const sent = kindLab['outgoing'](obj);
       for (const p of schemaProblems(sent)) problems.push(`${loaded.scenario.id} ${JSON.stringify(loaded.params)} ${key(obj)}: ${p}`);
     }
   }
