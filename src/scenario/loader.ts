@@ -13,7 +13,7 @@ import type { KubeObject, ObjectRef } from '../lab/objects.js';
 import { ScenarioError, displayPath, formatPath, makeIssue, quote, type ScenarioIssue } from './errors.js';
 import { describeValue, explainZodIssues, isPlainObject, type ExplainedIssue } from './issue-text.js';
 import { isNamespaced, loadManifestFile, manifestSource, objectKey, sourceText } from './manifests.js';
-import { drawParams, firstParams, paramsText, ParamsSection, type ParamValues } from './params.js';
+import { drawParams, firstParams, hasChoiceOf, paramsText, ParamsSection, type ParamValues } from './params.js';
 import { ObjectRefString, Scenario } from './schema.js';
 import { substituteDocument } from './substitute.js';
 import { closeMatches, orList } from './suggest.js';
@@ -172,7 +172,7 @@ function chooseVariant(parsed: Pick<ParsedYaml, 'file' | 'doc' | 'lineCounter'>,
   const spec = result.data;
   if (options.params) {
     for (const [name, p] of Object.entries(spec)) {
-      if (!p.choose.some((c) => c === options.params![name])) throw new Error(`params ${paramsText(options.params)} is not a variant of ${parsed.file}: ${name} is missing or not one of its choices`);
+      if (!hasChoiceOf(name, p, options.params)) throw new Error(`params ${paramsText(options.params)} is not a variant of ${parsed.file}: ${name} is missing or not one of its choices`);
     }
     return options.params;
   }

@@ -13,7 +13,8 @@ import type { PrepareDocument } from './yaml-source.js';
 
 /** `{{ '{{' }}` writes two literal braces. */
 const LITERAL_BRACES = new Set([`'{{'`, `"{{"`]);
-const PARAM_REF = /^params\.([A-Za-z0-9_]+)$/;
+/** `params.name`, or `params.name.field` for a field of a group. */
+const PARAM_REF = /^params\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)?)$/;
 const STR_TAG = 'tag:yaml.org,2002:str';
 
 export interface Placeholder {
@@ -80,6 +81,8 @@ function unknownProblem(raw: string, name: string | undefined, declared: string[
     return `unknown placeholder ${shown}; placeholders look like {{ params.name }} (write {{ '{{' }} for two literal braces)`;
   }
   if (declared.length === 0) return `unknown placeholder ${shown}: this scenario declares no params; declare ${name} under params: in scenario.yaml`;
+  const fields = declared.filter((d) => d.startsWith(`${name}.`));
+  if (fields.length > 0) return `${shown} names a group of values; name one of its fields: ${orList(fields.map((f) => `{{ params.${f} }}`))}`;
   const near = closeMatches(name, declared, 1);
   if (near.length > 0) return `unknown placeholder ${shown}; did you mean {{ params.${near[0]} }}?`;
   return `unknown placeholder ${shown}; the params declared in scenario.yaml are ${orList(declared)}`;

@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ScenarioError, displayPath, makeIssue, type ScenarioIssue } from './errors.js';
 import { SCENARIO_FILE, checkFolderName, loadScenario, scenarioFolders, type LoadedScenario } from './loader.js';
-import { paramsText, variantCount, variantsToCheck, type ParamValues } from './params.js';
+import { paramNames, paramsText, variantCount, variantsToCheck, type ParamValues } from './params.js';
 import { fileProblem, locate, parseYaml, readYamlText } from './yaml-source.js';
 
 /** How many variants of one scenario validate loads at most. */
@@ -70,23 +70,29 @@ export async function validateScenario(dir: string, maxVariants = MAX_VARIANTS_C
 
 /** A declared parameter that no placeholder uses is a variant in name only: the learners would all get the same answers. */
 async function unusedParams(loaded: LoadedScenario): Promise<ScenarioIssue[]> {
-  const names = Object.keys(loaded.scenario.params ?? {});
-  if (names.length === 0) return [];
+  const declared = Object.entries(loaded.scenario.params ?? {});
+  if (declared.length === 0) return [];
   const scenarioFile = path.join(loaded.dir, SCENARIO_FILE);
   const texts = await Promise.all([scenarioFile, ...[...loaded.manifests.keys()].map((rel) => path.join(loaded.dir, rel))].map((f) => readFile(f, 'utf8').catch(() => '')));
   // The params: section itself names every parameter, but not as a placeholder.
   const all = texts.join('\n');
-  const unused = names.filter((name) => !new RegExp(`\\{\\{\\s*params\\.${name}\\s*\\}\\}`).test(all));
+  // A group's fields count one by one: a field nothing uses is a value drawn for nobody.
+  const unused = declared.flatMap(([name, spec]) =>
+    paramNames(name, spec)
+      .filter((used) => !new RegExp(`\\{\\{\\s*params\\.${used.replace('.', '\\.')}\\s*\\}\\}`).test(all))
+      .map((used) => ({ name, used })),
+  );
   if (unused.length === 0) return [];
   const file = displayPath(scenarioFile);
   const parsed = parseYaml(await readYamlText(scenarioFile, file));
-  return unused.map((name) => {
+  return unused.map(({ name, used }) => {
     const pos = locate(parsed, ['params', name]);
+    const what = used === name ? '' : ' (a field of its choices)';
     return makeIssue({
       file,
       ...(pos ? { line: pos.line } : {}),
       path: `params.${name}`,
-      problem: `is declared but nothing uses {{ params.${name} }}; use it in scenario.yaml or a manifest, or remove it`,
+      problem: `is declared but nothing uses {{ params.${used} }}${what}; use it in scenario.yaml or a manifest, or remove it`,
     });
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParamsSection, REFERENCE_SEED, drawParams, firstParams, paramsText, seededRandom, variantCount, variantsToCheck } from '../../src/scenario/params.js';
+import { ParamsSection, REFERENCE_SEED, drawParams, firstParams, hasChoiceOf, paramNames, paramsText, seededRandom, variantCount, variantsToCheck } from '../../src/scenario/params.js';
 
 const SPEC = {
   namespace: { choose: ['shop', 'store', 'market'] },
@@ -93,9 +93,47 @@ describe('variantsToCheck', () => {
   });
 });
 
+describe('grouped choices', () => {
+  const NODES = {
+    nodes: {
+      choose: [
+        { faulty: 'worker2', peer: 'worker', peerCIDR: '10.244.1.0/24' },
+        { faulty: 'worker', peer: 'worker2', peerCIDR: '10.244.2.0/24' },
+      ],
+    },
+    port: { choose: [8080, 9090] },
+  };
+
+  it('set every field of one choice as name.field, drawn together', () => {
+    expect(firstParams(NODES)).toEqual({ 'nodes.faulty': 'worker2', 'nodes.peer': 'worker', 'nodes.peerCIDR': '10.244.1.0/24', port: 8080 });
+    for (let seed = 1; seed < 50; seed++) {
+      const v = drawParams(NODES, seed);
+      expect(NODES.nodes.choose.map((c) => c.faulty)).toContain(v['nodes.faulty']);
+      expect(v['nodes.peer']).not.toBe(v['nodes.faulty']);
+      expect(hasChoiceOf('nodes', NODES.nodes, v)).toBe(true);
+    }
+    expect(paramNames('nodes', NODES.nodes)).toEqual(['nodes.faulty', 'nodes.peer', 'nodes.peerCIDR']);
+    expect(hasChoiceOf('nodes', NODES.nodes, { 'nodes.faulty': 'worker2', 'nodes.peer': 'worker2', 'nodes.peerCIDR': '10.244.1.0/24' })).toBe(false);
+  });
+
+  it('count as one parameter in the variants', () => {
+    expect(variantCount(NODES)).toBe(4);
+    expect(variantsToCheck(NODES).map(paramsText)).toEqual([
+      'nodes.faulty=worker2, nodes.peer=worker, nodes.peerCIDR=10.244.1.0/24, port=8080',
+      'nodes.faulty=worker2, nodes.peer=worker, nodes.peerCIDR=10.244.1.0/24, port=9090',
+      'nodes.faulty=worker, nodes.peer=worker2, nodes.peerCIDR=10.244.2.0/24, port=8080',
+      'nodes.faulty=worker, nodes.peer=worker2, nodes.peerCIDR=10.244.2.0/24, port=9090',
+    ]);
+    const sampled = variantsToCheck(NODES, 3);
+    expect(sampled).toHaveLength(3);
+    for (const choice of NODES.nodes.choose) expect(sampled.some((v) => v['nodes.faulty'] === choice.faulty)).toBe(true);
+  });
+});
+
 describe('ParamsSection', () => {
-  it('accepts choices of text and numbers', () => {
+  it('accepts choices of text and numbers, or groups of them', () => {
     expect(ParamsSection.safeParse(SPEC).success).toBe(true);
+    expect(ParamsSection.safeParse({ nodes: { choose: [{ node: 'worker', cidr: '10.244.1.0/24', index: 1 }] } }).success).toBe(true);
   });
 
   it.each([
@@ -106,6 +144,12 @@ describe('ParamsSection', () => {
     [{ ns: { choose: ['two\nlines'] } }, 'must be one line of text'],
     [{ ns: { choose: [true] } }, 'Invalid input'],
     [{ ns: { pick: ['a'] } }, 'Unrecognized key'],
+    [{ nodes: { choose: [{ node: 'a' }, { host: 'b' }] } }, 'mixes choices of different shapes'],
+    [{ nodes: { choose: [{ node: 'a' }, 'b'] } }, 'mixes choices of different shapes'],
+    [{ nodes: { choose: [{ node: 'a', cidr: 'x' }, { cidr: 'x', node: 'a' }] } }, 'lists the same choice twice'],
+    [{ nodes: { choose: [{}] } }, 'must have 1 to 8 fields'],
+    [{ nodes: { choose: [{ Node: 'a' }] } }, 'must be a name such as node or podCIDR'],
+    [{ nodes: { choose: [{ node: { deeper: 1 } }] } }, 'Invalid input'],
   ])('refuses %j', (spec, message) => {
     const result = ParamsSection.safeParse(spec);
     expect(result.success).toBe(false);

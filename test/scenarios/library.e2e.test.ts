@@ -23,26 +23,28 @@ const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string }> = {
   'deny-all-ingress': { args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.policy }} still exists' },
   'dns-egress-denied': { args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.policy }} still exists' },
   'service-selector-mismatch': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
-  'allow-label-typo': { args: ['delete', 'netpol/default-deny-ingress', '-n', 'shop'], guard: /NetworkPolicy\/shop\/default-deny-ingress still exists/ },
-  'namespace-selector-missing-label': { args: ['delete', 'netpol/api-allow-web', '-n', 'shop'], guard: /partners\/partner-sync → \S+ expects timeout\n\s+success/ },
-  'policy-wrong-port': { args: ['delete', 'netpol/default-deny-ingress', '-n', 'shop'], guard: /NetworkPolicy\/shop\/default-deny-ingress still exists/ },
-  'peer-and-or-mistake': { args: ['delete', 'netpol/api-ingress', '-n', 'shop'], guard: /shop\/reports → \S+ expects timeout\n\s+success/ },
-  'wrong-target-port': { args: ['delete', 'svc/api', '-n', 'shop'], guard: /Service\/shop\/api still exists/ },
-  'readiness-never-passes': { args: ['delete', 'deploy/api', '-n', 'shop'], guard: /Deployment\/shop\/api still exists/ },
-  'coredns-scaled-to-zero': { args: ['delete', 'netpol/frontend-egress', '-n', 'shop'], guard: /shop\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/ },
+  'allow-label-typo': { args: ['delete', 'netpol/default-deny-ingress', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/default-deny-ingress still exists' },
+  'namespace-selector-missing-label': { args: ['delete', 'netpol/api-allow-{{ params.callerNamespace }}', '-n', '{{ params.namespace }}'], guard: /partners\/partner-sync → \S+ expects timeout\n\s+success/ },
+  'policy-wrong-port': { args: ['delete', 'netpol/default-deny-ingress', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/default-deny-ingress still exists' },
+  'peer-and-or-mistake': { args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'], guard: /\/reports → \S+ expects timeout\n\s+success/ },
+  'wrong-target-port': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
+  'readiness-never-passes': { args: ['delete', 'deploy/api', '-n', '{{ params.namespace }}'], guard: 'Deployment/{{ params.namespace }}/api still exists' },
+  'coredns-scaled-to-zero': { args: ['delete', 'netpol/{{ params.egressPolicy }}', '-n', '{{ params.namespace }}'], guard: /\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/ },
   'corefile-zone-typo': { args: ['delete', 'cm/coredns', '-n', 'kube-system'], guard: /ConfigMap\/kube-system\/coredns still exists/ },
   'kube-dns-selector-mismatch': { args: ['delete', 'svc/kube-dns', '-n', 'kube-system'], guard: /Service\/kube-system\/kube-dns still exists/ },
-  'dns-policy-none-wrong-nameserver': { args: ['delete', 'netpol/frontend-egress', '-n', 'shop'], guard: /shop\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/ },
-  'node-drop-rule': { args: ['exec', 'node/worker2', '--', 'iptables', '-F'], guard: /shop\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/ },
-  'missing-pod-route': { args: ['delete', 'netpol/default-deny-ingress', '-n', 'shop'], guard: /shop\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/ },
+  'dns-policy-none-wrong-nameserver': { args: ['delete', 'netpol/{{ params.egressPolicy }}', '-n', '{{ params.namespace }}'], guard: /\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/ },
+  'node-drop-rule': { args: ['exec', 'node/{{ params.nodes.frontend }}', '--', 'iptables', '-F'], guard: /\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/ },
+  'missing-pod-route': { args: ['delete', 'netpol/default-deny-ingress', '-n', '{{ params.namespace }}'], guard: /\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/ },
   'stale-kube-proxy-rules': { args: ['delete', 'ds/kube-proxy', '-n', 'kube-system'], guard: /DaemonSet\/kube-system\/kube-proxy still exists/ },
-  'app-listens-on-localhost': { args: ['delete', 'svc/api', '-n', 'shop'], guard: /Service\/shop\/api still exists/ },
-  'mtu-black-hole': { args: ['exec', 'node/worker', '--', 'iptables', '-F'], guard: /shop\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/ },
-  'two-faults': { args: ['delete', 'netpol/frontend-egress', '-n', 'shop'], guard: /NetworkPolicy\/shop\/frontend-egress still exists/ },
+  'app-listens-on-localhost': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
+  'mtu-black-hole': { args: ['exec', 'node/{{ params.nodes.server }}', '--', 'iptables', '-F'], guard: /\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/ },
+  'two-faults': { args: ['delete', 'netpol/{{ params.egressPolicy }}', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.egressPolicy }} still exists' },
+  'nodeport-range-dropped': { args: ['exec', 'node/{{ params.node }}', '--', 'iptables', '-t', 'raw', '-F'], guard: /monitoring\/uptime → tcp:\/\/worker2?:2379 expects timeout\n\s+refused/ },
+  'etp-local-no-endpoint': { args: ['exec', 'node/{{ params.node }}', '--', 'iptables', '-F'], guard: /monitoring\/uptime → http:\/\/orders-db\.\S+ expects timeout\n\s+success/ },
 };
 
 function fillParams(text: string, params: Record<string, string | number>): string {
-  return text.replace(/\{\{\s*params\.(\w+)\s*\}\}/g, (_, name: string) => String(params[name]));
+  return text.replace(/\{\{\s*params\.([\w.]+)\s*\}\}/g, (_, name: string) => String(params[name]));
 }
 
 describe.skipIf(!isRoot)(`scenario library on the netns lab${ROOT_ONLY}`, () => {
@@ -63,20 +65,22 @@ describe.skipIf(!isRoot)(`scenario library on the netns lab${ROOT_ONLY}`, () => 
       expect(start.code).toBe(0);
       expect(start.json().scenario).toBe(id);
       const params: Record<string, string | number> = start.json().params ?? {};
+      // The seed is random: a failure names it, so that start --seed reproduces the variant.
+      const variant = `${id} --seed ${start.json().seed}`;
 
       const broken = await cli('check', '--json');
-      expect(broken.code).toBe(1);
-      expect(broken.json().items.filter((i: { kind: string; pass: boolean }) => i.kind === 'verify' && !i.pass).length).toBeGreaterThan(0);
+      expect(broken.code, variant).toBe(1);
+      expect(broken.json().items.filter((i: { kind: string; pass: boolean }) => i.kind === 'verify' && !i.pass).length, variant).toBeGreaterThan(0);
 
-      expect((await cli('solve')).code).toBe(0);
+      expect((await cli('solve')).code, variant).toBe(0);
       const fixed = await cli('check', '--json');
-      expect(fixed.json().items.filter((i: { pass: boolean }) => !i.pass)).toEqual([]);
-      expect(fixed.code).toBe(0);
+      expect(fixed.json().items.filter((i: { pass: boolean }) => !i.pass), variant).toEqual([]);
+      expect(fixed.code, variant).toBe(0);
 
-      expect((await cli(...shotgun.args.map((a) => fillParams(a, params)))).code).toBe(0);
+      expect((await cli(...shotgun.args.map((a) => fillParams(a, params)))).code, variant).toBe(0);
       const cheated = await cli('check');
-      expect(cheated.code).toBe(1);
-      expect(cheated.stdout).toMatch(typeof shotgun.guard === 'string' ? fillParams(shotgun.guard, params) : shotgun.guard);
+      expect(cheated.code, variant).toBe(1);
+      expect(cheated.stdout, variant).toMatch(typeof shotgun.guard === 'string' ? fillParams(shotgun.guard, params) : shotgun.guard);
 
       const status = await cli('status', '--json');
       expect(status.json().scenario).toBe(id);
