@@ -93,7 +93,16 @@ export interface Lab {
   /**
    * Rule counters and conntrack entries of the given nodes and pods, read in
    * parallel (one iptables-save per namespace), for `netbreak trace`. Optional:
-   * a backend that cannot read them (a shared cluster) leaves it out.
+   * a backend that cannot read them (a shared cluster) leaves it out. A target
+   * whose rules the backend cannot reach (a pod on kind) reads as no rules.
    */
   counters?(targets: CounterTarget[]): Promise<CounterSnapshot[]>;
+
+  /**
+   * The argv of a local process that runs tcpdump with `tcpdumpArgs` in a node's
+   * or pod's network namespace, writes the pcap file those arguments name on
+   * this machine, and ends when that process is signalled: `netbreak trace
+   * --pcap`. Optional: a backend that cannot capture so leaves it out.
+   */
+  captureArgv?(target: CounterTarget, tcpdumpArgs: string[]): string[];
 }

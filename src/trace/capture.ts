@@ -19,8 +19,8 @@ export interface PcapFile {
 export interface CaptureSpec {
   where: NamespaceRef;
   interface: string;
-  /** argv that runs a command in `where`, before the command itself (`ip netns exec <ns>`). */
-  prefix: string[];
+  /** The backend's argv that runs tcpdump with these arguments in `where` (Lab.captureArgv). */
+  command: (tcpdumpArgs: string[]) => string[];
 }
 
 /** Packets in a classic pcap file (what tcpdump -w writes): a 24-byte header, then 16-byte record headers. */
@@ -115,7 +115,7 @@ export class CaptureSession {
     const running = specs.map((spec, i): Running => {
       const file = path.join(dir, `.capture-${i}.pcap`);
       // -Z root: a tcpdump built to drop to its own user could not write to a root-owned folder.
-      const argv = [...spec.prefix, 'tcpdump', '-Z', 'root', '-i', spec.interface, '-n', '-U', '-s', '0', '-w', file, ...filter];
+      const argv = spec.command(['-Z', 'root', '-i', spec.interface, '-n', '-U', '-s', '0', '-w', file, ...filter]);
       const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
       live.set(child, file);
       const r: Running = { spec, file, child, exited: new Promise((resolve) => {

@@ -8,8 +8,8 @@ import type { CounterSnapshot, CounterTarget, Lab } from '../lab/lab.js';
 import type { V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../lab/objects.js';
 import { parseProbeUrl } from '../lab/probe-url.js';
 import { CaptureSession, type CaptureSpec } from './capture.js';
-import { buildTrace, whereKey, type NamespaceCounters, type NamespaceRef, type RouteEntry } from './hops.js';
-import { candidateServices, endpointPods, kubeProxyNodes, parseRoutes, podWhere, traceNodes, tracePods, uniquePods } from './inputs.js';
+import { buildTrace, whereKey, type NamespaceCounters, type NamespaceRef, type RouteEntry, type TracePod } from './hops.js';
+import { candidateServices, endpointPods, kubeProxyNodes, nodePortServices, parseRoutes, podWhere, traceNodes, tracePods, uniquePods } from './inputs.js';
 import type { TraceReport } from './render.js';
 
 export interface TraceRequest {
@@ -24,14 +24,17 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
   if (!lab.counters) throw new UserError(`the ${lab.backend} backend cannot read rule counters, so it cannot trace`, 3);
   const target = parseProbeUrl(request.to);
   const [namespace, podName] = request.from.split('/') as [string, string];
-  const [podObjects, services, slices, policies, namespaces, nodeObjects] = await Promise.all([
+  const [podObjects, services, slices, policies, namespaces, nodeObjects, deployments, coredns] = await Promise.all([
     lab.list('Pod'),
     lab.list('Service') as unknown as Promise<V1Service[]>,
     lab.list('EndpointSlice') as unknown as Promise<V1EndpointSlice[]>,
     lab.list('NetworkPolicy') as unknown as Promise<V1NetworkPolicy[]>,
     lab.list('Namespace') as unknown as Promise<V1Namespace[]>,
     lab.list('Node'),
+    lab.list('Deployment'),
+    lab.get({ kind: 'ConfigMap', namespace: 'kube-system', name: 'coredns' }),
   ]);
+  const corefile = (coredns?.data as Record<string, string> | undefined)?.Corefile;
   const sourceObject = findPod(podObjects.filter((p) => p.metadata.namespace === namespace), podName);
   if (!sourceObject) throw new UserError(`no pod ${request.from} (and no Deployment ${request.from} with pods): see "netbreak get pods -n ${namespace}"`, 1);
 
@@ -43,7 +46,7 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
   if (!source) throw new UserError(`pod ${sourceObject.metadata.namespace}/${sourceObject.metadata.name} has no network namespace of its own yet (not running, or hostNetwork): trace from a running pod`, 1);
 
   // Pods the flow may end at: the endpoints of the Service the host names, or the pod with that IP.
-  const wanted = candidateServices(target.host, source.namespace, services);
+  const wanted = [...candidateServices(target.host, source.namespace, services), ...nodePortServices(target.host, target.port, nodes, services)];
   const destinations = [...endpointPods(wanted, slices, pods), ...pods.filter((p) => p.ip === target.host)];
   const dnsServer = services.filter((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'kube-dns');
   const dnsPods = target.host.match(/^[\d.]+$/) ? [] : endpointPods(dnsServer, slices, pods);
@@ -54,15 +57,21 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
 
   let session: CaptureSession | undefined;
   if (request.pcapDir) {
+    const capture = lab.captureArgv?.bind(lab);
+    if (!capture) {
+      throw new UserError(
+        `--pcap: the ${lab.backend} backend cannot capture along the path yet; trace without --pcap, and run tcpdump in a node yourself (netbreak shell node/${source.node}, then tcpdump -ni any host ${source.ip})`,
+        2,
+      );
+    }
     const specs: CaptureSpec[] = [];
     const seen = new Set<string>();
     const addSpec = (where: NamespaceRef, iface: string) => {
       const key = `${whereKey(where)}\0${iface}`;
       if (!iface || seen.has(key)) return;
       seen.add(key);
-      // The backend's own way into the namespace (`ip netns exec <ns>`), without the command.
-      const prefix = lab.shellCommand('node' in where ? { node: where.node } : { namespace: where.namespace, pod: where.pod }, ['true']).slice(0, -1);
-      specs.push({ where, interface: iface, prefix });
+      const target = 'node' in where ? { node: where.node } : { namespace: where.namespace, pod: where.pod };
+      specs.push({ where, interface: iface, command: (args) => capture(target, args) });
     };
     // The endpoint is picked at random when the probe runs, so every interface it may
     // cross is captured; finish() keeps the ones on the path it took.
@@ -73,7 +82,9 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
       addSpec({ node: p.node }, p.hostVeth);
       addSpec(podWhere(p), 'eth0');
     }
-    const filter = ['host', source.ip, ...(target.host.match(/^[\d.]+$/) ? ['or', 'host', target.host] : [])];
+    // A node named by the URL: its address is what the packets carry once a node on the way masquerades them.
+    const targetIP = target.host.match(/^[\d.]+$/) ? target.host : nodes.find((n) => n.name === target.host.replace(/\.$/, ''))?.ip;
+    const filter = ['host', source.ip, ...(targetIP ? ['or', 'host', targetIP] : [])];
     session = await CaptureSession.start(request.pcapDir, specs, filter);
     const failures = session.failures();
     if (failures.length === specs.length && failures.some((f) => /No such file|not found/i.test(f.error))) {
@@ -86,10 +97,11 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
   let before: CounterSnapshot[];
   let after: CounterSnapshot[];
   let probe;
+  let listeners: Record<string, string>;
   try {
     before = await lab.counters(targets);
     probe = await lab.probe({ from: `${source.namespace}/${source.name}`, to: request.to });
-    after = await lab.counters(targets);
+    [after, listeners] = await Promise.all([lab.counters(targets), probe.outcome === 'refused' ? readListeners(lab, destinations) : Promise.resolve({})]);
   } catch (error) {
     if (session) {
       await session.stop();
@@ -110,7 +122,25 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
       ...(a.conntrack !== undefined ? { conntrackAfter: a.conntrack } : {}),
     };
   });
-  const trace: TraceReport = buildTrace({ from: request.from, to: request.to, probe, source, pods, nodes, services, endpointSlices: slices, policies, namespaces, counters, routes, kubeProxyNodes: kubeProxyNodes(podObjects) });
+  const trace: TraceReport = buildTrace({
+    from: request.from,
+    to: request.to,
+    probe,
+    source,
+    pods,
+    nodes,
+    services,
+    endpointSlices: slices,
+    policies,
+    namespaces,
+    counters,
+    routes,
+    kubeProxyNodes: kubeProxyNodes(podObjects),
+    podObjects,
+    deployments,
+    ...(corefile !== undefined ? { corefile } : {}),
+    listeners,
+  });
   const unread = [...new Set([...before, ...after].filter((s) => s.error).map((s) => `${'node' in s.target ? `node ${s.target.node}` : `pod ${s.target.namespace}/${s.target.pod}`}: ${s.error}`))];
   trace.notes.push(...unread);
   if (session) {
@@ -120,3 +150,10 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
   return trace;
 }
 
+
+/** What the pods a refused connection may have reached listen on (`ss`), by `namespace/pod`; a pod without ss is left out. */
+async function readListeners(lab: Lab, pods: TracePod[]): Promise<Record<string, string>> {
+  const unique = uniquePods(pods);
+  const outputs = await Promise.all(unique.map((p) => lab.podExec(p.namespace, p.name, ['ss', '-Hltnu']).catch(() => undefined)));
+  return Object.fromEntries(unique.flatMap((p, i) => (outputs[i]?.exitCode === 0 ? [[`${p.namespace}/${p.name}`, outputs[i]!.stdout]] : [])));
+}

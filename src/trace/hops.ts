@@ -2,13 +2,13 @@
 // hop list a person can read: where the packet went, which Kubernetes object
 // each rule came from, and where (and by what) it died. Pure: collect.ts reads
 // the lab, this file only reasons over what was read.
-import type { V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../lab/objects.js';
+import type { KubeObject, V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../lab/objects.js';
 import type { ProbeResult } from '../lab/lab.js';
 import { parseProbeUrl } from '../lab/probe-url.js';
 import { kubeProxyOwners, type KubeProxyChainOwner } from '../lab/netns/kube-proxy/owner.js';
 import { servicePorts, type ServicePortInfo } from '../lab/netns/kube-proxy/service-ports.js';
 import { endpointsForPort } from '../lab/netns/kube-proxy/endpoints.js';
-import { evaluateFlow } from '../lab/netns/netpol/evaluate.js';
+import { evaluateFlow, type FlowVerdict } from '../lab/netns/netpol/evaluate.js';
 import { netpolOwners } from '../lab/netns/netpol/owners.js';
 import type { ChainOwner, Direction, PolicyPod, Protocol } from '../lab/netns/netpol/types.js';
 import { cidrContains, parseCidr4, parseIPv4 } from '../lab/netns/netpol/ipv4.js';
@@ -24,6 +24,11 @@ import {
   type SavedRule,
 } from './counter-diff.js';
 import { parseRuleMatch, ruleMayMatch, type PacketView } from './rule-match.js';
+import { rankIsolatingPolicies, type IsolatingPolicy } from './policy-miss.js';
+import { whyNoEndpoints, type NoEndpointsReason } from './why-no-endpoints.js';
+import { workloadOf } from './workload.js';
+import { clusterZoneOf, kubernetesZoneFault } from './corefile-zone.js';
+import { loopbackOnly, parseListeners } from './listeners.js';
 
 export interface TracePod {
   namespace: string;
@@ -51,6 +56,8 @@ export interface RouteEntry {
   dev?: string;
   /** unicast when absent; blackhole, unreachable, prohibit … */
   type?: string;
+  /** `ip route … mtu 1400` shows as [{ mtu: 1400 }]. */
+  metrics?: { mtu?: number }[];
   scope?: string;
   prefsrc?: string;
 }
@@ -84,14 +91,24 @@ export interface TraceInput {
   routes: Record<string, RouteEntry[]>;
   /** Nodes with a ready kube-proxy pod; when given, stale rules on other nodes are blamed on kube-proxy's absence. */
   kubeProxyNodes?: string[];
+  /** Every pod as the API has it (running or not), and the Deployments: why a Service has no endpoints, whose pod a fault is. */
+  podObjects: KubeObject[];
+  deployments: KubeObject[];
+  /** The Corefile of ConfigMap kube-system/coredns, when there is one. */
+  corefile?: string;
+  /** `ss -Hltnu` of pods the connection may have ended at, by `namespace/pod` (read when it was refused). */
+  listeners?: Record<string, string>;
 }
 
 export type HopStatus = 'ok' | 'fail' | 'info';
 export type Flow = 'dns' | 'connection';
 
-/** The object a hop names. kind `Rule` is an iptables rule no Kubernetes object owns. */
+/**
+ * The object a hop names: a Kubernetes kind (Service, Pod, NetworkPolicy, Node,
+ * Deployment, DaemonSet, ConfigMap …), or `Rule`, an iptables rule.
+ */
 export interface HopObject {
-  kind: 'Service' | 'Pod' | 'NetworkPolicy' | 'Node' | 'DaemonSet' | 'Rule';
+  kind: string;
   namespace?: string;
   name: string;
   /** Which part: `ingress rule 0`, `port http`, `route`; for a Rule, where it is (`worker`, `pod shop/x`). */
@@ -102,7 +119,7 @@ export interface HopObject {
 
 export interface Hop {
   status: HopStatus;
-  /** query, dns, link, service, dnat, conntrack, policy, rule, route, arrive, delivered, dropped, rejected, refused, lost. */
+  /** query, dns, link, service, dnat, conntrack, masquerade, policy, rule, route, arrive, delivered, dropped, rejected, refused, lost. */
   step: string;
   flow: Flow;
   text: string;
@@ -285,6 +302,13 @@ interface FlowSpec {
   ok: boolean;
 }
 
+/** How one namespace sees the packet: the interfaces it crosses, and its source when a node on the way masqueraded it. */
+interface PacketContext {
+  in?: string;
+  out?: string;
+  src?: string;
+}
+
 interface NamespaceState {
   where: NamespaceRef;
   key: string;
@@ -362,6 +386,38 @@ class Tracer {
     return { kubeProxy, services, netpol };
   }
 
+  /** What to blame for a Service without endpoints: its selector, the workload scaled to zero, or pods that are never Ready. */
+  private noEndpoints(ref: ServiceRef): NoEndpointsReason {
+    const service = this.input.services.find((s) => s.metadata?.namespace === ref.namespace && s.metadata?.name === ref.name);
+    if (!service) return { blame: { kind: 'Service', namespace: ref.namespace, name: ref.name, detail: 'no endpoints' }, why: 'the Service itself is gone' };
+    return whyNoEndpoints(service, this.input.podObjects, this.input.deployments);
+  }
+
+  /** A fault of the pod itself is fixed in its template: blame the owning workload (the pod when it has none), naming the pod. */
+  workloadBlame(pod: TracePod, detail: string): HopObject {
+    const object = this.input.podObjects.find((p) => p.metadata.namespace === pod.namespace && p.metadata.name === pod.name);
+    const workload = object ? workloadOf(object) : undefined;
+    if (!workload) return { kind: 'Pod', namespace: pod.namespace, name: pod.name, detail };
+    return { kind: workload.kind, namespace: workload.namespace, name: workload.name, detail: `pod ${pod.name}: ${detail}` };
+  }
+
+  /** The loopback address `pod` listens on when it listens on `port` nowhere else (from `ss`, when it was read). */
+  loopbackListener(pod: TracePod, protocol: 'tcp' | 'udp', port: number): string | undefined {
+    const ss = this.input.listeners?.[podRef(pod)];
+    return ss === undefined ? undefined : loopbackOnly(parseListeners(ss), protocol, port);
+  }
+
+  /** A Corefile whose kubernetes plugin does not serve the cluster zone the name is in. */
+  corefileFault(host: string, queries: NonNullable<ProbeResult['dns']>): { blame: HopObject; text: string } | undefined {
+    const zone = clusterZoneOf([host, ...queries.map((q) => q.name)]);
+    const fault = zone && this.input.corefile !== undefined ? kubernetesZoneFault(this.input.corefile, zone) : undefined;
+    if (!zone || !fault) return undefined;
+    return {
+      blame: { kind: 'ConfigMap', namespace: 'kube-system', name: 'coredns', detail: `Corefile: ${fault.detail}` },
+      text: `CoreDNS answered NXDOMAIN for names under ${zone}: ${fault.why} (ConfigMap kube-system/coredns)`,
+    };
+  }
+
   private state(where: NamespaceRef): NamespaceState | undefined {
     return this.byKey.get(whereKey(where));
   }
@@ -370,12 +426,27 @@ class Tracer {
     return this.podsByIP.get(ip);
   }
 
+  nodeByIP(ip: string): TraceNode | undefined {
+    return this.nodesByIP.get(ip);
+  }
+
   servicePort(ip: string, port: number, protocol: string): ServicePortInfo | undefined {
     return this.ports.find((p) => p.clusterIP === ip && p.port === port && p.protocol === protocol);
   }
 
-  private views(flow: FlowSpec, endpoint: { ip: string; port: number }, iface: { in?: string; out?: string } = {}): PacketView[] {
-    const base = { src: flow.src.ip, protocol: flow.protocol, ...iface };
+  /** The Service port a flow to a node's address is a NodePort of; kube-proxy opens it on every node. */
+  nodePortService(flow: { dst: string; port: number; protocol: string }): ServicePortInfo | undefined {
+    if (!this.nodesByIP.has(flow.dst)) return undefined;
+    return this.ports.find((p) => p.nodePort === flow.port && p.protocol === flow.protocol);
+  }
+
+  /** The Service port a flow was sent to: by its ClusterIP, or by a node's address and NodePort. */
+  flowService(flow: { dst: string; port: number; protocol: string }): ServicePortInfo | undefined {
+    return this.servicePort(flow.dst, flow.port, flow.protocol) ?? this.nodePortService(flow);
+  }
+
+  private views(flow: FlowSpec, endpoint: { ip: string; port: number }, iface: PacketContext = {}): PacketView[] {
+    const base = { protocol: flow.protocol, ...iface, src: iface.src ?? flow.src.ip };
     const views: PacketView[] = [{ ...base, dst: flow.dst, dport: flow.port }];
     if (endpoint.ip !== flow.dst || endpoint.port !== flow.port) views.push({ ...base, dst: endpoint.ip, dport: endpoint.port });
     return views;
@@ -397,9 +468,9 @@ class Tracer {
   }
 
   /** Counted rules in one namespace that this flow may have caused, with their owners. */
-  private counted(state: NamespaceState | undefined, flow: FlowSpec, endpoint: { ip: string; port: number }, iface: { in?: string; out?: string } = {}) {
+  private counted(state: NamespaceState | undefined, flow: FlowSpec, endpoint: { ip: string; port: number }, iface: PacketContext = {}) {
     if (!state) return [];
-    const svc = this.servicePort(flow.dst, flow.port, flow.protocol);
+    const svc = this.flowService(flow);
     const views = this.views(flow, endpoint, iface);
     return state.diff.rules.flatMap((delta) => {
       const match = parseRuleMatch(delta.rule.args);
@@ -453,7 +524,9 @@ class Tracer {
       const dnats = counted.filter((c) => c.delta.rule.table === 'nat' && c.delta.rule.target === 'DNAT' && c.match.toDestination && c.delta.rule.chain.startsWith('KUBE-SEP-'));
       // conntrack knows which endpoint the connection was sent to; counters are the fallback
       // when the first packet died before conntrack confirmed the entry.
-      tracked = srcState?.conntrack.find((e) => e.protocol === flow.protocol && e.original.src === S.ip && e.original.dst === flow.dst && e.original.dport === flow.port);
+      // Of several entries (one per DNS query), a failed flow is about the one that got no reply.
+      const entries = srcState?.conntrack.filter((e) => e.protocol === flow.protocol && e.original.src === S.ip && e.original.dst === flow.dst && e.original.dport === flow.port) ?? [];
+      tracked = (flow.ok ? undefined : entries.find((e) => e.unreplied)) ?? entries[0];
       let chosen = tracked ? dnats.find((c) => c.match.toDestination === `${tracked!.reply.src}:${tracked!.reply.sport}`) : undefined;
       chosen ??= [...dnats].sort((a, b) => b.delta.packets - a.delta.packets)[0];
       if (tracked && tracked.reply.src !== flow.dst) endpoint = { ip: tracked.reply.src, port: tracked.reply.sport ?? flow.port };
@@ -506,8 +579,9 @@ class Tracer {
         const noEndpoints = srcState?.rules.find((r) => BLOCKING.has(r.target ?? '') && r.comment === `${svc.nameString} has no endpoints`);
         if (noEndpoints) {
           // Nothing to DNAT to. kube-proxy's REJECT would answer, unless something earlier in FORWARD drops the packet first.
-          rootCause = { kind: 'Service', namespace: svc.namespace, name: svc.name, detail: 'no endpoints' };
-          add({ status: 'fail', step: 'service', text: `Service ${svc.namespace}/${svc.name} has no endpoints${svc.portName ? ` (port ${svc.portName})` : ''}: kube-proxy on ${S.node} has no pod to send it to`, where: S.node, object: rootCause });
+          const reason = this.noEndpoints(svc);
+          rootCause = reason.blame;
+          add({ status: 'fail', step: 'service', text: `Service ${svc.namespace}/${svc.name} has no endpoints${svc.portName ? ` (port ${svc.portName})` : ''}, so kube-proxy on ${S.node} has no pod to send it to: ${reason.why}`, where: S.node, object: rootCause });
         } else {
           const running = this.input.kubeProxyNodes?.includes(S.node);
           add({
@@ -526,20 +600,49 @@ class Tracer {
     let node = S.node;
     let inIf = veth;
     const seen = new Set<string>();
-    const epPod = this.podByIP(endpoint.ip);
+    let epPod = this.podByIP(endpoint.ip);
     let delivered = false;
+    // The source address as the next node sees it, once a node on the way masqueraded the packet.
+    let src = S.ip;
+    const nodePort = this.nodePortService(flow);
     while (!seen.has(node)) {
       seen.add(node);
       const state = this.state({ node });
+      // A NodePort is translated by the node whose address it was sent to.
+      let nodePortMissing = false;
+      let masquerade = false;
+      if (nodePort && this.nodesByIP.get(endpoint.ip)?.name === node) {
+        const translated = this.translateNodePort(state, flow, nodePort, node, { in: inIf, src });
+        for (const hop of translated.hops) add(hop);
+        tracked ??= translated.tracked;
+        if (translated.endpoint) {
+          endpoint = translated.endpoint;
+          epPod = this.podByIP(endpoint.ip);
+        }
+        nodePortMissing = !translated.jumped;
+        masquerade = translated.masquerade;
+      }
       const route = longestPrefixMatch(this.input.routes[node] ?? [], endpoint.ip);
       const outIf = route?.dev;
       if (!flow.ok) {
-        const drop = this.findDrop(state, flow, endpoint, { in: inIf, ...(outIf ? { out: outIf } : {}) }, node);
+        const drop = this.findDrop(state, flow, endpoint, { in: inIf, src, ...(outIf ? { out: outIf } : {}) }, node);
         if (drop) {
           if (outIf && outIf !== 'eth0' && epPod) path.push(...this.deliveryPoints(node, outIf, epPod));
           else if (outIf === 'eth0') path.push({ where: { node }, interface: 'eth0', label: `${node}-eth0` });
           add(drop.hop(node));
           return end(drop.verdict, drop.blame, endpoint);
+        }
+        if (nodePort && nodePortMissing) {
+          // Nothing translated it and nothing dropped it: kube-proxy has no rule for this NodePort here.
+          const running = this.input.kubeProxyNodes?.includes(node);
+          if (running === false) rootCause = { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${node}` };
+          add({
+            status: 'fail',
+            step: 'service',
+            text: `no kube-proxy rule for NodePort ${flow.port} (${describeService(nodePort)}) counted on ${node}: the packet reached the node itself untranslated (${running === false ? `kube-proxy is not running on ${node}` : `is kube-proxy running on ${node}?`})`,
+            where: node,
+            object: rootCause ?? { kind: 'Service', namespace: nodePort.namespace, name: nodePort.name, detail: `nodePort ${flow.port}` },
+          });
         }
       }
       for (const allow of this.policyAllows(state, flow, endpoint, node)) add(allow);
@@ -553,6 +656,10 @@ class Tracer {
         add({ status: 'fail', step: 'route', text: `route ${route.dst} on ${node} is ${route.type}: the kernel drops the packet`, where: node, object: blame });
         return end('dropped', blame, endpoint);
       }
+      if (this.nodesByIP.get(endpoint.ip)?.name === node) {
+        add({ status: flow.ok ? 'ok' : 'info', step: 'route', text: `${endpoint.ip} is ${node}'s own address: the packet is delivered to the node itself`, where: node });
+        break;
+      }
       const via = route.gateway ? ` via ${route.gateway}` : '';
       const gwNode = route.gateway ? this.nodesByIP.get(route.gateway) : this.nodesByIP.get(endpoint.ip);
       if (!route.gateway && route.dev && route.dev !== 'eth0') {
@@ -564,6 +671,13 @@ class Tracer {
       path.push({ where: { node }, interface: outIf ?? 'eth0', label: `${node}-${outIf ?? 'eth0'}` });
       if (gwNode && gwNode.name !== node) {
         add({ status: 'ok', step: 'route', text: `route ${route.dst}${via} (node ${gwNode.name}) on ${node}`, where: node });
+        const nodeIP = this.input.nodes.find((n) => n.name === node)?.ip;
+        if (nodeIP && src === S.ip && node === S.node && !this.inPodNetwork(endpoint.ip) && kindnetMasquerades(state)) {
+          src = nodeIP;
+          add({ status: 'info', step: 'masquerade', text: `kindnet on ${node} masquerades ${S.ip} as ${nodeIP}: ${endpoint.ip} is outside the pod network, so ${gwNode.name} sees the packet come from node ${node}`, where: node });
+        } else if (nodeIP && masquerade) {
+          src = nodeIP;
+        }
         add({ status: 'ok', step: 'arrive', text: `node ${node} eth0 → node ${gwNode.name} eth0`, where: gwNode.name });
         path.push({ where: { node: gwNode.name }, interface: 'eth0', label: `${gwNode.name}-eth0` });
         node = gwNode.name;
@@ -599,6 +713,52 @@ class Tracer {
     return end('lost', undefined, { ...endpoint, ...(epPod ? { pod: epPod } : {}) });
   }
 
+  private inPodNetwork(ip: string): boolean {
+    return this.input.nodes.some((n) => ipInCidr(ip, n.podCIDR));
+  }
+
+  /**
+   * kube-proxy on the node a NodePort was sent to: KUBE-NODEPORTS jumps to the
+   * Service's KUBE-EXT chain, which marks the packet for masquerade (policy
+   * Cluster) and picks an endpoint. `jumped` is false when no NodePort rule
+   * counted the packet.
+   */
+  private translateNodePort(state: NamespaceState | undefined, flow: FlowSpec, svc: ServicePortInfo, node: string, iface: PacketContext) {
+    const hops: Omit<Hop, 'flow'>[] = [];
+    const svcObject: HopObject = { kind: 'Service', namespace: svc.namespace, name: svc.name, ...(svc.portName ? { detail: `port ${svc.portName}` } : {}) };
+    const counted = this.counted(state, flow, { ip: flow.dst, port: flow.port }, iface);
+    const jump = counted.find((c) => c.delta.rule.table === 'nat' && c.delta.rule.chain === 'KUBE-NODEPORTS' && c.delta.rule.target === svc.chains.external);
+    if (jump) {
+      const policy = svc.externalPolicyLocal ? 'externalTrafficPolicy Local' : 'externalTrafficPolicy Cluster';
+      hops.push({ status: 'ok', step: 'service', text: `nat KUBE-NODEPORTS → ${svc.chains.external} on ${node} (${describeService(svc)}, NodePort ${svc.nodePort}, ${policy})`, where: node, object: svcObject, rule: ruleOf(jump.delta) });
+    }
+    const masquerade = counted.some((c) => c.delta.rule.table === 'nat' && c.delta.rule.chain === svc.chains.external && c.delta.rule.target === 'KUBE-MARK-MASQ');
+    const dnats = counted.filter((c) => c.delta.rule.table === 'nat' && c.delta.rule.target === 'DNAT' && c.match.toDestination && c.delta.rule.chain.startsWith('KUBE-SEP-'));
+    const entries = state?.conntrack.filter((e) => e.protocol === flow.protocol && e.original.src === iface.src && e.original.dst === flow.dst && e.original.dport === flow.port) ?? [];
+    const tracked = (flow.ok ? undefined : entries.find((e) => e.unreplied)) ?? entries[0];
+    let chosen = tracked ? dnats.find((c) => c.match.toDestination === `${tracked.reply.src}:${tracked.reply.sport}`) : undefined;
+    chosen ??= [...dnats].sort((a, b) => b.delta.packets - a.delta.packets)[0];
+    let endpoint: { ip: string; port: number } | undefined;
+    if (tracked && tracked.reply.src !== flow.dst) endpoint = { ip: tracked.reply.src, port: tracked.reply.sport ?? flow.port };
+    else if (chosen) {
+      const to = splitHostPort(chosen.match.toDestination!);
+      endpoint = { ip: to.ip, port: to.port ?? flow.port };
+    }
+    if (endpoint) {
+      const epPod = this.podByIP(endpoint.ip);
+      hops.push({
+        status: 'ok',
+        step: 'dnat',
+        text: `${chosen?.delta.rule.chain ?? 'conntrack'} DNAT → ${endpoint.ip}:${endpoint.port}${epPod ? ` (pod ${podRef(epPod)})` : ''}${masquerade ? `, marked for masquerade: the endpoint sees ${node}'s address` : ''}`,
+        where: node,
+        ...(epPod ? { object: { kind: 'Pod', namespace: epPod.namespace, name: epPod.name } } : {}),
+        ...(chosen ? { rule: ruleOf(chosen.delta) } : {}),
+      });
+    }
+    if (tracked && flow.kind === 'connection') hops.push({ status: 'info', step: 'conntrack', text: `conntrack on ${node}: ${describeConntrack(tracked)}`, where: node });
+    return { hops, jumped: Boolean(jump || endpoint), masquerade, ...(endpoint ? { endpoint } : {}), ...(tracked ? { tracked } : {}) };
+  }
+
   private deliveryPoints(node: string, dev: string, pod: TracePod): PathPoint[] {
     return [
       { where: { node }, interface: dev, label: `${node}-${dev}` },
@@ -631,8 +791,48 @@ class Tracer {
     return hops;
   }
 
+  /**
+   * The NetworkPolicies that deny this flow (in `direction`, else whichever
+   * direction denies it), most likely mistake first; undefined when the
+   * policies allow it or cannot be evaluated.
+   */
+  deniedBy(flow: FlowSpec, endpoint: { ip: string; port: number }, direction?: Direction): { direction: Direction; policies: IsolatingPolicy[] } | undefined {
+    const protocol = flow.protocol.toUpperCase() as Protocol;
+    let verdict: FlowVerdict;
+    try {
+      verdict = evaluateFlow({ pods: this.policyPods, namespaces: this.input.namespaces, policies: this.input.policies }, { from: { ip: flow.src.ip }, to: { ip: endpoint.ip }, port: endpoint.port, protocol });
+    } catch {
+      return undefined;
+    }
+    const dir = direction ?? (!verdict.egress.allowed ? 'egress' : !verdict.ingress.allowed ? 'ingress' : undefined);
+    if (!dir || verdict[dir].selectedBy.length === 0) return undefined;
+    const srcPod = this.policyPods.find((p) => p.ip === flow.src.ip);
+    const dstPod = this.policyPods.find((p) => p.ip === endpoint.ip);
+    const peer = dir === 'ingress' ? { ip: flow.src.ip, ...(srcPod ? { pod: srcPod } : {}), text: `pod ${podRef(flow.src)}` } : { ip: endpoint.ip, ...(dstPod ? { pod: dstPod } : {}), text: dstPod ? `pod ${podRef(dstPod)}` : endpoint.ip };
+    const policies = rankIsolatingPolicies(this.input.policies, this.input.namespaces, verdict[dir].selectedBy, { direction: dir, peer, ...(dstPod ? { dstPod } : {}), port: endpoint.port, protocol });
+    return { direction: dir, policies };
+  }
+
+  /**
+   * A flow lost without any iptables rule counting a drop, which the
+   * NetworkPolicy objects deny: the policy was enforced where counters do not
+   * show (kind's kindnet enforces policies in nftables, not iptables).
+   */
+  uncountedPolicyDrop(flow: FlowSpec, endpoint: { ip: string; port: number }): { blame: HopObject; text: string } | undefined {
+    const denied = this.deniedBy(flow, endpoint);
+    const first = denied?.policies[0];
+    if (!denied || !first) return undefined;
+    const [namespace, name] = first.policy.split('/') as [string, string];
+    const dst = this.podByIP(endpoint.ip);
+    const peer = denied.direction === 'ingress' ? `from pod ${podRef(flow.src)}` : `to ${dst ? `pod ${podRef(dst)}` : endpoint.ip}`;
+    return {
+      blame: { kind: 'NetworkPolicy', namespace, name, detail: denied.direction },
+      text: `no iptables rule counted a drop, but NetworkPolicy ${denied.policies.map((p) => p.policy).join(', ')} (${denied.direction}) allows no ${flow.protocol}/${endpoint.port} ${peer}${first.why ? ` (${first.policy}: ${first.why})` : ''}; a policy enforced outside iptables (kindnet's nftables on kind) drops without counters here`,
+    };
+  }
+
   /** The counted DROP/REJECT (or chain policy) in one namespace that fits this flow best. */
-  private findDrop(state: NamespaceState | undefined, flow: FlowSpec, endpoint: { ip: string; port: number }, iface: { in?: string; out?: string }, node?: string) {
+  private findDrop(state: NamespaceState | undefined, flow: FlowSpec, endpoint: { ip: string; port: number }, iface: PacketContext, node?: string) {
     if (!state) return undefined;
     const blocking = this.counted(state, flow, endpoint, iface).filter((c) => BLOCKING.has(c.delta.rule.target ?? ''));
     const score = (c: (typeof blocking)[number]) => (c.specific ? 2 : 0) + (c.owner.netpol?.pod ? 1 : 0);
@@ -680,30 +880,31 @@ class Tracer {
 
     if (owner.by === 'netpol' && owner.netpol?.pod) {
       const direction: Direction = owner.netpol.direction;
-      let selecting: string[] = [];
-      try {
-        const verdictOf = evaluateFlow(
-          { pods: this.policyPods, namespaces: this.input.namespaces, policies: this.input.policies },
-          { from: { ip: flow.src.ip }, to: { ip: endpoint.ip }, port: endpoint.port, protocol: flow.protocol.toUpperCase() as Protocol },
-        );
-        selecting = verdictOf[direction].selectedBy;
-      } catch {
-        // invalid selectors: fall back to the rule's comment
-      }
-      if (selecting.length === 0) selecting = (delta.rule.comment ?? '').split(` ${direction}:`)[0]!.split(', ').filter((s) => s.includes('/'));
-      const first = selecting[0] ?? 'unknown/unknown';
-      const [ns, name] = first.split('/') as [string, string];
+      let ranked = this.deniedBy(flow, endpoint, direction)?.policies ?? [];
+      // Selectors the API server would reject cannot be evaluated: the rule's comment names the policies.
+      if (ranked.length === 0) ranked = (delta.rule.comment ?? '').split(` ${direction}:`)[0]!.split(', ').filter((s) => s.includes('/')).map((policy) => ({ policy }));
+      const first = ranked[0] ?? { policy: 'unknown/unknown' };
+      const [ns, name] = first.policy.split('/') as [string, string];
       const peer = direction === 'ingress' ? `from pod ${podRef(flow.src)}` : `to ${dstText}`;
-      const text = `${verb} ${on} by NetworkPolicy ${selecting.join(', ')} (${direction}: it isolates ${owner.netpol.pod} and no rule allows ${proto} ${peer})`;
+      const text = `${verb} ${on} by NetworkPolicy ${ranked.map((r) => r.policy).join(', ')} (${direction}: it isolates ${owner.netpol.pod} and no rule allows ${proto} ${peer}${first.why ? `; ${first.policy}: ${first.why}` : ''})`;
       return make(text, { kind: 'NetworkPolicy', namespace: ns, name, detail: direction });
     }
     if (owner.by === 'kube-proxy') {
       const comment = delta.rule.comment ?? '';
       const svc = owner.service;
-      if (svc && /has no (local )?endpoints/.test(comment)) {
-        const local = comment.includes('no local endpoints');
-        const text = `${verb} ${on} by kube-proxy: Service ${svc.namespace}/${svc.name} has no ${local ? 'local ' : ''}endpoints${svc.portName ? ` (port ${svc.portName})` : ''}`;
-        return make(text, { kind: 'Service', namespace: svc.namespace, name: svc.name, detail: local ? 'no local endpoints' : 'no endpoints' }, true);
+      if (svc && comment.includes('has no local endpoints')) {
+        // kube-proxy writes this DROP in KUBE-EXTERNAL-SERVICES for externalTrafficPolicy, in KUBE-SERVICES for internalTrafficPolicy.
+        const why =
+          delta.rule.chain === 'KUBE-EXTERNAL-SERVICES'
+            ? `its externalTrafficPolicy is Local, so ${where} sends traffic from outside the node only to endpoints on ${where}, and none runs there`
+            : `its internalTrafficPolicy is Local, so ${where} sends its ClusterIP traffic only to endpoints on ${where}, and none runs there`;
+        const text = `${verb} ${on} by kube-proxy: Service ${svc.namespace}/${svc.name} has no local endpoints${svc.portName ? ` (port ${svc.portName})` : ''}: ${why}`;
+        return make(text, { kind: 'Service', namespace: svc.namespace, name: svc.name, detail: 'no local endpoints' }, true);
+      }
+      if (svc && comment.includes('has no endpoints')) {
+        const reason = this.noEndpoints(svc);
+        const text = `${verb} ${on} by kube-proxy: Service ${svc.namespace}/${svc.name} has no endpoints${svc.portName ? ` (port ${svc.portName})` : ''}: ${reason.why}`;
+        return make(text, reason.blame, true);
       }
       if (comment.includes('will be dropped by KUBE-PROXY-FIREWALL') || delta.rule.chain === 'KUBE-PROXY-FIREWALL') {
         const text = `${verb} ${on} by kube-proxy: not allowed by the loadBalancerSourceRanges of ${svc ? `Service ${svc.namespace}/${svc.name}` : 'a Service'}`;
@@ -725,11 +926,14 @@ class Tracer {
   private touched(flow: FlowSpec, endpoint: { ip: string; port: number }): Set<string> {
     const keys = new Set([flow.src.node, `pod ${podRef(flow.src)}`]);
     const ends = new Set([endpoint.ip]);
-    for (const c of this.counted(this.state({ node: flow.src.node }), flow, { ip: flow.dst, port: flow.port })) {
+    // The node that translates the Service address: the source's, or for a NodePort the node it names.
+    const translator = (this.nodePortService(flow) && this.nodesByIP.get(flow.dst)?.name) || flow.src.node;
+    keys.add(translator);
+    for (const c of this.counted(this.state({ node: translator }), flow, { ip: flow.dst, port: flow.port })) {
       if (c.match.toDestination) ends.add(splitHostPort(c.match.toDestination).ip);
     }
     for (const ip of ends) {
-      let node: string | undefined = flow.src.node;
+      let node: string | undefined = translator;
       const seen = new Set<string>();
       while (node && !seen.has(node)) {
         seen.add(node);
@@ -778,7 +982,7 @@ class Tracer {
         const mine = flows.filter(({ spec, endpoint }, i) => {
           if (!touched[i]!.has(state.key)) return false;
           if (icmp[i]!.has(delta)) return true;
-          const svc = this.servicePort(spec.dst, spec.port, spec.protocol);
+          const svc = this.flowService(spec);
           const forward = this.views(spec, endpoint);
           // Replies count too (conntrack ACCEPT rules, the source's veth on the way back).
           const reply: PacketView = { src: endpoint.ip, dst: spec.src.ip, protocol: spec.protocol, sport: endpoint.port };
@@ -808,6 +1012,11 @@ class Tracer {
     if (other > 0) this.notes.push(`left out ${other} counter change(s) that cannot be this flow's (other nodes, addresses, ports or pods): other traffic in the lab.`);
     return out;
   }
+}
+
+/** kindnet's masquerade agent is in place on this node: pod traffic leaving the pod network takes the node's address. */
+function kindnetMasquerades(state: NamespaceState | undefined): boolean {
+  return state?.rules.some((r) => r.table === 'nat' && r.chain === 'KIND-MASQ-AGENT' && r.target === 'MASQUERADE') ?? false;
 }
 
 function describeConntrack(e: ConntrackEntry): string {
@@ -845,22 +1054,23 @@ export function buildTrace(input: TraceInput): TraceResult {
     const dnsSvc = server ? tracer.input.services.find((s) => s.spec?.clusterIP === server) : undefined;
     const serverText = dnsSvc ? `${dnsSvc.metadata?.name} ${server}` : server || 'no server';
     const answered = queries.some((q) => !q.timedOut && !q.error && q.rcode !== undefined);
+    // Some queries vanished (those kube-proxy sent to an unreachable CoreDNS pod) even if others came back.
+    const lostSome = queries.some((q) => q.timedOut);
     const totalMs = queries.reduce((sum, q) => sum + q.ms, 0);
-    const dnsFlow: FlowSpec = { kind: 'dns', src: input.source, dst: server, port: 53, protocol: 'udp', ok: answered };
+    const dnsFlow: FlowSpec = { kind: 'dns', src: input.source, dst: server, port: 53, protocol: 'udp', ok: answered && !lostSome };
     if (DNS_FAILURES.has(probe.outcome)) {
-      if (!answered && server) {
+      if ((!answered || lostSome) && server) {
         // A nameserver that is no Service (another cluster's DNS, a typo in dnsConfig): whatever
         // happens to the packets next, the pod asks the wrong server.
-        const wrongServer: HopObject | undefined = dnsSvc
-          ? undefined
-          : { kind: 'Pod', namespace: input.source.namespace, name: input.source.name, detail: `dnsPolicy/dnsConfig: nameserver ${server}` };
+        const wrongServer: HopObject | undefined = dnsSvc ? undefined : tracer.workloadBlame(input.source, `dnsConfig nameserver ${server}`);
         if (wrongServer) {
           const clusterDns = tracer.input.services.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'kube-dns')?.spec?.clusterIP;
+          const template = wrongServer.kind === 'Pod' ? "the pod's" : `the pod template of ${wrongServer.kind} ${wrongServer.namespace}/${wrongServer.name}: its`;
           hops.push({
             status: 'fail',
             step: 'dns',
             flow: 'dns',
-            text: `the pod's resolv.conf names nameserver ${server}, which is no Service of this cluster${clusterDns ? ` (the cluster DNS is kube-system/kube-dns ${clusterDns})` : ''}: look at the pod's dnsPolicy and dnsConfig`,
+            text: `the pod's resolv.conf names nameserver ${server}, which is no Service of this cluster${clusterDns ? ` (the cluster DNS is kube-system/kube-dns ${clusterDns})` : ''}: look at ${template} dnsPolicy and dnsConfig`,
             object: wrongServer,
           });
         }
@@ -869,11 +1079,24 @@ export function buildTrace(input: TraceInput): TraceResult {
         hops.push(...walk.hops);
         path.push(...walk.path);
         blame = wrongServer ?? walk.blame;
-        if (!walk.blame) {
+        const denied = walk.blame || wrongServer ? undefined : tracer.uncountedPolicyDrop(dnsFlow, walk.endpoint ?? { ip: server, port: 53 });
+        if (denied) {
+          blame = denied.blame;
+          hops.push({ status: 'fail', step: 'dropped', flow: 'dns', text: `the DNS queries got no answer: ${denied.text}`, object: blame });
+        } else if (!walk.blame) {
           hops.push({ status: 'fail', step: 'lost', flow: 'dns', text: `no rule on the way counted a drop of the DNS queries: ${walk.endpoint?.pod ? `is the DNS pod ${podRef(walk.endpoint.pod)} answering?` : 'check the routes and the DNS pods'}` });
         }
       } else if (server) {
         flows.push({ spec: dnsFlow, endpoint: { ip: server, port: 53 } });
+      }
+      if (probe.outcome === 'nxdomain' && !blame) {
+        // NXDOMAIN is an answer: the server is reachable and says the name does not exist. For a
+        // cluster name that is only true when CoreDNS's kubernetes plugin does not serve the zone.
+        const zone = tracer.corefileFault(target.host, queries);
+        if (zone) {
+          blame = zone.blame;
+          hops.push({ status: 'fail', step: 'dns', flow: 'dns', text: zone.text, object: zone.blame });
+        }
       }
       const why =
         probe.outcome === 'nxdomain'
@@ -919,7 +1142,7 @@ export function buildTrace(input: TraceInput): TraceResult {
         });
       } else if (probe.outcome === 'refused' && ep?.pod) {
         verdict = 'refused';
-        const svc = tracer.servicePort(spec.dst, spec.port, spec.protocol);
+        const svc = tracer.flowService(spec);
         const declared = ep.pod.ports.filter((p) => p.protocol.toLowerCase() === spec.protocol);
         if (svc && declared.length > 0 && !declared.some((p) => p.containerPort === ep.port)) {
           // The Service sends to a port the pod does not declare: its targetPort is the fault, not the pod.
@@ -927,30 +1150,58 @@ export function buildTrace(input: TraceInput): TraceResult {
           const ports = declared.map((p) => (p.name ? `${p.name} ${p.containerPort}` : String(p.containerPort))).join(', ');
           hops.push({ status: 'fail', step: 'refused', flow: 'connection', text: `refused by ${at}: Service ${svc.namespace}/${svc.name} sends to port ${ep.port}, but the pod declares ${spec.protocol} ${ports} (check the Service's targetPort)`, object: blame });
         } else {
-          blame = { kind: 'Pod', namespace: ep.pod.namespace, name: ep.pod.name, detail: `nothing listens on ${spec.protocol}/${ep.port}` };
-          hops.push({ status: 'fail', step: 'refused', flow: 'connection', text: `refused by ${at}: nothing listens on ${spec.protocol}/${ep.port} there (the pod answered with a reset)`, object: blame });
+          const loopback = tracer.loopbackListener(ep.pod, spec.protocol, ep.port);
+          if (loopback) {
+            blame = tracer.workloadBlame(ep.pod, `listens on ${loopback}:${ep.port} only`);
+            const where = blame.kind === 'Pod' ? 'the pod' : `${blame.kind} ${blame.namespace}/${blame.name}`;
+            hops.push({
+              status: 'fail',
+              step: 'refused',
+              flow: 'connection',
+              text: `refused by ${at}: the app listens on ${loopback}:${ep.port} only, so it answers inside the pod and the pod itself refuses connections from the network (not a network fault: change the app's listen address in ${where})`,
+              object: blame,
+            });
+          } else {
+            blame = tracer.workloadBlame(ep.pod, `nothing listens on ${spec.protocol}/${ep.port}`);
+            hops.push({ status: 'fail', step: 'refused', flow: 'connection', text: `refused by ${at}: nothing listens on ${spec.protocol}/${ep.port} there (the pod answered with a reset)`, object: blame });
+          }
         }
+      } else if (probe.outcome === 'refused' && ep && tracer.nodeByIP(ep.ip)) {
+        verdict = 'refused';
+        const node = tracer.nodeByIP(ep.ip)!;
+        blame = { kind: 'Node', name: node.name, detail: `nothing listens on ${spec.protocol}/${ep.port}` };
+        hops.push({ status: 'fail', step: 'refused', flow: 'connection', text: `refused by node ${node.name} (${at}): nothing listens on ${spec.protocol}/${ep.port} on the node itself (it answered with a reset)`, object: blame });
       } else {
         verdict = probe.outcome === 'refused' ? 'refused' : 'lost';
         const t = walk.tracked;
         // Replies were seen: the connection was set up, then the answer vanished without a rule counting it.
         const replied = t !== undefined && !t.unreplied && spec.protocol === 'tcp';
         const icmp = tracer.icmpDrops(spec, walk.endpoint ?? { ip, port: spec.port })[0];
+        // No counted drop, yet the policies deny it: enforced where counters do not show.
+        const denied = icmp || replied ? undefined : tracer.uncountedPolicyDrop(spec, walk.endpoint ?? { ip, port: spec.port });
         if (icmp) {
           verdict = 'dropped';
           const r = icmp.delta.rule;
           const who = icmp.owner.by === 'hand-written' ? 'a hand-written rule no Kubernetes object owns' : `${icmp.owner.describe}'s rule`;
           blame = { kind: 'Rule', name: `${r.table === 'filter' ? '' : `-t ${r.table} `}${r.text}`, detail: icmp.node, by: icmp.owner.by === 'hand-written' ? 'hand-written' : 'kube-proxy' };
           const frag = /fragmentation-needed|3\/4|frag/i.test(r.text);
+          // The route the answers take back to the source, when it has its own (smaller) MTU.
+          const back = longestPrefixMatch(input.routes[icmp.node] ?? [], spec.src.ip);
+          const mtu = back?.metrics?.find((m) => m.mtu !== undefined)?.mtu;
+          const smallerPath = mtu ? ` (${icmp.node}'s route ${back!.dst} back to the client has mtu ${mtu})` : '';
           hops.push({
             status: 'fail',
             step: 'dropped',
             flow: 'connection',
-            text: `ICMP dropped on ${icmp.node} by ${who}: ${r.text}${frag ? ' — without "fragmentation needed" the sender never learns the path MTU, so packets too big for it vanish (an MTU black hole)' : ''}`,
+            text: `ICMP dropped on ${icmp.node} by ${who}: ${r.text}${frag ? ` — without "fragmentation needed" the sender never learns the path MTU${smallerPath}, so packets too big for it vanish (an MTU black hole)` : ''}`,
             where: icmp.node,
             object: blame,
             rule: ruleOf(icmp.delta),
           });
+        } else if (denied) {
+          verdict = 'dropped';
+          blame = denied.blame;
+          hops.push({ status: 'fail', step: 'dropped', flow: 'connection', text: `${probe.outcome} at ${at}: ${denied.text}`, object: blame });
         } else {
           const text = replied
             ? `${probe.outcome} at ${at}: the connection was set up (conntrack saw replies) but the answer never arrived, and no rule counted a drop; small packets pass and large ones vanish in an MTU black hole (compare the MTUs on the path, look for ICMP "fragmentation needed"; --pcap shows where the packets stop)`

@@ -52,6 +52,12 @@ export function candidateServices(host: string, sourceNamespace: string, service
   );
 }
 
+/** The Services whose NodePort the URL names, when its host is a node (by name, as the lab's DNS answers it, or address). */
+export function nodePortServices(host: string, port: number, nodes: TraceNode[], services: V1Service[]): V1Service[] {
+  if (!nodes.some((n) => n.name === host.replace(/\.$/, '') || n.ip === host)) return [];
+  return services.filter((s) => (s.spec?.ports ?? []).some((p) => p.nodePort === port));
+}
+
 export function endpointPods(services: V1Service[], slices: V1EndpointSlice[], pods: TracePod[]): TracePod[] {
   const out = new Map<string, TracePod>();
   for (const svc of services) {

@@ -31,7 +31,7 @@ export function verdictText(trace: TraceResult): string {
     case 'delivered':
       return `delivered${trace.answeredBy ? ` (answered by ${trace.answeredBy})` : ''}`;
     case 'dns-failed':
-      return `the name did not resolve${blame ? `: DNS blocked by ${blame}` : ''}`;
+      return `the name did not resolve${blame ? `: ${blame}` : ''}`;
     case 'lost':
       return `lost${blame ? `: ${blame}` : ''}`;
     default:

@@ -12,7 +12,7 @@ export interface Fixture {
   from: string;
   to: string;
   probe: ProbeResult;
-  objects: { pods: KubeObject[]; services: V1Service[]; endpointSlices: V1EndpointSlice[]; policies: V1NetworkPolicy[]; namespaces: V1Namespace[]; nodes: KubeObject[] };
+  objects: { pods: KubeObject[]; services: V1Service[]; endpointSlices: V1EndpointSlice[]; policies: V1NetworkPolicy[]; namespaces: V1Namespace[]; nodes: KubeObject[]; deployments?: KubeObject[] };
   routes: Record<string, RouteEntry[]>;
   counters: NamespaceCounters[];
 }
@@ -47,6 +47,8 @@ export function traceInput(fixture: Fixture, overrides: Partial<TraceInput> = {}
     counters: fixture.counters,
     routes: fixture.routes,
     kubeProxyNodes: kubeProxyNodes(objects.pods),
+    podObjects: objects.pods,
+    deployments: objects.deployments ?? [],
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTrace, longestPrefixMatch, type Hop, type TraceResult } from '../../src/trace/hops.js';
+import { KUBEADM_DEFAULT_COREFILE } from '../../src/lab/netns/dns/corefile.js';
 import { loadFixture, traceInput, type Fixture } from './helpers.js';
 
 const lines = (t: TraceResult) => t.hops.filter((h) => h.status !== 'info').map((h) => `${h.status === 'ok' ? '✓' : '✗'} ${h.text}`);
@@ -67,8 +68,9 @@ describe('buildTrace on captured labs', () => {
   it('service-selector-mismatch: the REJECT is named as the Service having no endpoints', () => {
     const t = buildTrace(traceInput(loadFixture('service-selector-mismatch')));
     expect(t.verdict).toBe('rejected');
-    expect(last(t).text).toBe('rejected on worker2 by kube-proxy: Service shop/api has no endpoints (port http)');
-    expect(t.blame).toEqual({ kind: 'Service', namespace: 'shop', name: 'api', detail: 'no endpoints' });
+    // …and why: the selector, against the labels the namespace's pods carry.
+    expect(last(t).text).toBe('rejected on worker2 by kube-proxy: Service shop/api has no endpoints (port http): its selector app=api-v2 matches no pod in namespace shop (the pods there are labelled app=api, app=frontend, app=reports)');
+    expect(t.blame).toEqual({ kind: 'Service', namespace: 'shop', name: 'api', detail: 'selector app=api-v2 matches no pod' });
     expect(last(t).rule!.text).toMatch(/-A KUBE-SERVICES -d 10\.96\.85\.245\/32 -p tcp .*"shop\/api:http has no endpoints".* -j REJECT/);
   });
 
@@ -178,16 +180,16 @@ describe('buildTrace on edited captures', () => {
     // As if something earlier in FORWARD had dropped it: the REJECT did not count.
     const f = withCounters(broken, 'worker2', (text) => text.replace(/\[\d+:\d+\] (-A KUBE-SERVICES .*has no endpoints)/, (_m, rule: string) => `${broken.counters.find((c) => 'node' in c.where && c.where.node === 'worker2')!.before.match(/\[\d+:\d+\] -A KUBE-SERVICES .*has no endpoints/)![0].split(' ')[0]} ${rule}`));
     const t = buildTrace(traceInput({ ...f, probe: { ...broken.probe, outcome: 'timeout', detail: 'no answer' } }));
-    expect(lines(t)).toContain('✗ Service shop/api has no endpoints (port http): kube-proxy on worker2 has no pod to send it to');
-    expect(t.blame).toEqual({ kind: 'Service', namespace: 'shop', name: 'api', detail: 'no endpoints' });
+    expect(lines(t)).toContain('✗ Service shop/api has no endpoints (port http), so kube-proxy on worker2 has no pod to send it to: its selector app=api-v2 matches no pod in namespace shop (the pods there are labelled app=api, app=frontend, app=reports)');
+    expect(t.blame).toEqual({ kind: 'Service', namespace: 'shop', name: 'api', detail: 'selector app=api-v2 matches no pod' });
   });
 
-  it('a nameserver that is no Service of the cluster is blamed on the pod\'s DNS settings', () => {
+  it('a nameserver that is no Service of the cluster is blamed on the DNS settings of the pod\'s Deployment', () => {
     const dns = loadFixture('dns-egress-denied');
     const probe = { ...dns.probe, dns: dns.probe.dns!.map((q) => ({ ...q, server: '10.100.0.10:53' })) };
     const t = buildTrace(traceInput({ ...dns, probe }));
-    expect(lines(t)[0]).toBe("✗ the pod's resolv.conf names nameserver 10.100.0.10, which is no Service of this cluster (the cluster DNS is kube-system/kube-dns 10.96.0.10): look at the pod's dnsPolicy and dnsConfig");
-    expect(t.blame).toEqual({ kind: 'Pod', namespace: 'shop', name: 'frontend-mfz5wblsrv-tkcjs', detail: 'dnsPolicy/dnsConfig: nameserver 10.100.0.10' });
+    expect(lines(t)[0]).toBe("✗ the pod's resolv.conf names nameserver 10.100.0.10, which is no Service of this cluster (the cluster DNS is kube-system/kube-dns 10.96.0.10): look at the pod template of Deployment shop/frontend: its dnsPolicy and dnsConfig");
+    expect(t.blame).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'frontend', detail: 'pod frontend-mfz5wblsrv-tkcjs: dnsConfig nameserver 10.100.0.10' });
   });
 
   it('refused on a port the pod does not declare blames the Service\'s targetPort', () => {
@@ -231,6 +233,70 @@ describe('buildTrace on edited captures', () => {
   it('notes rules rewritten while the probe ran', () => {
     const counters = solved.counters.map((c) => ('node' in c.where && c.where.node === 'worker' ? { ...c, before: c.before.replace(/\[\d+:\d+\] (-A NETPOL-FORWARD -m conntrack)/, '[99:9999] $1') } : c));
     expect(buildTrace(traceInput({ ...solved, counters })).notes.join('\n')).toMatch(/1 rule\(s\) on worker were rewritten while the probe ran/);
+  });
+
+  it('refused by an app that listens on 127.0.0.1 only: its Deployment, not the network', () => {
+    const refused = { ...timeout, outcome: 'refused' as const, detail: 'ECONNREFUSED' };
+    const listeners = { 'shop/api-mj2fj2bllw-pjq8b': 'tcp LISTEN 0      128    127.0.0.1:8080 0.0.0.0:*\n' };
+    const t = buildTrace(traceInput({ ...solved, probe: refused }, { listeners }));
+    expect(last(t).text).toBe(
+      "refused by 10.244.1.3:8080 (pod shop/api-mj2fj2bllw-pjq8b): the app listens on 127.0.0.1:8080 only, so it answers inside the pod and the pod itself refuses connections from the network (not a network fault: change the app's listen address in Deployment shop/api)",
+    );
+    expect(t.blame).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'api', detail: 'pod api-mj2fj2bllw-pjq8b: listens on 127.0.0.1:8080 only' });
+    // Nothing listening at all is also the pod's (its Deployment's) doing.
+    expect(buildTrace(traceInput({ ...solved, probe: refused })).blame).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'api', detail: 'pod api-mj2fj2bllw-pjq8b: nothing listens on tcp/8080' });
+  });
+
+  it('NXDOMAIN for a cluster name while the Corefile serves another zone: the CoreDNS ConfigMap', () => {
+    const probe = {
+      outcome: 'nxdomain' as const,
+      detail: 'api.shop.svc.cluster.local does not exist',
+      ms: 3,
+      dns: solved.probe.dns!.map((q) => ({ ...q, rcode: 'NXDOMAIN', answers: [] })),
+    };
+    const corefile = KUBEADM_DEFAULT_COREFILE.replace('kubernetes cluster.local', 'kubernetes cluster.lcoal');
+    const t = buildTrace(traceInput({ ...solved, probe }, { corefile }));
+    expect(t.blame).toEqual({ kind: 'ConfigMap', namespace: 'kube-system', name: 'coredns', detail: 'Corefile: kubernetes zone cluster.lcoal, not cluster.local' });
+    expect(lines(t)[0]).toMatch(/^✗ CoreDNS answered NXDOMAIN for names under cluster\.local: the Corefile's kubernetes plugin \(line \d+\) serves cluster\.lcoal in-addr\.arpa ip6\.arpa, not cluster\.local/);
+    // With the kubeadm Corefile, NXDOMAIN is the truth about the name: nothing to blame.
+    expect(buildTrace(traceInput({ ...solved, probe }, { corefile: KUBEADM_DEFAULT_COREFILE })).blame).toBeUndefined();
+  });
+
+  it('of two policies isolating the api, the allow rule whose peer matches nobody is blamed, and why', () => {
+    const broken = loadFixture('deny-all-ingress');
+    const typo = structuredClone(solved.objects.policies.find((p) => p.metadata?.name === 'allow-frontend-to-api')!);
+    (typo.spec!.ingress![0] as { from: { podSelector: { matchLabels: Record<string, string> } }[] }).from[0]!.podSelector.matchLabels = { app: 'fronted' };
+    const t = buildTrace(traceInput({ ...broken, objects: { ...broken.objects, policies: [...broken.objects.policies, typo] } }));
+    expect(t.blame).toEqual({ kind: 'NetworkPolicy', namespace: 'shop', name: 'allow-frontend-to-api', detail: 'ingress' });
+    expect(last(t).text).toMatch(/^dropped on worker2 by NetworkPolicy shop\/allow-frontend-to-api, shop\/default-deny-ingress \(ingress: .*; shop\/allow-frontend-to-api: its ingress rule 0 admits tcp\/http, but its from \(podSelector app=fronted\) does not match pod shop\/frontend-mfz5wblsrv-kzhx9\)$/);
+  });
+
+  it('a drop no iptables rule counted (kindnet enforces policies in nftables) is named from the policies', () => {
+    const broken = loadFixture('deny-all-ingress');
+    // As on kind: no NETPOL rule counts the drop (kindnet drops in nftables); kube-proxy's DNAT still counts.
+    const uncount = (after: string, before: string) => {
+      const old = new Map(before.split('\n').map((l) => [l.replace(/^\[\d+:\d+\] /, ''), l]));
+      return after.split('\n').map((l) => (l.includes('NETPOL') ? (old.get(l.replace(/^\[\d+:\d+\] /, '')) ?? l) : l)).join('\n');
+    };
+    const uncounted = { ...broken, counters: broken.counters.map((c) => ({ ...c, after: uncount(c.after, c.before) })) };
+    const t = buildTrace(traceInput(uncounted));
+    expect(t.verdict).toBe('dropped');
+    expect(t.blame).toEqual({ kind: 'NetworkPolicy', namespace: 'shop', name: 'default-deny-ingress', detail: 'ingress' });
+    expect(last(t).text).toMatch(/^timeout at 10\.244\.2\.2:8080 \(pod shop\/api-\S+\): no iptables rule counted a drop, but NetworkPolicy shop\/default-deny-ingress \(ingress\) allows no tcp\/8080 from pod shop\/frontend-\S+; a policy enforced outside iptables \(kindnet's nftables on kind\) drops without counters here$/);
+  });
+
+  it('DNS queries lost on the way to a CoreDNS pod across a missing route: the route', () => {
+    const routes = { ...solved.routes, worker2: solved.routes.worker2!.filter((r) => r.dst !== '10.244.1.0/24') };
+    // One query kube-proxy sent to the CoreDNS pod on worker got no reply; the others were answered from control-plane.
+    const lost = 'udp      17 29 src=10.244.2.3 dst=10.96.0.10 sport=41111 dport=53 [UNREPLIED] src=10.244.1.2 dst=10.244.2.3 sport=53 dport=41111 mark=0 use=1\n';
+    const counters = solved.counters.map((c) => ('node' in c.where && c.where.node === 'worker2' ? { ...c, conntrackAfter: lost + c.conntrackAfter } : c));
+    const dns = [{ ...solved.probe.dns![0]!, timedOut: true, answers: [] }, ...solved.probe.dns!.slice(1, 3)];
+    const { rcode: _dropped, ...unanswered } = dns[0]!;
+    const probe = { outcome: 'dns-timeout' as const, detail: 'no DNS server answered', ms: 2000, dns: [unanswered, ...dns.slice(1)] };
+    const t = buildTrace(traceInput({ ...solved, routes, counters, probe }));
+    expect(t.verdict).toBe('dns-failed');
+    expect(t.blame).toEqual({ kind: 'Node', name: 'worker2', detail: 'route to 10.244.1.0/24' });
+    expect(lines(t)).toContain('✗ route default via 172.18.0.1 on worker2: no route to 10.244.1.0/24 (pods of node worker), so the packet goes to the default gateway and never reaches 10.244.1.2');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateServices, endpointPods, tracePods } from '../../src/trace/inputs.js';
+import { candidateServices, endpointPods, nodePortServices, traceNodes, tracePods } from '../../src/trace/inputs.js';
 import { loadFixture } from './helpers.js';
 
 const f = loadFixture('deny-all-ingress-solved');
@@ -31,5 +31,20 @@ describe('candidateServices', () => {
   });
   it('endpointPods finds the pods behind them', () => {
     expect(endpointPods(candidateServices('api', 'shop', f.objects.services), f.objects.endpointSlices, pods).map((p) => p.name.split('-')[0]).sort()).toEqual(['api', 'api']);
+  });
+});
+
+describe('nodePortServices', () => {
+  const np = loadFixture('etp-local-solved');
+  const nodes = traceNodes(np.objects.nodes);
+  const names = (host: string, port: number) => nodePortServices(host, port, nodes, np.objects.services).map((s) => `${s.metadata!.namespace}/${s.metadata!.name}`);
+  it.each([
+    ['worker2', 30443, ['shop/web']],
+    ['worker2.', 30443, ['shop/web']],
+    ['172.18.0.3', 30443, ['shop/web']],
+    ['worker2', 80, []],
+    ['web.shop', 30443, []],
+  ])('%s:%d → %j', (host, port, want) => {
+    expect(names(host, port)).toEqual(want);
   });
 });

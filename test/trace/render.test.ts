@@ -26,8 +26,8 @@ describe('renderTrace', () => {
 
 describe('verdictText and describeObject', () => {
   it('names the object that killed the packet', () => {
-    expect(verdictText(buildTrace(traceInput(loadFixture('dns-egress-denied'))))).toBe('the name did not resolve: DNS blocked by NetworkPolicy shop/frontend-egress (egress)');
-    expect(verdictText(buildTrace(traceInput(loadFixture('service-selector-mismatch'))))).toBe('rejected by Service shop/api (no endpoints)');
+    expect(verdictText(buildTrace(traceInput(loadFixture('dns-egress-denied'))))).toBe('the name did not resolve: NetworkPolicy shop/frontend-egress (egress)');
+    expect(verdictText(buildTrace(traceInput(loadFixture('service-selector-mismatch'))))).toBe('rejected by Service shop/api (selector app=api-v2 matches no pod)');
     expect(verdictText(buildTrace(traceInput(loadFixture('hand-drop'))))).toBe('dropped by hand-written rule on worker2: -A FORWARD -d 10.244.2.2/32 -j DROP');
     expect(describeObject({ kind: 'Rule', name: '-P FORWARD DROP', detail: 'worker', by: 'chain policy' })).toBe('the chain policy on worker: -P FORWARD DROP');
   });
