@@ -5,10 +5,12 @@
 //
 //   npm run bench                 # full run (several minutes)
 //   npm run bench -- --quick      # fewer repetitions, fewer labs
+//   npm run bench -- --only scenarios,concurrent --labs 20   # some parts; labs started at once
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import YAML from 'yaml';
 import { run } from '../exec.js';
@@ -22,7 +24,31 @@ import { summarize } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = path.join(ROOT, 'bin/netbreak.js');
-const quick = process.argv.includes('--quick');
+const PARTS = ['scenarios', 'matrix', 'concurrent', 'cycles'] as const;
+const USAGE = `usage: npm run bench -- [--quick] [--only ${PARTS.join(',')}] [--labs N[,N…]]`;
+function readFlags() {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, labs: { type: 'string' }, help: { type: 'boolean', default: false } },
+  });
+  const only = values.only?.split(',') ?? [...PARTS];
+  const unknownPart = only.find((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknownPart) throw new Error(`--only ${unknownPart} is not a part of the benchmark: use ${PARTS.join(', ')}`);
+  const labCounts = values.labs?.split(',').map(Number) ?? (values.quick ? [1, 5] : [1, 5, 10, 20]);
+  if (labCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--labs takes whole numbers of labs, for example --labs 1,20');
+  return { quick: values.quick, help: values.help, only, labCounts };
+}
+let flags: ReturnType<typeof readFlags>;
+try {
+  flags = readFlags();
+} catch (error) {
+  process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}\n`);
+  process.exit(2);
+}
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const { quick, only, labCounts } = flags;
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-bench-'));
 process.env.NETBREAK_STATE_DIR = stateDir;
 
@@ -113,7 +139,7 @@ async function matrix(): Promise<void> {
 }
 
 async function concurrentLabs(): Promise<void> {
-  for (const n of quick ? [1, 5] : [1, 5, 10, 20]) {
+  for (const n of labCounts) {
     const names = Array.from({ length: n }, (_, i) => `bc${i}`);
     const started = performance.now();
     const starts = await Promise.all(names.map((name) => cli(['start', 'deny-all-ingress', '--lab', name])));
@@ -158,16 +184,25 @@ async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the benchmark starts netns labs and needs root');
   log(`netbreak bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${quick ? ' (quick)' : ''}`);
   try {
-    log('scenario timings …');
-    await scenarioTimings();
-    log('probe matrix …');
-    await matrix();
-    log('concurrent labs …');
-    await concurrentLabs();
-    log('start/stop cycles …');
-    await cycles();
+    if (only.includes('scenarios')) {
+      log('scenario timings …');
+      await scenarioTimings();
+    }
+    if (only.includes('matrix')) {
+      log('probe matrix …');
+      await matrix();
+    }
+    if (only.includes('concurrent')) {
+      log('concurrent labs …');
+      await concurrentLabs();
+    }
+    if (only.includes('cycles')) {
+      log('start/stop cycles …');
+      await cycles();
+    }
   } finally {
-    await cli(['clean']);
+    // Only the benchmark's own labs (its state folder's): other labs on this machine are left alone.
+    for (const lab of await netnsBackend.labs()) await netnsBackend.down(lab);
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
   const width = Math.max(...figures.map((f) => f.name.length));

@@ -1,6 +1,5 @@
 // One status line per long step, kind style: a spinner while it runs on a
 // terminal, then ✓ or ✗ with the time it took. Plain lines when not a terminal.
-import ora from 'ora';
 import type { Progress } from '../lab/progress.js';
 import { color } from './output.js';
 
@@ -9,7 +8,8 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
     async step(title, work) {
       const started = performance.now();
       const live = Boolean(stream.isTTY) && !process.env.CI;
-      const spinner = live ? ora({ text: title, stream }).start() : undefined;
+      // The spinner library (and its dozen dependencies) is loaded only where a spinner is shown.
+      const spinner = live ? (await import('ora')).default({ text: title, stream }).start() : undefined;
       const seconds = () => color.dim(`(${((performance.now() - started) / 1000).toFixed(1)}s)`);
       try {
         const result = await work((detail) => {

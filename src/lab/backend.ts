@@ -16,6 +16,13 @@ export interface UpOptions {
   learner?: string;
   /** Called once the lab's folder exists, before anything else is made (the engine writes its session then). */
   created?: () => void;
+  /**
+   * Return as soon as the lab takes objects, before the cluster's own pods (DNS,
+   * kube-proxy) are ready: the lab's first waitReady() then waits for them too,
+   * so they come up alongside the caller's first workloads. Backends whose up()
+   * waits for a whole cluster anyway ignore it.
+   */
+  systemReadyWithFirstWait?: boolean;
 }
 
 export interface CleanReport {

@@ -1,11 +1,28 @@
 // Every backend, in one explicit list.
 import type { Backend } from './backend.js';
-import { kindBackend } from './kind/backend.js';
-import { readLabRecord } from './kind/state.js';
-import { kubeconfigBackend } from './kubeconfig/backend.js';
+import { kindBackendAvailability } from './kind/availability.js';
+import { labsOfBackend, readLabRecord } from './kind/state.js';
+import { lazyBackend } from './lazy-backend.js';
 import { netnsBackend } from './netns/backend.js';
 
-export const backends: readonly Backend[] = [netnsBackend, kindBackend, kubeconfigBackend];
+export const backends: readonly Backend[] = [
+  netnsBackend,
+  lazyBackend({
+    name: 'kind',
+    load: async () => (await import('./kind/backend.js')).kindBackend,
+    labs: async () => labsOfBackend('kind'),
+    available: kindBackendAvailability,
+    release: true,
+  }),
+  lazyBackend({
+    name: 'kubeconfig',
+    load: async () => (await import('./kubeconfig/backend.js')).kubeconfigBackend,
+    labs: async () => labsOfBackend('kubeconfig'),
+    // Reading a kubeconfig takes the Kubernetes client; --backend auto never asks this one.
+    available: async () => (await import('./kubeconfig/backend.js')).kubeconfigBackend.available(),
+    release: false,
+  }),
+];
 
 export function backendByName(name: string): Backend | undefined {
   return backends.find((b) => b.name === name);

@@ -61,6 +61,20 @@ describe('judgeProbe', () => {
     expect(judged.result.answeredBy).toMatch(/^reports-/);
   });
 
+  it('settles as soon as two attempts agree, without waiting for the third', async () => {
+    const lab = new FakeLab();
+    let releaseThird = () => {};
+    lab.probe = async (request) => {
+      lab.calls.push({ op: 'probe', request });
+      const attempt = lab.calls.filter((c) => c.op === 'probe').length;
+      if (attempt === 3) await new Promise<void>((resolve) => (releaseThird = resolve));
+      return { outcome: 'timeout', detail: `attempt ${attempt}`, ms: 250 };
+    };
+    const judged = await judgeProbe(lab, { from: FROM, to: TO, expect: 'timeout' });
+    expect(judged).toMatchObject({ outcome: 'timeout', pass: true });
+    releaseThird();
+  });
+
   it('expect failure passes on any outcome but success', async () => {
     const refused = await judgeProbe(labAnswering(Array(3).fill({ outcome: 'refused' })), { from: FROM, to: TO, expect: 'failure' });
     expect(refused).toMatchObject({ outcome: 'refused', pass: true });

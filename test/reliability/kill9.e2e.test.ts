@@ -14,6 +14,7 @@ import { guardHost } from '../helpers/host-guard.js';
 import { labNamespaces } from '../helpers/host-state.js';
 import { isRoot } from '../helpers/root.js';
 import { DEFAULT_TOPOLOGY } from '../../src/lab/netns/backend.js';
+import { createFabric } from '../../src/lab/netns/fabric.js';
 import { loadTopology } from '../../src/lab/netns/topology.js';
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-rel-k9-'));
@@ -241,11 +242,18 @@ describe.skipIf(!isRoot)(`kill -9 at any point, then clean${isRoot ? '' : ' (ski
   });
 
   it('a supervisor that never wrote its pid file (its CLI died right after spawning it) is still found and ended by clean', async () => {
-    // What `lab up` has made by the time it spawns the supervisor: the state folder and the lab file.
+    // What `lab up` has made by the time it spawns the supervisor: the state folder, the lab file and the
+    // fabric namespace, in which the supervisor runs (it serves the node network's DNS there).
     fs.mkdirSync(path.join(labDir, 'pods'), { recursive: true });
     const labFile = path.join(labDir, 'lab.json');
-    fs.writeFileSync(labFile, JSON.stringify({ name: LAB, backend: 'netns', topology: loadTopology(DEFAULT_TOPOLOGY) }));
-    const supervisor = execa(process.execPath, [path.join(ROOT, 'dist/lab/netns/supervisor-main.js'), LAB, labFile], { env: { ...env }, detached: true, reject: false });
+    const topology = loadTopology(DEFAULT_TOPOLOGY);
+    fs.writeFileSync(labFile, JSON.stringify({ name: LAB, backend: 'netns', topology }));
+    await createFabric(LAB, topology);
+    const supervisor = execa('nsenter', [`--net=/run/netns/nb-${LAB}-fabric`, process.execPath, path.join(ROOT, 'dist/lab/netns/supervisor-main.js'), LAB, labFile], {
+      env: { ...env },
+      detached: true,
+      reject: false,
+    });
     const pidFile = path.join(labDir, 'supervisor.pid');
     const until = Date.now() + 10_000;
     while (!fs.existsSync(pidFile)) {

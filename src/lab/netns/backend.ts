@@ -2,39 +2,50 @@
 // supervisor, kube-system) step by step, and removes it by name.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, MissingBinaryError } from '../../exec.js';
 import { LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import type { ObjectRef } from '../objects.js';
 import type { Progress } from '../progress.js';
 import { callSupervisor } from './api-client.js';
 import { findLeftovers, holdBuildLock, labsInStateRoot, labsWithLeftovers, labsWithNamespaces, removeLab } from './cleanup.js';
 import { createFabric, createNode } from './fabric.js';
-import { LAB_NAME_PATTERN, labFiles } from './names.js';
+import { LEAN_NODE_FLAGS } from './lean-node.js';
+import { fabricNetns, LAB_NAME_PATTERN, labFiles } from './names.js';
 import { NetnsLab } from './netns-lab.js';
 import { loadTopology } from './topology.js';
-import { startUpstreamDns } from './upstream-dns.js';
 
 const SUPERVISOR_MAIN = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
+/** The lab's own workloads, which every lab runs before any of the learner's. */
+const SYSTEM_WORKLOADS: ObjectRef[] = [
+  { kind: 'Deployment', namespace: 'kube-system', name: 'coredns' },
+  { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy' },
+];
+/** Where `ip netns add` mounts the namespaces it names. */
+const NETNS_RUN_DIR = '/run/netns';
 export const DEFAULT_TOPOLOGY = fileURLToPath(new URL('../../../clusters/netns-default.yaml', import.meta.url));
 
 /** The Debian/Ubuntu package that provides each binary the lab runs. */
 export const LAB_BINARIES: Record<string, string> = { ip: 'iproute2', iptables: 'iptables', 'iptables-restore': 'iptables', nsenter: 'util-linux' };
 
-async function hasBinary(binary: string): Promise<boolean> {
-  try {
-    await run([binary, '--version']);
-    return true;
-  } catch (error) {
-    if (error instanceof MissingBinaryError) return false;
-    throw error;
-  }
+/** Whether `binary` is an executable file in a PATH folder, as the shell would find it, without starting it. */
+function onPath(binary: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    try {
+      const file = path.join(dir, binary);
+      fs.accessSync(file, fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  });
 }
 
 export async function netnsAvailability(): Promise<Availability> {
   if (process.platform !== 'linux') return { ok: false, reason: 'the netns lab needs Linux network namespaces: use the kind backend on this machine (--backend kind)' };
   if (process.getuid?.() !== 0) return { ok: false, reason: 'the netns lab creates network namespaces and needs root: run netbreak with sudo (or as root)' };
   const missing = [];
-  for (const binary of Object.keys(LAB_BINARIES)) if (!(await hasBinary(binary))) missing.push(binary);
+  for (const binary of Object.keys(LAB_BINARIES)) if (!onPath(binary)) missing.push(binary);
   if (missing.length) {
     const packages = [...new Set(missing.map((b) => LAB_BINARIES[b]))].join(' ');
     return { ok: false, reason: `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing: install with "apt-get install ${packages}"` };
@@ -91,26 +102,21 @@ export const netnsBackend = {
         await createFabric(lab, topology);
         await Promise.all(topology.nodes.map((node) => createNode(lab, topology, node)));
       });
-      await progress.step(`Starting the node network's DNS (${topology.fabricIP})`, () => startUpstreamDns(lab, topology));
-      await progress.step('Starting control plane', async () => {
+      await progress.step(`Starting control plane and the node network's DNS (${topology.fabricIP})`, async () => {
         const log = fs.openSync(files.log, 'a');
+        // The supervisor runs in the fabric namespace, the lab's "host", where it also answers as the node
+        // network's DNS server (upstream-dns.ts). nsenter changes only the network namespace: `ip netns exec`
+        // would give it a private mount namespace, in which the namespaces it adds for pods would stay unseen.
         // The lab file's path in its arguments lets cleanup find this process by the lab's folder even before it writes its pid file.
-        const child = spawn(process.execPath, [SUPERVISOR_MAIN, lab, files.lab], { detached: true, stdio: ['ignore', log, log] });
+        const argv = [`--net=${path.join(NETNS_RUN_DIR, fabricNetns(lab))}`, process.execPath, ...LEAN_NODE_FLAGS, SUPERVISOR_MAIN, lab, files.lab];
+        const child = spawn('nsenter', argv, { detached: true, stdio: ['ignore', log, log] });
         child.unref();
         fs.closeSync(log);
         await waitForSupervisor(lab, 10_000);
       });
       const instance = new NetnsLab(lab);
-      await progress.step('Starting CoreDNS and kube-proxy', (update) =>
-        instance.waitReady(
-          [
-            { kind: 'Deployment', namespace: 'kube-system', name: 'coredns' },
-            { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy' },
-          ],
-          30_000,
-          update,
-        ),
-      );
+      if (options.systemReadyWithFirstWait) instance.waitForSystemWithFirst(SYSTEM_WORKLOADS);
+      else await progress.step('Starting CoreDNS and kube-proxy', (update) => instance.waitReady(SYSTEM_WORKLOADS, 30_000, update));
       return instance;
     } catch (error) {
       await removeLab(lab);

@@ -10,9 +10,16 @@ import { labFiles, nodeNetns, podNetns } from './names.js';
 export class NetnsLab implements Lab {
   readonly backend = 'netns';
   private readonly socket: string;
+  /** Workloads the next waitReady() waits for besides its own: the lab's system pods, right after up(). */
+  private pendingSystem: ObjectRef[] = [];
 
   constructor(readonly name: string) {
     this.socket = labFiles(name).socket;
+  }
+
+  /** The next waitReady() also waits for these (see UpOptions.systemReadyWithFirstWait). */
+  waitForSystemWithFirst(refs: ObjectRef[]): void {
+    this.pendingSystem = refs;
   }
 
   private call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -55,10 +62,17 @@ export class NetnsLab implements Lab {
 
   async waitReady(refs: ObjectRef[], timeoutMs: number, progress?: ReadyProgress): Promise<void> {
     const until = Date.now() + timeoutMs;
+    const all = [...this.pendingSystem, ...refs];
     let last = '';
     for (;;) {
-      const pending = await this.notReady(refs);
-      if (pending.length === 0) return;
+      const pending = await this.notReady(all);
+      if (pending.length === 0) {
+        this.pendingSystem = [];
+        // Ready in the store; the health call returns once the reconcile that follows (endpoints,
+        // kube-proxy rules) is done, so traffic to the pods works when this returns.
+        await this.health();
+        return;
+      }
       const message = `waiting for ${pending.join(', ')}`;
       if (message !== last) progress?.(message);
       last = message;
@@ -105,6 +119,12 @@ export class NetnsLab implements Lab {
 
   async probe(request: ProbeRequest): Promise<ProbeResult> {
     return this.call<ProbeResult>('POST', '/v1/probe', request);
+  }
+
+  /** `ip netns exec` runs tcpdump in the namespace as a child of this process, writing to this machine's files. */
+  captureArgv(target: CounterTarget, tcpdumpArgs: string[]): string[] {
+    const ns = 'node' in target ? nodeNetns(this.name, target.node) : podNetns(this.name, target.namespace, target.pod);
+    return ['ip', 'netns', 'exec', ns, 'tcpdump', ...tcpdumpArgs];
   }
 
   async counters(targets: CounterTarget[]): Promise<CounterSnapshot[]> {

@@ -1,7 +1,8 @@
 // The lab's kubelet: gives each scheduled pod a network namespace wired to its
 // node (routed veth, kindnet/ptp style), its own resolv.conf and projected
 // ConfigMaps, starts its process and restarts it when it dies, and reports
-// readiness from the pod's own readiness probe.
+// readiness from the pod's own readiness probe: first as soon as the process says
+// it listens, then every periodSeconds, as kubelet probes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -11,11 +12,20 @@ import { run, runOk } from '../../exec.js';
 import type { KubeObject } from '../objects.js';
 import type { PodSpec } from './controllers/workloads.js';
 import { createEtcNetnsDir } from './etc-netns.js';
+import { LEAN_NODE_FLAGS } from './lean-node.js';
 import { etcNetnsDir, hostVethName, labFiles, nodeNetns, podControlSocket, podLogFile, podNetns } from './names.js';
 import type { LabNode, Topology } from './topology.js';
 import { planAgent, type AgentPlan } from './workload.js';
 
 const AGENT_MAIN = fileURLToPath(new URL('./agent/main.js', import.meta.url));
+/** How soon to ask again a pod without a readiness probe whose process did not answer the first time. */
+const NOT_YET_ANSWERED_MS = 250;
+
+/** Waits for every promise, then throws the first failure: a pod that failed must not cut short the others' setup. */
+async function settleAll(work: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
 
 interface PodRecord {
   uid: string;
@@ -30,6 +40,7 @@ interface PodRecord {
   ready: boolean;
   waiting?: string;
   restartTimer?: NodeJS.Timeout;
+  readinessTimer?: NodeJS.Timeout;
   stopping?: boolean;
   startedAt?: string;
   /** Not started yet: a ConfigMap volume's ConfigMap does not exist (kubelet's FailedMount). */
@@ -47,16 +58,13 @@ export class PodRuntime {
   private usedIPs = new Set<string>();
   /** Per node, the host part of the last pod address handed out (host-local's last_reserved_ip). */
   private lastHost = new Map<string, number>();
-  private readinessTimer: NodeJS.Timeout;
 
   constructor(
     private readonly lab: string,
     private readonly topology: Topology,
     private readonly report: PodStatusSink,
     private readonly onReadinessChange: () => void,
-  ) {
-    this.readinessTimer = setInterval(() => void this.checkReadiness(), 250);
-  }
+  ) {}
 
   /** Pods the runtime knows, keyed by uid, with their IP and host veth (for the rule generators). */
   running(): { uid: string; ip: string; node: string; hostVeth: string }[] {
@@ -66,10 +74,11 @@ export class PodRuntime {
   /** Brings the set of running pods in line with the store's Pod objects. */
   async sync(pods: KubeObject[], configMaps: KubeObject[]): Promise<void> {
     const wanted = new Map(pods.filter((p) => (p.spec as PodSpec).nodeName).map((p) => [p.metadata.uid!, p]));
-    for (const [uid, record] of this.pods) if (!wanted.has(uid)) await this.remove(record);
+    // Pods are independent: removed and created side by side, each waiting only for its own commands.
+    await settleAll([...this.pods].filter(([uid]) => !wanted.has(uid)).map(([, record]) => this.remove(record)));
+    await settleAll([...wanted.values()].filter((pod) => !this.pods.has(pod.metadata.uid!)).map((pod) => this.create(pod, configMaps)));
     for (const pod of wanted.values()) {
-      let record = this.pods.get(pod.metadata.uid!);
-      if (!record) record = await this.create(pod, configMaps);
+      const record = this.pods.get(pod.metadata.uid!)!;
       if (record.plan?.dns) this.projectConfigMaps(pod, configMaps);
       if (record.awaitingVolumes && missingConfigMaps(pod, configMaps).length === 0) {
         record.awaitingVolumes = false;
@@ -143,10 +152,15 @@ export class PodRuntime {
     fs.writeFileSync(path.join(etc, 'resolv.conf'), this.resolvConf(record.namespace, spec));
     fs.writeFileSync(path.join(etc, 'hostname'), `${record.name}\n`);
     await runOk(['ip', 'netns', 'add', netns]);
-    await runOk(['ip', '-n', nodeNs, 'link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
     await runOk(['ip', '-n', nodeNs, '-batch', '-'], {
       // replace, not add: a pod that had this IP a moment ago may still have its route (see remove()).
-      input: [`addr add ${gw}/32 dev ${veth}`, `link set ${veth} up`, `route replace ${record.ip}/32 dev ${veth} scope link`].join('\n') + '\n',
+      input:
+        [
+          `link add ${veth} type veth peer name eth0 netns ${netns}`,
+          `addr add ${gw}/32 dev ${veth}`,
+          `link set ${veth} up`,
+          `route replace ${record.ip}/32 dev ${veth} scope link`,
+        ].join('\n') + '\n',
     });
     await runOk(['ip', '-n', netns, '-batch', '-'], {
       input:
@@ -159,8 +173,7 @@ export class PodRuntime {
           `route add default via ${gw} dev eth0`,
         ].join('\n') + '\n',
     });
-    // As on the nodes (fabric.ts): a closed UDP port must answer "refused" every time, not only for the first few probes.
-    await runOk(['ip', 'netns', 'exec', netns, 'sysctl', '-q', '-w', 'net.ipv4.icmp_ratelimit=0']);
+    // The pod's sysctls are set by its process (agent/main.ts), the first one in its namespace.
   }
 
   /** What kubelet writes for the pod's dnsPolicy (ClusterFirst, Default, None) and dnsConfig. */
@@ -238,8 +251,9 @@ export class PodRuntime {
       return;
     }
     const log = fs.openSync(podLogFile(this.lab, record.namespace, record.name), 'a');
-    const child = spawn('ip', ['netns', 'exec', record.netns!, process.execPath, ...this.agentArgs(record, pod)], {
-      stdio: ['ignore', log, log],
+    // The IPC channel (inherited through `ip netns exec`) carries one message: the agent listens.
+    const child = spawn('ip', ['netns', 'exec', record.netns!, process.execPath, ...LEAN_NODE_FLAGS, ...this.agentArgs(record, pod)], {
+      stdio: ['ignore', log, log, 'ipc'],
       detached: true,
     });
     fs.closeSync(log);
@@ -247,7 +261,9 @@ export class PodRuntime {
     record.waiting = undefined;
     record.startedAt = new Date().toISOString();
     this.report(record, this.status(record, {}));
+    child.once('message', () => void this.probeReadiness(record, child));
     child.on('exit', () => {
+      clearTimeout(record.readinessTimer);
       record.process = undefined;
       record.ready = false;
       if (record.stopping) return;
@@ -261,16 +277,22 @@ export class PodRuntime {
     });
   }
 
-  private async checkReadiness(): Promise<void> {
-    for (const record of this.pods.values()) {
-      if (!record.process || !record.plan) continue;
-      const ready = await askReady(podControlSocket(this.lab, record.uid));
-      if (ready !== record.ready && record.process) {
-        record.ready = ready;
-        this.report(record, this.status(record, {}));
-        this.onReadinessChange();
-      }
+  /**
+   * Asks the pod's process whether its readiness probe passes, then asks again
+   * after the probe's periodSeconds (kubelet's default 10 s). A pod without a
+   * readiness probe is ready once its process listens, and is not asked again.
+   */
+  private async probeReadiness(record: PodRecord, child: ChildProcess): Promise<void> {
+    const ready = await askReady(podControlSocket(this.lab, record.uid));
+    if (record.process !== child) return; // it ended or was restarted meanwhile
+    if (ready !== record.ready) {
+      record.ready = ready;
+      this.report(record, this.status(record, {}));
+      this.onReadinessChange();
     }
+    const probe = record.plan?.readinessProbe as { periodSeconds?: number } | undefined;
+    const next = probe ? (probe.periodSeconds ?? 10) * 1000 : ready ? undefined : NOT_YET_ANSWERED_MS;
+    if (next !== undefined) record.readinessTimer = setTimeout(() => void this.probeReadiness(record, child), next);
   }
 
   private status(record: PodRecord, extra: { podIP?: string }): Record<string, unknown> {
@@ -315,7 +337,6 @@ export class PodRuntime {
 
   /** Stops every pod process (the lab is going down; namespaces are removed by cleanup). */
   stopAll(): void {
-    clearInterval(this.readinessTimer);
     for (const record of this.pods.values()) {
       stopProcess(record);
     }
@@ -370,6 +391,7 @@ function askReady(socketPath: string): Promise<boolean> {
 function stopProcess(record: PodRecord): void {
   record.stopping = true;
   clearTimeout(record.restartTimer);
+  clearTimeout(record.readinessTimer);
   if (!record.process?.pid) return;
   try {
     process.kill(record.process.pid, 'SIGKILL');

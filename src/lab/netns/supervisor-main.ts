@@ -1,5 +1,7 @@
 // Process entry of a lab supervisor: `node supervisor-main.js <lab> [<lab.json>]`.
-// Started detached by `netbreak start`/`lab up`, ended by SIGTERM from `stop`.
+// Started detached by `netbreak start`/`lab up` in the lab's fabric namespace, ended
+// by SIGTERM from `stop`. Besides the control plane it serves the node network's
+// DNS (upstream-dns.ts) on the fabric's address, which needs no process of its own.
 // The lab file's path (in the lab's state folder) is what cleanup matches to find
 // this process when its pid file was never written (the CLI died just after spawning it).
 import fs from 'node:fs';
@@ -7,6 +9,7 @@ import http from 'node:http';
 import type { Topology } from './topology.js';
 import { labFiles } from './names.js';
 import { isUserError, Supervisor } from './supervisor.js';
+import { serveUpstream, upstreamLogFile, upstreamZone } from './upstream-dns.js';
 
 const lab = process.argv[2]!;
 const files = labFiles(lab);
@@ -110,6 +113,9 @@ function shutdown(): void {
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 
+// Up before the CoreDNS pods start: they forward to it.
+const upstreamLog = upstreamLogFile(lab);
+await serveUpstream(upstreamZone(topology.fabricIP, topology.nodes), topology.fabricIP, 53, (line) => fs.appendFileSync(upstreamLog, `${line}\n`));
 fs.rmSync(files.socket, { force: true });
 server.listen(files.socket, () => {
   fs.writeFileSync(files.pid, String(process.pid));

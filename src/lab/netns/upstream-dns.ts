@@ -1,6 +1,6 @@
 // The lab's "outside world": a small DNS server in the fabric namespace, on the
 // fabric's address (172.18.0.1), playing the part of Docker's embedded DNS on a
-// kind network. CoreDNS pods have `dnsPolicy: Default`, so their resolv.conf
+// kind network. The lab's supervisor, which runs in that namespace, serves it. CoreDNS pods have `dnsPolicy: Default`, so their resolv.conf
 // names this address and `forward . /etc/resolv.conf` lands here. It answers a
 // fixed, documented zone from memory and NXDOMAIN for everything else; it has no
 // upstream of its own, so no query ever leaves the lab or reaches the host's
@@ -25,19 +25,14 @@
 // Docker's DNS and every public resolver answer them). Replies carry RA (it is the
 // recursive resolver of the node network) and not AA. Each query is logged in
 // CoreDNS's common log format to upstream-dns.log in the lab's state folder.
-import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { COMMON_LOG_FORMAT } from './dns/corefile.js';
 import { formatLogLine } from './dns/plugins/log.js';
 import { decode, finalizeReply, FLAG, fq, isSubdomain, lowerFq, opcodeOf, replyTo, setRcode, type Answer, type DecodedPacket, type Packet } from './dns/wire.js';
-import { fabricNetns, labFiles } from './names.js';
-import type { Topology } from './topology.js';
+import { labFiles } from './names.js';
 
-const UPSTREAM_MAIN = fileURLToPath(new URL('./dns/upstream-main.js', import.meta.url));
 const TTL = 60;
 
 export interface UpstreamZone {
@@ -179,32 +174,5 @@ export function serveUpstream(zone: UpstreamZone, host: string, port: number, lo
   });
 }
 
-export const upstreamFiles = (lab: string) => ({
-  log: path.join(labFiles(lab).dir, 'upstream-dns.log'),
-  pid: path.join(labFiles(lab).dir, 'upstream-dns.pid'),
-});
-
-/**
- * Starts the upstream server inside the lab's fabric namespace and waits until it
- * listens. It runs detached; `netbreak lab down`/`clean` end it with every other
- * process in the lab's namespaces.
- */
-export async function startUpstreamDns(lab: string, topology: Topology, timeoutMs = 5000): Promise<number> {
-  const files = upstreamFiles(lab);
-  fs.rmSync(files.pid, { force: true });
-  const args = [UPSTREAM_MAIN, '--listen', topology.fabricIP, '--pid-file', files.pid, ...topology.nodes.flatMap((n) => ['--node', `${n.name}=${n.ip}`])];
-  const log = fs.openSync(files.log, 'a');
-  const child = spawn('ip', ['netns', 'exec', fabricNetns(lab), process.execPath, ...args], { detached: true, stdio: ['ignore', log, log] });
-  fs.closeSync(log);
-  let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
-  child.unref();
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (fs.existsSync(files.pid)) return Number(fs.readFileSync(files.pid, 'utf8'));
-    if (exited !== undefined) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const tail = fs.existsSync(files.log) ? fs.readFileSync(files.log, 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
-  throw new Error(`the lab's upstream DNS server did not start${tail ? `: ${tail}` : ''}`);
-}
+/** Where the lab's supervisor, which runs this server, logs its queries. */
+export const upstreamLogFile = (lab: string): string => path.join(labFiles(lab).dir, 'upstream-dns.log');

@@ -145,7 +145,7 @@ function running(pid: number): boolean {
 describe.skipIf(!isRoot)(`cluster DNS on the netns lab${isRoot ? '' : ' (skipped: needs root)'}`, () => {
   let lab: NetnsLab;
   let hostBefore: Record<string, string>;
-  let upstreamPid: number;
+  let supervisorPid: number;
 
   const dig = async (...args: string[]): Promise<string> => (await lab.podExec('shop', 'client', ['dig', '+tries=1', '+time=1', ...args])).stdout;
   const short = async (...args: string[]): Promise<string[]> => (await dig('+short', ...args)).split('\n').filter(Boolean).sort();
@@ -201,7 +201,7 @@ describe.skipIf(!isRoot)(`cluster DNS on the netns lab${isRoot ? '' : ' (skipped
       15_000,
     );
     await lab.apply(YAML.parseAllDocuments(NEVER_READY).map((d) => d.toJSON() as KubeObject));
-    upstreamPid = Number(fs.readFileSync(path.join(stateDir, 'labs', LAB, 'upstream-dns.pid'), 'utf8'));
+    supervisorPid = Number(fs.readFileSync(path.join(stateDir, 'labs', LAB, 'supervisor.pid'), 'utf8'));
   });
 
   afterAll(async () => {
@@ -209,8 +209,8 @@ describe.skipIf(!isRoot)(`cluster DNS on the netns lab${isRoot ? '' : ' (skipped
       if (!lab) return;
       const down = await netbreak(['lab', 'down', '--name', LAB], env);
       expect(down.code, down.stderr).toBe(0);
-      // The upstream resolver lived in the fabric namespace: cleanup ended it with the lab.
-      if (upstreamPid) expect(running(upstreamPid)).toBe(false);
+      // The upstream resolver lived in the supervisor, in the fabric namespace: cleanup ended it with the lab.
+      if (supervisorPid) expect(running(supervisorPid)).toBe(false);
       const left = (await execa('ip', ['netns', 'list'])).stdout.split('\n').filter((l) => l.startsWith(`nb-${LAB}-`));
       expect(left).toEqual([]);
       expect(await hostNetworkState(LAB)).toEqual(hostBefore);
@@ -221,9 +221,12 @@ describe.skipIf(!isRoot)(`cluster DNS on the netns lab${isRoot ? '' : ' (skipped
   });
 
   it('runs the upstream resolver in the fabric namespace, and nowhere else', async () => {
-    const where = await execa('ip', ['netns', 'identify', String(upstreamPid)]);
-    expect(where.stdout.trim()).toBe(`nb-${LAB}-fabric`);
-    expect(fs.readFileSync(`/proc/${upstreamPid}/cmdline`, 'utf8')).toMatch(/upstream-main\.js\0--listen\x00172\.18\.0\.1/);
+    // The lab's supervisor serves it, from the fabric namespace, on the fabric's address; no other process runs there.
+    const fabric = `nb-${LAB}-fabric`;
+    expect((await execa('ip', ['netns', 'identify', String(supervisorPid)])).stdout.trim()).toBe(fabric);
+    expect((await execa('ip', ['netns', 'pids', fabric])).stdout.trim()).toBe(String(supervisorPid));
+    const listening = (await execa('ip', ['netns', 'exec', fabric, 'ss', '-Hlnup'])).stdout;
+    expect(listening).toMatch(new RegExp(`172\\.18\\.0\\.1:53 .*pid=${supervisorPid},`));
   });
 
   it('A for a ClusterIP Service: short name through the search path, and FQDN', async () => {

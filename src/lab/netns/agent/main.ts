@@ -5,8 +5,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { startNetexec } from './netexec.js';
-import { sendProbe } from './probe.js';
 import { probeReadiness, type ReadinessProbe } from './readiness.js';
 
 const { values } = parseArgs({
@@ -49,6 +47,7 @@ async function startApplication(): Promise<() => Promise<void>> {
     const server = await startDnsServer({ corefile, corefilePath: values.corefile, corefileName: name, storePath: values.store! });
     return async () => server.close();
   }
+  const { startNetexec } = await import('./netexec.js');
   return startNetexec({
     hostname: podName,
     tcpPorts: ports(values.tcp),
@@ -67,7 +66,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-function startControl(path: string): http.Server {
+function startControl(path: string): Promise<http.Server> {
   fs.rmSync(path, { force: true });
   const server = http.createServer(async (req, res) => {
     try {
@@ -76,6 +75,8 @@ function startControl(path: string): http.Server {
         res.writeHead(ready ? 200 : 503).end(ready ? 'ok' : 'not ready');
       } else if (req.url === '/probe' && req.method === 'POST') {
         const { to, timeoutMs } = JSON.parse(await readBody(req)) as { to: string; timeoutMs?: number };
+        // Loaded on the first probe (with the resolver): most pods are only ever probed, never probe.
+        const { sendProbe } = await import('./probe.js');
         const result = await sendProbe(to, timeoutMs ?? 1000);
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
       } else {
@@ -85,13 +86,28 @@ function startControl(path: string): http.Server {
       res.writeHead(400).end((error as Error).message);
     }
   });
-  server.listen(path);
-  return server;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => resolve(server));
+  });
+}
+
+/**
+ * The pod's kernel settings, made here because this is the first process in the
+ * pod's namespace (writing /proc/sys/net from the supervisor would change its own
+ * namespace): as on the nodes (fabric.ts), a closed UDP port must answer
+ * "refused" every time, not only for the first few probes.
+ */
+function tuneNamespace(): void {
+  fs.writeFileSync('/proc/sys/net/ipv4/icmp_ratelimit', '0');
 }
 
 try {
+  tuneNamespace();
   const stopApplication = await startApplication();
-  const control = startControl(values.control!);
+  const control = await startControl(values.control!);
+  // The kubelet (pod-runtime.ts) probes readiness as soon as the pod says it listens, then on the probe's period.
+  process.send?.('listening', () => process.disconnect());
   const shutdown = async () => {
     control.close();
     await stopApplication();

@@ -17,9 +17,12 @@ export async function sendProbe(to: string, timeoutMs: number, resolvConfPath = 
   if (!net.isIP(target.host)) {
     const resolution = await resolveName(target.host, {
       resolvConf: parseResolvConf(fs.readFileSync(resolvConfPath, 'utf8')),
-      // Shorter than glibc's 5 s per query so a blocked resolver is reported in about two probe timeouts.
+      // Shorter than glibc's 5 s per try, so that a silent resolver is reported in one
+      // probe timeout: glibc asks the first search name twice and, when no answer came,
+      // the name as is twice more. A late reply to a name's first try still counts
+      // during its second, so each name has half the timeout to answer.
       deadlineMs: timeoutMs * 2,
-      perQueryTimeoutMs: Math.max(200, Math.round(timeoutMs / 2)),
+      perQueryTimeoutMs: Math.max(1, Math.round(timeoutMs / 4)),
     });
     dns = resolution.queries;
     if (resolution.outcome !== 'ok' || resolution.addresses.length === 0) {

@@ -4,6 +4,7 @@
 import dgram from 'node:dgram';
 import http from 'node:http';
 import net from 'node:net';
+import { silenceTimer } from '../silence-timer.js';
 
 export type TransportOutcome = 'success' | 'refused' | 'timeout' | 'unreachable';
 
@@ -23,29 +24,35 @@ function classify(error: NodeJS.ErrnoException): TransportOutcome {
 export function tcpConnect(host: string, port: number, timeoutMs: number): Promise<TransportResult> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
-    const timer = setTimeout(() => {
+    const timer = silenceTimer(timeoutMs, () => {
       socket.destroy();
       resolve({ outcome: 'timeout', detail: `no answer from ${host}:${port} within ${timeoutMs} ms` });
-    }, timeoutMs);
+    });
     socket.once('connect', () => {
-      clearTimeout(timer);
+      timer.cancel();
       socket.destroy();
       resolve({ outcome: 'success', detail: `connected to ${host}:${port}` });
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      timer.cancel();
       resolve({ outcome: classify(error), detail: `${error.code ?? error.message} from ${host}:${port}` });
     });
   });
 }
 
+/**
+ * The handshake and the response each get `timeoutMs` of silence: the kernel
+ * answers a SYN at once, so silence there is a drop; once connected, the path is
+ * known to work and the response gets its own time (silence then is a reply lost
+ * on the way back, as behind an MTU black hole).
+ */
 export function httpGet(host: string, port: number, path: string, timeoutMs: number): Promise<TransportResult> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (r: TransportResult) => {
       if (!settled) {
         settled = true;
-        clearTimeout(timer);
+        timer.cancel();
         resolve(r);
       }
     };
@@ -57,10 +64,17 @@ export function httpGet(host: string, port: number, path: string, timeoutMs: num
       );
       res.on('error', () => done({ outcome: 'timeout', detail: `the response from ${host}:${port} was cut off` }));
     });
-    const timer = setTimeout(() => {
+    const silence = (detail: string) => () => {
       req.destroy();
-      done({ outcome: 'timeout', detail: `no answer from ${host}:${port} within ${timeoutMs} ms` });
-    }, timeoutMs);
+      done({ outcome: 'timeout', detail });
+    };
+    let timer = silenceTimer(timeoutMs, silence(`no answer from ${host}:${port} within ${timeoutMs} ms`));
+    req.on('socket', (socket) =>
+      socket.once('connect', () => {
+        timer.cancel();
+        timer = silenceTimer(timeoutMs, silence(`connected to ${host}:${port}, but no HTTP response came within ${timeoutMs} ms`));
+      }),
+    );
     req.on('error', (error: NodeJS.ErrnoException) => done({ outcome: classify(error), detail: `${error.code ?? error.message} from ${host}:${port}` }));
   });
 }
@@ -69,11 +83,11 @@ export function udpAsk(host: string, port: number, message: string, timeoutMs: n
   return new Promise((resolve) => {
     const socket = dgram.createSocket('udp4');
     const finish = (r: TransportResult) => {
-      clearTimeout(timer);
+      timer.cancel();
       socket.close();
       resolve(r);
     };
-    const timer = setTimeout(() => finish({ outcome: 'timeout', detail: `no UDP answer from ${host}:${port} within ${timeoutMs} ms` }), timeoutMs);
+    const timer = silenceTimer(timeoutMs, () => finish({ outcome: 'timeout', detail: `no UDP answer from ${host}:${port} within ${timeoutMs} ms` }));
     socket.on('message', (msg) => finish({ outcome: 'success', body: msg.toString(), detail: `UDP answer from ${host}:${port}` }));
     // A connected UDP socket reports ICMP port unreachable as ECONNREFUSED.
     socket.on('error', (error: NodeJS.ErrnoException) => finish({ outcome: classify(error), detail: `${error.code ?? error.message} from ${host}:${port}` }));

@@ -5,7 +5,7 @@
 // for api.default.svc.cluster.local first?" has the same answer as in a cluster.
 import { randomInt } from 'node:crypto';
 import net from 'node:net';
-import { ExchangeError, exchangeTcp, exchangeUdp } from './transport.js';
+import { ExchangeError, exchangeTcp, UdpQuery } from './transport.js';
 import { answerData, encode, FLAG, fq, hasFlag, lowerFq, rcodeOf, type DecodedPacket } from './wire.js';
 
 export interface ResolvConf {
@@ -141,22 +141,32 @@ export async function resolveName(name: string, opts: ResolveOptions): Promise<R
   // res_send: every server in turn, `attempts` rounds; SERVFAIL, NOTIMP and
   // REFUSED mean "ask the next server"; a truncated UDP reply is retried over TCP.
   const send = async (qname: string): Promise<DomainResult> => {
+    const udp = new Map<string, UdpQuery>();
+    try {
+      return await sendTo(qname, udp);
+    } finally {
+      for (const q of udp.values()) q.close();
+    }
+  };
+  // Every try of one query carries the same id over the same socket per server, as in glibc.
+  const sendTo = async (qname: string, udp: Map<string, UdpQuery>): Promise<DomainResult> => {
     let sawServfail = false;
     let sawRefused = false;
     const servers = [...conf.nameservers];
     if (conf.rotate && servers.length > 1) servers.push(...servers.splice(0, randomInt(0, servers.length)));
+    const id = randomInt(0, 65536);
+    const wire = encode({ type: 'query', id, flags: FLAG.RD, questions: [{ name: qname, type, class: 'IN' }] });
     for (let attempt = 0; attempt < conf.attempts; attempt++) {
       for (const server of servers) {
         const left = deadline - Date.now();
         if (left <= 0) return { kind: sawServfail ? 'servfail' : sawRefused ? 'refused' : 'timeout', addresses: [] };
-        const id = randomInt(0, 65536);
-        const wire = encode({ type: 'query', id, flags: FLAG.RD, questions: [{ name: qname, type, class: 'IN' }] });
         const started = performance.now();
         const record: ResolveQuery = { name: fq(qname), server: net.isIPv6(server) ? `[${server}]:${port}` : `${server}:${port}`, answers: [], ms: 0, timedOut: false };
         queries.push(record);
         const wait = Math.min(perQuery, left);
         try {
-          let res = conf.useVc ? await exchangeTcp(server, port, wire, id, wait) : await exchangeUdp(server, port, wire, id, wait);
+          if (!conf.useVc && !udp.has(server)) udp.set(server, new UdpQuery(server, port, wire, id));
+          let res = conf.useVc ? await exchangeTcp(server, port, wire, id, wait) : await udp.get(server)!.try(wait);
           if (!conf.useVc && hasFlag(res, FLAG.TC)) res = await exchangeTcp(server, port, wire, id, Math.max(1, deadline - Date.now()));
           record.ms = Math.round(performance.now() - started);
           record.rcode = rcodeOf(res);

@@ -3,6 +3,7 @@
 // timeout`), because that is what CoreDNS's error log shows learners.
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { silenceTimer } from '../silence-timer.js';
 import { decode, type DecodedPacket } from './wire.js';
 
 export type ExchangeFailure = 'timeout' | 'refused' | 'network';
@@ -20,37 +21,58 @@ export class ExchangeError extends Error {
 
 const hostPort = (host: string, port: number) => (net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`);
 
-/** Sends `query` (whose id is `id`) and waits for the matching reply, at most `timeoutMs`. */
-export function exchangeUdp(host: string, port: number, query: Buffer, id: number, timeoutMs: number): Promise<DecodedPacket> {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
-    let local = '';
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      try {
-        socket.close();
-      } catch {
-        // already closed
-      }
-      fn();
-    };
-    const remote = hostPort(host, port);
-    const timer = setTimeout(() => {
-      finish(() => reject(new ExchangeError(`read udp ${local}->${remote}: i/o timeout`, 'timeout')));
-    }, Math.max(1, timeoutMs));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      const refused = error.code === 'ECONNREFUSED';
-      finish(() =>
-        reject(
-          new ExchangeError(`read udp ${local}->${remote}: ${refused ? 'connection refused' : error.message}`, refused ? 'refused' : 'network', {
-            cause: error,
-          }),
-        ),
-      );
+/**
+ * One query to one server over UDP, on a socket kept for every try, as glibc's
+ * res_send keeps it: each try sends the same query (same id) again, and a reply
+ * to an earlier try that arrives late still counts.
+ */
+export class UdpQuery {
+  private socket?: dgram.Socket;
+  private local = '';
+  private readonly remote: string;
+  /** A reply that came while no try was waiting. */
+  private early?: DecodedPacket;
+  private waiter?: { resolve: (p: DecodedPacket) => void; reject: (e: ExchangeError) => void };
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly query: Buffer,
+    private readonly id: number,
+  ) {
+    this.remote = hostPort(host, port);
+  }
+
+  /** Sends the query (again) and waits at most `timeoutMs` for the matching reply. */
+  try(timeoutMs: number): Promise<DecodedPacket> {
+    if (this.early) return Promise.resolve(this.early);
+    return new Promise((resolve, reject) => {
+      const timer = silenceTimer(Math.max(1, timeoutMs), () => {
+        this.waiter = undefined;
+        reject(new ExchangeError(`read udp ${this.local}->${this.remote}: i/o timeout`, 'timeout'));
+      });
+      this.waiter = {
+        resolve: (p) => {
+          timer.cancel();
+          resolve(p);
+        },
+        reject: (e) => {
+          timer.cancel();
+          reject(e);
+        },
+      };
+      this.send();
     });
+  }
+
+  private send(): void {
+    if (this.socket) {
+      this.socket.send(this.query, (error) => error && this.fail(error));
+      return;
+    }
+    const socket = dgram.createSocket(net.isIPv6(this.host) ? 'udp6' : 'udp4');
+    this.socket = socket;
+    socket.on('error', (error: NodeJS.ErrnoException) => this.fail(error));
     socket.on('message', (msg) => {
       let packet: DecodedPacket;
       try {
@@ -58,17 +80,52 @@ export function exchangeUdp(host: string, port: number, query: Buffer, id: numbe
       } catch {
         return; // garbage: keep waiting, as a resolver does
       }
-      if (packet.id !== id || packet.type !== 'response') return;
-      finish(() => resolve(packet));
+      if (packet.id !== this.id || packet.type !== 'response') return;
+      if (this.waiter) {
+        const waiter = this.waiter;
+        this.waiter = undefined;
+        waiter.resolve(packet);
+      } else this.early = packet;
     });
-    socket.connect(port, host, () => {
+    socket.connect(this.port, this.host, () => {
       const a = socket.address();
-      local = hostPort(a.address, a.port);
-      socket.send(query, (error) => {
-        if (error) socket.emit('error', error);
-      });
+      this.local = hostPort(a.address, a.port);
+      socket.send(this.query, (error) => error && this.fail(error));
     });
-  });
+  }
+
+  /** An error ends this socket (the next try opens a new one) and the try waiting on it. */
+  private fail(error: NodeJS.ErrnoException): void {
+    this.close();
+    const refused = error.code === 'ECONNREFUSED';
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.reject(
+      new ExchangeError(`read udp ${this.local}->${this.remote}: ${refused ? 'connection refused' : error.message}`, refused ? 'refused' : 'network', {
+        cause: error,
+      }),
+    );
+  }
+
+  close(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    try {
+      socket?.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** Sends `query` (whose id is `id`) and waits for the matching reply, at most `timeoutMs`. */
+export async function exchangeUdp(host: string, port: number, query: Buffer, id: number, timeoutMs: number): Promise<DecodedPacket> {
+  const exchange = new UdpQuery(host, port, query, id);
+  try {
+    return await exchange.try(timeoutMs);
+  } finally {
+    exchange.close();
+  }
 }
 
 /** One query over a fresh TCP connection (2-byte length prefix), at most `timeoutMs` overall. */
@@ -81,13 +138,13 @@ export function exchangeTcp(host: string, port: number, query: Buffer, id: numbe
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer.cancel();
       socket.destroy();
       fn();
     };
-    const timer = setTimeout(() => {
+    const timer = silenceTimer(Math.max(1, timeoutMs), () => {
       finish(() => reject(new ExchangeError(`read tcp ${socket.localAddress ?? ''}:${socket.localPort ?? ''}->${remote}: i/o timeout`, 'timeout')));
-    }, Math.max(1, timeoutMs));
+    });
     socket.on('connect', () => {
       const len = Buffer.alloc(2);
       len.writeUInt16BE(query.length);

@@ -1,8 +1,10 @@
+import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResolvConf, resolveName } from '../../../../src/lab/netns/dns/resolver.js';
 import { startDnsServer, type DnsServer } from '../../../../src/lab/netns/dns/server.js';
+import { decode, encode, replyTo } from '../../../../src/lab/netns/dns/wire.js';
 import { fixtureSnapshot } from './fixture.js';
 import { captureLog, deadPort, startBlackhole, tempDir, writeStore } from './helpers.js';
 
@@ -162,6 +164,29 @@ broken.test:53 {
       expect(Date.now() - started).toBeLessThan(800);
     } finally {
       await hole.close();
+    }
+  });
+
+  it("takes a late reply to the first try during the second, as glibc's res_send does (same socket, same id)", async () => {
+    const socket = dgram.createSocket('udp4');
+    const seen: { id: number; from: number }[] = [];
+    socket.on('message', (msg, rinfo) => {
+      const req = decode(msg);
+      seen.push({ id: req.id!, from: rinfo.port });
+      if (seen.length > 1) return; // only the first try is answered, and only after its wait is over
+      const reply = replyTo(req);
+      reply.answers = [{ type: 'A', name: req.questions![0]!.name, ttl: 30, class: 'IN', data: '10.96.10.10' }];
+      setTimeout(() => socket.send(encode(reply), rinfo.port, rinfo.address), 150);
+    });
+    await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+    try {
+      const r = await resolveName('api.shop.svc.cluster.local.', { resolvConf: conf('options attempts:2'), port: socket.address().port, perQueryTimeoutMs: 100 });
+      expect(r).toMatchObject({ outcome: 'ok', addresses: ['10.96.10.10'] });
+      expect(r.queries.map((q) => q.timedOut)).toEqual([true, false]);
+      expect(seen).toHaveLength(2);
+      expect(seen[1]).toEqual(seen[0]);
+    } finally {
+      socket.close();
     }
   });
 
