@@ -51,10 +51,12 @@ if (flags.help) {
 const { quick, only, labCounts } = flags;
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-bench-'));
 process.env.NETBREAK_STATE_DIR = stateDir;
+// Bench sessions are not the user's practice: their history goes to a folder removed at the end.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-bench-data-'));
 
 async function cli(args: string[]): Promise<{ ms: number; code: number; stdout: string }> {
   const started = performance.now();
-  const r = await execa(process.execPath, [BIN, ...args], { reject: false, env: { NETBREAK_STATE_DIR: stateDir, NO_COLOR: '1' } });
+  const r = await execa(process.execPath, [BIN, ...args], { reject: false, env: { NETBREAK_STATE_DIR: stateDir, NETBREAK_DATA_DIR: dataDir, NO_COLOR: '1' } });
   return { ms: performance.now() - started, code: r.exitCode ?? -1, stdout: r.stdout };
 }
 
@@ -204,6 +206,7 @@ async function main(): Promise<void> {
     // Only the benchmark's own labs (its state folder's): other labs on this machine are left alone.
     for (const lab of await netnsBackend.labs()) await netnsBackend.down(lab);
     fs.rmSync(stateDir, { recursive: true, force: true });
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
   const width = Math.max(...figures.map((f) => f.name.length));
   for (const f of figures) {
