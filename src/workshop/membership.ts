@@ -7,10 +7,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { sudoOwner } from '../history/data-dir.js';
 import { chownQuietly, ensureDir } from '../history/store.js';
-import { UserError } from '../engine/errors.js';
 import { WorkshopEvent } from './session-summary.js';
 import { membershipFile, outboxFile } from './files.js';
-import { firstIssue } from './zod-issue.js';
+import { readJsonFile } from './json-file.js';
 
 export const Membership = z.object({
   v: z.literal(1),
@@ -32,21 +31,7 @@ export type Outbox = z.infer<typeof Outbox>;
 
 /** The membership, or undefined when not joined; a damaged file is an error that says how to get out of it. */
 export function readMembership(file = membershipFile()): Membership | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  let parsed;
-  try {
-    parsed = Membership.safeParse(JSON.parse(text));
-  } catch {
-    throw new UserError(`${file} is not valid JSON: run "netbreak workshop leave" and join again`);
-  }
-  if (!parsed.success) throw new UserError(`${file} is not a workshop membership (${firstIssue(parsed.error)}): run "netbreak workshop leave" and join again`);
-  return parsed.data;
+  return readJsonFile(file, Membership, 'a workshop membership', 'run "netbreak workshop leave" and join again');
 }
 
 /** Writes a private file atomically; under sudo it belongs to the learner, as the history does. */

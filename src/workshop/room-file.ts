@@ -3,28 +3,12 @@
 // every change; readable only by the trainer, because it holds the room secret.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../engine/errors.js';
 import { Room } from './room.js';
-import { firstIssue } from './zod-issue.js';
+import { readJsonFile } from './json-file.js';
 
 /** The saved room, or undefined when there is none; a damaged file is an error that says what to do. */
 export function loadRoom(file: string): Room | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new UserError(`${file} is not valid JSON: move it away, or start a new room with --new`);
-  }
-  const parsed = Room.safeParse(json);
-  if (!parsed.success) throw new UserError(`${file} is not a netbreak workshop room (${firstIssue(parsed.error)}): move it away, or start a new room with --new`);
-  return parsed.data;
+  return readJsonFile(file, Room, 'a netbreak workshop room', 'move it away, or start a new room with --new');
 }
 
 export function saveRoom(file: string, room: Room): void {

@@ -12,6 +12,7 @@ import { deliver, RETRY_AFTER_MS } from '../../src/workshop/reporter.js';
 import { createRoom, endRoom, type Room } from '../../src/workshop/room.js';
 import { startWorkshopServer, type WorkshopServer } from '../../src/workshop/server.js';
 import type { SessionSummary, WorkshopEvent } from '../../src/workshop/session-summary.js';
+import { newSession } from './session-fixture.js';
 
 const saved = process.env.NETBREAK_DATA_DIR;
 afterAll(() => {
@@ -38,25 +39,7 @@ function newRoom(): Room {
 }
 
 function event(type: WorkshopEvent['type'], over: Partial<SessionSummary> = {}): WorkshopEvent {
-  return {
-    type,
-    session: {
-      id: 'abcdef0123',
-      scenario: 'deny-all-ingress',
-      seed: 1,
-      backend: 'netns',
-      lab: 'alice',
-      startedAt: new Date().toISOString(),
-      hintsUsed: 0,
-      diagnosis: null,
-      checks: 0,
-      lastCheck: null,
-      fixedAt: null,
-      solvedWithReference: false,
-      stoppedAt: null,
-      ...over,
-    },
-  };
+  return { type, session: newSession(over) };
 }
 
 async function joined(room: Room, server: WorkshopServer): Promise<Membership> {

@@ -8,6 +8,7 @@ import { createRoom, endRoom, isRejection, joinRoom, recordEvent, roomOpen, type
 import { buildBoard } from '../../src/workshop/scoreboard.js';
 import { workshopSeed } from '../../src/workshop/seeds.js';
 import { mergeSummaries, type SessionSummary, type WorkshopEvent } from '../../src/workshop/session-summary.js';
+import { newSession } from './session-fixture.js';
 
 const T0 = Date.parse('2025-03-01T09:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -23,22 +24,7 @@ function join(r: Room, name: string) {
 }
 
 function summary(over: Partial<SessionSummary> = {}): SessionSummary {
-  return {
-    id: 'aaaaaa0001',
-    scenario: 'deny-all-ingress',
-    seed: 7,
-    backend: 'netns',
-    lab: 'alice',
-    startedAt: at(0),
-    hintsUsed: 0,
-    diagnosis: null,
-    checks: 0,
-    lastCheck: null,
-    fixedAt: null,
-    solvedWithReference: false,
-    stoppedAt: null,
-    ...over,
-  };
+  return newSession({ id: 'aaaaaa0001', seed: 7, startedAt: at(0), ...over });
 }
 
 const event = (type: WorkshopEvent['type'], over: Partial<SessionSummary> = {}): WorkshopEvent => ({ type, session: summary(over) });

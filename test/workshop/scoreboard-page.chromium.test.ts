@@ -16,6 +16,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { deliver } from '../../src/workshop/reporter.js';
 import type { SessionSummary, WorkshopEvent } from '../../src/workshop/session-summary.js';
 import { serveWorkshop, type Served } from './serve-process.js';
+import { newSession } from './session-fixture.js';
 
 const ALICE = 'ws-alice';
 const CAROL = 'ws-carol';
@@ -72,22 +73,8 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
     process.env.NETBREAK_DATA_DIR = dataOf[BOB];
     try {
       const startedAt = new Date(Date.now() - 65_000).toISOString();
-      const session = (over: Partial<SessionSummary>): WorkshopEvent['session'] => ({
-        id: 'b0b0b0b0b0',
-        scenario: 'service-selector-mismatch',
-        seed: 5,
-        backend: 'netns',
-        lab: BOB,
-        startedAt,
-        hintsUsed: 0,
-        diagnosis: null,
-        checks: 0,
-        lastCheck: null,
-        fixedAt: null,
-        solvedWithReference: false,
-        stoppedAt: null,
-        ...over,
-      });
+      const session = (over: Partial<SessionSummary>): WorkshopEvent['session'] =>
+        newSession({ id: 'b0b0b0b0b0', scenario: 'service-selector-mismatch', seed: 5, lab: BOB, startedAt, ...over });
       expect(await deliver({ type: 'started', session: session({}) })).toEqual({ status: 'sent', sent: 1 });
       await page.waitForSelector(cell(BOB, 'service-selector-mismatch', '[data-state="running"]'));
       // The running clock counts up in the page, from the server's time.

@@ -13,6 +13,7 @@ import { startWorkshopServer, MAX_BODY_BYTES, type WorkshopServer } from '../../
 import { newNonce, signRequest, SIGNATURE_HEADER } from '../../src/workshop/signing.js';
 import { adminToken } from '../../src/workshop/tokens.js';
 import type { SessionSummary } from '../../src/workshop/session-summary.js';
+import { newSession } from './session-fixture.js';
 
 /** What the server answers, read as loosely as a client would. */
 type Json = any;
@@ -47,22 +48,7 @@ async function join(base: string, room: Room, name: string): Promise<Member> {
 }
 
 function session(over: Partial<SessionSummary> = {}): SessionSummary {
-  return {
-    id: 'abcdef0123',
-    scenario: 'deny-all-ingress',
-    seed: 42,
-    backend: 'netns',
-    lab: 'alice',
-    startedAt: new Date().toISOString(),
-    hintsUsed: 0,
-    diagnosis: null,
-    checks: 0,
-    lastCheck: null,
-    fixedAt: null,
-    solvedWithReference: false,
-    stoppedAt: null,
-    ...over,
-  };
+  return newSession({ seed: 42, ...over });
 }
 
 /** A report as netbreak's client builds it, with every part overridable to forge it. */
