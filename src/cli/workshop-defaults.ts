@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { labDir } from '../lab/netns/names.js';
-import { membershipFile } from '../workshop/files.js';
+import { joinedWorkshop } from '../workshop/files.js';
 
 /**
  * Sets --lab to the attendee's name when it was not given: always for
@@ -15,7 +15,7 @@ export async function applyWorkshopLab(command: Command): Promise<void> {
   if (!command.options.some((o) => o.attributeName() === 'lab')) return;
   const source = command.getOptionValueSource('lab');
   if (source !== undefined && source !== 'default') return;
-  if (!fs.existsSync(membershipFile())) return;
+  if (!joinedWorkshop()) return;
   let name: string | undefined;
   try {
     const { readMembership } = await import('../workshop/membership.js');

@@ -2,7 +2,7 @@
 // function, after their own work is done. It never throws and never prints more
 // than one dim line (to stderr, so --json output stays clean).
 import type { Session } from '../engine/session.js';
-import { reportSession } from '../workshop/reporter.js';
+import { joinedWorkshop } from '../workshop/files.js';
 import type { WorkshopEventType } from '../workshop/session-summary.js';
 import { color } from './output.js';
 
@@ -11,7 +11,10 @@ function warn(text: string): void {
 }
 
 export async function reportToWorkshop(type: WorkshopEventType, session: Session, stoppedAt?: Date): Promise<void> {
+  // Most learners never join one: they do not pay for loading the workshop client.
+  if (!joinedWorkshop()) return;
   try {
+    const { reportSession } = await import('../workshop/reporter.js');
     const outcome = await reportSession(type, session, stoppedAt);
     if (outcome.status === 'queued') warn(`not reported yet (${outcome.reason}); ${outcome.pending} report(s) will be sent by your next command`);
     else if (outcome.status === 'refused') warn(`the server refused a report: ${outcome.reasons.join('; ')}`);

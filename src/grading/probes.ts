@@ -19,7 +19,7 @@ const ATTEMPTS = 3;
  * prober has taken in its pending I/O (silence-timer.ts), is a drop, not a slow
  * peer; DNS gets its share of it per name (agent/probe.ts).
  */
-export const PROBE_TIMEOUT_MS = 200;
+const PROBE_TIMEOUT_MS = 200;
 
 export function meetsExpectation(outcome: ProbeOutcome, expect: ProbeExpectation): boolean {
   return expect === 'failure' ? outcome !== 'success' : outcome === expect;

@@ -1,6 +1,7 @@
 // A backend makes and removes labs of one kind (kind's "provider"). The engine
 // finds one by name in src/lab/backends.ts.
 import type { Lab } from './lab.js';
+import { LAB_NAME_PATTERN } from './netns/names.js';
 import type { Progress } from './progress.js';
 
 export type Availability = { ok: true; detail: string } | { ok: false; reason: string };
@@ -53,3 +54,8 @@ export interface Backend {
 
 export class LabNotRunningError extends Error {}
 export class PreflightError extends Error {}
+
+/** Every backend names its lab's namespaces, folders or cluster after the lab: one rule for all of them. */
+export function assertLabName(lab: string): void {
+  if (!LAB_NAME_PATTERN.test(lab)) throw new PreflightError(`lab name "${lab}" is not valid: use 1–20 lower-case letters, digits and dashes`);
+}

@@ -22,7 +22,7 @@ export const PARAM_NAME = /^[a-z][a-zA-Z0-9_]*$/;
 export const MAX_PARAMS = 16;
 export const MAX_CHOICES = 32;
 /** Fields of one group choice: the values that belong to one node, say. */
-export const MAX_GROUP_FIELDS = 8;
+const MAX_GROUP_FIELDS = 8;
 
 const Text = z
   .string()
@@ -131,7 +131,7 @@ export function mulberry32(seed: number): () => number {
 export const REFERENCE_SEED = 0;
 
 /** What one choice of parameter `name` sets: `{name: value}`, or `{name.field: value}` for each field of a group. */
-export function choiceValues(name: string, choice: Choice): Record<string, ParamValue> {
+function choiceValues(name: string, choice: Choice): Record<string, ParamValue> {
   if (!isGroup(choice)) return { [name]: choice };
   return Object.fromEntries(Object.entries(choice).map(([field, value]) => [`${name}.${field}`, value]));
 }

@@ -1,10 +1,10 @@
 // The trainer's exports: one row per attendee and scenario played, as CSV for a
 // spreadsheet and as JSON (with the event log) for anything else.
 import type { Room } from './room.js';
-import { buildBoard, type BoardCell } from './scoreboard.js';
+import { buildBoard, type Board, type BoardCell } from './scoreboard.js';
 import { workshopSeed } from './seeds.js';
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'rank',
   'attendee',
   'scenario',
@@ -26,8 +26,7 @@ export const CSV_COLUMNS = [
 
 type ExportRow = Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null>;
 
-export function exportRows(room: Room, now = Date.now()): ExportRow[] {
-  const board = buildBoard(room, now);
+function exportRows(room: Room, board: Board): ExportRow[] {
   const rows: ExportRow[] = [];
   for (const row of board.rows) {
     const attendee = room.attendees.find((a) => a.name === row.name)!;
@@ -66,7 +65,7 @@ function csvField(value: string | number | boolean | null): string {
 }
 
 export function exportCsv(room: Room, now = Date.now()): string {
-  const lines = [CSV_COLUMNS.join(','), ...exportRows(room, now).map((r) => CSV_COLUMNS.map((c) => csvField(r[c])).join(','))];
+  const lines = [CSV_COLUMNS.join(','), ...exportRows(room, buildBoard(room, now)).map((r) => CSV_COLUMNS.map((c) => csvField(r[c])).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }
 
@@ -76,7 +75,7 @@ export function exportJson(room: Room, now = Date.now()): unknown {
     room: board.room,
     exportedAt: new Date(now).toISOString(),
     attendees: board.rows.map(({ cells: _cells, ...rest }) => rest),
-    rows: exportRows(room, now),
+    rows: exportRows(room, board),
     events: room.events,
   };
 }

@@ -26,8 +26,8 @@ export const Membership = z.object({
 export type Membership = z.infer<typeof Membership>;
 
 /** Reports not delivered yet: the latest per session (each carries the session's whole state), and when to try again. */
-export const Outbox = z.object({ retryAfter: z.number(), pending: z.array(WorkshopEvent) });
-export type Outbox = z.infer<typeof Outbox>;
+const Outbox = z.object({ retryAfter: z.number(), pending: z.array(WorkshopEvent) });
+type Outbox = z.infer<typeof Outbox>;
 
 /** The membership, or undefined when not joined; a damaged file is an error that says how to get out of it. */
 export function readMembership(file = membershipFile()): Membership | undefined {

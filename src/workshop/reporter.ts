@@ -9,7 +9,7 @@ import { readMembership, readOutbox, writeOutbox, type Membership } from './memb
 import { summarizeSession, type WorkshopEvent, type WorkshopEventType } from './session-summary.js';
 
 /** What all reports of one command may take together. */
-export const REPORT_BUDGET_MS = 1500;
+const REPORT_BUDGET_MS = 1500;
 export const RETRY_AFTER_MS = 30_000;
 
 export type ReportOutcome =
@@ -19,7 +19,7 @@ export type ReportOutcome =
   | { status: 'queued'; pending: number; reason: string }
   | { status: 'refused'; reasons: string[]; pending: number };
 
-export function inWorkshop(membership: Membership, scenario: string): boolean {
+function inWorkshop(membership: Membership, scenario: string): boolean {
   return membership.room.scenarios.some((s) => s.id === scenario);
 }
 

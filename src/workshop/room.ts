@@ -9,9 +9,9 @@ import { workshopSeeds } from './seeds.js';
 import { mergeSummaries, SessionSummary, type WorkshopEvent } from './session-summary.js';
 import { newAttendeeId, newRoomId, newRoomSecret } from './tokens.js';
 
-export const ROOM_VERSION = 1;
+const ROOM_VERSION = 1;
 /** A room of a few hundred is a conference hall; more is a typo or an attack filling the disk. */
-export const MAX_ATTENDEES = 300;
+const MAX_ATTENDEES = 300;
 /** Sessions of one attendee and scenario remembered for the attempts count. */
 const MAX_SESSIONS_PER_CELL = 50;
 const MAX_EVENTS = 20_000;

@@ -44,7 +44,7 @@ export interface Board {
 
 const since = (from: string, to: string) => Math.max(0, Date.parse(to) - Date.parse(from));
 
-export function boardCell(cell: Cell): BoardCell {
+function boardCell(cell: Cell): BoardCell {
   const s = cell.session;
   const fixed = s.fixedAt !== null && !s.solvedWithReference;
   return {

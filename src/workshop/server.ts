@@ -22,7 +22,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
 const MAX_STREAMS = 500;
 const HEARTBEAT_MS = 15_000;
 
-export const JoinRequest = z.object({ code: z.string().min(1).max(64), name: z.string().min(1).max(64) });
+const JoinRequest = z.object({ code: z.string().min(1).max(64), name: z.string().min(1).max(64) });
 
 export interface WorkshopServerOptions {
   room: Room;

@@ -27,7 +27,7 @@ export const SessionSummary = z.object({
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
-export const EVENT_TYPES = ['started', 'hint', 'diagnosed', 'checked', 'solved', 'stopped'] as const;
+const EVENT_TYPES = ['started', 'hint', 'diagnosed', 'checked', 'solved', 'stopped'] as const;
 export type WorkshopEventType = (typeof EVENT_TYPES)[number];
 
 export const WorkshopEvent = z.object({ type: z.enum(EVENT_TYPES), session: SessionSummary });

@@ -15,16 +15,16 @@ export const SUBMISSION_VERSION = 1;
  * clock by the server's time at join, so this only has to cover the network
  * and the seconds a command runs.
  */
-export const REPLAY_WINDOW_MS = 5 * 60_000;
+const REPLAY_WINDOW_MS = 5 * 60_000;
 
-export const Envelope = z.object({
+const Envelope = z.object({
   v: z.literal(SUBMISSION_VERSION),
   attendee: z.string().min(1).max(64),
   nonce: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 hex digits'),
   ts: z.number().int().positive(),
   event: z.unknown(),
 });
-export type Envelope = z.infer<typeof Envelope>;
+type Envelope = z.infer<typeof Envelope>;
 
 export interface SignedRequest {
   method: string;

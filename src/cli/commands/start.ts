@@ -10,7 +10,7 @@ import { terminalProgress } from '../progress.js';
 import { removeLabOnInterrupt } from '../interrupt.js';
 import { color, printJson, println } from '../output.js';
 import { reportToWorkshop } from '../workshop-report.js';
-import { readMembership } from '../../workshop/membership.js';
+import { joinedWorkshop } from '../../workshop/files.js';
 
 export interface StartFlags {
   lab: string;
@@ -29,7 +29,7 @@ export async function run(id: string, options: StartFlags, command: Command): Pr
   const json = Boolean(command.optsWithGlobals().json);
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new UserError('--seed is too large: give a whole number below 2^53, for example --seed 42');
   // Joined to a workshop: the attendee's own variant, and on a shared cluster their own namespaces.
-  const membership = readMembership();
+  const membership = joinedWorkshop() ? (await import('../../workshop/membership.js')).readMembership() : undefined;
   const seed = options.seed ?? membership?.seeds[id] ?? randomSeed();
   const learner = options.learner ?? (options.backend === 'kubeconfig' ? membership?.attendee.name : undefined);
   const loaded = await findScenario(scenariosRoot(), id, { seed });

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { fileURLToPath } from 'node:url';
-import { LabNotRunningError, PreflightError, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import { assertLabName, LabNotRunningError, PreflightError, type Backend, type CleanReport, type UpOptions } from '../backend.js';
 import type { Progress } from '../progress.js';
 import { LAB_NAME_PATTERN } from '../netns/names.js';
 import { engineStatus, type ContainerEngine } from './docker.js';
@@ -98,7 +98,7 @@ export const kindBackend = {
   available: kindBackendAvailability,
 
   async up(lab: string, options: UpOptions, progress: Progress): Promise<KindLab> {
-    if (!LAB_NAME_PATTERN.test(lab)) throw new PreflightError(`lab name "${lab}" is not valid: use 1–20 lower-case letters, digits and dashes`);
+    assertLabName(lab);
     const availability = await kindAvailability();
     if (!availability.ok) throw new PreflightError(availability.reason);
     const engine = availability.engine;

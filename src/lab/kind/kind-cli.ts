@@ -70,7 +70,7 @@ export async function getClusters(engine?: ContainerEngine): Promise<string[]> {
 }
 
 /** kind failed to make the cluster: a sentence for the learner (exit 3, this machine cannot run the lab), not a bug. */
-export class KindCreateError extends PreflightError {}
+class KindCreateError extends PreflightError {}
 
 /** kind reports progress on stderr and its reason on the last `ERROR:` line, which is the one worth showing. */
 export function kindErrorLine(stderr: string): string {

@@ -74,7 +74,7 @@ const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'creationTim
  * ("metadata.managedFields must be nil") and treats a resourceVersion as a
  * precondition, so an object read earlier could never be applied again.
  */
-export function applyConfiguration(obj: KubeObject): KubeObject {
+function applyConfiguration(obj: KubeObject): KubeObject {
   const copy = structuredClone(obj);
   delete copy.status;
   const metadata = copy.metadata as unknown as Record<string, unknown>;
@@ -124,7 +124,7 @@ export function notReadyReason(obj: KubeObject): string | undefined {
  * a terminating one, on a node it no longer selects. A fault that narrows
  * kube-proxy off a node relies on that pod being gone before its next step.
  */
-export function daemonSetUnsettled(ds: KubeObject, pods: KubeObject[]): string | undefined {
+function daemonSetUnsettled(ds: KubeObject, pods: KubeObject[]): string | undefined {
   const status = (ds.status ?? {}) as Record<string, number | undefined>;
   const label = `daemonset/${ds.metadata.name}`;
   if ((status.observedGeneration ?? 0) < (ds.metadata.generation ?? 0)) return `${label} (its controller has not seen the change yet)`;

@@ -7,7 +7,7 @@
 // netbreak's own commands show and accept the scenario's names.
 import type { KubeObject, ObjectRef } from '../objects.js';
 
-export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 /** The node field a nodeSelectorTerm's matchFields can name. */
 const NODE_NAME_FIELD = 'metadata.name';
 

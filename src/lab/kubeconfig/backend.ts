@@ -6,9 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import { assertLabName, LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
 import type { Progress } from '../progress.js';
-import { LAB_NAME_PATTERN } from '../netns/names.js';
 import { KubeClient, apiErrorText } from '../kind/kube-client.js';
 import { LAB_LABEL } from '../kind/kind-lab.js';
 import { ensureLabDir, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord, type ClusterLabRecord } from '../kind/state.js';
@@ -71,7 +70,7 @@ export const kubeconfigBackend = {
   },
 
   async up(lab: string, options: UpOptions, progress: Progress): Promise<KubeconfigLab> {
-    if (!LAB_NAME_PATTERN.test(lab)) throw new PreflightError(`lab name "${lab}" is not valid: use 1–20 lower-case letters, digits and dashes`);
+    assertLabName(lab);
     if (!options.context) throw new PreflightError('the kubeconfig backend needs --context NAME: netbreak never uses your current context on a shared cluster');
     if (!options.learner) throw new PreflightError('the kubeconfig backend needs --learner NAME: each learner works in their own namespaces (nb-NAME-…)');
     if (!LEARNER_PATTERN.test(options.learner)) throw new PreflightError(`learner name "${options.learner}" is not valid: use 1–20 lower-case letters, digits and dashes`);

@@ -4,14 +4,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import { assertLabName, LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
 import type { ObjectRef } from '../objects.js';
 import type { Progress } from '../progress.js';
 import { callSupervisor } from './api-client.js';
 import { findLeftovers, holdBuildLock, labsInStateRoot, labsWithLeftovers, labsWithNamespaces, removeLab } from './cleanup.js';
 import { createFabric, createNode } from './fabric.js';
 import { LEAN_NODE_FLAGS } from './lean-node.js';
-import { fabricNetns, LAB_NAME_PATTERN, labFiles } from './names.js';
+import { fabricNetns, labFiles } from './names.js';
 import { NetnsLab } from './netns-lab.js';
 import { loadTopology } from './topology.js';
 
@@ -84,7 +84,7 @@ export const netnsBackend = {
   available: netnsAvailability,
 
   async up(lab: string, options: NetnsUpOptions, progress: Progress): Promise<NetnsLab> {
-    if (!LAB_NAME_PATTERN.test(lab)) throw new PreflightError(`lab name "${lab}" is not valid: use 1–20 lower-case letters, digits and dashes`);
+    assertLabName(lab);
     const availability = await netnsAvailability();
     if (!availability.ok) throw new PreflightError(availability.reason);
     const exists = () => new PreflightError(`a lab named "${lab}" already exists: stop it with "netbreak stop" (or "netbreak lab down --name ${lab}") first`);

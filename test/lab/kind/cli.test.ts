@@ -15,14 +15,7 @@ beforeEach(async () => {
   api = await new FakeApiServer().start();
   api.seedCluster('netbreak');
   fake = useFakeTools({ state: { apiServer: api.url } });
-  env = {
-    PATH: process.env.PATH!,
-    NETBREAK_FAKE_DIR: process.env.NETBREAK_FAKE_DIR!,
-    NETBREAK_FAKE_TOOLS: process.env.NETBREAK_FAKE_TOOLS!,
-    NETBREAK_STATE_DIR: fake.stateDir,
-    HOME: path.join(fake.dir, 'home'),
-    KUBECONFIG: path.join(fake.dir, 'kubeconfig'),
-  };
+  env = { ...fake.cliEnv(), KUBECONFIG: path.join(fake.dir, 'kubeconfig') };
   fs.writeFileSync(env.KUBECONFIG!, kubeconfigText(api.url, ['workshop']));
 });
 afterEach(async () => {

@@ -15,6 +15,8 @@ export interface FakeTools {
   setState(patch: Record<string, unknown>): void;
   /** Every fake-tool call so far, as argv arrays starting with the tool. */
   calls(): string[][];
+  /** The environment a spawned CLI needs to find the fakes, this state folder and a throw-away home. */
+  cliEnv(): Record<string, string>;
   restore(): void;
 }
 
@@ -46,6 +48,13 @@ export function useFakeTools(options: { tools?: string[]; state?: Record<string,
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l) as string[]),
+    cliEnv: () => ({
+      PATH: process.env.PATH!,
+      NETBREAK_FAKE_DIR: dir,
+      NETBREAK_FAKE_TOOLS: process.env.NETBREAK_FAKE_TOOLS!,
+      NETBREAK_STATE_DIR: stateDir,
+      HOME: path.join(dir, 'home'),
+    }),
     restore() {
       for (const [k, v] of Object.entries(saved)) {
         if (v === undefined) delete process.env[k];

@@ -2,7 +2,6 @@
 // fake docker/podman/kind on PATH and a scenario library whose kind scenario
 // names two variants of an image.
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { netbreak } from '../../helpers/cli.js';
 import { tempScenario, type TempScenario } from '../../scenario/helpers.js';
@@ -21,14 +20,7 @@ async function setUp(tools?: string[], state: Record<string, unknown> = {}): Pro
   fake = useFakeTools({ ...(tools ? { tools } : {}), state: { apiServer: api.url, ...state } });
 }
 
-const env = () => ({
-  PATH: process.env.PATH!,
-  NETBREAK_FAKE_DIR: fake.dir,
-  NETBREAK_FAKE_TOOLS: process.env.NETBREAK_FAKE_TOOLS!,
-  NETBREAK_STATE_DIR: fake.stateDir,
-  NETBREAK_SCENARIOS: library.root,
-  HOME: path.join(fake.dir, 'home'),
-});
+const env = () => ({ ...fake.cliEnv(), NETBREAK_SCENARIOS: library.root });
 const calls = (tool?: string) => fake.calls().filter((c) => !tool || c[0] === tool).map((c) => c.join(' '));
 
 beforeEach(async () => {

@@ -32,16 +32,7 @@ beforeEach(async () => {
       '      undo: [iptables, -D, FORWARD, -p, udp, --dport, "53", -j, DROP]\n  - patch: {object: Service/kube-system/kube-dns, merge: {spec: {selector: {app.kubernetes.io/name: coredns, k8s-app: null}}}}\n',
     ),
   );
-  env = {
-    PATH: process.env.PATH!,
-    NETBREAK_FAKE_DIR: fake.dir,
-    NETBREAK_FAKE_TOOLS: process.env.NETBREAK_FAKE_TOOLS!,
-    NETBREAK_STATE_DIR: fake.stateDir,
-    NETBREAK_SCENARIOS: library.root,
-    NETBREAK_KIND_PROBE: 'proxy',
-    HOME: path.join(fake.dir, 'home'),
-    NO_COLOR: '1',
-  };
+  env = { ...fake.cliEnv(), NETBREAK_SCENARIOS: library.root, NETBREAK_KIND_PROBE: 'proxy', NO_COLOR: '1' };
 });
 afterEach(async () => {
   fake.restore();

@@ -16,13 +16,7 @@ beforeEach(async () => {
   api = await new FakeApiServer().start();
   api.seedCluster('netbreak');
   fake = useFakeTools({ state: { apiServer: api.url } });
-  env = {
-    PATH: process.env.PATH!,
-    NETBREAK_FAKE_DIR: fake.dir,
-    NETBREAK_FAKE_TOOLS: process.env.NETBREAK_FAKE_TOOLS!,
-    NETBREAK_STATE_DIR: fake.stateDir,
-    HOME: path.join(fake.dir, 'home'),
-  };
+  env = fake.cliEnv();
 });
 afterEach(async () => {
   fake.restore();
