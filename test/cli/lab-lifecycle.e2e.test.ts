@@ -7,7 +7,7 @@ import { execa, execaSync } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netbreak, ROOT } from '../helpers/cli.js';
 import { hostNetworkState, labNamespaces } from '../helpers/host-state.js';
-import { isRoot, ROOT_ONLY } from '../helpers/root.js';
+import { asOrdinaryUser, isRoot, ROOT_ONLY } from '../helpers/root.js';
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-life-'));
 fs.chmodSync(stateDir, 0o777);
@@ -109,7 +109,8 @@ describe.skipIf(!isRoot)(`lab life cycle${ROOT_ONLY}`, () => {
   });
 
   it('says that the lab needs root when run as an ordinary user', async () => {
-    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.join(ROOT, 'bin/netbreak.js'), 'lab', 'up', '--name', 'user'], {
+    const [cmd, ...args] = asOrdinaryUser([process.execPath, path.join(ROOT, 'bin/netbreak.js'), 'lab', 'up', '--name', 'user']);
+    const r = await execa(cmd!, args, {
       reject: false,
       env: { ...env, NO_COLOR: '1' },
     });

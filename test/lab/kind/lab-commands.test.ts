@@ -5,6 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ROOT, netbreak } from '../../helpers/cli.js';
+import { asOrdinaryUser, isRoot, ORDINARY_USER } from '../../helpers/root.js';
 import { FakeApiServer } from './fake-api-server.js';
 import { useFakeTools, type FakeTools } from './fake-tools.js';
 
@@ -87,11 +88,13 @@ it('keeps a user’s kind labs in their own state folder, without NETBREAK_STATE
   // The fake tools' folder is the test's (0700): let the user run the tools and write their state and call log.
   fs.chmodSync(fake.dir, 0o777);
   for (const f of ['state.json', 'calls.jsonl']) fs.chmodSync(path.join(fake.dir, f), 0o666);
-  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  if (asUser.uid) fs.chownSync(home, 65534, 65534);
+  if (isRoot) fs.chownSync(home, ORDINARY_USER, ORDINARY_USER);
   const { NETBREAK_STATE_DIR: _, ...userEnv } = env;
-  const run = (args: string[]) =>
-    execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), ...args], { reject: false, env: { ...userEnv, NO_COLOR: '1', NETBREAK_DATA_DIR: path.join(home, 'data') }, extendEnv: false, ...asUser });
+  const cli = [process.execPath, path.join(ROOT, 'bin/netbreak.js')];
+  const run = (args: string[]) => {
+    const [cmd, ...rest] = isRoot ? asOrdinaryUser([...cli, ...args]) : [...cli, ...args];
+    return execa(cmd!, rest, { reject: false, env: { ...userEnv, NO_COLOR: '1', NETBREAK_DATA_DIR: path.join(home, 'data') }, extendEnv: false });
+  };
   const up = await run(['lab', 'up', '--backend', 'kind', '--json']);
   expect(up.exitCode, up.stderr).toBe(0);
   const dir = path.join(home, '.local', 'state', 'netbreak', 'labs', 'netbreak');
