@@ -156,7 +156,7 @@ async function concurrentLabs(): Promise<void> {
     const rss = summarize(memory.map((m) => m.rssMiB)).median;
     const pss = summarize(memory.map((m) => m.pssMiB)).median;
     figures.push({ name: `${n} labs at once: all ready`, value: ready, unit: 's', note: `${starts.filter((s) => s.code === 0).length}/${n} started, ${passed}/${n} pass check after the fix` });
-    figures.push({ name: `${n} labs at once: memory per lab (RSS)`, value: rss, unit: 'MiB', goal: 150, kind: 'max', note: `${memory[0]?.processes} processes per lab` });
+    figures.push({ name: `${n} labs at once: memory per lab (RSS)`, value: rss, unit: 'MiB', goal: 150, kind: 'max', note: `${memory[0]?.processes} process(es) per lab, serving ${memory[0]?.pods} pods as threads` });
     figures.push({ name: `${n} labs at once: memory per lab (PSS, shared pages counted once)`, value: pss, unit: 'MiB', goal: 150, kind: 'max' });
   }
 }

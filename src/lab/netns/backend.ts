@@ -11,7 +11,7 @@ import { callSupervisor } from './api-client.js';
 import { findLeftovers, holdBuildLock, labsInStateRoot, labsWithLeftovers, labsWithNamespaces, removeLab } from './cleanup.js';
 import { createFabric, createNode } from './fabric.js';
 import { LEAN_NODE_FLAGS } from './lean-node.js';
-import { fabricNetns, labFiles } from './names.js';
+import { fabricNetns, labFiles, netnsPath } from './names.js';
 import { NetnsLab } from './netns-lab.js';
 import { loadTopology } from './topology.js';
 
@@ -21,8 +21,6 @@ const SYSTEM_WORKLOADS: ObjectRef[] = [
   { kind: 'Deployment', namespace: 'kube-system', name: 'coredns' },
   { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy' },
 ];
-/** Where `ip netns add` mounts the namespaces it names. */
-const NETNS_RUN_DIR = '/run/netns';
 export const DEFAULT_TOPOLOGY = fileURLToPath(new URL('../../../clusters/netns-default.yaml', import.meta.url));
 
 /** The Debian/Ubuntu package that provides each binary the lab runs. */
@@ -108,7 +106,7 @@ export const netnsBackend = {
         // network's DNS server (upstream-dns.ts). nsenter changes only the network namespace: `ip netns exec`
         // would give it a private mount namespace, in which the namespaces it adds for pods would stay unseen.
         // The lab file's path in its arguments lets cleanup find this process by the lab's folder even before it writes its pid file.
-        const argv = [`--net=${path.join(NETNS_RUN_DIR, fabricNetns(lab))}`, process.execPath, ...LEAN_NODE_FLAGS, SUPERVISOR_MAIN, lab, files.lab];
+        const argv = [`--net=${netnsPath(fabricNetns(lab))}`, process.execPath, ...LEAN_NODE_FLAGS, SUPERVISOR_MAIN, lab, files.lab];
         const child = spawn('nsenter', argv, { detached: true, stdio: ['ignore', log, log] });
         child.unref();
         fs.closeSync(log);

@@ -75,6 +75,11 @@ export function podLogFile(lab: string, namespace: string, pod: string): string 
   return path.join(labFiles(lab).pods, `${namespace}_${pod}.log`);
 }
 
+/** Where `ip netns add` pins a namespace: what `nsenter --net=` and setns(2) open. */
+export function netnsPath(netns: string): string {
+  return path.join('/run/netns', netns);
+}
+
 /** `ip netns exec` bind-mounts /etc/netns/<netns>/* over /etc, which is how each pod sees its own resolv.conf. */
 export function etcNetnsDir(netns: string): string {
   return path.join('/etc/netns', netns);

@@ -1,23 +1,23 @@
 // The lab's kubelet: gives each scheduled pod a network namespace wired to its
 // node (routed veth, kindnet/ptp style), its own resolv.conf and projected
-// ConfigMaps, starts its process and restarts it when it dies, and reports
-// readiness from the pod's own readiness probe: first as soon as the process says
+// ConfigMaps, starts its container (a thread of this process that enters the
+// pod's namespace, agent/pod-thread.ts) and restarts it when it dies, and reports
+// readiness from the pod's own readiness probe: first as soon as the thread says
 // it listens, then every periodSeconds, as kubelet probes.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { run, runOk } from '../../exec.js';
 import type { KubeObject } from '../objects.js';
 import type { PodSpec } from './controllers/workloads.js';
+import { LISTENING, type PodThreadOptions } from './agent/pod-thread-contract.js';
 import { createEtcNetnsDir } from './etc-netns.js';
-import { LEAN_NODE_FLAGS } from './lean-node.js';
-import { etcNetnsDir, hostVethName, labFiles, nodeNetns, podControlSocket, podLogFile, podNetns } from './names.js';
+import { etcNetnsDir, hostVethName, labFiles, netnsPath, nodeNetns, podControlSocket, podLogFile, podNetns } from './names.js';
 import type { LabNode, Topology } from './topology.js';
 import { planAgent, type AgentPlan } from './workload.js';
 
-const AGENT_MAIN = fileURLToPath(new URL('./agent/main.js', import.meta.url));
+const POD_THREAD = new URL('./agent/pod-thread.js', import.meta.url);
 /** How soon to ask again a pod without a readiness probe whose process did not answer the first time. */
 const NOT_YET_ANSWERED_MS = 250;
 
@@ -35,7 +35,8 @@ interface PodRecord {
   ip?: string;
   node: LabNode;
   plan?: AgentPlan;
-  process?: ChildProcess;
+  /** The running container: a thread inside the pod's namespace. */
+  thread?: Worker;
   restarts: number;
   ready: boolean;
   waiting?: string;
@@ -45,7 +46,7 @@ interface PodRecord {
   startedAt?: string;
   /** Not started yet: a ConfigMap volume's ConfigMap does not exist (kubelet's FailedMount). */
   awaitingVolumes?: boolean;
-  /** The pod's container names: one agent process plays all of them, so they share one state. */
+  /** The pod's container names: one thread plays all of them, so they share one state. */
   containers: string[];
 }
 
@@ -82,7 +83,7 @@ export class PodRuntime {
       if (record.plan?.dns) this.projectConfigMaps(pod, configMaps);
       if (record.awaitingVolumes && missingConfigMaps(pod, configMaps).length === 0) {
         record.awaitingVolumes = false;
-        this.startProcess(record, pod);
+        this.startContainer(record, pod);
       }
     }
   }
@@ -122,7 +123,7 @@ export class PodRuntime {
       this.report(record, this.status(record, {}));
       return record;
     }
-    this.startProcess(record, pod);
+    this.startContainer(record, pod);
     return record;
   }
 
@@ -228,43 +229,55 @@ export class PodRuntime {
     }
   }
 
-  private agentArgs(record: PodRecord, pod: KubeObject): string[] {
+  private threadOptions(record: PodRecord, pod: KubeObject): PodThreadOptions {
     const plan = record.plan!;
-    const args = [AGENT_MAIN, '--pod', `${record.namespace}/${record.name}`, '--ip', record.ip!, '--control', podControlSocket(this.lab, record.uid)];
-    if (plan.tcpPorts.length) args.push('--tcp', plan.tcpPorts.join(','));
-    if (plan.udpPorts.length) args.push('--udp', plan.udpPorts.join(','));
-    if (plan.readinessProbe) args.push('--readiness', JSON.stringify(plan.readinessProbe));
-    if (plan.listen) args.push('--listen', plan.listen);
-    if (plan.porter) args.push('--porter', JSON.stringify(plan.porter));
-    if (plan.dns) {
-      args.push('--corefile', path.join(this.volumeDir(pod.metadata.uid!, plan.dns.volume), plan.dns.file));
-      args.push('--corefile-name', corefileInContainer(pod, plan.dns));
-      args.push('--store', labFiles(this.lab).store);
-    }
-    return args;
+    return {
+      pod: `${record.namespace}/${record.name}`,
+      ip: record.ip!,
+      netnsPath: netnsPath(record.netns!),
+      resolvConf: path.join(etcNetnsDir(record.netns!), 'resolv.conf'),
+      control: podControlSocket(this.lab, record.uid),
+      tcpPorts: plan.tcpPorts,
+      udpPorts: plan.udpPorts,
+      listen: plan.listen ?? '0.0.0.0',
+      ...(plan.readinessProbe ? { readiness: plan.readinessProbe as PodThreadOptions['readiness'] } : {}),
+      ...(plan.porter ? { porter: plan.porter } : {}),
+      ...(plan.dns
+        ? {
+            dns: {
+              corefile: path.join(this.volumeDir(pod.metadata.uid!, plan.dns.volume), plan.dns.file),
+              corefileName: corefileInContainer(pod, plan.dns),
+              store: labFiles(this.lab).store,
+            },
+          }
+        : {}),
+    };
   }
 
-  private startProcess(record: PodRecord, pod: KubeObject): void {
+  private startContainer(record: PodRecord, pod: KubeObject): void {
     if (!record.plan) {
       record.ready = true;
       this.report(record, this.status(record, {}));
       return;
     }
-    const log = fs.openSync(podLogFile(this.lab, record.namespace, record.name), 'a');
-    // The IPC channel (inherited through `ip netns exec`) carries one message: the agent listens.
-    const child = spawn('ip', ['netns', 'exec', record.netns!, process.execPath, ...LEAN_NODE_FLAGS, ...this.agentArgs(record, pod)], {
-      stdio: ['ignore', log, log, 'ipc'],
-      detached: true,
-    });
-    fs.closeSync(log);
-    record.process = child;
+    const thread = new Worker(POD_THREAD, { workerData: this.threadOptions(record, pod), stdout: true, stderr: true });
+    // The container's output goes to its log, as kubelet keeps it (`netbreak logs`).
+    const log = fs.createWriteStream(podLogFile(this.lab, record.namespace, record.name), { flags: 'a' });
+    thread.stdout.pipe(log, { end: false });
+    thread.stderr.pipe(log, { end: false });
+    record.thread = thread;
     record.waiting = undefined;
     record.startedAt = new Date().toISOString();
     this.report(record, this.status(record, {}));
-    child.once('message', () => void this.probeReadiness(record, child));
-    child.on('exit', () => {
+    thread.on('message', (message) => {
+      if (message === LISTENING) void this.probeReadiness(record, thread);
+    });
+    // An exception nothing caught ends the thread; like a crashed container's last words, it goes to the log.
+    thread.on('error', (error) => log.write(`${error.stack ?? error.message}\n`));
+    thread.on('exit', () => {
+      log.end();
       clearTimeout(record.readinessTimer);
-      record.process = undefined;
+      if (record.thread === thread) record.thread = undefined;
       record.ready = false;
       if (record.stopping) return;
       record.restarts++;
@@ -273,18 +286,18 @@ export class PodRuntime {
       this.onReadinessChange();
       // Back off like kubelet, but on a lab's time scale (seconds, not minutes).
       const delay = Math.min(500 * 2 ** Math.min(record.restarts, 4), 5000);
-      record.restartTimer = setTimeout(() => this.startProcess(record, pod), delay);
+      record.restartTimer = setTimeout(() => this.startContainer(record, pod), delay);
     });
   }
 
   /**
-   * Asks the pod's process whether its readiness probe passes, then asks again
+   * Asks the pod's container whether its readiness probe passes, then asks again
    * after the probe's periodSeconds (kubelet's default 10 s). A pod without a
-   * readiness probe is ready once its process listens, and is not asked again.
+   * readiness probe is ready once its container listens, and is not asked again.
    */
-  private async probeReadiness(record: PodRecord, child: ChildProcess): Promise<void> {
+  private async probeReadiness(record: PodRecord, thread: Worker): Promise<void> {
     const ready = await askReady(podControlSocket(this.lab, record.uid));
-    if (record.process !== child) return; // it ended or was restarted meanwhile
+    if (record.thread !== thread) return; // it ended or was restarted meanwhile
     if (ready !== record.ready) {
       record.ready = ready;
       this.report(record, this.status(record, {}));
@@ -292,11 +305,11 @@ export class PodRuntime {
     }
     const probe = record.plan?.readinessProbe as { periodSeconds?: number } | undefined;
     const next = probe ? (probe.periodSeconds ?? 10) * 1000 : ready ? undefined : NOT_YET_ANSWERED_MS;
-    if (next !== undefined) record.readinessTimer = setTimeout(() => void this.probeReadiness(record, child), next);
+    if (next !== undefined) record.readinessTimer = setTimeout(() => void this.probeReadiness(record, thread), next);
   }
 
   private status(record: PodRecord, extra: { podIP?: string }): Record<string, unknown> {
-    const running = !record.plan || Boolean(record.process);
+    const running = !record.plan || Boolean(record.thread);
     const podIP = extra.podIP ?? record.ip;
     return {
       phase: 'Running',
@@ -321,7 +334,7 @@ export class PodRuntime {
 
   private async remove(record: PodRecord): Promise<void> {
     this.pods.delete(record.uid);
-    stopProcess(record);
+    await stopContainer(record);
     if (record.netns) {
       // Deleting the namespace removes its veth pair only once the kernel has torn the
       // namespace down, which happens later; a new pod reusing the IP would then find
@@ -335,12 +348,6 @@ export class PodRuntime {
     if (record.ip) this.usedIPs.delete(record.ip);
   }
 
-  /** Stops every pod process (the lab is going down; namespaces are removed by cleanup). */
-  stopAll(): void {
-    for (const record of this.pods.values()) {
-      stopProcess(record);
-    }
-  }
 }
 
 /**
@@ -387,15 +394,10 @@ function askReady(socketPath: string): Promise<boolean> {
   });
 }
 
-/** Ends a pod's process for good: no restart follows. */
-function stopProcess(record: PodRecord): void {
+/** Ends a pod's container for good: no restart follows. Its thread's sockets are closed when it has ended. */
+async function stopContainer(record: PodRecord): Promise<void> {
   record.stopping = true;
   clearTimeout(record.restartTimer);
   clearTimeout(record.readinessTimer);
-  if (!record.process?.pid) return;
-  try {
-    process.kill(record.process.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
+  await record.thread?.terminate();
 }

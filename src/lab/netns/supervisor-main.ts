@@ -104,8 +104,8 @@ const server = http.createServer((req, res) => {
   );
 });
 
+// Exiting ends every pod's thread, and with it their sockets.
 function shutdown(): void {
-  supervisor.stop();
   server.close();
   fs.rmSync(files.socket, { force: true });
   process.exit(0);

@@ -49,10 +49,6 @@ export class Supervisor {
     this.kick();
   }
 
-  stop(): void {
-    this.runtime.stopAll();
-  }
-
   /** Resolves once a reconcile pass has finished with nothing left to do. */
   settled(): Promise<void> {
     if (!this.running && !this.dirty) return Promise.resolve();

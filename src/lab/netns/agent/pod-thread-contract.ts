@@ -1,0 +1,24 @@
+// What the kubelet (pod-runtime.ts) and a pod's thread (pod-thread.ts) agree on.
+// A file of its own: importing pod-thread.ts runs the pod.
+import type { ReadinessProbe } from './readiness.js';
+
+export interface PodThreadOptions {
+  /** namespace/name */
+  pod: string;
+  ip: string;
+  /** /run/netns/<name>: the namespace the thread enters before opening any socket. */
+  netnsPath: string;
+  /** The pod's resolv.conf as kubelet wrote it (/etc/netns/<name>/resolv.conf). */
+  resolvConf: string;
+  control: string;
+  tcpPorts: number[];
+  udpPorts: number[];
+  readiness?: ReadinessProbe;
+  /** CoreDNS pods: the projected Corefile on the host, the path CoreDNS was given (-conf), and the lab's store. */
+  dns?: { corefile: string; corefileName: string; store: string };
+  listen: string;
+  porter?: Record<string, string>;
+}
+
+/** Sent to the kubelet once the application and the control socket listen. */
+export const LISTENING = 'listening';
