@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { assertLabName, LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
 import type { ObjectRef } from '../objects.js';
 import type { Progress } from '../progress.js';
+import { setnsUnavailable } from './agent/enter-netns.js';
 import { callSupervisor } from './api-client.js';
 import { findLeftovers, holdBuildLock, labsInStateRoot, labsWithLeftovers, labsWithNamespaces, removeLab } from './cleanup.js';
 import { createFabric, createNode } from './fabric.js';
@@ -48,7 +49,9 @@ export async function netnsAvailability(): Promise<Availability> {
     const packages = [...new Set(missing.map((b) => LAB_BINARIES[b]))].join(' ');
     return { ok: false, reason: `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing: install with "apt-get install ${packages}"` };
   }
-  return { ok: true, detail: 'root, iproute2 and iptables present' };
+  const setns = await setnsUnavailable();
+  if (setns) return { ok: false, reason: setns };
+  return { ok: true, detail: 'root, iproute2 and iptables present, setns(2) callable' };
 }
 
 async function waitForSupervisor(lab: string, timeoutMs: number): Promise<void> {

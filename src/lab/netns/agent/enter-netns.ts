@@ -6,24 +6,35 @@
 // multi-threaded process. Node has no binding for it, so koffi (a prebuilt
 // foreign function interface) calls libc's.
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 
 const CLONE_NEWNET = 0x40000000;
 
 type Setns = (fd: number, nstype: number) => number;
 
-function loadSetns(): Setns {
-  // koffi is CommonJS; loaded only in pod threads, which need it.
-  const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+async function loadSetns(): Promise<Setns> {
+  // Loaded only where needed: in pod threads, and once by the lab's preflight.
+  const { default: koffi } = await import('koffi');
   // null: the symbols already in the process, that is the C library Node runs on (glibc or musl).
   return koffi.load(null).func('int setns(int fd, int nstype)') as Setns;
 }
 
+/** Why pods could not enter their namespaces on this machine (koffi has no build for it), or undefined when they can. */
+export async function setnsUnavailable(): Promise<string | undefined> {
+  try {
+    await loadSetns();
+    return undefined;
+  } catch (error) {
+    const why = (error as Error).message.split('\n')[0];
+    return `the netns lab's pods enter their namespaces with setns(2) through koffi, which does not load on ${process.platform}-${process.arch} here (${why}): reinstall netbreak on this machine so that npm fetches koffi's build for it, or use the kind backend (--backend kind)`;
+  }
+}
+
 /** Throws, naming the namespace, when the thread cannot enter it: a pod must never run in its supervisor's namespace. */
-export function enterNetns(netnsPath: string): void {
+export async function enterNetns(netnsPath: string): Promise<void> {
+  const setns = await loadSetns();
   const fd = fs.openSync(netnsPath, 'r');
   try {
-    if (loadSetns()(fd, CLONE_NEWNET) !== 0) throw new Error(`setns(2) into ${netnsPath} failed: entering a network namespace needs root (CAP_SYS_ADMIN)`);
+    if (setns(fd, CLONE_NEWNET) !== 0) throw new Error(`setns(2) into ${netnsPath} failed: entering a network namespace needs root (CAP_SYS_ADMIN)`);
   } finally {
     fs.closeSync(fd);
   }

@@ -88,7 +88,7 @@ function tuneNamespace(): void {
 }
 
 try {
-  enterNetns(options.netnsPath);
+  await enterNetns(options.netnsPath);
   tuneNamespace();
   await startApplication();
   await startControl(options.control);

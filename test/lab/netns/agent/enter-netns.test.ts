@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROOT } from '../../../helpers/cli.js';
 import { isRoot, ROOT_ONLY } from '../../../helpers/root.js';
 
@@ -18,7 +18,7 @@ function inThread(netnsPath: string, body: string): Promise<unknown> {
     import fs from 'node:fs';
     import net from 'node:net';
     const { enterNetns } = await import(${JSON.stringify(ENTER)});
-    enterNetns(${JSON.stringify(netnsPath)});
+    await enterNetns(${JSON.stringify(netnsPath)});
     ${body}`;
   const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`));
   return new Promise((resolve, reject) => {
@@ -64,7 +64,7 @@ describe.skipIf(!isRoot)(`a pod thread enters its network namespace${ROOT_ONLY}`
       import { parentPort } from 'node:worker_threads';
       import net from 'node:net';
       const { enterNetns } = await import(${JSON.stringify(ENTER)});
-      enterNetns('/run/netns/${NETNS}');
+      await enterNetns('/run/netns/${NETNS}');
       net.createServer().listen(0, '0.0.0.0', function () { parentPort.postMessage(this.address().port); });`;
     const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`));
     const live = await new Promise<number>((resolve) => worker.once('message', resolve));
@@ -79,5 +79,29 @@ describe.skipIf(!isRoot)(`a pod thread enters its network namespace${ROOT_ONLY}`
 
   it('refuses, naming the namespace, when it cannot enter it: a pod never runs in its supervisor\'s namespace', async () => {
     await expect(inThread(`/run/netns/${NETNS}-missing`, `parentPort.postMessage('entered')`)).rejects.toThrow(`/run/netns/${NETNS}-missing`);
+  });
+});
+
+describe('the lab preflight', () => {
+  it('says in one sentence what to do when koffi cannot load on this machine', async () => {
+    vi.resetModules();
+    // What koffi says on a platform it ships no build for.
+    vi.doMock('koffi', () => ({
+      default: {
+        load: () => {
+          throw new Error('Cannot find the native Koffi module; did you compile it?');
+        },
+      },
+    }));
+    const { setnsUnavailable } = await import('../../../../src/lab/netns/agent/enter-netns.js');
+    const reason = await setnsUnavailable();
+    vi.doUnmock('koffi');
+    expect(reason).toMatch(/^the netns lab's pods enter their namespaces with setns\(2\) through koffi, which does not load on linux-\w+ here \(.*Cannot find the native Koffi module.*\): reinstall netbreak on this machine .*--backend kind\)$/);
+  });
+
+  it('finds setns(2) callable on this machine', async () => {
+    vi.resetModules();
+    const { setnsUnavailable } = await import('../../../../src/lab/netns/agent/enter-netns.js');
+    expect(await setnsUnavailable()).toBeUndefined();
   });
 });
