@@ -18,9 +18,14 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** Shows a command line under --explain; for the few commands started without run() (long-lived captures). */
+export function explainCommand(argv: string[]): void {
+  explain?.(argv.map(quoteArg).join(' '));
+}
+
 /** Runs a command to completion and never throws for a non-zero exit; a missing binary throws. */
 export function run(argv: string[], options: RunOptions = {}): Promise<ExecResult> {
-  explain?.(argv.map(quoteArg).join(' '));
+  explainCommand(argv);
   const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });

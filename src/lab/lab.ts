@@ -99,10 +99,30 @@ export interface Lab {
   counters?(targets: CounterTarget[]): Promise<CounterSnapshot[]>;
 
   /**
-   * The argv of a local process that runs tcpdump with `tcpdumpArgs` in a node's
-   * or pod's network namespace, writes the pcap file those arguments name on
-   * this machine, and ends when that process is signalled: `netbreak trace
-   * --pcap`. Optional: a backend that cannot capture so leaves it out.
+   * How `netbreak trace --pcap DIR` runs tcpdump on this backend, once capturing
+   * can start (kind: the capture image is on this machine; else it throws, saying
+   * what to do). Optional: a backend that cannot capture leaves it out.
    */
-  captureArgv?(target: CounterTarget, tcpdumpArgs: string[]): string[];
+  capturer?(pcapDir: string): Promise<Capturer>;
+}
+
+export interface Capturer {
+  /**
+   * Absent when a pod's own eth0 can be captured. Otherwise why not; the pod's
+   * host-side veth on its node, which carries the same packets, is captured instead.
+   */
+  podsUnreachable?: string;
+  /** The capture of one interface of a node or pod: tcpdump with `tcpdumpArgs`, writing the file they name on this machine. */
+  process(target: CounterTarget, tcpdumpArgs: string[]): CaptureProcess;
+}
+
+export interface CaptureProcess {
+  /** A local process that runs the capture and ends it when sent SIGTERM (tcpdump then completes its file). */
+  argv: string[];
+  /**
+   * Ends the capture for sure when signalling the local process did not: a
+   * container that outlives its client. Synchronous, so that signal and exit
+   * handlers can call it.
+   */
+  forceStop?(): void;
 }

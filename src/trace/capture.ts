@@ -1,10 +1,23 @@
 // tcpdump on the interfaces along a path while a probe runs, one pcap per
-// interface. Capture processes live inside the lab's namespaces and are always
-// ended: by stop(), and on Ctrl-C / SIGTERM / process exit while a session runs.
+// interface. The backend says how each capture runs (Lab.capturer): tcpdump in a
+// lab namespace, or in a container beside a kind node. Captures are always
+// ended: by stop(), and on Ctrl-C / SIGTERM / process exit while a session runs;
+// one that a signal does not end within a short time is ended by force (its
+// backend's forceStop, for a container that outlives its client, then SIGKILL).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { explainCommand } from '../exec.js';
+import type { CaptureProcess } from '../lab/lab.js';
 import type { NamespaceRef, PathPoint } from './hops.js';
+
+/** How long captures may take; tests shorten them. */
+export const captureTimeouts = {
+  /** To start listening before the probe goes anyway: a capture container takes a second or two to start. */
+  listenMs: 10_000,
+  /** To complete the file once signalled, before the capture is ended by force. */
+  stopMs: 2000,
+};
 
 export interface PcapFile {
   /** Path of the file (inside the --pcap folder). */
@@ -19,8 +32,8 @@ export interface PcapFile {
 export interface CaptureSpec {
   where: NamespaceRef;
   interface: string;
-  /** The backend's argv that runs tcpdump with these arguments in `where` (Lab.captureArgv). */
-  command: (tcpdumpArgs: string[]) => string[];
+  /** How the backend runs tcpdump with these arguments in `where` (Lab.capturer). */
+  command: (tcpdumpArgs: string[]) => CaptureProcess;
 }
 
 /** Packets in a classic pcap file (what tcpdump -w writes): a 24-byte header, then 16-byte record headers. */
@@ -58,42 +71,68 @@ function sameWhere(a: NamespaceRef, b: NamespaceRef): boolean {
 interface Running {
   spec: CaptureSpec;
   file: string;
+  process: CaptureProcess;
   child: ChildProcess;
   exited: Promise<void>;
+  /** Ended by force already: forceStop is not run twice. */
+  forced?: boolean;
   error?: string;
 }
 
-/** Running tcpdumps and the file each writes, so a signal handler can end them synchronously. */
-const live = new Map<ChildProcess, string>();
+/** Running captures and the file each writes, so a signal handler can end them. */
+const live = new Map<ChildProcess, Running>();
 
-function killAll(signal: NodeJS.Signals): void {
-  for (const child of live.keys()) {
-    try {
-      if (child.pid) process.kill(child.pid, signal);
-    } catch {
-      // already gone
-    }
+function signal(child: ChildProcess, name: NodeJS.Signals): void {
+  try {
+    if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(child.pid, name);
+  } catch {
+    // already gone
   }
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  killAll('SIGTERM');
+/** The backend's forceStop (a container removed), then SIGKILL for the local process. */
+function endByForce(r: Running): void {
+  if (!r.forced) {
+    r.forced = true;
+    r.process.forceStop?.();
+  }
+  signal(r.child, 'SIGKILL');
+}
+
+function onSignal(name: NodeJS.Signals): void {
+  for (const r of live.values()) signal(r.child, 'SIGTERM');
   process.stderr.write(`\nnetbreak: interrupted; ending capture processes.\n`);
-  // Wait until every tcpdump has really exited (SIGKILL after 1 s) before leaving: one that
-  // was still starting up must not outlive the trace.
-  const files = [...live.values()];
-  const until = Date.now() + 1000;
+  // Wait until every capture has really ended (by force after stopMs) before leaving:
+  // one that was still starting up must not outlive the trace.
+  const files = [...live.values()].map((r) => r.file);
+  const until = Date.now() + captureTimeouts.stopMs;
   const finish = () => {
     if (live.size > 0 && Date.now() < until) return void setTimeout(finish, 20);
-    killAll('SIGKILL');
+    for (const r of live.values()) endByForce(r);
     // Half-written captures of an interrupted trace are not worth keeping.
     for (const file of files) fs.rmSync(file, { force: true });
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    process.exit(name === 'SIGINT' ? 130 : 143);
   };
   finish();
 }
 
-const onExit = () => killAll('SIGKILL');
+const onExit = () => {
+  for (const r of live.values()) endByForce(r);
+};
+
+/**
+ * Moves a capture to its final name, owned by the user who runs netbreak: tcpdump
+ * in a container writes as root, so a file that is not ours becomes a copy that
+ * is (the folder is ours, so the original can go).
+ */
+export function keepAsOwn(from: string, to: string): void {
+  fs.renameSync(from, to);
+  const uid = process.getuid?.();
+  if (uid === undefined || fs.statSync(to).uid === uid) return;
+  const data = fs.readFileSync(to);
+  fs.rmSync(to);
+  fs.writeFileSync(to, data);
+}
 
 export class CaptureSession {
   private constructor(
@@ -102,8 +141,9 @@ export class CaptureSession {
   ) {}
 
   /**
-   * Starts one tcpdump per spec and resolves once each is listening (or has failed:
-   * a capture that cannot start is reported, not fatal). `filter` is a pcap filter.
+   * Starts one capture per spec and resolves once each is listening (or has failed:
+   * a capture that cannot start is reported, not fatal). `dir` is absolute (a
+   * container mounts it at the same path); `filter` is a pcap filter.
    */
   static async start(dir: string, specs: CaptureSpec[], filter: string[]): Promise<CaptureSession> {
     fs.mkdirSync(dir, { recursive: true });
@@ -115,18 +155,19 @@ export class CaptureSession {
     const running = specs.map((spec, i): Running => {
       const file = path.join(dir, `.capture-${i}.pcap`);
       // -Z root: a tcpdump built to drop to its own user could not write to a root-owned folder.
-      const argv = spec.command(['-Z', 'root', '-i', spec.interface, '-n', '-U', '-s', '0', '-w', file, ...filter]);
-      const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
-      live.set(child, file);
-      const r: Running = { spec, file, child, exited: new Promise((resolve) => {
+      const capture = spec.command(['-Z', 'root', '-i', spec.interface, '-n', '-U', '-s', '0', '-w', file, ...filter]);
+      explainCommand(capture.argv);
+      const child = spawn(capture.argv[0]!, capture.argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+      const r: Running = { spec, file, process: capture, child, exited: new Promise((resolve) => {
         child.once('close', () => resolve());
         child.once('error', () => resolve());
       }) };
+      live.set(child, r);
       void r.exited.then(() => live.delete(child));
       return r;
     });
     const session = new CaptureSession(dir, running);
-    await Promise.all(running.map((r) => waitListening(r, 3000)));
+    await Promise.all(running.map((r) => waitListening(r, captureTimeouts.listenMs)));
     return session;
   }
 
@@ -135,26 +176,19 @@ export class CaptureSession {
     return this.running.filter((r) => r.error).map((r) => ({ where: whereText(r.spec.where), interface: r.spec.interface, error: r.error! }));
   }
 
-  /** Ends every capture (tcpdump flushes on SIGTERM); kills what does not end within 2 s. */
+  /**
+   * Ends every capture (tcpdump completes its file on SIGTERM); one still running
+   * after stopMs is ended by force, and so is one whose local process was killed
+   * (its container may live on).
+   */
   async stop(): Promise<void> {
-    for (const r of this.running) {
-      try {
-        if (r.child.exitCode === null && r.child.pid) process.kill(r.child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
+    for (const r of this.running) signal(r.child, 'SIGTERM');
     await Promise.all(
       this.running.map(async (r) => {
-        const timer = setTimeout(() => {
-          try {
-            if (r.child.pid) process.kill(r.child.pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }, 2000);
+        const timer = setTimeout(() => endByForce(r), captureTimeouts.stopMs);
         await r.exited;
         clearTimeout(timer);
+        if (r.child.signalCode !== null && r.process.forceStop && !r.forced) endByForce(r);
       }),
     );
     if (live.size === 0) {
@@ -165,8 +199,8 @@ export class CaptureSession {
   }
 
   /**
-   * Renames the captures on the path to `NN-label.pcap` in path order, deletes the
-   * ones off the path (candidates the packet did not take), and counts packets.
+   * Moves the captures on the path to `NN-label.pcap` in path order (keepAsOwn),
+   * deletes the ones off the path (candidates the packet did not take), and counts packets.
    */
   finish(pathPoints: PathPoint[]): PcapFile[] {
     const kept = new Set<Running>();
@@ -176,7 +210,7 @@ export class CaptureSession {
       if (!r || !fs.existsSync(r.file)) return;
       kept.add(r);
       const file = path.join(this.dir, pcapFileName(files.length, point.label));
-      fs.renameSync(r.file, file);
+      keepAsOwn(r.file, file);
       files.push({ file, where: whereText(point.where), interface: point.interface, packets: countPcapPackets(fs.readFileSync(file)) });
     });
     for (const r of this.running) if (!kept.has(r)) fs.rmSync(r.file, { force: true });
@@ -200,7 +234,8 @@ function waitListening(r: Running, timeoutMs: number): Promise<void> {
       stderr += chunk.toString();
       if (/listening on/.test(stderr)) done();
     };
-    const onClose = () => done(stderr.trim().split('\n').pop() || 'tcpdump exited at once');
+    // tcpdump ends with its reason, then the same in parentheses: "tcpdump: veth1: No such device exists", "(No such device exists)".
+    const onClose = () => done(stderr.trim().split('\n').filter((l) => !/^\(.*\)$/.test(l)).pop() || 'tcpdump exited at once');
     const timer = setTimeout(() => done(), timeoutMs);
     r.child.stderr?.on('data', onData);
     r.child.once('close', onClose);

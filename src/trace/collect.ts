@@ -1,6 +1,7 @@
 // The side-effect edge of `netbreak trace`: read the cluster's objects and
 // routes, snapshot counters, send one probe, snapshot again (optionally with
 // tcpdump running along the path), and hand everything to buildTrace.
+import path from 'node:path';
 import { UserError } from '../engine/errors.js';
 import { MissingBinaryError } from '../exec.js';
 import { findPod } from '../lab/find-pod.js';
@@ -56,22 +57,27 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
   const targets: CounterTarget[] = [...nodes.map((n) => ({ node: n.name })), ...uniquePods([source, ...destinations]).map(podWhere)];
 
   let session: CaptureSession | undefined;
+  /** Why pods' own interfaces are not captured, when the backend cannot reach them (kind). */
+  let podsUnreachable: string | undefined;
   if (request.pcapDir) {
-    const capture = lab.captureArgv?.bind(lab);
-    if (!capture) {
+    if (!lab.capturer) {
       throw new UserError(
-        `--pcap: the ${lab.backend} backend cannot capture along the path yet; trace without --pcap, and run tcpdump in a node yourself (netbreak shell node/${source.node}, then tcpdump -ni any host ${source.ip})`,
+        `--pcap: the ${lab.backend} backend cannot capture along the path; trace without --pcap, and run tcpdump in a node yourself (netbreak shell node/${source.node}, then tcpdump -ni any host ${source.ip})`,
         2,
       );
     }
+    const pcapDir = path.resolve(request.pcapDir);
+    const capturer = await lab.capturer(pcapDir);
+    podsUnreachable = capturer.podsUnreachable;
     const specs: CaptureSpec[] = [];
     const seen = new Set<string>();
     const addSpec = (where: NamespaceRef, iface: string) => {
       const key = `${whereKey(where)}\0${iface}`;
-      if (!iface || seen.has(key)) return;
+      // A pod the backend cannot enter is captured on its host-side veth, which every caller adds too.
+      if (!iface || seen.has(key) || (!('node' in where) && podsUnreachable)) return;
       seen.add(key);
       const target = 'node' in where ? { node: where.node } : { namespace: where.namespace, pod: where.pod };
-      specs.push({ where, interface: iface, command: (args) => capture(target, args) });
+      specs.push({ where, interface: iface, command: (args) => capturer.process(target, args) });
     };
     // The endpoint is picked at random when the probe runs, so every interface it may
     // cross is captured; finish() keeps the ones on the path it took.
@@ -85,7 +91,7 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
     // A node named by the URL: its address is what the packets carry once a node on the way masquerades them.
     const targetIP = target.host.match(/^[\d.]+$/) ? target.host : nodes.find((n) => n.name === target.host.replace(/\.$/, ''))?.ip;
     const filter = ['host', source.ip, ...(targetIP ? ['or', 'host', targetIP] : [])];
-    session = await CaptureSession.start(request.pcapDir, specs, filter);
+    session = await CaptureSession.start(pcapDir, specs, filter);
     const failures = session.failures();
     if (failures.length === specs.length && failures.some((f) => /No such file|not found/i.test(f.error))) {
       await session.stop();
@@ -145,6 +151,7 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
   trace.notes.push(...unread);
   if (session) {
     for (const f of session.failures()) trace.notes.push(`no capture on ${f.where} ${f.interface}: ${f.error}`);
+    if (podsUnreachable) trace.notes.push(`no capture inside the pods: ${podsUnreachable}; the pod's host-side veth on its node carries the same packets`);
     trace.pcaps = session.finish(trace.path);
   }
   return trace;

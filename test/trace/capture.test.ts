@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countPcapPackets, pcapFileName } from '../../src/trace/capture.js';
+import { countPcapPackets, keepAsOwn, pcapFileName } from '../../src/trace/capture.js';
+import { isRoot } from '../helpers/root.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function pcap(records: number[], { bigEndian = false, truncateLast = 0 } = {}): Buffer {
   const header = Buffer.alloc(24);
@@ -34,5 +38,28 @@ describe('pcapFileName', () => {
     expect(pcapFileName(0, 'frontend-eth0')).toBe('01-frontend-eth0.pcap');
     expect(pcapFileName(11, 'worker2-veth1a2b3c4d')).toBe('12-worker2-veth1a2b3c4d.pcap');
     expect(pcapFileName(2, 'a/b c')).toBe('03-a-b-c.pcap');
+  });
+});
+
+describe('keepAsOwn', () => {
+  it('moves a capture to its final name, bytes unchanged', () => {
+    const dir = tempDir('nb-capture-');
+    const data = pcap([60, 74]);
+    fs.writeFileSync(path.join(dir, '.capture-0.pcap'), data);
+    keepAsOwn(path.join(dir, '.capture-0.pcap'), path.join(dir, '01-a.pcap'));
+    expect(fs.readdirSync(dir)).toEqual(['01-a.pcap']);
+    expect(fs.readFileSync(path.join(dir, '01-a.pcap'))).toEqual(data);
+  });
+
+  it.skipIf(!isRoot)('a file owned by someone else is replaced by our own copy (needs root to give it away)', () => {
+    const dir = tempDir('nb-capture-');
+    const data = pcap([60]);
+    fs.writeFileSync(path.join(dir, '.capture-1.pcap'), data, { mode: 0o644 });
+    fs.chownSync(path.join(dir, '.capture-1.pcap'), 4321, 4321);
+    keepAsOwn(path.join(dir, '.capture-1.pcap'), path.join(dir, '02-b.pcap'));
+    const stat = fs.statSync(path.join(dir, '02-b.pcap'));
+    expect([stat.uid, stat.gid]).toEqual([process.getuid!(), process.getgid!()]);
+    expect(fs.readFileSync(path.join(dir, '02-b.pcap'))).toEqual(data);
+    expect(fs.readdirSync(dir)).toEqual(['02-b.pcap']);
   });
 });

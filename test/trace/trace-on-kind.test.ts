@@ -8,14 +8,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/engine/errors.js';
+import { PreflightError } from '../../src/lab/backend.js';
 import { KindLab } from '../../src/lab/kind/kind-lab.js';
 import { KubeClient } from '../../src/lab/kind/kube-client.js';
+import { writeLabRecord } from '../../src/lab/kind/state.js';
 import type { KubeObject } from '../../src/lab/objects.js';
+import { CAPTURE_IMAGE } from '../../src/lab/kind/images.js';
+import { captureTimeouts, countPcapPackets } from '../../src/trace/capture.js';
 import { collectTrace } from '../../src/trace/collect.js';
 import { FakeApiServer, digOutput, kubeconfigText } from '../lab/kind/fake-api-server.js';
-import { useFakeTools, type FakeTools } from '../lab/kind/fake-tools.js';
+import { useFakeTools, type FakeContainer, type FakeTools } from '../lab/kind/fake-tools.js';
+import { ROOT } from '../helpers/cli.js';
 
 const NODES = [
   { name: 'control-plane', ip: '172.18.0.2', cidr: '10.244.0.0/24' },
@@ -259,13 +264,171 @@ describe('trace on kind', () => {
     expect(trace.verdict).toBe('refused');
     expect(trace.blame).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'api', detail: `pod ${API.name}: listens on 127.0.0.1:8080 only` });
   });
+});
 
-  it('--pcap is refused on kind with what to do instead, before anything is captured', async () => {
+describe('trace --pcap on kind', () => {
+  /** What tcpdump sees on each interface: the SYN and its retry, dropped on worker before the api's veth (kindnet's nftables). */
+  const PACKETS = {
+    [`netbreak-worker2 ${FRONTEND.veth}`]: 2,
+    'netbreak-worker2 eth0': 2,
+    'netbreak-worker eth0': 2,
+    [`netbreak-worker ${API.veth}`]: 0,
+  };
+  const runs = () => fake.calls().filter((c) => c[0] === 'docker' && c[1] === 'run');
+  const saved = { ...captureTimeouts };
+  afterEach(() => Object.assign(captureTimeouts, saved));
+
+  beforeEach(() => {
+    api.put({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny-ingress', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
+    fake.setState({ images: [CAPTURE_IMAGE], capturePackets: PACKETS });
     probeTimesOut();
-    const error = await collectTrace(lab, { from: 'shop/frontend', to: URL, pcapDir: path.join(dir, 'caps') }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as Error).message).toBe(`--pcap: the kind backend cannot capture along the path yet; trace without --pcap, and run tcpdump in a node yourself (netbreak shell node/worker2, then tcpdump -ni any host ${FRONTEND.ip})`);
-    expect(calls('kubectl')).toEqual([]);
-    expect(fs.existsSync(path.join(dir, 'caps'))).toBe(false);
+  });
+
+  it('captures in one container per interface, each in its node container\'s network namespace, and keeps the files on the path', async () => {
+    const caps = path.join(dir, 'caps');
+    const trace = await collectTrace(lab, { from: 'shop/frontend', to: URL, pcapDir: caps });
+
+    // Every interface the packet may cross on a node: the source's veth, each node's eth0, the api's veth. Pods themselves are not entered.
+    const captured = runs().map((argv) => {
+      const name = argv[argv.indexOf('--name') + 1]!;
+      expect(name).toMatch(/^netbreak-capture-netbreak-[0-9a-f]{6}$/);
+      const node = argv[argv.indexOf('--network') + 1]!.replace('container:', '');
+      const tcpdump = argv.slice(argv.indexOf(CAPTURE_IMAGE) + 1);
+      expect(argv.slice(0, argv.indexOf(CAPTURE_IMAGE) + 1)).toEqual([
+        'docker', 'run', '--rm', '--name', name,
+        '--label', 'netbreak.dev/created-by=netbreak', '--label', 'netbreak.dev/lab=netbreak', '--label', `netbreak.dev/capture=${node}`, '--label', `netbreak.dev/owner-pid=${process.pid}`,
+        '--network', `container:${node}`, '--cap-add', 'NET_RAW', '--pull', 'never',
+        '-v', `${caps}:${caps}`,
+        CAPTURE_IMAGE,
+      ]);
+      expect(tcpdump).toEqual(['tcpdump', '-Z', 'root', '-i', tcpdump[4], '-n', '-U', '-s', '0', '-w', expect.stringMatching(new RegExp(`^${caps}/\\.capture-\\d\\.pcap$`)), 'host', FRONTEND.ip]);
+      return `${node} ${tcpdump[4]}`;
+    });
+    expect(captured.sort()).toEqual(['netbreak-control-plane eth0', ...Object.keys(PACKETS)].sort());
+    expect(new Set(runs().map((argv) => argv[argv.indexOf('--name') + 1])).size).toBe(5);
+
+    // Ended through the client (SIGTERM passed on to tcpdump): complete files, containers gone with --rm, nothing forced.
+    expect(fake.calls().filter((c) => c[0] === 'docker' && c[1] === 'rm')).toEqual([]);
+    expect(fake.containers()).toEqual([]);
+    expect(trace.pcaps).toEqual([
+      { file: path.join(caps, `01-worker2-${FRONTEND.veth}.pcap`), where: 'node worker2', interface: FRONTEND.veth, packets: 2 },
+      { file: path.join(caps, '02-worker2-eth0.pcap'), where: 'node worker2', interface: 'eth0', packets: 2 },
+      { file: path.join(caps, '03-worker-eth0.pcap'), where: 'node worker', interface: 'eth0', packets: 2 },
+      { file: path.join(caps, `04-worker-${API.veth}.pcap`), where: 'node worker', interface: API.veth, packets: 0 },
+    ]);
+    // Off the path (the control plane's eth0) and unnamed captures are gone.
+    expect(fs.readdirSync(caps).sort()).toEqual(trace.pcaps!.map((p) => path.basename(p.file)).sort());
+    expect(countPcapPackets(fs.readFileSync(trace.pcaps![0]!.file))).toBe(2);
+    expect(trace.notes).toEqual([
+      "no capture inside the pods: on kind a pod's eth0 is in a network namespace that containerd made inside the node container, which a capture container cannot join; the pod's host-side veth on its node carries the same packets",
+    ]);
+    // The rest of the trace is what it is without --pcap.
+    expect(trace.blame).toEqual({ kind: 'NetworkPolicy', namespace: 'shop', name: 'default-deny-ingress', detail: 'ingress' });
+  });
+
+  it('a capture whose client does not pass the signal on is removed with docker rm -f; one that cannot start is a note', async () => {
+    captureTimeouts.stopMs = 300;
+    const { [`netbreak-worker ${API.veth}`]: _, ...withoutApiVeth } = PACKETS;
+    fake.setState({ captureIgnoresSignals: true, capturePackets: withoutApiVeth });
+    const caps = path.join(dir, 'caps');
+    const trace = await collectTrace(lab, { from: 'shop/frontend', to: URL, pcapDir: caps });
+
+    const names = runs().map((argv) => argv[argv.indexOf('--name') + 1]!);
+    const failed = runs().find((argv) => argv.includes(API.veth))!;
+    const removed = fake.calls().filter((c) => c[0] === 'docker' && c[1] === 'rm').map((c) => c.join(' '));
+    // Each capture that started is removed by name, once; the one that failed had gone already (--rm).
+    expect(removed.sort()).toEqual(names.filter((n) => !failed.includes(n)).map((n) => `docker rm -f ${n}`).sort());
+    expect(fake.containers()).toEqual([]);
+    // tcpdump never got to complete its files: the header only.
+    expect(trace.pcaps!.map((p) => [path.basename(p.file), p.packets])).toEqual([
+      [`01-worker2-${FRONTEND.veth}.pcap`, 0],
+      ['02-worker2-eth0.pcap', 0],
+      ['03-worker-eth0.pcap', 0],
+    ]);
+    expect(trace.notes[0]).toBe(`no capture on node worker ${API.veth}: tcpdump: ${API.veth}: No such device exists`);
+  });
+
+  it('pulls a missing capture image first; one that cannot be pulled is one sentence naming --pcap, before anything runs', async () => {
+    fake.setState({ images: [] });
+    const caps = path.join(dir, 'caps');
+    await collectTrace(lab, { from: 'shop/frontend', to: URL, pcapDir: caps });
+    expect(fake.calls().filter((c) => c[0] === 'docker' && ['pull', 'image'].includes(c[1]!)).map((c) => c.join(' '))).toEqual([
+      `docker image inspect --format {{.Id}} ${CAPTURE_IMAGE}`,
+      `docker pull ${CAPTURE_IMAGE}`,
+    ]);
+    expect(runs()).toHaveLength(5);
+
+    fake.setState({ images: [], unpullable: [CAPTURE_IMAGE] });
+    const before = fake.calls().length;
+    const kubectlBefore = calls('kubectl').length;
+    const error = await collectTrace(lab, { from: 'shop/frontend', to: URL, pcapDir: path.join(dir, 'other') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreflightError);
+    expect((error as Error).message).toBe(
+      `--pcap: the capture image ${CAPTURE_IMAGE} is not on this machine and docker could not pull it (Error response from daemon: pull access denied for ${CAPTURE_IMAGE}, repository does not exist or may require 'docker login'): run "netbreak images pull" where there is a network, or trace without --pcap`,
+    );
+    expect(fake.calls().slice(before).filter((c) => c[0] === 'docker' && c[1] === 'run')).toEqual([]);
+    expect(calls('kubectl').length).toBe(kubectlBefore);
+    expect(fs.existsSync(path.join(dir, 'other'))).toBe(false);
+  });
+});
+
+describe('Ctrl-C during trace --pcap on kind (the built CLI, a real signal)', () => {
+  /** A process that still runs (a zombie waiting for its parent does not). */
+  const running = (pid: number) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
+    } catch {
+      return false;
+    }
+  };
+
+  /** The CLI traces with --pcap; when the probe's /dial arrives, the captures run: `signal` goes to the CLI alone, and the dial is held. */
+  async function interruptedTrace(signal: 'SIGINT' | 'SIGTERM') {
+    writeLabRecord({ name: 'netbreak', backend: 'kind', createdAt: new Date().toISOString(), kubeconfig: path.join(dir, 'kubeconfig'), context: 'kind-netbreak', cluster: 'netbreak', engine: 'docker', createdCluster: true });
+    fake.setState({ images: [CAPTURE_IMAGE], capturePackets: { [`netbreak-worker2 ${FRONTEND.veth}`]: 1, [`netbreak-worker ${API.veth}`]: 1 } });
+    const caps = path.join(dir, 'caps');
+    let capturing: FakeContainer[] = [];
+    const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'trace', '--from', 'shop/frontend', '--to', URL, '--pcap', caps], { reject: false, env: fake.cliEnv(), extendEnv: false, timeout: 60_000 });
+    api.proxyHandler = async ({ path: p, query }) => {
+      if (p === 'shell') return { status: 200, body: JSON.stringify({ output: digOutput(/dig \S+ \S+ \S+ (\S+) A/.exec(query.get('cmd') ?? '')![1]!, 'NOERROR', [API_SVC.ip]) }) };
+      capturing = fake.containers();
+      child.kill(signal);
+      await new Promise((r) => setTimeout(r, 3000));
+      return { status: 200, body: JSON.stringify({ errors: ['context deadline exceeded'] }) };
+    };
+    const r = await child;
+    return { r, caps, capturing };
+  }
+
+  it('a --pcap folder whose path has a colon, which docker -v cannot mount, is one sentence naming the flag, before anything runs', async () => {
+    const before = fake.calls().length;
+    const folder = path.join(dir, 'a:b');
+    const error = await collectTrace(lab, { from: 'shop/frontend', to: URL, pcapDir: folder }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(`--pcap ${folder}: docker cannot mount a folder whose path contains ":": pick another folder`);
+    expect(fake.calls().slice(before).filter((c) => c[0] === 'docker' && ['run', 'pull'].includes(c[1]!))).toEqual([]);
+    expect(fs.existsSync(folder)).toBe(false);
+  });
+
+  it('SIGINT ends every capture container through its client, removes the half-written files and exits 130', async () => {
+    const { r, caps, capturing } = await interruptedTrace('SIGINT');
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(r.stderr).toContain('netbreak: interrupted; ending capture processes.');
+    // Five containers were capturing when the signal came; none is left, and no client either.
+    expect(capturing.map((c) => c.labels['netbreak.dev/capture']).sort()).toEqual(['netbreak-control-plane', 'netbreak-worker', 'netbreak-worker', 'netbreak-worker2', 'netbreak-worker2']);
+    expect(fake.containers()).toEqual([]);
+    expect(capturing.filter((c) => running(c.pid!))).toEqual([]);
+    expect(fake.calls().filter((c) => c[0] === 'docker' && c[1] === 'rm')).toEqual([]);
+    expect(fs.readdirSync(caps)).toEqual([]);
+  });
+
+  it('SIGTERM with clients that do not pass it on: the containers are removed by name (docker rm -f), exit 143', async () => {
+    fake.setState({ captureIgnoresSignals: true });
+    const { r, caps, capturing } = await interruptedTrace('SIGTERM');
+    expect(r.exitCode, r.stderr).toBe(143);
+    expect(capturing).toHaveLength(5);
+    expect(fake.calls().filter((c) => c[0] === 'docker' && c[1] === 'rm').map((c) => c.join(' ')).sort()).toEqual(capturing.map((c) => `docker rm -f ${c.name}`).sort());
+    expect(fake.containers()).toEqual([]);
+    expect(capturing.filter((c) => running(c.pid!))).toEqual([]);
+    expect(fs.readdirSync(caps)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { run as exec, MissingBinaryError } from '../../exec.js';
 import { AUTO_ORDER, backends, type BackendChoice } from '../../lab/backends.js';
 import { kindBackend } from '../../lab/kind/backend.js';
+import { leftoverCaptureContainers } from '../../lab/kind/capture-container.js';
 import { readLabRecord } from '../../lab/kind/state.js';
 import { findLeftovers } from '../../lab/netns/cleanup.js';
 import { netnsBackend } from '../../lab/netns/backend.js';
@@ -42,7 +43,10 @@ export async function run(options: { backend?: BackendChoice }, command: Command
     leftovers.push({ lab, running: Boolean(l.supervisor), namespaces: l.namespaces.length, processes: l.processes.length });
   }
   const kindLabs = (await kindBackend.leftovers()).map((lab) => ({ lab, backend: 'kind', running: Boolean(readLabRecord(lab)), cluster: readLabRecord(lab)?.cluster ?? lab }));
-  if (command.optsWithGlobals().json) return printJson({ backends: backendReports, ...(auto !== undefined ? { auto } : {}), toolbox: tools, install, labs: leftovers, kindClusters: kindLabs });
+  const captures = (await leftoverCaptureContainers()).containers;
+  if (command.optsWithGlobals().json) {
+    return printJson({ backends: backendReports, ...(auto !== undefined ? { auto } : {}), toolbox: tools, install, labs: leftovers, kindClusters: kindLabs, captureContainers: captures });
+  }
 
   println(color.bold('Backends'));
   for (const b of backendReports) println(`  ${mark(b.ok)} ${b.backend.padEnd(10)} ${b.ok ? b.detail : b.reason}`);
@@ -51,9 +55,12 @@ export async function run(options: { backend?: BackendChoice }, command: Command
   for (const t of tools) println(`  ${mark(t.present)} ${t.tool.padEnd(10)} ${color.dim(t.why)}`);
   if (install) println(`  Install what is missing: ${color.cyan(install)}`);
   println(color.bold('Labs on this machine'));
-  if (leftovers.length === 0 && kindLabs.length === 0) println('  none');
+  if (leftovers.length === 0 && kindLabs.length === 0 && captures.length === 0) println('  none');
   for (const k of kindLabs) {
     println(`  ${k.lab}: kind cluster ${k.cluster}${k.running ? ', in use' : color.yellow(', kept with no lab (netbreak clean deletes it)')}`);
+  }
+  for (const c of captures) {
+    println(`  ${c.lab}: ${color.yellow(`capture container ${c.name} on ${c.node}, left by a trace that is gone (netbreak clean removes it)`)}`);
   }
   for (const l of leftovers) {
     println(`  ${l.lab}: ${l.running ? 'running' : color.yellow('left over from a crash (run netbreak clean)')}, ${l.namespaces} namespace(s), ${l.processes} process(es)`);

@@ -15,12 +15,11 @@ import { engineStatus, type ContainerEngine } from './docker.js';
 import { kindAvailability, kindBackendAvailability } from './availability.js';
 import { createCluster, deleteCluster, getClusters, getKubeconfig } from './kind-cli.js';
 import { KubeClient, apiErrorText } from './kube-client.js';
-import { KindLab, LAB_LABEL } from './kind-lab.js';
+import { KindLab } from './kind-lab.js';
+import { CREATED_BY_LABEL, LAB_LABEL } from './labels.js';
 import { ensureLabDir, kubeconfigFileOf, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord, type ClusterLabRecord } from './state.js';
 
 export const KIND_CONFIG = fileURLToPath(new URL('../../../clusters/kind-default.yaml', import.meta.url));
-/** Set on every node by clusters/kind-default.yaml: how netbreak knows a cluster is its own. */
-export const CREATED_BY_LABEL = 'netbreak.dev/created-by';
 export const CREATED_BY_SELECTOR = `${CREATED_BY_LABEL}=netbreak`;
 
 /** How long the pieces take; tests shorten them. */

@@ -13,6 +13,13 @@ import { kindArgv, kindErrorLine } from './kind-cli.js';
 /** The image probes are sent from (agnhost netexec), which the scenarios and the README's sandbox example run. */
 export const AGNHOST_IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
 
+/**
+ * The image `trace --pcap` runs tcpdump from, beside the node containers (kind's
+ * node image has no tcpdump): netshoot, the network-debugging image Kubernetes
+ * engineers reach for (`kubectl debug --image nicolaka/netshoot`), pinned.
+ */
+export const CAPTURE_IMAGE = 'nicolaka/netshoot:v0.13';
+
 /** Pulling one image over a slow line can take minutes. */
 const PULL_TIMEOUT_MS = 15 * 60_000;
 const LOAD_TIMEOUT_MS = 15 * 60_000;

@@ -1,19 +1,22 @@
 // The Lab contract on a real cluster reached with a kubeconfig: objects through
 // the Kubernetes API (client-node), pod commands and shells through kubectl,
-// node commands through `docker exec` into kind's node containers, and probes
-// from the source pod's agnhost (exec by default, or the API server's pod proxy).
+// node commands through `docker exec` into kind's node containers, probes
+// from the source pod's agnhost (exec by default, or the API server's pod proxy),
+// and `trace --pcap` captures in containers that join the nodes' network namespaces.
+import { UserError } from '../../engine/errors.js';
 import { run } from '../../exec.js';
 import { findPod } from '../find-pod.js';
-import type { CounterSnapshot, CounterTarget, ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { Capturer, CounterSnapshot, CounterTarget, ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
 import type { KubeObject, ObjectRef } from '../objects.js';
 import { agnhostContainer, agnhostProbe, type AgnhostChannel } from './agnhost-probe.js';
+import { captureContainer, ensureCaptureImage } from './capture-container.js';
 import { execArgv, nodeExec, type ContainerEngine } from './docker.js';
 import type { KubeClient } from './kube-client.js';
+import { LAB_LABEL } from './labels.js';
 import { kindNodeNames, mapNodeNames, mapNodeRef, mapObjectNodeNames, type NodeNames } from './node-names.js';
 
 /** Every object netbreak applies carries these, so reset and `clean` can find what a lab made. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'netbreak' } as const;
-export const LAB_LABEL = 'netbreak.dev/lab';
 
 export type ProbeVia = 'exec' | 'proxy';
 
@@ -212,6 +215,26 @@ export class KindLab implements Lab {
         return snapshot;
       }),
     );
+  }
+
+  /**
+   * `trace --pcap`: each capture is a container of its own that joins a node
+   * container's network namespace (capture-container.ts), where the node's eth0
+   * and its pods' host-side veths are. A pod's own eth0 is out of its reach.
+   */
+  async capturer(pcapDir: string): Promise<Capturer> {
+    const engine = this.options.engine ?? 'docker';
+    // `-v DIR:DIR` splits at colons.
+    if (pcapDir.includes(':')) throw new UserError(`--pcap ${pcapDir}: ${engine} cannot mount a folder whose path contains ":": pick another folder`, 2);
+    await ensureCaptureImage(engine);
+    return {
+      podsUnreachable: "on kind a pod's eth0 is in a network namespace that containerd made inside the node container, which a capture container cannot join",
+      process: (target, tcpdumpArgs) => {
+        if (!('node' in target)) throw new Error(`pod ${target.namespace}/${target.pod} cannot be captured on kind: capture its node's veth`);
+        const options = { lab: this.name, cluster: this.options.cluster, nodeContainer: this.nodeNames.toCluster(target.node), pcapDir };
+        return captureContainer(engine, options, tcpdumpArgs);
+      },
+    };
   }
 
   /** Several probes at once (a reachability matrix); a probe that cannot be sent is an error entry, not a throw. */

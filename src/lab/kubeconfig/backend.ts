@@ -9,7 +9,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { assertLabName, LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
 import type { Progress } from '../progress.js';
 import { KubeClient, apiErrorText } from '../kind/kube-client.js';
-import { LAB_LABEL } from '../kind/kind-lab.js';
+import { LAB_LABEL } from '../kind/labels.js';
 import { ensureLabDir, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord, type ClusterLabRecord } from '../kind/state.js';
 import { KubeconfigLab } from './kubeconfig-lab.js';
 import { LEARNER_LABEL, LEARNER_PATTERN, NamespaceMap } from './namespaces.js';

@@ -4,7 +4,8 @@
 // in a namespace it did not create, each with one sentence saying why.
 import type { ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
 import type { KubeObject, ObjectRef } from '../objects.js';
-import { KindLab, LAB_LABEL, MANAGED_BY } from '../kind/kind-lab.js';
+import { KindLab, MANAGED_BY } from '../kind/kind-lab.js';
+import { LAB_LABEL } from '../kind/labels.js';
 import type { KubeClient } from '../kind/kube-client.js';
 import { unchangedNodeNames } from '../kind/node-names.js';
 import { readClusterRecord, writeLabRecord } from '../kind/state.js';

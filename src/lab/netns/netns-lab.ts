@@ -1,7 +1,7 @@
 // The Lab contract for a running netns lab: object operations go to the lab's
 // supervisor, node and pod commands run with `ip netns exec` in the lab's namespaces.
 import { run } from '../../exec.js';
-import type { CounterSnapshot, CounterTarget, ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { Capturer, CounterSnapshot, CounterTarget, ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
 import type { KubeObject, ObjectRef } from '../objects.js';
 import { callSupervisor } from './api-client.js';
 import { isPodReady } from './controllers/endpoints.js';
@@ -121,10 +121,14 @@ export class NetnsLab implements Lab {
     return this.call<ProbeResult>('POST', '/v1/probe', request);
   }
 
-  /** `ip netns exec` runs tcpdump in the namespace as a child of this process, writing to this machine's files. */
-  captureArgv(target: CounterTarget, tcpdumpArgs: string[]): string[] {
-    const ns = 'node' in target ? nodeNetns(this.name, target.node) : podNetns(this.name, target.namespace, target.pod);
-    return ['ip', 'netns', 'exec', ns, 'tcpdump', ...tcpdumpArgs];
+  /** `ip netns exec` runs tcpdump in the namespace as a child of this process, writing to this machine's files; SIGTERM ends it. */
+  async capturer(): Promise<Capturer> {
+    return {
+      process: (target, tcpdumpArgs) => {
+        const ns = 'node' in target ? nodeNetns(this.name, target.node) : podNetns(this.name, target.namespace, target.pod);
+        return { argv: ['ip', 'netns', 'exec', ns, 'tcpdump', ...tcpdumpArgs] };
+      },
+    };
   }
 
   async counters(targets: CounterTarget[]): Promise<CounterSnapshot[]> {

@@ -15,9 +15,22 @@ export interface FakeTools {
   setState(patch: Record<string, unknown>): void;
   /** Every fake-tool call so far, as argv arrays starting with the tool. */
   calls(): string[][];
+  /** The containers the fake engine knows besides kind's nodes: capture containers it runs, and those a test added. */
+  containers(): FakeContainer[];
+  addContainers(containers: FakeContainer[]): void;
   /** The environment a spawned CLI needs to find the fakes, this state folder and a throw-away home. */
   cliEnv(): Record<string, string>;
   restore(): void;
+}
+
+export interface FakeContainer {
+  name: string;
+  labels: Record<string, string>;
+  image: string;
+  network?: string;
+  running: boolean;
+  /** The fake `docker run` process, for the ones it runs. */
+  pid?: number;
 }
 
 export function useFakeTools(options: { tools?: string[]; state?: Record<string, unknown> } = {}): FakeTools {
@@ -42,6 +55,15 @@ export function useFakeTools(options: { tools?: string[]; state?: Record<string,
     setState(patch) {
       fs.writeFileSync(stateFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(stateFile, 'utf8')), ...patch }));
     },
+    containers: () => {
+      const file = path.join(dir, 'containers.json');
+      return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as FakeContainer[]) : [];
+    },
+    addContainers(containers) {
+      const file = path.join(dir, 'containers.json');
+      const list = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as FakeContainer[]) : [];
+      fs.writeFileSync(file, JSON.stringify([...list, ...containers], null, 2));
+    },
     calls: () =>
       fs
         .readFileSync(path.join(dir, 'calls.jsonl'), 'utf8')
@@ -56,6 +78,14 @@ export function useFakeTools(options: { tools?: string[]; state?: Record<string,
       HOME: path.join(dir, 'home'),
     }),
     restore() {
+      // A fake `docker run` a failing test left running.
+      for (const c of this.containers()) {
+        try {
+          if (c.pid && fs.readFileSync(`/proc/${c.pid}/cmdline`, 'utf8').includes('fake-tools.cjs')) process.kill(c.pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
       for (const [k, v] of Object.entries(saved)) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;

@@ -9,7 +9,9 @@ import { FakeApiServer } from './fake-api-server.js';
 import { useFakeTools, type FakeTools } from './fake-tools.js';
 
 const AGNHOST = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
-const IMAGES = ['busybox:1.36', 'busybox:1.37', AGNHOST];
+/** trace --pcap's tcpdump on kind, also loaded into the nodes for `kubectl debug`. */
+const NETSHOOT = 'nicolaka/netshoot:v0.13';
+const IMAGES = ['busybox:1.36', 'busybox:1.37', NETSHOOT, AGNHOST];
 
 let api: FakeApiServer;
 let fake: FakeTools;
@@ -39,21 +41,21 @@ afterEach(async () => {
   await library.cleanup();
 });
 
-it('lists the probe image and every image of every variant of the kind scenarios', async () => {
+it('lists the probe image, the capture image and every image of every variant of the kind scenarios', async () => {
   const listed = await netbreak(['images', 'list', '--json'], env());
   expect(listed.code, listed.stderr).toBe(0);
   expect(listed.json()).toEqual({ images: IMAGES });
   expect((await netbreak(['images', 'list'], env())).stdout).toBe(IMAGES.join('\n'));
   // A scenario that does not run on kind needs no images there.
   fs.writeFileSync(library.file, fs.readFileSync(library.file, 'utf8').replace('backends: [netns, kind, kubeconfig]', 'backends: [netns]'));
-  expect((await netbreak(['images', 'list', '--json'], env())).json()).toEqual({ images: [AGNHOST] });
+  expect((await netbreak(['images', 'list', '--json'], env())).json()).toEqual({ images: [NETSHOOT, AGNHOST] });
 });
 
 it('pull: docker pull each image, in order; load: kind load docker-image all of them into netbreak’s cluster', async () => {
   fake.setState({ clusters: ['netbreak'] });
   const early = await netbreak(['images', 'load'], env());
   expect(early.code).toBe(3);
-  expect(early.stderr).toBe(`netbreak: 3 image(s) are not on this machine yet (${IMAGES.join(', ')}): run "netbreak images pull" first.`);
+  expect(early.stderr).toBe(`netbreak: 4 image(s) are not on this machine yet (${IMAGES.join(', ')}): run "netbreak images pull" first.`);
   expect(calls('kind').filter((c) => c.includes(' load '))).toEqual([]);
 
   const pulled = await netbreak(['images', 'pull', '--json'], env());

@@ -6,6 +6,9 @@
 // verify probes, stop (the cluster is kept), then the cluster is deleted at the
 // end. Until this suite has passed on a machine with Docker, those declarations
 // rest on the fake suite (library-on-kind.test.ts) and on reading upstream.
+// Then one trace with --pcap, whose tcpdumps run in capture containers that
+// join the node containers' network namespaces (the fakes in trace-on-kind.test.ts
+// stand in for them elsewhere).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,8 +17,11 @@ import { revertJournal, runSteps, startScenario } from '../../../src/engine/star
 import { scenariosRoot } from '../../../src/engine/scenarios-root.js';
 import { judgeProbe } from '../../../src/grading/probes.js';
 import { kindBackend } from '../../../src/lab/kind/backend.js';
+import { engineStatus } from '../../../src/lab/kind/docker.js';
 import type { Progress } from '../../../src/lab/progress.js';
 import { listScenarios } from '../../../src/scenario/loader.js';
+import { run } from '../../../src/exec.js';
+import { collectTrace } from '../../../src/trace/collect.js';
 
 const ENABLED = process.env.NETBREAK_E2E_KIND === '1';
 const LAB = 'netbreak-e2e';
@@ -77,4 +83,31 @@ describe.skipIf(!ENABLED)('kind backend, live (NETBREAK_E2E_KIND=1: Docker, kind
     }
     expect((await kindBackend.leftovers())).toContain(LAB);
   }, 45 * 60_000);
+
+  it('trace --pcap: tcpdump in capture containers beside the nodes, files on the path, no container left', async () => {
+    const loaded = (await listScenarios(scenariosRoot(), { seed: 1 })).scenarios.find((s) => s.scenario.id === 'deny-all-ingress')!;
+    await startScenario(loaded, { lab: LAB, seed: 1, backend: 'kind', progress });
+    const lab = await kindBackend.attach(LAB);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netbreak-e2e-pcap-'));
+    try {
+      const { from, to } = loaded.scenario.symptom;
+      const trace = await collectTrace(lab, { from, to, pcapDir: dir });
+      expect(trace.verdict).toBe('dropped');
+      const files = trace.pcaps ?? [];
+      const summary = files.map((f) => `${path.basename(f.file)}: ${f.packets}`).join(', ');
+      // The source pod's host-side veth sees the SYNs; the api's veth, behind kindnet's policy, none.
+      expect(files.length, trace.notes.join('\n')).toBeGreaterThanOrEqual(2);
+      expect(files[0]!.packets, summary).toBeGreaterThan(0);
+      expect(files.at(-1)!.packets, summary).toBe(0);
+      for (const f of files) expect(fs.statSync(f.file).uid).toBe(process.getuid!());
+      expect(fs.readdirSync(dir).sort()).toEqual(files.map((f) => path.basename(f.file)).sort());
+      const engine = await engineStatus();
+      const left = await run([engine.ok ? engine.engine : 'docker', 'ps', '-a', '--filter', 'label=netbreak.dev/capture', '--format', '{{.Names}}']);
+      expect(left.stdout.trim()).toBe('');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await revertJournal(lab, loaded);
+      await kindBackend.release(LAB);
+    }
+  }, 15 * 60_000);
 });
