@@ -11,6 +11,7 @@ import type { Step } from '../scenario/schema.js';
 import type { CheckItem } from '../grading/check.js';
 import { UserError } from './errors.js';
 import { throwIfStopRequested } from './interruption.js';
+import { processAlive } from '../process-alive.js';
 
 /** Which part of the scenario made a change: its setup manifests, its fault, or its reference fix. */
 export type JournalPhase = 'setup' | 'fault' | 'fix';
@@ -174,16 +175,6 @@ function readIfExists(file: string): string | undefined {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return undefined;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

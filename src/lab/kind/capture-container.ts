@@ -16,6 +16,7 @@ import type { CaptureProcess } from '../lab.js';
 import { engineStatus, type ContainerEngine } from './docker.js';
 import { CAPTURE_IMAGE, missingImages } from './images.js';
 import { CREATED_BY_LABEL, LAB_LABEL } from './labels.js';
+import { processAlive } from '../../process-alive.js';
 
 /** Which node container a capture container joined; only capture containers carry it. */
 export const CAPTURE_LABEL = 'netbreak.dev/capture';
@@ -79,15 +80,6 @@ export interface CaptureContainerInfo {
   lab: string;
   /** The node container it joined. */
   node: string;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
