@@ -141,8 +141,8 @@ export async function findLeftovers(lab: string): Promise<Leftovers> {
   const etc = fs.existsSync('/etc/netns') ? fs.readdirSync('/etc/netns').filter((n) => n.startsWith(prefix)).map(etcNetnsDir) : [];
   const dir = labFiles(lab).dir;
   const supervisor = supervisorPid(lab);
-  // A pod process whose namespace was already deleted is invisible to `ip netns pids`; its arguments name the lab's
-  // folder. An `ip` command a dead supervisor or CLI left running (about to add a namespace or a link) names a namespace.
+  // A supervisor that never wrote its pid file names the lab's folder in its arguments (pods are its threads).
+  // An `ip` command a dead supervisor or CLI left running (about to add a namespace or a link) names a namespace.
   const netnsName = new RegExp(`^${prefix}(fabric|node-|pod-)`); // lab names are [-a-z0-9]: nothing to escape
   for (const pid of processesMatching((a) => a.startsWith(`${dir}/`) || netnsName.test(a))) if (!processes.includes(pid)) processes.push(pid);
   return {
@@ -202,8 +202,8 @@ export async function removeLab(lab: string): Promise<Leftovers> {
     kill(found.supervisor, 'SIGTERM');
     if (!(await waitGone(found.supervisor, 2000))) kill(found.supervisor, 'SIGKILL');
   }
-  // Commands the supervisor started just before it ended (an `ip netns add`, a pod
-  // process) may still land, so sweep until a sweep finds nothing.
+  // Commands the supervisor started just before it ended (an `ip netns add`, a
+  // link) may still land, so sweep until a sweep finds nothing.
   const removed: Leftovers = { ...found, processes: [], namespaces: [], etcNetns: [] };
   for (let sweep = 0; sweep < 20; sweep++) {
     const left = await findLeftovers(lab);

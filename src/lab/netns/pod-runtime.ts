@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { finished } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import { run, runOk } from '../../exec.js';
 import type { KubeObject } from '../objects.js';
@@ -18,7 +19,7 @@ import type { LabNode, Topology } from './topology.js';
 import { planAgent, type AgentPlan } from './workload.js';
 
 const POD_THREAD = new URL('./agent/pod-thread.js', import.meta.url);
-/** How soon to ask again a pod without a readiness probe whose process did not answer the first time. */
+/** How soon to ask again a pod without a readiness probe whose container did not answer the first time. */
 const NOT_YET_ANSWERED_MS = 250;
 
 /** Waits for every promise, then throws the first failure: a pod that failed must not cut short the others' setup. */
@@ -174,7 +175,7 @@ export class PodRuntime {
           `route add default via ${gw} dev eth0`,
         ].join('\n') + '\n',
     });
-    // The pod's sysctls are set by its process (agent/main.ts), the first one in its namespace.
+    // The pod's sysctls are set by its thread (agent/pod-thread.ts), from inside its namespace.
   }
 
   /** What kubelet writes for the pod's dnsPolicy (ClusterFirst, Default, None) and dnsConfig. */
@@ -263,8 +264,12 @@ export class PodRuntime {
     const thread = new Worker(POD_THREAD, { workerData: this.threadOptions(record, pod), stdout: true, stderr: true });
     // The container's output goes to its log, as kubelet keeps it (`netbreak logs`).
     const log = fs.createWriteStream(podLogFile(this.lab, record.namespace, record.name), { flags: 'a' });
+    // A log that cannot be written (a full disk) loses its lines, not the lab: said once in the supervisor's log.
+    log.once('error', (error) => console.error(`pod ${record.namespace}/${record.name}: its log cannot be written: ${error.message}`));
     thread.stdout.pipe(log, { end: false });
     thread.stderr.pipe(log, { end: false });
+    // The last lines of a crash can arrive after the thread's exit: the log ends once both streams have ended.
+    void Promise.allSettled([finished(thread.stdout), finished(thread.stderr)]).then(() => log.end());
     record.thread = thread;
     record.waiting = undefined;
     record.startedAt = new Date().toISOString();
@@ -275,7 +280,6 @@ export class PodRuntime {
     // An exception nothing caught ends the thread; like a crashed container's last words, it goes to the log.
     thread.on('error', (error) => log.write(`${error.stack ?? error.message}\n`));
     thread.on('exit', () => {
-      log.end();
       clearTimeout(record.readinessTimer);
       if (record.thread === thread) record.thread = undefined;
       record.ready = false;

@@ -1,5 +1,5 @@
 // What runs inside a lab pod. The lab has no container images, so it reads the
-// image and arguments the way a learner would and starts the process that
+// image and arguments the way a learner would and runs the program that
 // behaves like it: agnhost netexec and serve-hostname for app pods, a
 // CoreDNS-compatible server for coredns pods. Any other container serves its
 // declared containerPorts like netexec (TCP as HTTP, UDP answering `hostname`).
@@ -34,7 +34,7 @@ export function planAgent(spec: PodSpec): AgentPlan | undefined {
   const probed = spec.containers.find((c) => c.readinessProbe) ?? spec.containers[0]!;
   const plan: AgentPlan = { tcpPorts: [], udpPorts: [], readinessProbe: resolveNamedPorts(probed.readinessProbe, probed.ports ?? declared) };
 
-  // One process serves the whole pod, so each container contributes the ports
+  // One thread serves the whole pod, so each container contributes the ports
   // its own program would listen on (upstream's netpol model runs one
   // serve-hostname container per port and protocol).
   for (const container of spec.containers) {

@@ -6,16 +6,22 @@
 // multi-threaded process. Node has no binding for it, so koffi (a prebuilt
 // foreign function interface) calls libc's.
 import fs from 'node:fs';
+import os from 'node:os';
 
 const CLONE_NEWNET = 0x40000000;
 
-type Setns = (fd: number, nstype: number) => number;
+/** setns(2), and the errno it left when it failed. */
+interface Setns {
+  call(fd: number, nstype: number): number;
+  errno(): number;
+}
 
 async function loadSetns(): Promise<Setns> {
   // Loaded only where needed: in pod threads, and once by the lab's preflight.
   const { default: koffi } = await import('koffi');
   // null: the symbols already in the process, that is the C library Node runs on (glibc or musl).
-  return koffi.load(null).func('int setns(int fd, int nstype)') as Setns;
+  const call = koffi.load(null).func('int setns(int fd, int nstype)') as (fd: number, nstype: number) => number;
+  return { call, errno: () => koffi.errno() };
 }
 
 /** Why pods could not enter their namespaces on this machine (koffi has no build for it), or undefined when they can. */
@@ -34,7 +40,12 @@ export async function enterNetns(netnsPath: string): Promise<void> {
   const setns = await loadSetns();
   const fd = fs.openSync(netnsPath, 'r');
   try {
-    if (setns(fd, CLONE_NEWNET) !== 0) throw new Error(`setns(2) into ${netnsPath} failed: entering a network namespace needs root (CAP_SYS_ADMIN)`);
+    if (setns.call(fd, CLONE_NEWNET) !== 0) {
+      const errno = setns.errno();
+      const name = Object.entries(os.constants.errno).find(([, n]) => n === errno)?.[0] ?? `errno ${errno}`;
+      const why = name === 'EPERM' ? 'entering a network namespace needs root (CAP_SYS_ADMIN)' : name;
+      throw new Error(`setns(2) into ${netnsPath} failed: ${why}`);
+    }
   } finally {
     fs.closeSync(fd);
   }

@@ -10,8 +10,6 @@ export interface NetexecOptions {
   udpPorts: number[];
   /** Address to listen on; 0.0.0.0 normally. */
   address: string;
-  /** The pod's resolv.conf, for the names /dial is asked to reach. */
-  resolvConf: string;
   /** agnhost porter: ports (as strings) whose every request is answered with this body instead of netexec's endpoints. */
   fixedBodies?: Record<string, string>;
 }
@@ -21,7 +19,7 @@ function clientIp(req: http.IncomingMessage): string {
   return `${remoteAddress}:${remotePort}`;
 }
 
-function handler(hostname: string, resolvConf: string): http.RequestListener {
+function handler(hostname: string): http.RequestListener {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://pod');
     const send = (status: number, body: string, type = 'text/plain') => {
@@ -49,7 +47,7 @@ function handler(hostname: string, resolvConf: string): http.RequestListener {
           port: Number(q.get('port')),
           protocol: (q.get('protocol') ?? 'http') as 'http' | 'udp',
           tries: Math.max(1, Math.min(Number(q.get('tries') ?? 1), 10)),
-        }, resolvConf).then((result) => send(200, JSON.stringify(result), 'application/json'));
+        }).then((result) => send(200, JSON.stringify(result), 'application/json'));
         return;
       }
       default:
@@ -62,7 +60,7 @@ export async function startNetexec(options: NetexecOptions): Promise<() => Promi
   const closers: (() => Promise<void>)[] = [];
   for (const port of options.tcpPorts) {
     const body = options.fixedBodies?.[String(port)];
-    const server = http.createServer(body === undefined ? handler(options.hostname, options.resolvConf) : (_req, res) => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(body));
+    const server = http.createServer(body === undefined ? handler(options.hostname) : (_req, res) => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(body));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, options.address, () => resolve());

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { enterNetns } from './enter-netns.js';
+import { usePodLookup } from './pod-lookup.js';
 import { LISTENING, type PodThreadOptions } from './pod-thread-contract.js';
 import { probeReadiness } from './readiness.js';
 
@@ -38,7 +39,6 @@ async function startApplication(): Promise<void> {
     tcpPorts: options.tcpPorts,
     udpPorts: options.udpPorts,
     address: options.listen,
-    resolvConf: options.resolvConf,
     ...(options.porter ? { fixedBodies: options.porter } : {}),
   });
 }
@@ -89,6 +89,7 @@ function tuneNamespace(): void {
 
 try {
   await enterNetns(options.netnsPath);
+  usePodLookup({ hostname: podName, ip: options.ip, resolvConf: options.resolvConf });
   tuneNamespace();
   await startApplication();
   await startControl(options.control);

@@ -8,7 +8,8 @@ import { parseProbeUrl } from '../../probe-url.js';
 import { parseResolvConf, resolveName } from '../dns/resolver.js';
 import { httpGet, tcpConnect, udpAsk } from './transport.js';
 
-export async function sendProbe(to: string, timeoutMs: number, resolvConfPath = '/etc/resolv.conf'): Promise<ProbeResult> {
+/** `resolvConfPath` is the pod's (a pod thread's /etc/resolv.conf is the host's). */
+export async function sendProbe(to: string, timeoutMs: number, resolvConfPath: string): Promise<ProbeResult> {
   const started = performance.now();
   const target = parseProbeUrl(to);
   const elapsed = () => Math.round(performance.now() - started);
