@@ -112,6 +112,8 @@ export interface Capturer {
    * host-side veth on its node, which carries the same packets, is captured instead.
    */
   podsUnreachable?: string;
+  /** tcpdump runs from this machine's PATH (netns): a capture that cannot find it means it is not installed here. */
+  tcpdumpOnThisMachine?: boolean;
   /** The capture of one interface of a node or pod: tcpdump with `tcpdumpArgs`, writing the file they name on this machine. */
   process(target: CounterTarget, tcpdumpArgs: string[]): CaptureProcess;
 }

@@ -79,8 +79,20 @@ interface Running {
   error?: string;
 }
 
-/** Running captures and the file each writes, so a signal handler can end them. */
-const live = new Map<ChildProcess, Running>();
+/**
+ * Captures started and not yet settled by stop(), so a signal handler can end
+ * them: a local process that already died may have left its container running.
+ */
+const live = new Set<Running>();
+
+const stillRunning = (r: Running) => r.child.exitCode === null && r.child.signalCode === null;
+
+/**
+ * Still running, or its local process died of a signal: a `docker run` client
+ * killed before it passed the signal on (it sets that up only once the container
+ * exists) leaves its container running. One that exited passed the signal on.
+ */
+const mayOutliveItsClient = (r: Running) => stillRunning(r) || r.child.signalCode !== null;
 
 function signal(child: ChildProcess, name: NodeJS.Signals): void {
   try {
@@ -100,15 +112,15 @@ function endByForce(r: Running): void {
 }
 
 function onSignal(name: NodeJS.Signals): void {
-  for (const r of live.values()) signal(r.child, 'SIGTERM');
+  for (const r of live) signal(r.child, 'SIGTERM');
   process.stderr.write(`\nnetbreak: interrupted; ending capture processes.\n`);
   // Wait until every capture has really ended (by force after stopMs) before leaving:
   // one that was still starting up must not outlive the trace.
-  const files = [...live.values()].map((r) => r.file);
+  const files = [...live].map((r) => r.file);
   const until = Date.now() + captureTimeouts.stopMs;
   const finish = () => {
-    if (live.size > 0 && Date.now() < until) return void setTimeout(finish, 20);
-    for (const r of live.values()) endByForce(r);
+    if ([...live].some(stillRunning) && Date.now() < until) return void setTimeout(finish, 20);
+    for (const r of live) if (mayOutliveItsClient(r)) endByForce(r);
     // Half-written captures of an interrupted trace are not worth keeping.
     for (const file of files) fs.rmSync(file, { force: true });
     process.exit(name === 'SIGINT' ? 130 : 143);
@@ -117,7 +129,7 @@ function onSignal(name: NodeJS.Signals): void {
 }
 
 const onExit = () => {
-  for (const r of live.values()) endByForce(r);
+  for (const r of live) if (mayOutliveItsClient(r)) endByForce(r);
 };
 
 /**
@@ -126,12 +138,23 @@ const onExit = () => {
  * is (the folder is ours, so the original can go).
  */
 export function keepAsOwn(from: string, to: string): void {
-  fs.renameSync(from, to);
   const uid = process.getuid?.();
-  if (uid === undefined || fs.statSync(to).uid === uid) return;
-  const data = fs.readFileSync(to);
-  fs.rmSync(to);
-  fs.writeFileSync(to, data);
+  if (uid === undefined || fs.statSync(from).uid === uid) return fs.renameSync(from, to);
+  // The copy is made beside it first: a disk that fills up meanwhile leaves the capture as it was.
+  fs.copyFileSync(from, `${to}.part`);
+  fs.renameSync(`${to}.part`, to);
+  fs.rmSync(from);
+}
+
+/**
+ * The line of a capture's output that says why it ended. tcpdump ends with its
+ * reason, then the same in parentheses ("tcpdump: veth1: No such device exists",
+ * "(No such device exists)"); docker run with "docker: Error response from
+ * daemon: …", then a hint to read its help.
+ */
+export function failureReason(stderr: string): string {
+  const lines = stderr.trim().split('\n').filter((l) => l && !/^\(.*\)$/.test(l) && !/^(See|Run) '.*--help'/.test(l));
+  return lines.pop()?.replace(/^(docker|podman): /, '') || 'tcpdump exited at once';
 }
 
 export class CaptureSession {
@@ -162,8 +185,7 @@ export class CaptureSession {
         child.once('close', () => resolve());
         child.once('error', () => resolve());
       }) };
-      live.set(child, r);
-      void r.exited.then(() => live.delete(child));
+      live.add(r);
       return r;
     });
     const session = new CaptureSession(dir, running);
@@ -188,7 +210,8 @@ export class CaptureSession {
         const timer = setTimeout(() => endByForce(r), captureTimeouts.stopMs);
         await r.exited;
         clearTimeout(timer);
-        if (r.child.signalCode !== null && r.process.forceStop && !r.forced) endByForce(r);
+        if (mayOutliveItsClient(r) && r.process.forceStop && !r.forced) endByForce(r);
+        live.delete(r);
       }),
     );
     if (live.size === 0) {
@@ -234,8 +257,7 @@ function waitListening(r: Running, timeoutMs: number): Promise<void> {
       stderr += chunk.toString();
       if (/listening on/.test(stderr)) done();
     };
-    // tcpdump ends with its reason, then the same in parentheses: "tcpdump: veth1: No such device exists", "(No such device exists)".
-    const onClose = () => done(stderr.trim().split('\n').filter((l) => !/^\(.*\)$/.test(l)).pop() || 'tcpdump exited at once');
+    const onClose = () => done(failureReason(stderr));
     const timer = setTimeout(() => done(), timeoutMs);
     r.child.stderr?.on('data', onData);
     r.child.once('close', onClose);

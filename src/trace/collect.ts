@@ -93,7 +93,7 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
     const filter = ['host', source.ip, ...(targetIP ? ['or', 'host', targetIP] : [])];
     session = await CaptureSession.start(pcapDir, specs, filter);
     const failures = session.failures();
-    if (failures.length === specs.length && failures.some((f) => /No such file|not found/i.test(f.error))) {
+    if (capturer.tcpdumpOnThisMachine && failures.length === specs.length && failures.some((f) => /No such file|not found/i.test(f.error))) {
       await session.stop();
       session.finish([]);
       throw new MissingBinaryError('tcpdump');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countPcapPackets, keepAsOwn, pcapFileName } from '../../src/trace/capture.js';
+import { countPcapPackets, failureReason, keepAsOwn, pcapFileName } from '../../src/trace/capture.js';
 import { isRoot } from '../helpers/root.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -38,6 +38,21 @@ describe('pcapFileName', () => {
     expect(pcapFileName(0, 'frontend-eth0')).toBe('01-frontend-eth0.pcap');
     expect(pcapFileName(11, 'worker2-veth1a2b3c4d')).toBe('12-worker2-veth1a2b3c4d.pcap');
     expect(pcapFileName(2, 'a/b c')).toBe('03-a-b-c.pcap');
+  });
+});
+
+describe('failureReason', () => {
+  it("takes tcpdump's reason without its echo in parentheses", () => {
+    expect(failureReason('tcpdump: veth1: No such device exists\n(No such device exists)\n')).toBe('tcpdump: veth1: No such device exists');
+  });
+
+  it("takes docker run's error without its prefix and the hint to read its help", () => {
+    const stderr = "docker: Error response from daemon: No such container: netbreak-worker9.\nSee 'docker run --help'.\n";
+    expect(failureReason(stderr)).toBe('Error response from daemon: No such container: netbreak-worker9.');
+  });
+
+  it('says so when the capture ended without a word', () => {
+    expect(failureReason('')).toBe('tcpdump exited at once');
   });
 });
 

@@ -364,7 +364,7 @@ describe('trace --pcap on kind', () => {
     const error = await collectTrace(lab, { from: 'shop/frontend', to: URL, pcapDir: path.join(dir, 'other') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PreflightError);
     expect((error as Error).message).toBe(
-      `--pcap: the capture image ${CAPTURE_IMAGE} is not on this machine and docker could not pull it (Error response from daemon: pull access denied for ${CAPTURE_IMAGE}, repository does not exist or may require 'docker login'): run "netbreak images pull" where there is a network, or trace without --pcap`,
+      `--pcap: the capture image ${CAPTURE_IMAGE} is not on this machine, and docker could not pull ${CAPTURE_IMAGE} (Error response from daemon: pull access denied for ${CAPTURE_IMAGE}, repository does not exist or may require 'docker login'): check this machine's network, or pull it where there is one and bring it over with "docker save" and "docker load"; or trace without --pcap`,
     );
     expect(fake.calls().slice(before).filter((c) => c[0] === 'docker' && c[1] === 'run')).toEqual([]);
     expect(calls('kubectl').length).toBe(kubectlBefore);

@@ -13,7 +13,7 @@ export async function run(options: { yes?: boolean }, command: Command): Promise
   const kept: string[] = [];
   // Capture containers a killed `trace --pcap` left beside a kind node go first, before the cluster they joined.
   const captures = await leftoverCaptureContainers();
-  await removeCaptureContainers(captures.engine, captures.containers);
+  const removedCaptures = await removeCaptureContainers(captures.engine, captures.containers);
   // Each lab by the backend that made it: a kind or kubeconfig lab's folder is not a netns leftover.
   for (const lab of await netnsBackend.leftovers()) if ((readLabRecord(lab)?.backend ?? 'netns') === 'netns') reports.push(await netnsBackend.down(lab));
   for (const lab of await kubeconfigBackend.leftovers()) reports.push(await kubeconfigBackend.down(lab));
@@ -25,7 +25,7 @@ export async function run(options: { yes?: boolean }, command: Command): Promise
       if (readLabRecord(lab)) reports.push(await releaseKindLab(lab));
     }
   }
-  for (const c of captures.containers) {
+  for (const c of removedCaptures) {
     const item = `capture container ${c.name} (tcpdump in the network namespace of ${c.node})`;
     const report = reports.find((r) => r.lab === c.lab);
     if (report) report.removed.push(item);

@@ -14,7 +14,7 @@ import { explainCommand, run } from '../../exec.js';
 import { PreflightError } from '../backend.js';
 import type { CaptureProcess } from '../lab.js';
 import { engineStatus, type ContainerEngine } from './docker.js';
-import { CAPTURE_IMAGE, missingImages } from './images.js';
+import { CAPTURE_IMAGE, missingImages, pullImage } from './images.js';
 import { CREATED_BY_LABEL, LAB_LABEL } from './labels.js';
 import { processAlive } from '../../process-alive.js';
 
@@ -23,9 +23,6 @@ export const CAPTURE_LABEL = 'netbreak.dev/capture';
 /** The netbreak process that started it: once that process is gone, the container is a leftover. */
 export const OWNER_PID_LABEL = 'netbreak.dev/owner-pid';
 export const CAPTURE_NAME_PREFIX = 'netbreak-capture-';
-
-/** Pulling the image over a slow line can take minutes. */
-const PULL_TIMEOUT_MS = 15 * 60_000;
 
 export interface CaptureContainerOptions {
   lab: string;
@@ -67,12 +64,12 @@ export function captureContainer(engine: ContainerEngine, options: CaptureContai
 /** Pulls the capture image once when this machine lacks it; one that cannot get it is told what to do, naming the flag. */
 export async function ensureCaptureImage(engine: ContainerEngine): Promise<void> {
   if ((await missingImages(engine, [CAPTURE_IMAGE])).length === 0) return;
-  const pulled = await run([engine, 'pull', CAPTURE_IMAGE], { timeoutMs: PULL_TIMEOUT_MS });
-  if (pulled.exitCode === 0) return;
-  const reason = pulled.stderr.trim().split('\n').filter(Boolean).at(-1) ?? `exit ${pulled.exitCode}`;
-  throw new PreflightError(
-    `--pcap: the capture image ${CAPTURE_IMAGE} is not on this machine and ${engine} could not pull it (${reason}): run "netbreak images pull" where there is a network, or trace without --pcap`,
-  );
+  try {
+    await pullImage(engine, CAPTURE_IMAGE);
+  } catch (error) {
+    if (!(error instanceof PreflightError)) throw error;
+    throw new PreflightError(`--pcap: the capture image ${CAPTURE_IMAGE} is not on this machine, and ${error.message}; or trace without --pcap`);
+  }
 }
 
 export interface CaptureContainerInfo {
@@ -114,6 +111,9 @@ export async function leftoverCaptureContainers(): Promise<{ engine: ContainerEn
   return { engine, containers };
 }
 
-export async function removeCaptureContainers(engine: ContainerEngine, containers: CaptureContainerInfo[]): Promise<void> {
-  if (containers.length) await run([engine, 'rm', '-f', ...containers.map((c) => c.name)]);
+/** Removes them; returns the ones the engine says it removed (it prints each name). */
+export async function removeCaptureContainers(engine: ContainerEngine, containers: CaptureContainerInfo[]): Promise<CaptureContainerInfo[]> {
+  if (containers.length === 0) return [];
+  const removed = new Set((await run([engine, 'rm', '-f', ...containers.map((c) => c.name)])).stdout.split('\n').map((l) => l.trim()));
+  return containers.filter((c) => removed.has(c.name));
 }

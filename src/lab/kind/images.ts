@@ -18,7 +18,7 @@ export const AGNHOST_IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
  * node image has no tcpdump): netshoot, the network-debugging image Kubernetes
  * engineers reach for (`kubectl debug --image nicolaka/netshoot`), pinned.
  */
-export const CAPTURE_IMAGE = 'nicolaka/netshoot:v0.13';
+export const CAPTURE_IMAGE = 'docker.io/nicolaka/netshoot:v0.13';
 
 /** Pulling one image over a slow line can take minutes. */
 const PULL_TIMEOUT_MS = 15 * 60_000;

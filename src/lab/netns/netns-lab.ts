@@ -124,6 +124,7 @@ export class NetnsLab implements Lab {
   /** `ip netns exec` runs tcpdump in the namespace as a child of this process, writing to this machine's files; SIGTERM ends it. */
   async capturer(): Promise<Capturer> {
     return {
+      tcpdumpOnThisMachine: true,
       process: (target, tcpdumpArgs) => {
         const ns = 'node' in target ? nodeNetns(this.name, target.node) : podNetns(this.name, target.namespace, target.pod);
         return { argv: ['ip', 'netns', 'exec', ns, 'tcpdump', ...tcpdumpArgs] };

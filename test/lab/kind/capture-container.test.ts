@@ -13,7 +13,7 @@ let fake: FakeTools;
 const GONE = 999_999_999;
 const capture = (name: string, ownerPid: number, node = 'netbreak-worker2'): FakeContainer => ({
   name,
-  image: 'nicolaka/netshoot:v0.13',
+  image: 'docker.io/nicolaka/netshoot:v0.13',
   network: `container:${node}`,
   running: true,
   labels: { 'netbreak.dev/created-by': 'netbreak', 'netbreak.dev/lab': 'netbreak', 'netbreak.dev/capture': node, 'netbreak.dev/owner-pid': String(ownerPid) },
@@ -23,7 +23,7 @@ const LEFT_ON_WORKER = capture('netbreak-capture-netbreak-3d4e5f', GONE, 'netbre
 /** A trace that is running now: this test process stands for its netbreak. */
 const RUNNING = capture('netbreak-capture-netbreak-6a7b8c', process.pid);
 const OTHERS: FakeContainer[] = [
-  { name: 'netbreak-capture-mine', image: 'nicolaka/netshoot:v0.13', running: true, labels: {} },
+  { name: 'netbreak-capture-mine', image: 'docker.io/nicolaka/netshoot:v0.13', running: true, labels: {} },
   { name: 'netbreak-capture-netbreak-9d9d9d', image: 'busybox:1.36', running: false, labels: { 'netbreak.dev/created-by': 'netbreak' } },
   { name: 'registry', image: 'registry:2', running: true, labels: { 'netbreak.dev/lab': 'netbreak' } },
 ];

@@ -10,7 +10,7 @@ import { useFakeTools, type FakeTools } from './fake-tools.js';
 
 const AGNHOST = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
 /** trace --pcap's tcpdump on kind, also loaded into the nodes for `kubectl debug`. */
-const NETSHOOT = 'nicolaka/netshoot:v0.13';
+const NETSHOOT = 'docker.io/nicolaka/netshoot:v0.13';
 const IMAGES = ['busybox:1.36', 'busybox:1.37', NETSHOOT, AGNHOST];
 
 let api: FakeApiServer;
