@@ -1,8 +1,8 @@
 // Every subprocess netbreak starts goes through here, so tests can swap binaries
 // on PATH and `--explain` can show the learner each command line. A lab start
 // runs dozens of short `ip` and `iptables-restore` commands, in the CLI and in
-// the supervisor, so this is plain child_process: execa took three times the
-// CPU per command and a twentieth of a second to load.
+// the supervisor, so this is plain child_process: execa takes two to three
+// times the CPU per command and a twentieth of a second to load.
 import { spawn } from 'node:child_process';
 import type { ExecResult } from './lab/lab.js';
 
