@@ -331,6 +331,33 @@ interface WalkResult {
   tracked?: ConntrackEntry;
 }
 
+/** What dnatEndpoint needs of a counted rule. */
+interface CountedDnat {
+  delta: { packets: number; rule: { table: string; chain: string; target?: string } };
+  match: { toDestination?: string };
+}
+
+/**
+ * Which endpoint kube-proxy's DNAT sent a flow from `src` to, among the KUBE-SEP
+ * DNAT rules that counted it. conntrack knows which endpoint the connection was
+ * sent to; counters are the fallback when the first packet died before conntrack
+ * confirmed the entry. Of several entries (one per DNS query), a failed flow is
+ * about the one that got no reply.
+ */
+function dnatEndpoint<C extends CountedDnat>(counted: C[], state: NamespaceState | undefined, src: string | undefined, flow: FlowSpec) {
+  const dnats = counted.filter((c) => c.delta.rule.table === 'nat' && c.delta.rule.target === 'DNAT' && c.match.toDestination && c.delta.rule.chain.startsWith('KUBE-SEP-'));
+  const entries = state?.conntrack.filter((e) => e.protocol === flow.protocol && e.original.src === src && e.original.dst === flow.dst && e.original.dport === flow.port) ?? [];
+  const tracked: ConntrackEntry | undefined = (flow.ok ? undefined : entries.find((e) => e.unreplied)) ?? entries[0];
+  const chosen = (tracked && dnats.find((c) => c.match.toDestination === `${tracked.reply.src}:${tracked.reply.sport}`)) ?? [...dnats].sort((a, b) => b.delta.packets - a.delta.packets)[0];
+  let endpoint: { ip: string; port: number } | undefined;
+  if (tracked && tracked.reply.src !== flow.dst) endpoint = { ip: tracked.reply.src, port: tracked.reply.sport ?? flow.port };
+  else if (chosen) {
+    const to = splitHostPort(chosen.match.toDestination!);
+    endpoint = { ip: to.ip, port: to.port ?? flow.port };
+  }
+  return { dnats, tracked, chosen, endpoint };
+}
+
 class Tracer {
   private readonly byKey = new Map<string, NamespaceState>();
   private readonly podsByIP = new Map<string, TracePod>();
@@ -521,19 +548,10 @@ class Tracer {
       const counted = this.counted(srcState, flow, endpoint, { in: veth });
       const jump = counted.find((c) => c.delta.rule.table === 'nat' && c.delta.rule.chain === 'KUBE-SERVICES' && Object.values(svc.chains).includes(c.delta.rule.target ?? ''));
       if (jump) add({ status: 'ok', step: 'service', text: `nat KUBE-SERVICES → ${jump.delta.rule.target} (${serviceText})`, where: S.node, object: svcObject, rule: ruleOf(jump.delta) });
-      const dnats = counted.filter((c) => c.delta.rule.table === 'nat' && c.delta.rule.target === 'DNAT' && c.match.toDestination && c.delta.rule.chain.startsWith('KUBE-SEP-'));
-      // conntrack knows which endpoint the connection was sent to; counters are the fallback
-      // when the first packet died before conntrack confirmed the entry.
-      // Of several entries (one per DNS query), a failed flow is about the one that got no reply.
-      const entries = srcState?.conntrack.filter((e) => e.protocol === flow.protocol && e.original.src === S.ip && e.original.dst === flow.dst && e.original.dport === flow.port) ?? [];
-      tracked = (flow.ok ? undefined : entries.find((e) => e.unreplied)) ?? entries[0];
-      let chosen = tracked ? dnats.find((c) => c.match.toDestination === `${tracked!.reply.src}:${tracked!.reply.sport}`) : undefined;
-      chosen ??= [...dnats].sort((a, b) => b.delta.packets - a.delta.packets)[0];
-      if (tracked && tracked.reply.src !== flow.dst) endpoint = { ip: tracked.reply.src, port: tracked.reply.sport ?? flow.port };
-      else if (chosen) {
-        const to = splitHostPort(chosen.match.toDestination!);
-        endpoint = { ip: to.ip, port: to.port ?? flow.port };
-      }
+      const dnat = dnatEndpoint(counted, srcState, S.ip, flow);
+      const { dnats, chosen } = dnat;
+      tracked = dnat.tracked;
+      endpoint = dnat.endpoint ?? endpoint;
       if (chosen) {
         const epPod = this.podByIP(endpoint.ip);
         const others = [...new Set(dnats.filter((c) => c !== chosen).map((c) => c.match.toDestination))];
@@ -733,17 +751,7 @@ class Tracer {
       hops.push({ status: 'ok', step: 'service', text: `nat KUBE-NODEPORTS → ${svc.chains.external} on ${node} (${describeService(svc)}, NodePort ${svc.nodePort}, ${policy})`, where: node, object: svcObject, rule: ruleOf(jump.delta) });
     }
     const masquerade = counted.some((c) => c.delta.rule.table === 'nat' && c.delta.rule.chain === svc.chains.external && c.delta.rule.target === 'KUBE-MARK-MASQ');
-    const dnats = counted.filter((c) => c.delta.rule.table === 'nat' && c.delta.rule.target === 'DNAT' && c.match.toDestination && c.delta.rule.chain.startsWith('KUBE-SEP-'));
-    const entries = state?.conntrack.filter((e) => e.protocol === flow.protocol && e.original.src === iface.src && e.original.dst === flow.dst && e.original.dport === flow.port) ?? [];
-    const tracked = (flow.ok ? undefined : entries.find((e) => e.unreplied)) ?? entries[0];
-    let chosen = tracked ? dnats.find((c) => c.match.toDestination === `${tracked.reply.src}:${tracked.reply.sport}`) : undefined;
-    chosen ??= [...dnats].sort((a, b) => b.delta.packets - a.delta.packets)[0];
-    let endpoint: { ip: string; port: number } | undefined;
-    if (tracked && tracked.reply.src !== flow.dst) endpoint = { ip: tracked.reply.src, port: tracked.reply.sport ?? flow.port };
-    else if (chosen) {
-      const to = splitHostPort(chosen.match.toDestination!);
-      endpoint = { ip: to.ip, port: to.port ?? flow.port };
-    }
+    const { tracked, chosen, endpoint } = dnatEndpoint(counted, state, iface.src, flow);
     if (endpoint) {
       const epPod = this.podByIP(endpoint.ip);
       hops.push({

@@ -14,11 +14,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { releaseKindLab } from '../../../src/cli/commands/stop.js';
-import { clusterSettle, runSteps, startScenario } from '../../../src/engine/start-scenario.js';
+import { runSteps, startScenario } from '../../../src/engine/start-scenario.js';
 import { readSession, sessionRecorder } from '../../../src/engine/session.js';
 import { scenariosRoot } from '../../../src/engine/scenarios-root.js';
 import { runCheck } from '../../../src/grading/check.js';
-import { kindBackend, kindTimeouts } from '../../../src/lab/kind/backend.js';
+import { kindBackend } from '../../../src/lab/kind/backend.js';
 import { buildTopology } from '../../../src/lab/netns/topology.js';
 import { systemObjects } from '../../../src/lab/netns/system-objects.js';
 import type { KubeObject } from '../../../src/lab/objects.js';
@@ -26,6 +26,7 @@ import { silentProgress } from '../../../src/lab/progress.js';
 import { listScenarios, loadScenario, type LoadedScenario } from '../../../src/scenario/loader.js';
 import type { ProbeOutcome } from '../../../src/scenario/schema.js';
 import { FakeApiServer, digOutput, type ProxyHandler } from './fake-api-server.js';
+import { useFastKind } from './fast-kind.js';
 import { useFakeTools, type FakeTools } from './fake-tools.js';
 import { schemaProblems } from './k8s-schema.js';
 
@@ -34,7 +35,7 @@ const SEEDS = [0, 1];
 
 let api: FakeApiServer;
 let fake: FakeTools;
-const saved = { ...kindTimeouts };
+useFastKind({ readyMs: 5000, settleMs: 3000 });
 let onKind: LoadedScenario[] = [];
 let onKubeconfig: LoadedScenario[] = [];
 
@@ -51,16 +52,10 @@ beforeEach(async () => {
   // kube-system as kubeadm and kind make it: CoreDNS's ConfigMap, Deployment and Service, kube-proxy.
   for (const obj of systemObjects(buildTopology(['control-plane', 'worker', 'worker'])).filter((o) => o.kind !== 'Namespace')) api.put(structuredClone(obj));
   fake = useFakeTools({ state: { apiServer: api.url } });
-  Object.assign(kindTimeouts, { readyMs: 5000, namespacesGoneMs: 5000, pollMs: 5 });
-  clusterSettle.ms = 3000;
-  process.env.NETBREAK_KIND_PROBE = 'proxy';
 });
 afterEach(async () => {
   fake.restore();
   await api.stop();
-  Object.assign(kindTimeouts, saved);
-  clusterSettle.ms = 60_000;
-  delete process.env.NETBREAK_KIND_PROBE;
 });
 afterAll(() => {
   expect(onKind.length, 'no library scenario declares kind').toBeGreaterThan(0);

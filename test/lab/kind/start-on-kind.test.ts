@@ -4,19 +4,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { clusterSettle, resetScenario, revertJournal, startScenario } from '../../../src/engine/start-scenario.js';
+import { resetScenario, revertJournal, startScenario } from '../../../src/engine/start-scenario.js';
 import { readSession } from '../../../src/engine/session.js';
 import { scenariosRoot } from '../../../src/engine/scenarios-root.js';
-import { kindBackend, kindTimeouts } from '../../../src/lab/kind/backend.js';
+import { kindBackend } from '../../../src/lab/kind/backend.js';
 import { silentProgress } from '../../../src/lab/progress.js';
 import { findScenario, type LoadedScenario } from '../../../src/scenario/loader.js';
 import { FakeApiServer, digOutput } from './fake-api-server.js';
+import { useFastKind } from './fast-kind.js';
 import { useFakeTools, type FakeTools } from './fake-tools.js';
 
 let api: FakeApiServer;
 let fake: FakeTools;
 let loaded: LoadedScenario;
-const saved = { ...kindTimeouts };
+useFastKind({ readyMs: 2000, settleMs: 5000 });
 
 /** A Service "answers" when its selector matches a pod of its namespace, as kube-proxy with endpoints would. */
 function kubeProxy(): void {
@@ -39,18 +40,12 @@ beforeEach(async () => {
   api = await new FakeApiServer().start();
   api.seedCluster('netbreak');
   fake = useFakeTools({ state: { apiServer: api.url } });
-  Object.assign(kindTimeouts, { readyMs: 2000, namespacesGoneMs: 2000, pollMs: 5 });
   loaded = await findScenario(scenariosRoot(), 'service-selector-mismatch', { seed: 1 });
-  clusterSettle.ms = 5000;
-  process.env.NETBREAK_KIND_PROBE = 'proxy';
   kubeProxy();
 });
 afterEach(async () => {
   fake.restore();
   await api.stop();
-  Object.assign(kindTimeouts, saved);
-  clusterSettle.ms = 60_000;
-  delete process.env.NETBREAK_KIND_PROBE;
 });
 
 it('starts a scenario on kind: cluster, setup, healthy path, fault, symptom, session', async () => {
