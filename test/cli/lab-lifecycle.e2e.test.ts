@@ -7,7 +7,10 @@ import { execa, execaSync } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netbreak, ROOT } from '../helpers/cli.js';
 import { hostNetworkState, labNamespaces } from '../helpers/host-state.js';
-import { asOrdinaryUser, isRoot, ROOT_ONLY } from '../helpers/root.js';
+import { labGate } from '../helpers/lab-gate.js';
+import { asOrdinaryUser } from '../helpers/root.js';
+
+const labTests = labGate(['setpriv']);
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-life-'));
 fs.chmodSync(stateDir, 0o777);
@@ -20,7 +23,7 @@ function labsLeft(): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
 }
 
-describe.skipIf(!isRoot)(`lab life cycle${ROOT_ONLY}`, () => {
+describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
   let before: Record<string, string>;
   beforeAll(async () => {
     before = await hostNetworkState(LAB);
