@@ -105,7 +105,7 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
     for (const tool of ['ip', 'nsenter']) fs.symlinkSync(execaSync('sh', ['-c', `command -v ${tool}`]).stdout, path.join(bin, tool));
     const r = await netbreak(['lab', 'up', '--name', `${LAB}-x`], { ...env, PATH: bin });
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/iptables, iptables-restore are missing: install with "apt-get install iptables"/);
+    expect(r.stderr).toBe('netbreak: the netns lab needs iptables, iptables-restore and iptables-save, which are not installed: run "apt-get install -y iptables" (or "netbreak doctor --fix").');
     expect(await labNamespaces(LAB)).toEqual([]);
     fs.rmSync(bin, { recursive: true, force: true });
   });
