@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/loader.js';
 import { netbreak, netbreakShell, ROOT } from '../helpers/cli.js';
 import { hostNetworkState, labNamespaces } from '../helpers/host-state.js';
-import { isRoot, ROOT_ONLY } from '../helpers/root.js';
+import { labGate } from '../helpers/lab-gate.js';
+
+const labTests = labGate();
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-e2e-'));
 const env = { NETBREAK_STATE_DIR: stateDir };
@@ -48,7 +50,7 @@ function fillParams(text: string, params: Record<string, string | number>): stri
   return text.replace(/\{\{\s*params\.([\w.]+)\s*\}\}/g, (_, name: string) => String(params[name]));
 }
 
-describe.skipIf(!isRoot)(`scenario library on the netns lab${ROOT_ONLY}`, () => {
+describe.skipIf(labTests.skip)(labTests.title('scenario library on the netns lab'), () => {
   let before: Record<string, string>;
   beforeAll(async () => {
     before = await hostNetworkState(LAB);
