@@ -25,7 +25,8 @@ const PLAIN_ARGS = /^(ip|eth\d+|lo)$/;
  * everyday verbs (add, set, dev).
  */
 function commandWords(argv: string[]): string[] {
-  return argv.filter((arg, i) => i > 0 && !arg.startsWith('-') && !PLAIN_ARGS.test(arg) && (argv[i - 1] === '--comment' || /[A-Z0-9_./:]/.test(arg) || arg === 'mtu'));
+  // A lone digit (gso_max_segs 1) would match inside every address: too short to tell anything.
+  return argv.filter((arg, i) => i > 0 && arg.length >= 2 && !arg.startsWith('-') && !PLAIN_ARGS.test(arg) && (argv[i - 1] === '--comment' || /[A-Z0-9_./:]/.test(arg) || arg === 'mtu'));
 }
 
 export const nodeExecStep = {
