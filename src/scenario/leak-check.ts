@@ -33,9 +33,14 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-/** `phrase` as a whole token of `text`, in any case: "80" is in ":80/" but not in "8080". */
+/**
+ * `phrase` as a whole token of `text`: "80" is in ":80/" but not in "8080".
+ * Case does not matter, except for an all-capitals name (DROP, FORWARD): a
+ * chain or target, which prose only ever writes in lower case as a word.
+ */
 export function containsToken(text: string, phrase: string): boolean {
-  return new RegExp(`(?<![A-Za-z0-9_])${escape(phrase)}(?![A-Za-z0-9_])`, 'i').test(text);
+  const flags = /[A-Z]/.test(phrase) && !/[a-z]/.test(phrase) ? '' : 'i';
+  return new RegExp(`(?<![A-Za-z0-9_])${escape(phrase)}(?![A-Za-z0-9_])`, flags).test(text);
 }
 
 /** listens, listening, listened → listen; ports → port. Enough to catch a word in another form. */
