@@ -30,7 +30,7 @@ describe('recordFinishedSession (what netbreak stop calls)', () => {
     expect(result).toMatchObject({ file, appended: true });
     const { records } = readHistory(file);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ id: (result as { id: string }).id, scenario: 'deny-all-ingress', title: 'Zero trust, step one', layers: ['networkpolicy'] });
+    expect(records[0]).toMatchObject({ id: (result as { id: string }).id, scenario: 'deny-all-ingress', title: 'The Friday merge', layers: ['networkpolicy'] });
   });
 
   it('records a session whose scenario folder is gone with what the session knows', async () => {

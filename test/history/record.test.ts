@@ -48,7 +48,7 @@ describe('recordFromSession', () => {
     expect(r).toMatchObject({
       v: 1,
       scenario: 'dns-egress-denied',
-      title: 'The policy that ate DNS',
+      title: 'After the pentest',
       layers: ['networkpolicy', 'dns'],
       difficulty: 'beginner',
       seed: 42,
