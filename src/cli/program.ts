@@ -104,11 +104,12 @@ export function buildProgram(): Command {
   program.command('hint').description('the next hint (each costs points)').addOption(labOption()).action(lazy(() => import('./commands/hint.js')));
   program
     .command('diagnose')
-    .description('answer: which layer, which object, which cause (graded)')
+    .description('answer: which layer, which object, which cause, and one fact the lab shows (graded)')
     .option('--layer <layer>', 'non-interactive: the layer')
     .option('--object <ref>', 'non-interactive: Kind/namespace/name')
     .option('--cause <id>', 'non-interactive: the cause id (see --list-causes)')
-    .option('--list-causes', 'print the cause ids to choose from')
+    .option('--evidence <value>', 'non-interactive: the answer to the evidence question (see --list-causes)')
+    .option('--list-causes', 'print the cause ids to choose from and the evidence question')
     .addOption(labOption())
     .action(lazy(() => import('./commands/diagnose.js')));
   program.command('check').description('run the verify probes and guards; exit 0 when fixed').addOption(labOption()).action(lazy(() => import('./commands/check.js')));

@@ -9,6 +9,7 @@ import { labDir } from '../lab/netns/names.js';
 import type { UndoRecord } from '../faults/fault-kind.js';
 import type { Step } from '../scenario/schema.js';
 import type { CheckItem } from '../grading/check.js';
+import type { DiagnosisAnswer } from '../grading/diagnosis.js';
 import { UserError } from './errors.js';
 import { throwIfStopRequested } from './interruption.js';
 import { processAlive } from '../process-alive.js';
@@ -37,7 +38,7 @@ export interface JournalIntent {
 }
 
 export interface DiagnosisRecord {
-  answer: { layer: string; object: string; cause: string };
+  answer: DiagnosisAnswer;
   points: number;
   max: number;
   total: number;

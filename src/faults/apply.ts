@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ManifestPath } from '../scenario/schema.js';
 import { refOf, type KubeObject } from '../lab/objects.js';
+import { changedWords } from './telltales.js';
 import type { FaultKind } from './fault-kind.js';
 
 interface ApplyUndo {
@@ -15,6 +16,13 @@ export const applyStep = {
   params: ManifestPath,
   describe: (path) => `apply ${path}`,
   manifestPaths: (path) => [path],
+  // A new object's names and labels are what the learner lists anyway; its spec is what it changes.
+  telltales: (path, ctx) =>
+    (ctx.manifests.get(path) ?? []).flatMap((object) => {
+      const { apiVersion: _a, kind: _k, metadata: _m, ...content } = object;
+      const { apiVersion: _ba, kind: _bk, metadata: _bm, ...old } = ctx.before(refOf(object)) ?? {};
+      return changedWords(content, old).filter((word) => !ctx.setupValues.has(word));
+    }),
   async apply(ctx, path) {
     const objects = ctx.manifests.get(path) ?? [];
     const before: ApplyUndo['before'] = [];

@@ -8,6 +8,8 @@ export const deleteStep = {
   name: 'delete',
   params: ObjectRefString,
   describe: (ref) => `delete ${ref}`,
+  // The change is the object's absence: no field or value is written.
+  telltales: () => [],
   async apply(ctx, text) {
     const ref = parseObjectRef(text);
     const before = (await ctx.lab.get(ref)) ?? null;

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { Lab } from '../lab/lab.js';
 import type { KubeObject } from '../lab/objects.js';
+import type { TelltaleContext } from './telltales.js';
 
 export interface StepContext {
   lab: Lab;
@@ -22,6 +23,11 @@ export interface FaultKind<P = unknown> {
   describe(params: P): string;
   /** Manifest files the step reads, so the loader can load and check them up front. */
   manifestPaths?(params: P): string[];
+  /**
+   * The field names and values the step writes, as words a story must not
+   * say (see telltales.ts); [] for a step that writes none (a restart).
+   */
+  telltales(params: P, ctx: TelltaleContext): string[];
   apply(ctx: StepContext, params: P): Promise<UndoRecord>;
   revert(ctx: StepContext, undo: UndoRecord): Promise<void>;
 }

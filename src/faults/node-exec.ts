@@ -15,10 +15,28 @@ const NodeExecParams = z
   .strict();
 type NodeExecParams = z.infer<typeof NodeExecParams>;
 
+/** Words an interface name or a plain verb of `ip` share with everyday prose. */
+const PLAIN_ARGS = /^(ip|eth\d+|lo)$/;
+
+/**
+ * The words of a node command that describe the fault: the tool, chain and
+ * target names, addresses, numbers, the value after a keyword such as mtu,
+ * and a rule's comment whole. Flags and everyday verbs (add, set, dev) are not.
+ */
+function commandWords(argv: string[]): string[] {
+  const words: string[] = [];
+  argv.forEach((arg, i) => {
+    if (arg.startsWith('-') || PLAIN_ARGS.test(arg)) return;
+    if (argv[i - 1] === '--comment' || i === 0 || /[A-Z0-9_./:]/.test(arg) || arg === 'mtu') words.push(arg);
+  });
+  return words;
+}
+
 export const nodeExecStep = {
   name: 'nodeExec',
   params: NodeExecParams,
   describe: (p) => `on node ${p.node}: ${p.run.join(' ')}`,
+  telltales: (p) => commandWords(p.run),
   async apply(ctx, p) {
     const result = await ctx.lab.nodeExec(p.node, p.run);
     if (result.exitCode !== 0) {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ObjectRefString } from '../scenario/schema.js';
 import { inverseMergePatch } from '../lab/merge-patch.js';
+import { changedWords } from './telltales.js';
 import type { FaultKind } from './fault-kind.js';
 import { parseObjectRef } from './object-ref.js';
 
@@ -12,6 +13,7 @@ export const patchStep = {
   name: 'patch',
   params: PatchParams,
   describe: (p) => `patch ${p.object}`,
+  telltales: (p, ctx) => changedWords(p.merge, ctx.before(parseObjectRef(p.object))),
   async apply(ctx, p) {
     const ref = parseObjectRef(p.object);
     const before = await ctx.lab.get(ref);

@@ -8,6 +8,7 @@ export const restartStep = {
   name: 'restart',
   params: ObjectRefString,
   describe: (ref) => `rollout restart ${ref}`,
+  telltales: () => [],
   async apply(ctx, ref) {
     await ctx.lab.restart(parseObjectRef(ref));
     return {};

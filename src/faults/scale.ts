@@ -11,6 +11,7 @@ export const scaleStep = {
   name: 'scale',
   params: ScaleParams,
   describe: (p) => `scale ${p.object} to ${p.replicas}`,
+  telltales: () => ['replicas'],
   async apply(ctx, p) {
     const ref = parseObjectRef(p.object);
     const current = await ctx.lab.get(ref);

@@ -3,6 +3,8 @@
 // tests all score and order choices the same way.
 import type { Scenario } from '../scenario/schema.js';
 import { mulberry32 } from '../scenario/params.js';
+import { evidenceMatches } from './evidence.js';
+import { DEFAULT_HINT_COST, hintCost } from './hints.js';
 
 type DiagnosisKey = Scenario['diagnosis'];
 type Hints = Scenario['hints'];
@@ -11,6 +13,8 @@ export interface DiagnosisAnswer {
   layer: string;
   object: string;
   cause: string;
+  /** The fact the learner read off the lab, as typed. */
+  evidence: string;
 }
 
 export interface PartScore {
@@ -23,7 +27,7 @@ export interface PartScore {
 }
 
 export interface DiagnosisScore {
-  parts: { layer: PartScore; object: PartScore; cause: PartScore };
+  parts: DiagnosisParts;
   /** Points earned before the hint penalty. */
   points: number;
   /** Points a perfect answer earns (100). */
@@ -34,9 +38,16 @@ export interface DiagnosisScore {
   total: number;
 }
 
-export const DIAGNOSIS_POINTS = { layer: 20, object: 30, cause: 50 } as const;
-/** What a hint costs when the scenario gives it as a plain string. */
-export const DEFAULT_HINT_COST = 10;
+export const DIAGNOSIS_PARTS = ['layer', 'object', 'cause', 'evidence'] as const;
+export type DiagnosisPart = (typeof DIAGNOSIS_PARTS)[number];
+export type DiagnosisParts = Record<DiagnosisPart, PartScore>;
+
+/**
+ * The evidence weighs as much as the cause: naming a cause can be a lucky
+ * guess among six, the fact behind it can only be read off the lab.
+ */
+export const DIAGNOSIS_POINTS: Record<DiagnosisPart, number> = { layer: 10, object: 20, cause: 35, evidence: 35 };
+export { DEFAULT_HINT_COST };
 
 /** Kind names as learners type them (kubectl short names and plurals) → the API kind. */
 const KIND_ALIASES: Record<string, string> = {};
@@ -71,32 +82,49 @@ function part(expected: string, given: string, correct: boolean, max: number): P
 
 /** The cost of each hint, in order: its own cost, or DEFAULT_HINT_COST for a plain string. */
 export function hintCosts(hints: Hints): number[] {
-  return hints.map((h) => (typeof h === 'string' ? DEFAULT_HINT_COST : h.cost));
+  return hints.map(hintCost);
+}
+
+/** Whether `given` is right for `part` of the key: the comparison each part is graded by. */
+export function partCorrect(key: DiagnosisKey, part: DiagnosisPart, given: string): boolean {
+  switch (part) {
+    case 'object':
+      return normalizeObjectRef(given) === normalizeObjectRef(key.object);
+    case 'evidence':
+      return evidenceMatches(key.evidence, given);
+    default:
+      return given.trim().toLowerCase() === key[part].toLowerCase();
+  }
+}
+
+/** What a part's right answer is, as a report shows it. */
+export function expectedPart(key: DiagnosisKey, part: DiagnosisPart): string {
+  return part === 'evidence' ? key.evidence.answer : key[part];
 }
 
 /**
  * Scores an answer. Layer and cause compare case-insensitively; the object's
  * kind may be written in any case or as a kubectl short name (netpol/shop/x),
- * its namespace and name must match exactly. The first `hintsUsed` hints cost
- * `hintCosts[i]` each (DEFAULT_HINT_COST when not given).
+ * its namespace and name must match exactly; the evidence is normalised by its
+ * format (evidence.ts). The first `hintsUsed` hints cost `hintCosts[i]` each
+ * (DEFAULT_HINT_COST when not given).
  */
 export function scoreDiagnosis(key: DiagnosisKey, answer: DiagnosisAnswer, hintsUsed: number, hintCosts: number[]): DiagnosisScore {
-  const layer = part(key.layer, answer.layer, answer.layer.trim().toLowerCase() === key.layer.toLowerCase(), DIAGNOSIS_POINTS.layer);
-  const object = part(key.object, answer.object, normalizeObjectRef(answer.object) === normalizeObjectRef(key.object), DIAGNOSIS_POINTS.object);
-  const cause = part(key.cause, answer.cause, answer.cause.trim().toLowerCase() === key.cause.toLowerCase(), DIAGNOSIS_POINTS.cause);
-  const points = layer.points + object.points + cause.points;
+  const parts = Object.fromEntries(
+    DIAGNOSIS_PARTS.map((p) => [p, part(expectedPart(key, p), answer[p], partCorrect(key, p, answer[p]), DIAGNOSIS_POINTS[p])]),
+  ) as DiagnosisParts;
+  const points = DIAGNOSIS_PARTS.reduce((sum, p) => sum + parts[p].points, 0);
   const used = Math.max(0, Math.floor(Number.isFinite(hintsUsed) ? hintsUsed : 0));
   let hintPenalty = 0;
   for (let i = 0; i < used; i++) hintPenalty += Math.max(0, hintCosts[i] ?? DEFAULT_HINT_COST);
   return {
-    parts: { layer, object, cause },
+    parts,
     points,
-    max: DIAGNOSIS_POINTS.layer + DIAGNOSIS_POINTS.object + DIAGNOSIS_POINTS.cause,
+    max: DIAGNOSIS_PARTS.reduce((sum, p) => sum + DIAGNOSIS_POINTS[p], 0),
     hintPenalty,
     total: Math.max(0, points - hintPenalty),
   };
 }
-
 
 /**
  * The cause ids in an order that depends only on the seed (and the ids, not

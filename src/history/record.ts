@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Session } from '../engine/session.js';
 import type { CheckItem } from '../grading/check.js';
-import { hintCosts, scoreDiagnosis, type PartScore } from '../grading/diagnosis.js';
+import { hintCosts, scoreDiagnosis } from '../grading/diagnosis.js';
 import { parseObjectRef } from '../faults/object-ref.js';
 import { refString } from '../lab/objects.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -39,14 +39,25 @@ export const HistoryRecord = z.object({
   symptom: z.object({ from: z.string(), to: z.string(), expect: z.string() }).nullable().default(null),
   story: z.string().default(''),
   debrief: z.string().default(''),
-  key: z.object({ layer: z.string(), object: z.string(), cause: z.string(), causeText: z.string().default('') }).nullable().default(null),
+  key: z
+    .object({
+      layer: z.string(),
+      object: z.string(),
+      cause: z.string(),
+      causeText: z.string().default(''),
+      /** The evidence question, its answer and the command that shows it; absent in records before it existed. */
+      evidence: z.object({ question: z.string(), answer: z.string(), reveal: z.string() }).optional(),
+    })
+    .nullable()
+    .default(null),
   hintsUsed: z.number().int().min(0).default(0),
   hintsTotal: z.number().int().min(0).default(0),
   diagnosis: z
     .object({
-      answer: z.object({ layer: z.string(), object: z.string(), cause: z.string() }),
+      // Sessions before the evidence question have none: an empty answer, graded wrong.
+      answer: z.object({ layer: z.string(), object: z.string(), cause: z.string(), evidence: z.string().default('') }),
       causeText: z.string().default(''),
-      parts: z.object({ layer: Part, object: Part, cause: Part }).nullable().default(null),
+      parts: z.object({ layer: Part, object: Part, cause: Part, evidence: Part.optional() }).nullable().default(null),
       points: z.number(),
       max: z.number(),
       hintPenalty: z.number().default(0),
@@ -66,7 +77,6 @@ export const HistoryRecord = z.object({
 });
 export type HistoryRecord = z.infer<typeof HistoryRecord>;
 export type HistoryCheck = HistoryRecord['checks'][number];
-export type DiagnosisParts = { layer: PartScore; object: PartScore; cause: PartScore };
 
 /**
  * A session's id: short, stable for the same session (so a `stop` retried
@@ -111,7 +121,7 @@ function checkItemsOf(entry: unknown): CheckItem[] | undefined {
 export function recordFromSession(session: Session, scenario: Scenario | undefined, stoppedAt: Date): HistoryRecord {
   const key = scenario?.diagnosis;
   const d = session.diagnosis;
-  const score = d && key ? scoreDiagnosis(key, d.answer, session.hintsUsed, hintCosts(scenario.hints)) : undefined;
+  const score = d && key ? scoreDiagnosis(key, { ...d.answer, evidence: d.answer.evidence ?? '' }, session.hintsUsed, hintCosts(scenario.hints)) : undefined;
   return {
     v: HISTORY_VERSION,
     id: sessionId(session),
@@ -127,12 +137,20 @@ export function recordFromSession(session: Session, scenario: Scenario | undefin
     symptom: scenario ? { from: scenario.symptom.from, to: scenario.symptom.to, expect: scenario.symptom.expect } : null,
     story: scenario?.story ?? '',
     debrief: scenario?.debrief ?? '',
-    key: key ? { layer: key.layer, object: key.object, cause: key.cause, causeText: key.causes[key.cause] ?? '' } : null,
+    key: key
+      ? {
+          layer: key.layer,
+          object: key.object,
+          cause: key.cause,
+          causeText: key.causes[key.cause] ?? '',
+          evidence: { question: key.evidence.question, answer: key.evidence.answer, reveal: key.evidence.reveal },
+        }
+      : null,
     hintsUsed: session.hintsUsed,
     hintsTotal: scenario?.hints.length ?? 0,
     diagnosis: d
       ? {
-          answer: { ...d.answer },
+          answer: { ...d.answer, evidence: d.answer.evidence ?? '' },
           causeText: key?.causes[d.answer.cause] ?? '',
           parts: score?.parts ?? null,
           points: d.points,

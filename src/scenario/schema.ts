@@ -71,17 +71,44 @@ export const Symptom = z
   })
   .strict();
 
+/** How a typed evidence answer is normalised before it is compared (see src/grading/evidence.ts). */
+export const EVIDENCE_FORMATS = ['text', 'number', 'port', 'ip', 'cidr', 'label', 'name'] as const;
+export const EvidenceFormat = z.enum(EVIDENCE_FORMATS);
+export type EvidenceFormat = z.infer<typeof EvidenceFormat>;
+
+/**
+ * One fact only the lab shows (the label the allow rule asks for, the MTU on
+ * the route …), asked after the cause and graded as much as it: a learner who
+ * read the story but never looked cannot know it.
+ */
+export const Evidence = z
+  .object({
+    question: z.string().min(1),
+    answer: z.string().min(1),
+    format: EvidenceFormat.default('text'),
+    /** Other spellings of the same fact that also count. */
+    accept: z.array(z.string().min(1)).default([]),
+    /** The learner command whose output shows the answer: debrief and reports print it, the library e2e runs it. */
+    reveal: z.string().regex(/^netbreak /, { message: 'must be a netbreak command, for example "netbreak get endpoints api -n shop"' }),
+  })
+  .strict();
+export type Evidence = z.infer<typeof Evidence>;
+
+/** The right cause and at least this many wrong ones: one in six by guessing. */
+export const MIN_WRONG_CAUSES = 5;
+
 export const Diagnosis = z
   .object({
     layer: Layer,
     object: ObjectRefString,
     cause: z.string().regex(/^[a-z0-9-]+$/, { message: 'must be a short id such as egress-dns-blocked' }),
     causes: z.record(z.string().regex(/^[a-z0-9-]+$/), z.string().min(1)),
+    evidence: Evidence,
   })
   .strict()
   .refine((d) => d.cause in d.causes, { message: 'cause must be one of the ids listed under causes', path: ['cause'] })
-  .refine((d) => Object.keys(d.causes).length >= 4, {
-    message: 'causes must list the right cause and at least three plausible wrong ones',
+  .refine((d) => Object.keys(d.causes).length >= MIN_WRONG_CAUSES + 1, {
+    message: `causes must list the right cause and at least ${MIN_WRONG_CAUSES} plausible wrong ones`,
     path: ['causes'],
   });
 
@@ -127,6 +154,8 @@ export const Scenario = z
      */
     params: ParamsSection.optional(),
     story: z.string().min(1),
+    /** The acceptance criteria of the fix, stated up front as an exam task does; never the cause. */
+    task: z.string().min(1),
     symptom: Symptom,
     setup: z.array(ManifestPath).default([]),
     fault: z.array(Step).min(1),

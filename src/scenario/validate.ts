@@ -6,6 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ScenarioError, displayPath, makeIssue, type ScenarioIssue } from './errors.js';
+import { findLeaks } from './leak-check.js';
 import { SCENARIO_FILE, checkFolderName, loadScenario, scenarioFolders, type LoadedScenario } from './loader.js';
 import { paramNames, paramsText, variantCount, variantsToCheck, type ParamValues } from './params.js';
 import { fileProblem, locate, parseYaml, readYamlText } from './yaml-source.js';
@@ -46,26 +47,44 @@ export async function validateScenario(dir: string, maxVariants = MAX_VARIANTS_C
   // The same problem in several variants is listed once, with the first variant
   // that shows it unless every variant does.
   const found = new Map<string, { issue: ScenarioIssue; variants: ParamValues[] }>();
+  const note = (issue: ScenarioIssue, params: ParamValues) => {
+    const seen = found.get(issue.message);
+    if (seen) seen.variants.push(params);
+    else found.set(issue.message, { issue, variants: [params] });
+  };
+  const leakIssues = await leakReporter(first);
+  for (const issue of leakIssues(first)) note(issue, first.params);
   for (const params of variants.slice(1)) {
     try {
-      await loadScenario(absDir, { params });
+      const loaded = await loadScenario(absDir, { params });
+      for (const issue of leakIssues(loaded)) note(issue, params);
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
-      for (const issue of error.issues) {
-        const seen = found.get(issue.message);
-        if (seen) seen.variants.push(params);
-        else found.set(issue.message, { issue, variants: [params] });
-      }
+      for (const issue of error.issues) note(issue, params);
     }
   }
   for (const { issue, variants: where } of found.values()) {
-    const problem = `${issue.problem.replace(/\.$/, '')} (in the variant ${paramsText(where[0]!)}${where.length > 1 ? ` and ${where.length - 1} more` : ''})`;
+    const variant = paramsText(where[0]!);
+    const problem = variant === '' ? issue.problem : `${issue.problem.replace(/\.$/, '')} (in the variant ${variant}${where.length > 1 ? ` and ${where.length - 1} more` : ''})`;
     result.issues.push(makeIssue({ ...issue, problem }));
   }
   result.issues.push(...(await unusedParams(first)));
   result.issues = result.issues.slice(0, MAX_ISSUES);
   result.ok = result.issues.length === 0;
   return result;
+}
+
+/** The leak check's findings for a variant, each at its line in scenario.yaml. */
+async function leakReporter(loaded: LoadedScenario): Promise<(variant: LoadedScenario) => ScenarioIssue[]> {
+  const scenarioFile = path.join(loaded.dir, SCENARIO_FILE);
+  const file = displayPath(scenarioFile);
+  const parsed = parseYaml(await readYamlText(scenarioFile, file));
+  return (variant) =>
+    findLeaks(variant).map((leak) => {
+      const segments = leak.path.split(/[.[\]]+/).filter(Boolean).map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
+      const pos = locate(parsed, segments);
+      return makeIssue({ file, ...(pos ? { line: pos.line } : {}), path: leak.path, problem: leak.problem });
+    });
 }
 
 /** A declared parameter that no placeholder uses is a variant in name only: the learners would all get the same answers. */

@@ -61,6 +61,6 @@ describe('list', () => {
     expect(r.json().errors).toEqual([]);
     const table = await netbreak(['list'], env);
     expect(table.stdout).toMatch(/^ID\s+TITLE\s+LAYERS\s+DIFFICULTY\s+BACKENDS/);
-    expect(table.stdout).toMatch(/dns-egress-denied\s+The policy that ate DNS\s+networkpolicy,dns\s+beginner/);
+    expect(table.stdout).toMatch(/dns-egress-denied\s+Quiet after the review\s+networkpolicy,dns\s+beginner/);
   });
 });

@@ -318,7 +318,7 @@ describe('listScenarios', () => {
 
 describe('findScenario', () => {
   it('finds a scenario by id', async () => {
-    expect((await findScenario(FIXTURES, 'dns-egress-denied')).scenario.title).toBe('The policy that ate DNS');
+    expect((await findScenario(FIXTURES, 'dns-egress-denied')).scenario.title).toBe('Quiet after the review');
   });
 
   it('suggests close ids', async () => {

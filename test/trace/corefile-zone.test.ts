@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KUBEADM_DEFAULT_COREFILE } from '../../src/lab/netns/dns/corefile.js';
+import { KUBEADM_DEFAULT_COREFILE } from '../../src/k8s/kubeadm-corefile.js';
 import { clusterZoneOf, kubernetesZoneFault } from '../../src/trace/corefile-zone.js';
 
 describe('clusterZoneOf', () => {

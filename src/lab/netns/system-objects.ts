@@ -3,7 +3,7 @@
 // kube-dns Service) and the kube-proxy DaemonSet.
 import type { KubeObject } from '../objects.js';
 import type { Topology } from './topology.js';
-import { KUBEADM_DEFAULT_COREFILE } from './dns/corefile.js';
+import { KUBEADM_DEFAULT_COREFILE } from '../../k8s/kubeadm-corefile.js';
 
 
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });

@@ -13,7 +13,7 @@ import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DnsQueryLog, ProbeResult } from '../../../src/lab/lab.js';
 import type { KubeObject, ObjectRef } from '../../../src/lab/objects.js';
-import { KUBEADM_DEFAULT_COREFILE } from '../../../src/lab/netns/dns/corefile.js';
+import { KUBEADM_DEFAULT_COREFILE } from '../../../src/k8s/kubeadm-corefile.js';
 import { NetnsLab } from '../../../src/lab/netns/netns-lab.js';
 import { netbreak } from '../../helpers/cli.js';
 import { hostNetworkState } from '../../helpers/host-state.js';

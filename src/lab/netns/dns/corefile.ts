@@ -4,29 +4,6 @@
 // exactly where it would crash a real one, with the line number to look at.
 import net from 'node:net';
 
-/** kubeadm's default Corefile (the template kubeadm writes into the coredns ConfigMap). */
-export const KUBEADM_DEFAULT_COREFILE = `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
-
 /** A Corefile that CoreDNS would refuse to start with. `message` is `Corefile:<line>: <detail>`. */
 export class CorefileError extends Error {
   constructor(

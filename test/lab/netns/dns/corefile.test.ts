@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { KUBEADM_DEFAULT_COREFILE } from '../../../../src/k8s/kubeadm-corefile.js';
 import {
   CorefileError,
   inExecutionOrder,
-  KUBEADM_DEFAULT_COREFILE,
   parseCorefile,
   parseGoDuration,
   pluginOf,
