@@ -81,10 +81,10 @@ describe.skipIf(!isRoot)(`learner commands on service-selector-mismatch${ROOT_ON
     expect(causes.json().causes.map((c: { id: string }) => c.id)).toContain('selector-matches-no-pods');
     const partial = await cli('diagnose', '--layer', 'service');
     expect(partial.code).toBe(2);
-    expect(partial.stderr).toMatch(/give all three of --layer, --object and --cause/);
-    const d = await cli('diagnose', '--layer', 'service', '--object', 'Service/shop/api', '--cause', 'selector-matches-no-pods', '--json');
+    expect(partial.stderr).toMatch(/give all four of --layer, --object, --cause and --evidence/);
+    const d = await cli('diagnose', '--layer', 'service', '--object', 'Service/shop/api', '--cause', 'selector-matches-no-pods', '--evidence', 'app: api-v2', '--json');
     expect(d.json().total).toBe(90);
-    const again = await cli('diagnose', '--layer', 'dns', '--object', 'Service/shop/api', '--cause', 'api-not-ready');
+    const again = await cli('diagnose', '--layer', 'dns', '--object', 'Service/shop/api', '--cause', 'api-not-ready', '--evidence', 'app=api');
     expect(again.code).toBe(1);
 
     const edit = await netbreak(['edit', 'svc/api', '-n', 'shop'], { ...env, EDITOR: `sed -i 's/app: api-v2/app: api/'` });
