@@ -5,7 +5,7 @@ import { buildProgram } from './cli/program.js';
 import { applyWorkshopLab } from './cli/workshop-defaults.js';
 import { setExplain } from './exec.js';
 import { UserError } from './engine/errors.js';
-import { PreflightError } from './lab/backend.js';
+import { ClusterAccessError, PreflightError } from './lab/backend.js';
 import { ScenarioError } from './scenario/errors.js';
 import { ProbeUrlError } from './lab/probe-url.js';
 import { SupervisorError, SupervisorUnreachableError } from './lab/netns/api-client.js';
@@ -46,6 +46,7 @@ try {
   else if (error instanceof ScenarioError) fail(error.message, 2);
   else if (error instanceof ProbeUrlError) fail(error.message, 2);
   else if (error instanceof PreflightError) fail(error.message, 3);
+  else if (error instanceof ClusterAccessError) fail(error.message, error.exitCode);
   else if (error instanceof MissingBinaryError) fail(`${error.binary} is not installed: run "netbreak doctor" to see what to install`, 3);
   else if (error instanceof SupervisorError && error.status === 422) fail(error.message, 2);
   else if (error instanceof SupervisorUnreachableError) fail('the lab is not running any more: run "netbreak clean", then start again', 4);

@@ -31,6 +31,8 @@ export function buildProgram(): Command {
     .command('doctor')
     .description('what this machine can run, the learner toolbox, and leftovers')
     .addOption(backendOption().default(undefined, 'every backend'))
+    .option('--fix', "install the Debian/Ubuntu packages the lab and the learner's toolbox need (apt-get; asks first)")
+    .option('--yes', 'with --fix: install without asking (for scripts and the quick start)')
     .action(lazy(() => import('./commands/doctor.js')));
   program.command('list').description('the scenario library').action(lazy(() => import('./commands/list.js')));
   program

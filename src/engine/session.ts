@@ -39,6 +39,8 @@ export interface JournalIntent {
 
 export interface DiagnosisRecord {
   answer: DiagnosisAnswer;
+  /** Whether the evidence was right: the board shows it apart from the score. Absent in older sessions. */
+  evidenceCorrect?: boolean;
   points: number;
   max: number;
   total: number;

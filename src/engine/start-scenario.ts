@@ -5,7 +5,7 @@
 // change is journaled before it is made, so a crash at any point leaves a
 // session that says what was in progress (see interruptedChange).
 import { netnsBackend } from '../lab/netns/backend.js';
-import type { Backend, UpOptions } from '../lab/backend.js';
+import { ClusterAccessError, leftForClean, type Backend, type UpOptions } from '../lab/backend.js';
 import { backendByName, pickBackend, type BackendChoice } from '../lab/backends.js';
 import { readLabRecord } from '../lab/kind/state.js';
 import type { Lab } from '../lab/lab.js';
@@ -110,7 +110,8 @@ async function breakLab(lab: Lab, loaded: LoadedScenario, progress: Progress): P
   const ctx: StepContext = { lab, manifests: loaded.manifests };
   await progress.step('Applying the scenario setup', (update) =>
     applyManifests(lab, loaded, scenario.setup, update, sessionRecorder(lab.name, 'setup')).catch((error: Error) => {
-      if (error instanceof InterruptedError) throw error;
+      // A cluster that stopped answering is not a broken scenario.
+      if (error instanceof InterruptedError || error instanceof ClusterAccessError) throw error;
       throw new UserError(`scenario ${scenario.id}: its setup did not come up (${error.message}); the scenario is broken`);
     }),
   );
@@ -146,12 +147,20 @@ async function freshBrokenLab(loaded: LoadedScenario, session: Session, progress
       s.status = 'running';
       finish(s);
     });
-  } catch (error) {
+  } catch (caught) {
+    // The lab was up: a cluster that stops answering now is a lab that died (exit 4), not a machine that cannot run one.
+    let error = caught instanceof ClusterAccessError && caught.exitCode === 3 ? new ClusterAccessError(caught.message, 4, { cause: caught }) : caught;
     // A kept cluster (kind) loses the scenario's changes and namespaces; a netns lab goes whole.
-    if (backend.release) {
-      await revertJournal(lab, loaded);
-      await backend.release(session.lab);
-    } else await backend.down(session.lab);
+    // When that fails too (the cluster is gone), the lab stays for `clean`, and the error says so.
+    try {
+      if (backend.release) {
+        await revertJournal(lab, loaded);
+        await backend.release(session.lab);
+      } else await backend.down(session.lab);
+    } catch {
+      const what = `lab ${session.lab}`;
+      error = error instanceof UserError && !(error instanceof InterruptedError) ? new UserError(`${error.message.replace(/\.$/, '')}, and ${what} is left for "netbreak clean" to remove`, error.exitCode) : leftForClean(error, what);
+    }
     if (error instanceof InterruptedError) {
       throw new InterruptedError(`interrupted: the changes made so far are undone and lab ${session.lab} is removed${backend.release ? ' (its kind cluster is kept for the next start)' : ''}`);
     }

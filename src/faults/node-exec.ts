@@ -19,17 +19,14 @@ type NodeExecParams = z.infer<typeof NodeExecParams>;
 const PLAIN_ARGS = /^(ip|eth\d+|lo)$/;
 
 /**
- * The words of a node command that describe the fault: the tool, chain and
- * target names, addresses, numbers, the value after a keyword such as mtu,
- * and a rule's comment whole. Flags and everyday verbs (add, set, dev) are not.
+ * The words of a node command that describe the fault: chain and target
+ * names, addresses, numbers, the mtu keyword, and a rule's comment whole. The
+ * tool itself is not (a hint may well say "read iptables-save"), nor flags and
+ * everyday verbs (add, set, dev).
  */
 function commandWords(argv: string[]): string[] {
-  const words: string[] = [];
-  argv.forEach((arg, i) => {
-    if (arg.startsWith('-') || PLAIN_ARGS.test(arg)) return;
-    if (argv[i - 1] === '--comment' || i === 0 || /[A-Z0-9_./:]/.test(arg) || arg === 'mtu') words.push(arg);
-  });
-  return words;
+  // A lone digit (gso_max_segs 1) would match inside every address: too short to tell anything.
+  return argv.filter((arg, i) => i > 0 && arg.length >= 2 && !arg.startsWith('-') && !PLAIN_ARGS.test(arg) && (argv[i - 1] === '--comment' || /[A-Z0-9_./:]/.test(arg) || arg === 'mtu'));
 }
 
 export const nodeExecStep = {

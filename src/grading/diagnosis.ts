@@ -85,16 +85,15 @@ export function hintCosts(hints: Hints): number[] {
   return hints.map(hintCost);
 }
 
+/** Layer, object and cause as graded: kinds by any spelling, ids in any case. */
+export function sameAnswer(part: Exclude<DiagnosisPart, 'evidence'>, expected: string, given: string): boolean {
+  if (part === 'object') return normalizeObjectRef(given) === normalizeObjectRef(expected);
+  return given.trim().toLowerCase() === expected.toLowerCase();
+}
+
 /** Whether `given` is right for `part` of the key: the comparison each part is graded by. */
 export function partCorrect(key: DiagnosisKey, part: DiagnosisPart, given: string): boolean {
-  switch (part) {
-    case 'object':
-      return normalizeObjectRef(given) === normalizeObjectRef(key.object);
-    case 'evidence':
-      return evidenceMatches(key.evidence, given);
-    default:
-      return given.trim().toLowerCase() === key[part].toLowerCase();
-  }
+  return part === 'evidence' ? evidenceMatches(key.evidence, given) : sameAnswer(part, key[part], given);
 }
 
 /** What a part's right answer is, as a report shows it. */

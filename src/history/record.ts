@@ -8,7 +8,7 @@ import type { CheckItem } from '../grading/check.js';
 import { hintCosts, scoreDiagnosis } from '../grading/diagnosis.js';
 import { parseObjectRef } from '../faults/object-ref.js';
 import { refString } from '../lab/objects.js';
-import type { Scenario } from '../scenario/schema.js';
+import { EvidenceFormat, type Scenario } from '../scenario/schema.js';
 
 export const HISTORY_VERSION = 1;
 
@@ -46,7 +46,9 @@ export const HistoryRecord = z.object({
       cause: z.string(),
       causeText: z.string().default(''),
       /** The evidence question, its answer and the command that shows it; absent in records before it existed. */
-      evidence: z.object({ question: z.string(), answer: z.string(), reveal: z.string() }).optional(),
+      evidence: z
+        .object({ question: z.string(), answer: z.string(), format: EvidenceFormat.catch('text'), accept: z.array(z.string()).default([]), reveal: z.string() })
+        .optional(),
     })
     .nullable()
     .default(null),
@@ -143,7 +145,7 @@ export function recordFromSession(session: Session, scenario: Scenario | undefin
           object: key.object,
           cause: key.cause,
           causeText: key.causes[key.cause] ?? '',
-          evidence: { question: key.evidence.question, answer: key.evidence.answer, reveal: key.evidence.reveal },
+          evidence: { ...key.evidence },
         }
       : null,
     hintsUsed: session.hintsUsed,

@@ -82,6 +82,8 @@ function sessionSection(s: SessionReport, index: number): string {
     out.push(`<p>Score: ${d.points}/${d.max} − ${d.hintPenalty} for ${r.hintsUsed} hint(s) = <strong>${d.total}</strong>.</p>`);
   }
   if (r.key?.causeText) out.push(`<p>Root cause: ${e(r.key.causeText)}</p>`);
+  const evidence = r.key?.evidence;
+  if (evidence) out.push(`<p>Evidence asked: ${e(evidence.question)} The answer, <code>${e(evidence.answer)}</code>, is shown by <code>${e(evidence.reveal)}</code>.</p>`);
 
   out.push('<h3>Checks</h3>');
   out.push(

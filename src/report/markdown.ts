@@ -62,6 +62,8 @@ function session(s: SessionReport): string {
     '',
   );
   if (d) out.push(`Score: ${d.points}/${d.max} − ${d.hintPenalty} for ${r.hintsUsed} hint(s) = **${d.total}**.`, '');
+  const evidence = r.key?.evidence;
+  if (evidence) out.push(`Evidence asked: ${m(evidence.question)} The answer, \`${evidence.answer.replace(/`/g, '')}\`, is shown by \`${evidence.reveal.replace(/`/g, '')}\`.`, '');
   out.push('### Checks', '');
   out.push(s.lastCheck ? `Last check ${s.lastCheck.passed ? 'passed' : 'failed'} at ${s.lastCheck.at}; ${r.checks.length} check(s) run.${r.fixedAt ? ` First passed at ${r.fixedAt}.` : ''}` : 'netbreak check was never run.', '');
   if (s.checkItems.length > 0) out.push(table(['Result', 'Kind', 'Item', 'Detail'], s.checkItems.map((i) => [STATUS[i.status], i.kind, c(i.description), c(i.detail)])), '');

@@ -1,6 +1,7 @@
 // What every report format shows about one finished session, worked out once:
 // the outcome, the diagnosis part by part, and the result of each check item.
-import { normalizeObjectRef } from '../grading/diagnosis.js';
+import { DIAGNOSIS_PARTS, DIAGNOSIS_POINTS, sameAnswer, type DiagnosisPart } from '../grading/diagnosis.js';
+import { evidenceMatches } from '../grading/evidence.js';
 import type { HistoryRecord } from '../history/record.js';
 import { packetPath, type PacketPath } from './packet-path.js';
 
@@ -15,7 +16,7 @@ export interface ReportCheckItem {
 }
 
 export interface ReportDiagnosisPart {
-  part: 'layer' | 'object' | 'cause';
+  part: DiagnosisPart;
   expected: string;
   /** null: no diagnosis was given. */
   given: string | null;
@@ -37,19 +38,21 @@ export interface SessionReport {
   durationMs: number;
 }
 
-const PART_MAX = { layer: 20, object: 30, cause: 50 } as const;
-
+/**
+ * The parts as graded at the time. A record made before a part existed (the
+ * evidence question) shows no row for it; one that kept no per-part scores is
+ * graded again from its answer key.
+ */
 function diagnosisParts(r: HistoryRecord): ReportDiagnosisPart[] {
-  return (['layer', 'object', 'cause'] as const).map((part) => {
+  const asked = DIAGNOSIS_PARTS.filter((part) => part !== 'evidence' || r.diagnosis?.parts?.evidence || r.key?.evidence);
+  return asked.map((part) => {
     const recorded = r.diagnosis?.parts?.[part];
     if (recorded) return { part, expected: recorded.expected, given: recorded.given, correct: recorded.correct, points: recorded.points, max: recorded.max };
-    const expected = r.key?.[part] ?? '';
-    const given = r.diagnosis?.answer[part] ?? null;
+    const expected = (part === 'evidence' ? r.key?.evidence?.answer : r.key?.[part]) ?? '';
+    const given = r.diagnosis ? (r.diagnosis.answer[part] ?? null) : null;
     let correct: boolean | null = null;
-    if (given !== null && r.key) {
-      correct = part === 'object' ? normalizeObjectRef(given) === normalizeObjectRef(expected) : given.trim().toLowerCase() === expected.toLowerCase();
-    }
-    return { part, expected, given, correct, points: correct ? PART_MAX[part] : 0, max: PART_MAX[part] };
+    if (given !== null && r.key) correct = part === 'evidence' ? (r.key.evidence ? evidenceMatches(r.key.evidence, given) : null) : sameAnswer(part, expected, given);
+    return { part, expected, given, correct, points: correct ? DIAGNOSIS_POINTS[part] : 0, max: DIAGNOSIS_POINTS[part] };
   });
 }
 

@@ -27,15 +27,21 @@ const BUILTIN_CONTENT: Record<string, Partial<KubeObject>> = {
   'ConfigMap/kube-system/coredns': { data: { Corefile: KUBEADM_DEFAULT_COREFILE } },
 };
 
-const NODE_NAMES = new Set(BUILTIN_OBJECTS.filter((o) => o.kind === 'Node').map((o) => o.name));
+/** Names every lab has (coredns, kube-dns, worker2 …): the learner meets them whatever the fault. */
+const BUILTIN_NAMES = new Set(BUILTIN_OBJECTS.map((o) => o.name));
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-/** `phrase` as a whole token of `text`, in any case: "80" is in ":80/" but not in "8080". */
+/**
+ * `phrase` as a whole token of `text`: "80" is in ":80/" but not in "8080".
+ * Case does not matter, except for an all-capitals name (DROP, FORWARD): a
+ * chain or target, which prose only ever writes in lower case as a word.
+ */
 export function containsToken(text: string, phrase: string): boolean {
-  return new RegExp(`(?<![A-Za-z0-9_])${escape(phrase)}(?![A-Za-z0-9_])`, 'i').test(text);
+  const flags = /[A-Z]/.test(phrase) && !/[a-z]/.test(phrase) ? '' : 'i';
+  return new RegExp(`(?<![A-Za-z0-9_])${escape(phrase)}(?![A-Za-z0-9_])`, flags).test(text);
 }
 
 /** listens, listening, listened → listen; ports → port. Enough to catch a word in another form. */
@@ -84,7 +90,7 @@ function telltaleContext(loaded: LoadedScenario): TelltaleContext {
   };
 }
 
-/** The words the fault steps write, less what the learner is shown anyway (the symptom) and node names. */
+/** The words the fault steps write, less what the learner is shown anyway: the symptom, and the names every lab has. */
 function faultTelltales(loaded: LoadedScenario): string[] {
   const ctx = telltaleContext(loaded);
   const { symptom } = loaded.scenario;
@@ -92,7 +98,7 @@ function faultTelltales(loaded: LoadedScenario): string[] {
     const [name, params] = Object.entries(step)[0]!;
     return faultKind(name)?.telltales(params, ctx) ?? [];
   });
-  return [...new Set(all)].filter((w) => !NODE_NAMES.has(w) && !containsToken(`${symptom.from} ${symptom.to}`, w));
+  return [...new Set(all)].filter((w) => !BUILTIN_NAMES.has(w) && !containsToken(`${symptom.from} ${symptom.to}`, w));
 }
 
 /** The evidence as a reader could meet it in prose: each accepted spelling, and a label's value alone. */

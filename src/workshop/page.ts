@@ -82,7 +82,8 @@ function cellView(name, scenario, c) {
   else time.textContent = clock(c.timeMs);
   const top = el('div', 'state', LABEL[state] + ' ');
   top.append(time);
-  const detail = el('div', 'detail', (c.score === null ? (state === 'running' ? 'no diagnosis yet' : 'no diagnosis') : 'diagnosis ' + c.score + '/100') + ' · ' + c.hints + (c.hints === 1 ? ' hint' : ' hints'));
+  const evidence = c.evidence === null ? '' : c.evidence ? ' · evidence ✓' : ' · evidence ✗';
+  const detail = el('div', 'detail', (c.score === null ? (state === 'running' ? 'no diagnosis yet' : 'no diagnosis') : 'diagnosis ' + c.score + '/100') + evidence + ' · ' + c.hints + (c.hints === 1 ? ' hint' : ' hints'));
   td.append(top, detail);
   const notes = [];
   if (!c.fixed && c.lastCheckPassed === false) notes.push('check failing (' + c.checks + ' run' + (c.checks === 1 ? '' : 's') + ')');

@@ -11,6 +11,8 @@ export interface BoardCell {
   /** Diagnosis points after the hint penalty (0–100), null before `diagnose`. */
   score: number | null;
   diagnosedAt: string | null;
+  /** Whether the evidence answer was right; null before `diagnose` or when the client did not say. */
+  evidence: boolean | null;
   /** Fixed by the attendee: a check passed and the reference fix was not applied. */
   fixed: boolean;
   /** The reference fix was applied (`netbreak solve`): it earns nothing. */
@@ -54,6 +56,7 @@ function boardCell(cell: Cell): BoardCell {
     startedAt: s.startedAt,
     score: s.diagnosis?.total ?? null,
     diagnosedAt: s.diagnosis?.at ?? null,
+    evidence: s.diagnosis?.evidence ?? null,
     fixed,
     solved: s.solvedWithReference,
     fixedAt: s.fixedAt,

@@ -18,7 +18,15 @@ export const SessionSummary = z.object({
   lab: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a lab name'),
   startedAt: Iso,
   hintsUsed: z.number().int().min(0).max(100),
-  diagnosis: z.object({ total: z.number().int().min(0).max(100), points: z.number().int().min(0).max(100), at: Iso }).nullable(),
+  diagnosis: z
+    .object({
+      total: z.number().int().min(0).max(100),
+      points: z.number().int().min(0).max(100),
+      /** Whether the evidence answer was right; absent from clients that predate the evidence question. */
+      evidence: z.boolean().optional(),
+      at: Iso,
+    })
+    .nullable(),
   checks: z.number().int().min(0).max(1_000_000),
   lastCheck: z.object({ at: Iso, passed: z.boolean() }).nullable(),
   fixedAt: Iso.nullable(),
@@ -43,7 +51,14 @@ export function summarizeSession(session: Session, stoppedAt?: Date): SessionSum
     lab: session.lab,
     startedAt: session.startedAt,
     hintsUsed: session.hintsUsed,
-    diagnosis: session.diagnosis ? { total: session.diagnosis.total, points: session.diagnosis.points, at: session.diagnosis.at } : null,
+    diagnosis: session.diagnosis
+      ? {
+          total: session.diagnosis.total,
+          points: session.diagnosis.points,
+          ...(session.diagnosis.evidenceCorrect !== undefined ? { evidence: session.diagnosis.evidenceCorrect } : {}),
+          at: session.diagnosis.at,
+        }
+      : null,
     checks: session.checks.length,
     lastCheck: last ? { at: last.at, passed: last.passed } : null,
     fixedAt: session.fixedAt ?? null,

@@ -7,14 +7,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netbreak } from '../helpers/cli.js';
 import { hostNetworkState } from '../helpers/host-state.js';
-import { isRoot, ROOT_ONLY } from '../helpers/root.js';
+import { labGate } from '../helpers/lab-gate.js';
+
+const labTests = labGate(['dig']);
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-learner-'));
 const env = { NETBREAK_STATE_DIR: stateDir };
 const LAB = 'e2e-learner';
 const cli = (...args: string[]) => netbreak(args, env);
 
-describe.skipIf(!isRoot)(`learner commands on service-selector-mismatch${ROOT_ONLY}`, () => {
+describe.skipIf(labTests.skip)(labTests.title('learner commands on service-selector-mismatch'), () => {
   let before: Record<string, string>;
   beforeAll(async () => {
     before = await hostNetworkState(LAB);

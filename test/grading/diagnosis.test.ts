@@ -12,17 +12,19 @@ const key: Scenario['diagnosis'] = {
     'wrong-port': 'The api Service targets the wrong port',
     'selector-mismatch': 'The api Service selects no pods',
   },
+  evidence: { question: 'Which port must the frontend be allowed to send to?', answer: '53', format: 'port', accept: [], reveal: 'netbreak get netpol -n shop -o yaml' },
 };
-const right = { layer: 'networkpolicy', object: 'NetworkPolicy/shop/default-deny-egress', cause: 'egress-dns-blocked' };
+const right = { layer: 'networkpolicy', object: 'NetworkPolicy/shop/default-deny-egress', cause: 'egress-dns-blocked', evidence: '53' };
 
 describe('scoreDiagnosis', () => {
-  it('gives 20 + 30 + 50 for a right answer without hints', () => {
+  it('gives 10 + 20 + 35 + 35 for a right answer without hints', () => {
     const s = scoreDiagnosis(key, right, 0, []);
     expect(s).toEqual({
       parts: {
-        layer: { correct: true, expected: 'networkpolicy', given: 'networkpolicy', points: 20, max: 20 },
-        object: { correct: true, expected: key.object, given: key.object, points: 30, max: 30 },
-        cause: { correct: true, expected: 'egress-dns-blocked', given: 'egress-dns-blocked', points: 50, max: 50 },
+        layer: { correct: true, expected: 'networkpolicy', given: 'networkpolicy', points: 10, max: 10 },
+        object: { correct: true, expected: key.object, given: key.object, points: 20, max: 20 },
+        cause: { correct: true, expected: 'egress-dns-blocked', given: 'egress-dns-blocked', points: 35, max: 35 },
+        evidence: { correct: true, expected: '53', given: '53', points: 35, max: 35 },
       },
       points: 100,
       max: 100,
@@ -33,10 +35,18 @@ describe('scoreDiagnosis', () => {
 
   it('scores each part on its own', () => {
     const s = scoreDiagnosis(key, { ...right, layer: 'dns', cause: 'coredns-down' }, 0, []);
-    expect([s.parts.layer.correct, s.parts.object.correct, s.parts.cause.correct]).toEqual([false, true, false]);
+    expect([s.parts.layer.correct, s.parts.object.correct, s.parts.cause.correct, s.parts.evidence.correct]).toEqual([false, true, false, true]);
     expect(s.parts.layer).toMatchObject({ expected: 'networkpolicy', given: 'dns', points: 0 });
-    expect(s.points).toBe(30);
-    expect(s.total).toBe(30);
+    expect(s.points).toBe(55);
+    expect(s.total).toBe(55);
+  });
+
+  it('weighs the evidence as much as the cause: a lucky cause without the fact scores no more than the fact without the cause', () => {
+    const guessed = scoreDiagnosis(key, { ...right, evidence: '8080' }, 0, []);
+    const looked = scoreDiagnosis(key, { ...right, cause: 'coredns-down' }, 0, []);
+    expect(guessed.parts.evidence).toMatchObject({ correct: false, expected: '53', given: '8080', points: 0 });
+    expect(guessed.points).toBe(65);
+    expect(looked.points).toBe(guessed.points);
   });
 
   it('accepts the kind in any case or as a kubectl short name, but names exactly', () => {
@@ -63,11 +73,11 @@ describe('scoreDiagnosis', () => {
   });
 
   it('never goes below zero', () => {
-    const s = scoreDiagnosis(key, { layer: 'dns', object: 'x', cause: 'y' }, 3, [40, 40, 40]);
+    const s = scoreDiagnosis(key, { layer: 'dns', object: 'x', cause: 'y', evidence: 'z' }, 3, [40, 40, 40]);
     expect(s.points).toBe(0);
     expect(s.hintPenalty).toBe(120);
     expect(s.total).toBe(0);
-    expect(scoreDiagnosis(key, { ...right, cause: 'wrong-port' }, 3, [20, 20, 20]).total).toBe(0);
+    expect(scoreDiagnosis(key, { ...right, cause: 'wrong-port' }, 3, [25, 20, 20]).total).toBe(0);
   });
 
   it('reads hint costs from the scenario', () => {

@@ -13,8 +13,9 @@ it('a plain hint costs the default, a costed one its own cost (zero included)', 
 });
 
 it('the cost a hint announces is what the diagnosis score deducts', () => {
-  const key = { layer: 'dns' as const, object: 'NetworkPolicy/shop/deny', cause: 'a', causes: { a: 'A', b: 'B', c: 'C', d: 'D' } };
-  const answer = { layer: 'dns', object: 'NetworkPolicy/shop/deny', cause: 'a' };
+  const evidence = { question: 'Which port?', answer: '53', format: 'port' as const, accept: [], reveal: 'netbreak get netpol -n shop' };
+  const key = { layer: 'dns' as const, object: 'NetworkPolicy/shop/deny', cause: 'a', causes: { a: 'A', b: 'B', c: 'C', d: 'D' }, evidence };
+  const answer = { layer: 'dns', object: 'NetworkPolicy/shop/deny', cause: 'a', evidence: '53' };
   for (let used = 0; used <= hints.length; used++) {
     const announced = hints.slice(0, used).reduce((sum, h) => sum + hintCost(h), 0);
     expect(scoreDiagnosis(key, answer, used, hintCosts(hints)).hintPenalty).toBe(announced);

@@ -28,3 +28,17 @@ export async function netbreak(args: string[], env: Record<string, string> = {},
   });
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
+
+/**
+ * Runs a command line as a learner would type it in a shell, where `netbreak`
+ * is the built CLI: pipes and quotes work as in the debrief's commands.
+ */
+export async function netbreakShell(line: string, env: Record<string, string> = {}): Promise<CliResult> {
+  const script = `netbreak() { "${process.execPath}" "${BIN}" "$@"; }\n${line}`;
+  const r = await execa('bash', ['-c', script], {
+    reject: false,
+    env: { NO_COLOR: '1', NETBREAK_DATA_DIR: DATA_DIR, NETBREAK_BACKEND: 'netns', ...env },
+    timeout: 120_000,
+  });
+  return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+}

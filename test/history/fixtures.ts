@@ -29,14 +29,16 @@ export function rec(input: RecordInput = {}): HistoryRecord {
     symptom: { from: 'shop/frontend', to: 'http://api.shop.svc.cluster.local:8080/', expect: 'dns-timeout' },
     story: 'The frontend cannot reach the api.',
     debrief: 'DNS was dropped.',
-    key: { layer: 'networkpolicy', object: 'NetworkPolicy/shop/frontend-egress', cause: 'egress-dns-blocked', causeText: 'DNS egress is not allowed' },
+    key: { layer: 'networkpolicy', object: 'NetworkPolicy/shop/frontend-egress', cause: 'egress-dns-blocked', causeText: 'DNS egress is not allowed',
+      evidence: { question: 'Which port must the frontend be allowed to send to?', answer: '53', format: 'port', reveal: 'netbreak get netpol -n shop -o yaml' },
+    },
     hintsUsed: 0,
     hintsTotal: 3,
     diagnosis:
       score === null
         ? null
         : {
-            answer: { layer: 'networkpolicy', object: 'NetworkPolicy/shop/frontend-egress', cause: 'egress-dns-blocked' },
+            answer: { layer: 'networkpolicy', object: 'NetworkPolicy/shop/frontend-egress', cause: 'egress-dns-blocked', evidence: '53/UDP' },
             points: score,
             max: 100,
             hintPenalty: 0,

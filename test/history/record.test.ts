@@ -21,7 +21,7 @@ function session(over: Partial<Session> = {}): Session {
     journal: [],
     status: 'running',
     diagnosis: {
-      answer: { layer: 'networkpolicy', object: 'netpol/shop/frontend-egress', cause: 'coredns-down' }, // the object is set per variant below
+      answer: { layer: 'networkpolicy', object: 'netpol/shop/frontend-egress', cause: 'coredns-down', evidence: '53' }, // the object is set per variant below
       points: 50,
       max: 100,
       total: 40,

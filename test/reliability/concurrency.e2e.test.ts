@@ -9,7 +9,9 @@ import { holdBuildLock, labsWithLeftovers } from '../../src/lab/netns/cleanup.js
 import { netbreak, type CliResult } from '../helpers/cli.js';
 import { guardHost } from '../helpers/host-guard.js';
 import { labNamespaces } from '../helpers/host-state.js';
-import { isRoot } from '../helpers/root.js';
+import { labGate } from '../helpers/lab-gate.js';
+
+const labTests = labGate();
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-rel-conc-'));
 const env = { NETBREAK_STATE_DIR: stateDir };
@@ -23,7 +25,7 @@ const verdict = (r: CliResult) => r.json().items.map((i: { kind: string; pass: b
 /** A node's rules without packet counters: what the lab's data plane enforces. */
 const rules = async (lab: string) => (await on(lab, 'exec', 'node/worker', '--', 'iptables-save')).stdout.split('\n').filter((l) => !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/g, '')).join('\n');
 
-describe.skipIf(!isRoot)(`concurrent commands and side-by-side labs${isRoot ? '' : ' (skipped: needs root)'}`, { timeout: 90_000 }, () => {
+describe.skipIf(labTests.skip)(labTests.title('concurrent commands and side-by-side labs'), { timeout: 90_000 }, () => {
   guardHost('rel-c');
   afterAll(async () => {
     for (const lab of [A, B]) await netbreak(['lab', 'down', '--name', lab], env);

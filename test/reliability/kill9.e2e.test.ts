@@ -12,7 +12,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { netbreak, ROOT } from '../helpers/cli.js';
 import { guardHost } from '../helpers/host-guard.js';
 import { labNamespaces } from '../helpers/host-state.js';
-import { isRoot } from '../helpers/root.js';
+import { labGate } from '../helpers/lab-gate.js';
+
+const labTests = labGate(['pgrep']);
 import { DEFAULT_TOPOLOGY } from '../../src/lab/netns/backend.js';
 import { createFabric } from '../../src/lab/netns/fabric.js';
 import { loadTopology } from '../../src/lab/netns/topology.js';
@@ -124,7 +126,7 @@ async function startFully(): Promise<string> {
 }
 
 // About 60 s on an idle two-core machine; the timeouts leave room for a busy one.
-describe.skipIf(!isRoot)(`kill -9 at any point, then clean${isRoot ? '' : ' (skipped: needs root)'}`, { timeout: 90_000 }, () => {
+describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'), { timeout: 90_000 }, () => {
   guardHost(LAB);
   // Whatever a failed test left (this file's own lab only), so that one failure does not fail the next test too.
   const removeOwnLab = async () => {

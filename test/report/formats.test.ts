@@ -53,7 +53,7 @@ describe('JUnit report', () => {
     const wrong = rec({
       scenario: 'deny-all-ingress',
       diagnosis: {
-        answer: { layer: 'dns', object: 'NetworkPolicy/shop/frontend-egress', cause: 'egress-dns-blocked' },
+        answer: { layer: 'dns', object: 'NetworkPolicy/shop/frontend-egress', cause: 'egress-dns-blocked', evidence: '8080' },
         causeText: '',
         parts: null,
         points: 80,
@@ -92,20 +92,22 @@ describe('JUnit report', () => {
       expect(suite.attrs.errors).toBe('0');
       expect(findAll(suite, 'property').find((p) => p.attrs.name === 'session')).toBeDefined();
     }
-    // A perfect session: 3 diagnosis parts + 1 check item + the fix, all passing.
-    expect(suites[0]!.attrs).toMatchObject({ tests: '5', failures: '0', skipped: '0' });
-    // The wrong layer, the failing verify probe and the missing fix fail; the guard passes.
-    expect(suites[1]!.attrs).toMatchObject({ name: `netbreak.deny-all-ingress [${wrong.id}]`, tests: '6', failures: '3', skipped: '0' });
+    // A perfect session: 4 diagnosis parts + 1 check item + the fix, all passing.
+    expect(suites[0]!.attrs).toMatchObject({ tests: '6', failures: '0', skipped: '0' });
+    // The wrong layer, the wrong evidence, the failing verify probe and the missing fix fail; the guard passes.
+    expect(suites[1]!.attrs).toMatchObject({ name: `netbreak.deny-all-ingress [${wrong.id}]`, tests: '7', failures: '4', skipped: '0' });
     const failing = findAll(suites[1]!, 'testcase').filter((c) => findAll(c, 'failure').length > 0);
     expect(failing.map((c) => `${c.attrs.classname} ${c.attrs.name}`)).toEqual([
       'netbreak.deny-all-ingress.diagnosis layer',
+      'netbreak.deny-all-ingress.diagnosis evidence',
       'netbreak.deny-all-ingress.check.verify a → b expects success',
       'netbreak.deny-all-ingress.fix fixed by the learner',
     ]);
-    expect(findAll(failing[1]!, 'failure')[0]!.attrs.message).toBe('timeout: <no answer> & gave up');
-    // No diagnosis, never checked: three unanswered parts and the fix fail, the item's result is unknown.
-    expect(suites[2]!.attrs).toMatchObject({ tests: '5', failures: '4', skipped: '1' });
-    expect(doc.attrs).toMatchObject({ tests: '16', failures: '7', skipped: '1' });
+    expect(findAll(failing[1]!, 'failure')[0]!.attrs.message).toBe('answered 8080, expected 53');
+    expect(findAll(failing[2]!, 'failure')[0]!.attrs.message).toBe('timeout: <no answer> & gave up');
+    // No diagnosis, never checked: four unanswered parts and the fix fail, the item's result is unknown.
+    expect(suites[2]!.attrs).toMatchObject({ tests: '6', failures: '5', skipped: '1' });
+    expect(doc.attrs).toMatchObject({ tests: '19', failures: '9', skipped: '1' });
   });
 
   it('escapes scenario text in names and messages', () => {
@@ -128,10 +130,23 @@ describe('Markdown report', () => {
     const outsideFences = md.replace(/````text\n[\s\S]*?\n````/g, '');
     expect(outsideFences).not.toContain('<script>');
     expect(outsideFences).toContain('Story &lt;script&gt;alert("pwned")&lt;/script&gt; &amp; \'quotes\' \\]\\]&gt;');
-    expect(md).toMatch(/\| layer \| networkpolicy \| networkpolicy \| ✓ pass \| 20\/20 \|/);
+    expect(md).toMatch(/\| layer \| networkpolicy \| networkpolicy \| ✓ pass \| 10\/10 \|/);
+    // A record from before the evidence question has no evidence row.
+    expect(md).not.toMatch(/\| evidence \|/);
     expect(md).toMatch(/Packet path: pod shop\/frontend → ✗ dropped before cluster DNS \(networkpolicy\)/);
     // The debrief's own ``` cannot close the fence around it.
     expect(md).toMatch(/````text\nDebrief .*\n```\nfence\n````/s);
+  });
+});
+
+describe('the evidence in reports', () => {
+  it('grades the answer by its format and says which command shows it', () => {
+    const md = renderReport('md', [rec()], when);
+    // 53/UDP is port 53.
+    expect(md).toMatch(/\| evidence \| 53\/UDP \| 53 \| ✓ pass \| 35\/35 \|/);
+    expect(md).toContain('The answer, `53`, is shown by `netbreak get netpol -n shop -o yaml`.');
+    const html = renderReport('html', [rec()], when);
+    expect(html).toContain('is shown by <code>netbreak get netpol -n shop -o yaml</code>');
   });
 });
 
@@ -140,7 +155,7 @@ describe('JSON report', () => {
     const doc = JSON.parse(renderReport('json', [rec()], when));
     expect(doc.generatedAt).toBe(when.toISOString());
     expect(doc.sessions[0]).toMatchObject({ scenario: 'dns-egress-denied', outcome: 'fixed', checkResults: [{ status: 'pass' }], packetPath: { fault: { at: 'dns' } } });
-    expect(doc.sessions[0].diagnosisParts).toHaveLength(3);
+    expect(doc.sessions[0].diagnosisParts.map((p: { part: string }) => p.part)).toEqual(['layer', 'object', 'cause', 'evidence']);
   });
 });
 

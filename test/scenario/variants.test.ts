@@ -34,9 +34,12 @@ diagnosis:
   cause: deny
   causes:
     deny: The policy {{ params.policy }} denies everything
-    dns: DNS is broken
+    dns: The policy {{ params.policy }} blocks DNS
     port: The api does not listen on {{ params.port }}
     endpoints: The Service has no endpoints
+    route: The node has no route to the api on {{ params.port }}
+    mtu: The path MTU under {{ params.policy }} is too small
+  evidence: {question: Which direction of traffic does the policy isolate?, answer: Ingress, reveal: "netbreak get netpol -n {{ params.namespace }} -o yaml"}
 hints:
   - Look at netbreak get netpol -n {{ params.namespace }}
   - Timeouts mean drops.
@@ -49,6 +52,7 @@ fix:
   - delete: "NetworkPolicy/{{ params.namespace }}/{{ params.policy }}"
 debrief: |
   {{ params.policy }} in {{ params.namespace }} dropped the SYNs to port {{ params.port }}.
+task: Make the frontend reach the api again.
 `;
 
 const APP = `apiVersion: v1
@@ -185,7 +189,7 @@ describe('authoring mistakes, with file and line', () => {
   it('an unknown placeholder in scenario.yaml', async () => {
     await write({ scenario: once(SCENARIO, '  - Timeouts mean drops.', '  - Timeouts mean drops on {{ params.prot }}.') });
     const err = await errorOf(loadScenario(dir, { seed: 1 }));
-    expect(err.message).toBe(`${file()}:27: hints[1]: unknown placeholder "{{ params.prot }}"; did you mean {{ params.port }}?`);
+    expect(err.message).toBe(`${file()}:30: hints[1]: unknown placeholder "{{ params.prot }}"; did you mean {{ params.port }}?`);
   });
 
   it('an unknown placeholder in a manifest', async () => {
@@ -197,7 +201,7 @@ describe('authoring mistakes, with file and line', () => {
   it('a placeholder that starts a value without quotes', async () => {
     await write({ scenario: once(SCENARIO, 'guards:\n  - exists: "NetworkPolicy/{{ params.namespace }}/{{ params.policy }}"', 'guards:\n  - exists: {{ params.policy }}') });
     const err = await errorOf(loadScenario(dir));
-    expect(err.message).toBe(`${file()}:32: guards[0].exists: a value that starts with {{ must be in quotes, or YAML reads it as a mapping: write "{{ params.policy }}".`);
+    expect(err.message).toBe(`${file()}:35: guards[0].exists: a value that starts with {{ must be in quotes, or YAML reads it as a mapping: write "{{ params.policy }}".`);
   });
 
   it('a bad params section', async () => {
@@ -230,7 +234,7 @@ describe('authoring mistakes, with file and line', () => {
     await write({ scenario: once(SCENARIO, '  - delete: "NetworkPolicy/{{ params.namespace }}/{{ params.policy }}"', '  - delete: "NetworkPolicy/{{ params.namespace }}/allow-all"') });
     const err = await errorOf(loadScenario(dir));
     expect(err.message).toBe(
-      `${file()}:34: fix[0].delete: NetworkPolicy/shop/allow-all names no object that the setup or fault manifests define or that the lab has built in; did you mean NetworkPolicy/shop/deny-all?`,
+      `${file()}:37: fix[0].delete: NetworkPolicy/shop/allow-all names no object that the setup or fault manifests define or that the lab has built in; did you mean NetworkPolicy/shop/deny-all?`,
     );
   });
 

@@ -5,9 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { netbreak } from '../helpers/cli.js';
+import { loadScenario } from '../../src/scenario/loader.js';
+import { netbreak, netbreakShell, ROOT } from '../helpers/cli.js';
 import { hostNetworkState, labNamespaces } from '../helpers/host-state.js';
-import { isRoot, ROOT_ONLY } from '../helpers/root.js';
+import { labGate } from '../helpers/lab-gate.js';
+
+const labTests = labGate();
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-e2e-'));
 const env = { NETBREAK_STATE_DIR: stateDir };
@@ -47,7 +50,7 @@ function fillParams(text: string, params: Record<string, string | number>): stri
   return text.replace(/\{\{\s*params\.([\w.]+)\s*\}\}/g, (_, name: string) => String(params[name]));
 }
 
-describe.skipIf(!isRoot)(`scenario library on the netns lab${ROOT_ONLY}`, () => {
+describe.skipIf(labTests.skip)(labTests.title('scenario library on the netns lab'), () => {
   let before: Record<string, string>;
   beforeAll(async () => {
     before = await hostNetworkState(LAB);
@@ -71,6 +74,13 @@ describe.skipIf(!isRoot)(`scenario library on the netns lab${ROOT_ONLY}`, () => 
       const broken = await cli('check', '--json');
       expect(broken.code, variant).toBe(1);
       expect(broken.json().items.filter((i: { kind: string; pass: boolean }) => i.kind === 'verify' && !i.pass).length, variant).toBeGreaterThan(0);
+
+      // The evidence is on the lab, where the scenario says it shows, and a diagnosis that names it scores in full.
+      const { diagnosis: key } = (await loadScenario(path.join(ROOT, 'scenarios', id), { seed: start.json().seed })).scenario;
+      const shown = await netbreakShell(key.evidence.reveal, env);
+      expect(shown.stdout.toLowerCase(), `${variant}: ${key.evidence.reveal} does not show ${key.evidence.answer}\n${shown.stderr}`).toContain(key.evidence.answer.toLowerCase());
+      const diagnosed = await cli('diagnose', '--layer', key.layer, '--object', key.object, '--cause', key.cause, '--evidence', key.evidence.answer, '--json');
+      expect(diagnosed.json().total, variant).toBe(100);
 
       expect((await cli('solve')).code, variant).toBe(0);
       const fixed = await cli('check', '--json');

@@ -16,7 +16,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { netbreak, ROOT } from '../helpers/cli.js';
 import { guardHost } from '../helpers/host-guard.js';
 import { labNamespaces } from '../helpers/host-state.js';
-import { isRoot, ROOT_ONLY } from '../helpers/root.js';
+import { labGate } from '../helpers/lab-gate.js';
+
+const labTests = labGate();
 import { BUILTIN_OBJECTS, findScenario, listScenarios, type LoadedScenario } from '../../src/scenario/loader.js';
 import { drawParams, firstParams, paramsText, type ParamValues } from '../../src/scenario/params.js';
 
@@ -36,7 +38,7 @@ async function threeSeeds(): Promise<{ seed: number; params: ParamValues }[]> {
   return picked;
 }
 
-describe.skipIf(!isRoot)(`seeded variants of ${ID} on the netns lab${ROOT_ONLY}`, () => {
+describe.skipIf(labTests.skip)(labTests.title(`seeded variants of ${ID} on the netns lab`), () => {
   guardHost(LAB);
   afterAll(async () => {
     await netbreak(['stop', '--lab', LAB], env);
@@ -110,7 +112,7 @@ function seedsFor(s: LoadedScenario): { seed: number; params: ParamValues }[] {
   return picked;
 }
 
-describe.skipIf(!isRoot)(`three seeds of each scenario on the netns lab${ROOT_ONLY}`, () => {
+describe.skipIf(labTests.skip)(labTests.title('three seeds of each scenario on the netns lab'), () => {
   const labs = ['e2e-var-1', 'e2e-var-2', 'e2e-var-3'];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-var3-'));
   const labEnv = { NETBREAK_STATE_DIR: dir };

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countPcapPackets, failureReason, keepAsOwn, pcapFileName } from '../../src/trace/capture.js';
-import { isRoot } from '../helpers/root.js';
+import { rootGate } from '../helpers/lab-gate.js';
+
+const asRoot = rootGate();
 import { tempDir } from '../helpers/temp-dir.js';
 
 function pcap(records: number[], { bigEndian = false, truncateLast = 0 } = {}): Buffer {
@@ -66,7 +68,7 @@ describe('keepAsOwn', () => {
     expect(fs.readFileSync(path.join(dir, '01-a.pcap'))).toEqual(data);
   });
 
-  it.skipIf(!isRoot)('a file owned by someone else is replaced by our own copy (needs root to give it away)', () => {
+  it.skipIf(asRoot.skip)(asRoot.title('a file owned by someone else is replaced by our own copy (root gives it away)'), () => {
     const dir = tempDir('nb-capture-');
     const data = pcap([60]);
     fs.writeFileSync(path.join(dir, '.capture-1.pcap'), data, { mode: 0o644 });

@@ -13,7 +13,9 @@ import { loadScenario } from '../../src/scenario/loader.js';
 import { rulesWithoutCounters } from '../../src/trace/counter-diff.js';
 import { netbreak, ROOT } from '../helpers/cli.js';
 import { hostNetworkState, labNamespaces } from '../helpers/host-state.js';
-import { isRoot } from '../helpers/root.js';
+import { labGate } from '../helpers/lab-gate.js';
+
+const labTests = labGate(['tcpdump', 'pgrep']);
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-trace-'));
 const env = { NETBREAK_STATE_DIR: stateDir };
@@ -192,7 +194,7 @@ async function captures(dir: string): Promise<string[]> {
   return r.stdout.split('\n').filter((l) => l.includes(dir));
 }
 
-describe.skipIf(!isRoot)(`netbreak trace on the netns lab${isRoot ? '' : ' (skipped: needs root)'}`, () => {
+describe.skipIf(labTests.skip)(labTests.title('netbreak trace on the netns lab'), () => {
   let host: Record<string, string>;
   const started = Date.now();
   beforeAll(async () => {

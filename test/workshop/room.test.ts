@@ -115,7 +115,7 @@ describe('the board and the exports', () => {
     const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => join(r, n));
     // bob fixed one in 100 s with 70 points; alice fixed one in 50 s with 70 points; carol used solve; dave only started.
     recordEvent(r, bob!, event('checked', { id: 'b1b1b1b1', lab: 'bob', diagnosis: { total: 70, points: 80, at: at(30) }, fixedAt: at(100), checks: 2, lastCheck: { at: at(100), passed: true } }), T0);
-    recordEvent(r, alice!, event('checked', { id: 'a1a1a1a1', diagnosis: { total: 70, points: 80, at: at(30) }, fixedAt: at(50), hintsUsed: 1, checks: 1, lastCheck: { at: at(50), passed: true } }), T0);
+    recordEvent(r, alice!, event('checked', { id: 'a1a1a1a1', diagnosis: { total: 70, points: 80, evidence: true, at: at(30) }, fixedAt: at(50), hintsUsed: 1, checks: 1, lastCheck: { at: at(50), passed: true } }), T0);
     recordEvent(r, carol!, event('solved', { id: 'c1c1c1c1', lab: 'carol', diagnosis: { total: 100, points: 100, at: at(30) }, fixedAt: at(40), solvedWithReference: true, checks: 1, lastCheck: { at: at(40), passed: true } }), T0);
     recordEvent(r, dave!, event('started', { id: 'd1d1d1d1', lab: 'dave', scenario: 'dns-egress-denied' }), T0);
     return r;
@@ -130,7 +130,10 @@ describe('the board and the exports', () => {
       [4, 'dave', 0, 0],
     ]);
     expect(board.rows[2]!.cells['deny-all-ingress']).toMatchObject({ fixed: false, solved: true });
-    expect(board.rows[3]!.cells['dns-egress-denied']).toMatchObject({ timeMs: null, score: null });
+    expect(board.rows[3]!.cells['dns-egress-denied']).toMatchObject({ timeMs: null, score: null, evidence: null });
+    // Whether the evidence was found shows apart from the score; a client that did not say shows nothing.
+    expect(board.rows[0]!.cells['deny-all-ingress']).toMatchObject({ evidence: true });
+    expect(board.rows[1]!.cells['deny-all-ingress']).toMatchObject({ evidence: null });
     expect(board.rows[3]!.cells['deny-all-ingress']).toBeNull();
   });
 
@@ -138,9 +141,9 @@ describe('the board and the exports', () => {
     const r = played();
     const csv = exportCsv(r, T0 + 200_000);
     const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('rank,attendee,scenario,assigned_seed,seed,backend,started_at,diagnosed_at,diagnosis_score,hints,checks,fixed,solved_with_reference,fixed_at,time_s,stopped_at,attempts');
+    expect(lines[0]).toBe('rank,attendee,scenario,assigned_seed,seed,backend,started_at,diagnosed_at,diagnosis_score,evidence_correct,hints,checks,fixed,solved_with_reference,fixed_at,time_s,stopped_at,attempts');
     expect(lines).toHaveLength(5);
-    expect(lines[1]).toMatch(/^1,alice,deny-all-ingress,\d+,7,netns,2025-03-01T09:00:00\.000Z,2025-03-01T09:00:30\.000Z,70,1,1,true,false,2025-03-01T09:00:50\.000Z,50,,1$/);
+    expect(lines[1]).toMatch(/^1,alice,deny-all-ingress,\d+,7,netns,2025-03-01T09:00:00\.000Z,2025-03-01T09:00:30\.000Z,70,true,1,1,true,false,2025-03-01T09:00:50\.000Z,50,,1$/);
     expect(lines[4]).toMatch(/^4,dave,dns-egress-denied,/);
     const json = exportJson(r, T0 + 200_000) as { rows: unknown[]; events: unknown[]; attendees: { name: string }[] };
     expect(json.rows).toHaveLength(4);

@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netbreak, ROOT } from '../helpers/cli.js';
 import { CHROMIUM_SKIP, hasChromium, launchChromium, type Browser } from '../helpers/chromium.js';
 import { guardHost } from '../helpers/host-guard.js';
-import { isRoot, ROOT_ONLY } from '../helpers/root.js';
+import { labGate } from '../helpers/lab-gate.js';
+
+const labTests = labGate();
 import { tempDir } from '../helpers/temp-dir.js';
 import { deliver } from '../../src/workshop/reporter.js';
 import type { SessionSummary, WorkshopEvent } from '../../src/workshop/session-summary.js';
@@ -90,7 +92,7 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
     }
   });
 
-  describe.skipIf(!isRoot)(`two attendees' real netns labs on this machine${ROOT_ONLY}`, () => {
+  describe.skipIf(labTests.skip)(labTests.title("two attendees' real netns labs on this machine"), () => {
     guardHost(ALICE);
     afterAll(async () => {
       // Whatever happened above, no lab is left behind.
@@ -155,7 +157,7 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\r\n')[0]).toMatch(/^rank,attendee,scenario,/);
     expect(csv).toMatch(new RegExp(`^\\d+,${BOB},service-selector-mismatch,\\d+,5,netns,`, 'm'));
-    if (isRoot) expect(csv).toMatch(new RegExp(`^1,${ALICE},deny-all-ingress,(\\d+),\\1,netns,.*,90,1,2,true,false,`, 'm'));
+    if (!labTests.skip) expect(csv).toMatch(new RegExp(`^1,${ALICE},deny-all-ingress,(\\d+),\\1,netns,.*,90,1,2,true,false,`, 'm'));
 
     admin.once('dialog', (d) => void d.accept());
     await admin.click('#end');

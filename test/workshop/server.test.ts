@@ -189,7 +189,7 @@ describe('the workshop server', () => {
     expect((await fetch(`${base}/api/export.csv`, { headers: { authorization: `Bearer ${alice.token}` } })).status).toBe(401);
     const csv = await fetch(`${base}/api/export.csv`, { headers: admin });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect((await csv.text()).split('\r\n')[1]).toMatch(/^1,alice,deny-all-ingress,\d+,42,netns,.*,90,1,0,false,false,,,,1$/);
+    expect((await csv.text()).split('\r\n')[1]).toMatch(/^1,alice,deny-all-ingress,\d+,42,netns,.*,90,,1,0,false,false,,,,1$/);
     const json = await read(await fetch(`${base}/api/export.json`, { headers: admin }));
     expect(json.rows[0]).toMatchObject({ attendee: 'alice', diagnosis_score: 90 });
     expect(json.events.map((e: { type: string }) => e.type)).toEqual(['diagnosed']);

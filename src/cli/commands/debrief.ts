@@ -30,7 +30,9 @@ export async function run(_options: unknown, command: Command): Promise<void> {
   if (!solved) println(color.yellow('Spoiler ahead: the fix is not in place yet ("netbreak check" has not passed).\n'));
   println(color.bold(`Debrief: ${scenario.title}`));
   println();
+  const { evidence } = scenario.diagnosis;
   println(`${color.bold('Root cause')}  ${scenario.diagnosis.causes[scenario.diagnosis.cause]} (${scenario.diagnosis.object}, layer ${scenario.diagnosis.layer})`);
+  println(`${color.bold('Evidence')}    ${evidence.question} ${color.bold(evidence.answer)}, shown by: ${evidence.reveal}`);
   println();
   println(scenario.debrief.trim());
   println();

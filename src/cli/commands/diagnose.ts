@@ -66,7 +66,7 @@ export async function run(options: DiagnoseOptions, command: Command): Promise<v
   // The one-diagnosis rule is checked again under the lock: two shells answering at once grade one answer.
   const updated = await updateSession(session.lab, (s) => {
     if (s.diagnosis) throw alreadyAnswered(s.diagnosis.total);
-    s.diagnosis = { answer, points: score.points, max: score.max, total: score.total, at: new Date().toISOString() };
+    s.diagnosis = { answer, evidenceCorrect: score.parts.evidence.correct, points: score.points, max: score.max, total: score.total, at: new Date().toISOString() };
   });
   await reportToWorkshop('diagnosed', updated);
   if (json) return printJson(score);

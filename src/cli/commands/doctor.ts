@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
-import { run as exec, MissingBinaryError } from '../../exec.js';
+import { run as exec, MissingBinaryError, runInteractive } from '../../exec.js';
+import { UserError } from '../../engine/errors.js';
+import { aptInstallLine, LAB_BINARIES, missingBinaries, packagesFor, PACKAGE_OF, TOOLBOX as TOOLS } from '../../lab/host-packages.js';
+import { interactive, yesNo } from '../prompts.js';
 import { AUTO_ORDER, backends, type BackendChoice } from '../../lab/backends.js';
 import { kindBackend } from '../../lab/kind/backend.js';
 import { leftoverCaptureContainers } from '../../lab/kind/capture-container.js';
@@ -7,17 +10,6 @@ import { readLabRecord } from '../../lab/kind/state.js';
 import { findLeftovers } from '../../lab/netns/cleanup.js';
 import { netnsBackend } from '../../lab/netns/backend.js';
 import { color, mark, printJson, println } from '../output.js';
-
-/** The learner's toolbox: the tools the debriefs use, and the Debian/Ubuntu package of each. */
-export const TOOLBOX: { tool: string; pkg: string; why: string }[] = [
-  { tool: 'ip', pkg: 'iproute2', why: 'routes, links, addresses' },
-  { tool: 'iptables', pkg: 'iptables', why: 'kube-proxy and NetworkPolicy rules, counters' },
-  { tool: 'conntrack', pkg: 'conntrack', why: 'connection tracking entries' },
-  { tool: 'tcpdump', pkg: 'tcpdump', why: 'packets on the wire' },
-  { tool: 'curl', pkg: 'curl', why: 'HTTP from inside a pod' },
-  { tool: 'dig', pkg: 'dnsutils', why: 'DNS queries' },
-  { tool: 'nc', pkg: 'netcat-openbsd', why: 'raw TCP/UDP' },
-];
 
 async function present(tool: string): Promise<boolean> {
   try {
@@ -28,7 +20,47 @@ async function present(tool: string): Promise<boolean> {
   }
 }
 
-export async function run(options: { backend?: BackendChoice }, command: Command): Promise<void> {
+/** The learner's toolbox, with the Debian/Ubuntu package of each tool. */
+export const TOOLBOX = TOOLS.map((t) => ({ ...t, pkg: PACKAGE_OF[t.tool] ?? t.tool }));
+
+/**
+ * `doctor --fix`: installs the packages of every missing lab binary and toolbox
+ * tool with apt-get (sudo when not root), after showing the exact command and
+ * asking; --yes is the answer for scripts. Nothing missing: nothing runs.
+ */
+async function fix(yes: boolean, json: boolean): Promise<void> {
+  const missing = missingBinaries([...new Set([...LAB_BINARIES, ...TOOLS.map((t) => t.tool)])]);
+  if (missing.length === 0) {
+    if (json) printJson({ installed: [], missing: [] });
+    else println(`${mark(true)} the lab's and the toolbox's packages are all installed`);
+    return;
+  }
+  const packages = packagesFor(missing);
+  const root = process.getuid?.() === 0;
+  const line = `${root ? '' : 'sudo '}apt-get update -qq && ${aptInstallLine(packages, root)}`;
+  if (process.platform !== 'linux' || missingBinaries(['apt-get']).length) {
+    throw new UserError(`${missing.join(', ')} are missing and this machine has no apt-get: install the packages ${packages.join(', ')} with its own package manager`, 3);
+  }
+  if (!yes) {
+    if (!interactive()) throw new UserError(`doctor --fix would run "${line}" and asks first: run it again with --yes (or in a terminal)`, 2);
+    if (!(await yesNo(`Install ${packages.join(', ')} with "${line}"?`, true))) throw new UserError('nothing installed: answer yes, or run the command doctor showed yourself', 130);
+  }
+  if (!json) println(`Installing ${packages.join(', ')}: ${color.cyan(line)}`);
+  const sudo = root ? [] : ['sudo'];
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  // apt-get's own output goes to the terminal: a download may take a while, and its errors say what went wrong.
+  if ((await runInteractive([...sudo, 'apt-get', 'update', '-qq'], env)) !== 0 || (await runInteractive([...sudo, 'apt-get', 'install', '-y', '-qq', ...packages], env)) !== 0) {
+    throw new UserError(`"${line}" failed (apt-get's message is above): fix what it says, then run "netbreak doctor --fix" again`, 3);
+  }
+  const still = missingBinaries(missing);
+  if (still.length) throw new UserError(`${still.join(', ')} still missing after installing ${packages.join(', ')}: check that /usr/sbin is on your PATH`, 3);
+  if (json) printJson({ installed: packages, missing });
+  else println(`${mark(true)} installed ${packages.join(', ')}`);
+}
+
+export async function run(options: { backend?: BackendChoice; fix?: boolean; yes?: boolean }, command: Command): Promise<void> {
+  if (options.yes && !options.fix) throw new UserError('--yes belongs to --fix: run "netbreak doctor --fix --yes"');
+  if (options.fix) return fix(Boolean(options.yes), Boolean(command.optsWithGlobals().json));
   const shown = backends.filter((b) => !options.backend || options.backend === 'auto' || b.name === options.backend);
   const backendReports = await Promise.all(shown.map(async (b) => ({ backend: b.name, ...(await b.available()) })));
   // What `start --backend auto` would pick for a scenario that runs everywhere.

@@ -46,9 +46,13 @@ export async function run(_options: unknown, command: Command): Promise<void> {
       stoppedAt: r.stoppedAt,
       scenario: r.scenario,
       diagnosis: r.diagnosis?.total ?? null,
+      // null: no diagnosis, or one given before the evidence question existed.
+      evidence: r.diagnosis?.parts?.evidence?.correct ?? null,
       outcome: r.fixedAt === null ? 'not-fixed' : r.solvedWithReference ? 'solved-with-reference' : 'fixed',
     }));
-  if (json) return printJson({ historyFile: file, ...summary, recent, warnings });
+  const withEvidence = records.flatMap((r) => (r.diagnosis?.parts?.evidence ? [r.diagnosis.parts.evidence.correct] : []));
+  const evidence = { asked: withEvidence.length, found: withEvidence.filter(Boolean).length };
+  if (json) return printJson({ historyFile: file, ...summary, evidence, recent, warnings });
 
   if (records.length === 0) {
     println('No finished sessions yet. Start with "netbreak list" to pick a scenario, then "netbreak start <scenario>"; "netbreak stop" records how it went.');
@@ -66,6 +70,9 @@ export async function run(_options: unknown, command: Command): Promise<void> {
       summary.layers.map((l) => [l.layer, String(l.sessions), String(l.fixed), String(Math.round(l.averageScore)), `${tint(l.mastery, bar(l.mastery))} ${percent(l.mastery)}%`]),
     ),
   );
+  if (evidence.asked > 0) {
+    println(`\n${color.bold('Evidence')}  found in ${evidence.found} of ${evidence.asked} ${evidence.asked === 1 ? 'diagnosis' : 'diagnoses'} (the fact only the lab shows)`);
+  }
   println();
   println(`${color.bold('Weakest')}   ${summary.weakest.length > 0 ? summary.weakest.join(', ') : 'none: every layer you practised is at 80% or more'}`);
   if (summary.untried.length > 0) println(`${color.bold('Untried')}   ${summary.untried.join(', ')}`);
@@ -75,5 +82,11 @@ export async function run(_options: unknown, command: Command): Promise<void> {
   }
   println();
   println(color.bold('Recent sessions') + color.dim('  (netbreak report --session ID)'));
-  println(kubectlTable(['ID', 'STOPPED', 'SCENARIO', 'DIAGNOSIS', 'FIX'], recent.map((r) => [r.id, r.stoppedAt.slice(0, 16).replace('T', ' '), r.scenario, r.diagnosis === null ? '-' : `${r.diagnosis}/100`, r.outcome])));
+  const evidenceCell = (found: boolean | null) => (found === null ? '-' : found ? 'found' : 'missed');
+  println(
+    kubectlTable(
+      ['ID', 'STOPPED', 'SCENARIO', 'DIAGNOSIS', 'EVIDENCE', 'FIX'],
+      recent.map((r) => [r.id, r.stoppedAt.slice(0, 16).replace('T', ' '), r.scenario, r.diagnosis === null ? '-' : `${r.diagnosis}/100`, evidenceCell(r.evidence), r.outcome]),
+    ),
+  );
 }

@@ -45,7 +45,7 @@ export async function run(id: string, options: StartFlags, command: Command): Pr
   const { scenario } = loaded;
   await reportToWorkshop('started', session);
   if (json) {
-    printJson({ scenario: scenario.id, title: scenario.title, lab: session.lab, backend: session.backend, seed: session.seed, params: loaded.params, startedAt: session.startedAt, story: scenario.story, symptom: scenario.symptom });
+    printJson({ scenario: scenario.id, title: scenario.title, lab: session.lab, backend: session.backend, seed: session.seed, params: loaded.params, startedAt: session.startedAt, story: scenario.story, task: scenario.task, symptom: scenario.symptom });
     return;
   }
   println();
@@ -54,6 +54,8 @@ export async function run(id: string, options: StartFlags, command: Command): Pr
   println(scenario.story.trim());
   println();
   println(`${color.bold('Symptom:')} from ${color.cyan(scenario.symptom.from)}, ${color.cyan(scenario.symptom.to)} fails.`);
+  println();
+  println(`${color.bold('Your task:')} ${scenario.task.trim()}`);
   println();
   println('The clock is running. Investigate with:');
   println(`  netbreak get pods -A -o wide        netbreak exec ${scenario.symptom.from.split('/')[1]} -n ${scenario.symptom.from.split('/')[0]} -- curl -sS -m 3 ${scenario.symptom.to.replace(/^(tcp|udp|dns):\/\//, 'http://')}`);

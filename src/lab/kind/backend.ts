@@ -8,12 +8,14 @@
 import fs from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { fileURLToPath } from 'node:url';
-import { assertLabName, LabNotRunningError, PreflightError, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import { CommandFailedError } from '../../exec.js';
+import { assertLabName, ClusterAccessError, LabNotRunningError, leftForClean, PreflightError, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import type { AccessAdvice } from './api-problems.js';
 import type { Progress } from '../progress.js';
 import { LAB_NAME_PATTERN } from '../netns/names.js';
 import { engineStatus, type ContainerEngine } from './docker.js';
 import { kindAvailability, kindBackendAvailability } from './availability.js';
-import { createCluster, deleteCluster, getClusters, getKubeconfig } from './kind-cli.js';
+import { createCluster, deleteCluster, getClusters, getKubeconfig, kindErrorLine } from './kind-cli.js';
 import { KubeClient, apiErrorText } from './kube-client.js';
 import { KindLab } from './kind-lab.js';
 import { CREATED_BY_LABEL, LAB_LABEL } from './labels.js';
@@ -32,10 +34,42 @@ export const SYSTEM_WORKLOADS = [
   { kind: 'DaemonSet', namespace: 'kube-system', name: 'kindnet' },
 ];
 
-function client(file: string): KubeClient {
+/** What to do when the kind cluster's API server does not answer or refuses netbreak's kubeconfig. */
+export function kindAdvice(cluster: string, file: string, exitCode: 3 | 4): AccessAdvice {
+  return {
+    what: `kind cluster ${cluster}'s API server`,
+    unreachable: `check that Docker is running and "kind get clusters" lists ${cluster}, then run "netbreak clean" and start again`,
+    tls: `netbreak's kubeconfig for it (${file}) no longer fits the cluster (was it made again outside netbreak?): run "netbreak clean" and start again`,
+    credentials: `netbreak's kubeconfig for it (${file}) no longer fits the cluster (was it made again outside netbreak?): run "netbreak clean" and start again`,
+    exitCode,
+  };
+}
+
+/** A client of the lab's cluster; `exitCode` 3 while the lab is being made, 4 once it runs. */
+function client(file: string, cluster: string, exitCode: 3 | 4 = 3): KubeClient {
   const c = KubeClient.fromFile(file);
   c.pollMs = kindTimeouts.pollMs;
+  c.advice = kindAdvice(cluster, file, exitCode);
   return c;
+}
+
+/**
+ * kind says it made the cluster but its kubeconfig is not there (kind could not
+ * write it, or something removed it): ask kind for it again, and say so in one
+ * sentence when kind cannot give it either.
+ */
+async function ensureKubeconfig(cluster: string, file: string, engine: ContainerEngine | undefined, exitCode: 3 | 4): Promise<void> {
+  if (fs.existsSync(file)) return;
+  try {
+    writeKubeconfig(file, await getKubeconfig(cluster, engine));
+  } catch (error) {
+    const why = error instanceof CommandFailedError ? kindErrorLine(error.result.stderr) || `exit ${error.result.exitCode}` : (error as Error).message;
+    throw new ClusterAccessError(
+      `kind cluster ${cluster} has no kubeconfig at ${file}, and "kind get kubeconfig --name ${cluster}" failed (${why}): check that Docker is running and "kind get clusters" lists ${cluster}, then run "netbreak clean" and start again`,
+      exitCode,
+      { cause: error },
+    );
+  }
 }
 
 /** Whether the cluster behind `c` is one netbreak created (its nodes carry netbreak's label). */
@@ -124,7 +158,7 @@ export const kindBackend = {
       let c: KubeClient;
       if (clusters.includes(cluster)) {
         writeKubeconfig(kubeconfig, await getKubeconfig(cluster, engine));
-        c = client(kubeconfig);
+        c = client(kubeconfig, cluster);
         if (!(await createdByNetbreak(c))) throw refusal(cluster);
         writeLabRecord(record);
         options.created?.();
@@ -136,14 +170,20 @@ export const kindBackend = {
         await progress.step(`Creating kind cluster ${cluster} (1 control plane, 2 workers; a minute or two, longer the first time)`, () =>
           createCluster(cluster, KIND_CONFIG, kubeconfig, engine),
         );
-        c = client(kubeconfig);
+        await ensureKubeconfig(cluster, kubeconfig, engine, 3);
+        c = client(kubeconfig, cluster);
       }
       await waitForCluster(c, progress);
       return labOf(readClusterRecord(lab, 'kind')!, c);
     } catch (error) {
       if (creating) {
         // kind removes a cluster whose creation failed; one that came up but never became ready is ours to delete.
-        if ((await getClusters(engine).catch((): string[] => [])).includes(cluster)) await deleteCluster(cluster, kubeconfig, engine).catch(() => {});
+        // When that fails too (Docker stopped), the lab's record stays so that `clean` finds the cluster, and the error names it.
+        try {
+          if ((await getClusters(engine)).includes(cluster)) await deleteCluster(cluster, kubeconfig, engine);
+        } catch {
+          throw leftForClean(error, `kind cluster ${cluster} (lab ${lab})`);
+        }
       }
       removeLabDir(lab);
       throw error;
@@ -153,12 +193,17 @@ export const kindBackend = {
   async attach(lab: string): Promise<KindLab> {
     const record = readClusterRecord(lab, 'kind');
     if (!record) throw new LabNotRunningError(`no kind lab named "${lab}" is running: start one with "netbreak start <scenario> --backend kind"`);
-    const c = client(record.kubeconfig);
+    const cluster = record.cluster ?? lab;
+    let c: KubeClient;
     try {
+      await ensureKubeconfig(cluster, record.kubeconfig, record.engine, 4);
+      c = client(record.kubeconfig, cluster, 4);
       await c.list('Node');
     } catch (error) {
       throw new LabNotRunningError(
-        `the kind cluster "${record.cluster}" does not answer (${apiErrorText(error)}): is Docker running? "netbreak clean" removes what is left`,
+        error instanceof ClusterAccessError
+          ? error.message
+          : `kind cluster ${cluster} does not answer (${apiErrorText(error)}): check that Docker is running, then run "netbreak clean" to remove what is left`,
       );
     }
     return labOf(record, c);
@@ -177,7 +222,7 @@ export const kindBackend = {
       writeKubeconfig(kubeconfig, await getKubeconfig(cluster, engine));
       let ours: boolean;
       try {
-        ours = await createdByNetbreak(client(kubeconfig));
+        ours = await createdByNetbreak(client(kubeconfig, cluster));
       } catch {
         // A stopped cluster cannot show its labels: then only netbreak's own record of creating it counts.
         ours = record?.createdCluster === true;
@@ -215,7 +260,7 @@ export const kindBackend = {
       if (present) {
         try {
           if (!fs.existsSync(record.kubeconfig)) writeKubeconfig(record.kubeconfig, await getKubeconfig(cluster, record.engine));
-          const namespaces = await resetLabNamespaces(client(record.kubeconfig), lab);
+          const namespaces = await resetLabNamespaces(client(record.kubeconfig, cluster, 4), lab);
           removed.push(...namespaces.map((n) => `namespace ${n} (kind cluster ${cluster} is kept for the next scenario)`));
         } catch (error) {
           throw problem(error);

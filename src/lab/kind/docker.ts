@@ -1,6 +1,7 @@
 // The container engine kind runs its nodes in: is it up (docker, else podman),
 // and `docker exec` into a node container for node-level steps and shells.
 import { MissingBinaryError, run } from '../../exec.js';
+import { ClusterAccessError } from '../backend.js';
 import type { ExecResult } from '../lab.js';
 
 export type ContainerEngine = 'docker' | 'podman';
@@ -41,6 +42,19 @@ export function execArgv(engine: ContainerEngine, container: string, argv: strin
   return [engine, 'exec', ...(interactive ? ['-it'] : []), container, ...argv];
 }
 
+/** What the docker and podman clients print when their engine does not answer (stopped, or its socket gone). */
+const ENGINE_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|Cannot connect to Podman/i;
+
+/**
+ * A command in a node container. When the engine itself stopped answering the
+ * command never ran, which is not the command's own failure: that is one
+ * sentence for the user (the lab died), not a result for the fault to judge.
+ */
 export async function nodeExec(engine: ContainerEngine, container: string, argv: string[]): Promise<ExecResult> {
-  return run(execArgv(engine, container, argv), { timeoutMs: 60_000 });
+  const result = await run(execArgv(engine, container, argv), { timeoutMs: 60_000 });
+  if (result.exitCode !== 0 && ENGINE_DOWN.test(result.stderr)) {
+    const line = result.stderr.trim().split('\n')[0];
+    throw new ClusterAccessError(`${engine} stopped answering while netbreak ran a command in node ${container} (${line}): start it again, then run "netbreak clean" and start the scenario again`, 4);
+  }
+  return result;
 }

@@ -2,7 +2,7 @@
 // passes its own --kubeconfig file, so the user's kubeconfig and current
 // context are never read or changed.
 import { CommandFailedError, MissingBinaryError, run, runOk } from '../../exec.js';
-import { PreflightError } from '../backend.js';
+import { ClusterAccessError, PreflightError } from '../backend.js';
 import type { ContainerEngine } from './docker.js';
 
 /** kindnet enforces NetworkPolicy from v0.24.0 on, and the scenarios rely on it. */
@@ -62,7 +62,12 @@ export async function getClusters(engine?: ContainerEngine): Promise<string[]> {
     if (error instanceof MissingBinaryError) return [];
     throw error;
   }
-  if (result.exitCode !== 0) throw new CommandFailedError(kindArgv(engine, ['get', 'clusters']), result);
+  if (result.exitCode !== 0) {
+    // kind lists clusters by asking the container engine: this fails when Docker is stopped or refuses this user.
+    throw new ClusterAccessError(`"kind get clusters" failed (${kindErrorLine(result.stderr) || `exit ${result.exitCode}`}): check that ${engine ?? 'docker'} is running ("${engine ?? 'docker'} info"), then try again`, 3, {
+      cause: new CommandFailedError(kindArgv(engine, ['get', 'clusters']), result),
+    });
+  }
   return result.stdout
     .split('\n')
     .map((l) => l.trim())

@@ -6,7 +6,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { ClusterAccessError } from '../backend.js';
 import type { ReadyProgress } from '../lab.js';
+import { accessError, GENERIC_ADVICE, type AccessAdvice } from './api-problems.js';
 import type { KubeObject, ObjectRef } from '../objects.js';
 
 export const FIELD_MANAGER = 'netbreak';
@@ -82,10 +84,6 @@ function applyConfiguration(obj: KubeObject): KubeObject {
   return copy;
 }
 
-function wrap(what: string, error: unknown): never {
-  throw new KubeApiError(`${what} failed (${apiErrorText(error)})`, { cause: error });
-}
-
 interface Conditioned {
   status?: { conditions?: { type: string; status: string }[] };
 }
@@ -145,6 +143,8 @@ export class KubeClient {
   readonly objects: KubernetesObjectApi;
   /** How often waitReady polls; tests shorten it. */
   pollMs = 1000;
+  /** What the backend tells the user when this cluster does not answer or refuses netbreak. */
+  advice: AccessAdvice = GENERIC_ADVICE;
 
   constructor(readonly config: KubeConfig) {
     this.objects = KubernetesObjectApi.makeApiClient(config);
@@ -153,7 +153,14 @@ export class KubeClient {
   /** A client for one kubeconfig file and context (the file's current context when none is given). */
   static fromFile(file: string, context?: string): KubeClient {
     const kc = new KubeConfig();
-    kc.loadFromFile(file);
+    try {
+      kc.loadFromFile(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new ClusterAccessError(`the kubeconfig ${file} is gone${context ? ` (context ${context})` : ''}: run "netbreak clean" to remove the lab that used it, then start again`, 4, { cause: error });
+      }
+      throw new KubeApiError(`the kubeconfig ${file} cannot be read (${(error as Error).message.split('\n')[0]}): fix it, or point --kubeconfig at another file`, { cause: error });
+    }
     if (context) {
       if (!kc.getContextObject(context)) {
         throw new KubeApiError(`the kubeconfig ${file} has no context "${context}": its contexts are ${kc.getContexts().map((c) => c.name).join(', ') || 'none'}`);
@@ -161,6 +168,11 @@ export class KubeClient {
       kc.setCurrentContext(context);
     }
     return new KubeClient(kc);
+  }
+
+  /** An API failure as one error: the environment's (ClusterAccessError, with the backend's advice) or netbreak's request. */
+  private wrap(what: string, error: unknown): never {
+    throw accessError(error, this.server, this.advice) ?? new KubeApiError(`${what} failed (${apiErrorText(error)})`, { cause: error });
   }
 
   get server(): string {
@@ -173,7 +185,7 @@ export class KubeClient {
       const applied = await this.objects.patch(applyConfiguration(obj) as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
       return plain<KubeObject>(applied);
     } catch (error) {
-      wrap(`applying ${describeRef(obj)}`, error);
+      this.wrap(`applying ${describeRef(obj)}`, error);
     }
   }
 
@@ -182,7 +194,7 @@ export class KubeClient {
     try {
       return plain<KubeObject>(await this.objects.patch(body, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch));
     } catch (error) {
-      wrap(`patching ${describeRef(ref)}`, error);
+      this.wrap(`patching ${describeRef(ref)}`, error);
     }
   }
 
@@ -193,7 +205,7 @@ export class KubeClient {
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
-      wrap(`deleting ${describeRef(ref)}`, error);
+      this.wrap(`deleting ${describeRef(ref)}`, error);
     }
   }
 
@@ -202,7 +214,7 @@ export class KubeClient {
       return plain<KubeObject>(await this.objects.read(header(ref)));
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      wrap(`reading ${describeRef(ref)}`, error);
+      this.wrap(`reading ${describeRef(ref)}`, error);
     }
   }
 
@@ -213,7 +225,7 @@ export class KubeClient {
       // List items carry no apiVersion/kind on the wire; put them back so every object is whole.
       return plain<KubeObject[]>(list.items).map((item) => ({ ...item, apiVersion, kind }));
     } catch (error) {
-      wrap(`listing ${kind}${namespace ? ` in namespace ${namespace}` : ''}`, error);
+      this.wrap(`listing ${kind}${namespace ? ` in namespace ${namespace}` : ''}`, error);
     }
   }
 

@@ -6,8 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { assertLabName, LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import { assertLabName, ClusterAccessError, LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
 import type { Progress } from '../progress.js';
+import type { AccessAdvice } from '../kind/api-problems.js';
 import { KubeClient, apiErrorText } from '../kind/kube-client.js';
 import { LAB_LABEL } from '../kind/labels.js';
 import { ensureLabDir, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord, type ClusterLabRecord } from '../kind/state.js';
@@ -30,14 +31,28 @@ function contextsOf(file: string): string[] {
   return kc.getContexts().map((c) => c.name);
 }
 
-function client(file: string, context: string): KubeClient {
+/** What to do when the shared cluster does not answer or refuses the credentials of the context. */
+export function kubeconfigAdvice(file: string, context: string, exitCode: 3 | 4): AccessAdvice {
+  return {
+    what: `the API server of context ${context}`,
+    unreachable: `check that the cluster is up and this machine reaches it ("kubectl --context ${context} get ns"; a VPN or tunnel?), then try again`,
+    tls: `check the certificate-authority of context ${context} in ${file} ("kubectl --context ${context} get ns" shows the same)`,
+    credentials: `renew the credentials of context ${context} in ${file} (log in to the cluster again), then check "kubectl --context ${context} auth can-i create namespaces"`,
+    exitCode,
+  };
+}
+
+/** A client of the shared cluster; `exitCode` 3 while the lab is being made, 4 once it runs. */
+function client(file: string, context: string, exitCode: 3 | 4 = 3): KubeClient {
   let c: KubeClient;
   try {
     c = KubeClient.fromFile(file, context);
   } catch (error) {
+    if (error instanceof ClusterAccessError) throw error;
     throw new PreflightError((error as Error).message);
   }
   c.pollMs = kubeconfigTimeouts.pollMs;
+  c.advice = kubeconfigAdvice(file, context, exitCode);
   return c;
 }
 
@@ -97,7 +112,7 @@ export const kubeconfigBackend = {
           );
         }
       } catch (error) {
-        if (error instanceof PreflightError) throw error;
+        if (error instanceof PreflightError || error instanceof ClusterAccessError) throw error;
         throw new PreflightError(`the cluster of context ${options.context} does not answer as expected (${apiErrorText(error)}): check "kubectl --context ${options.context} get ns"`);
       }
     });
@@ -112,7 +127,7 @@ export const kubeconfigBackend = {
     if (!record) throw new LabNotRunningError(`no kubeconfig lab named "${lab}" is running: start one with "netbreak start <scenario> --backend kubeconfig --context NAME --learner NAME"`);
     let c: KubeClient;
     try {
-      c = client(record.kubeconfig, record.context!);
+      c = client(record.kubeconfig, record.context!, 4);
     } catch (error) {
       throw new LabNotRunningError((error as Error).message);
     }
@@ -124,7 +139,7 @@ export const kubeconfigBackend = {
     const record = readClusterRecord(lab, 'kubeconfig');
     const removed: string[] = [];
     if (record) {
-      const c = client(record.kubeconfig, record.context!);
+      const c = client(record.kubeconfig, record.context!, 4);
       const namespaces = await ownNamespaces(c, record);
       for (const ns of namespaces) {
         await c.delete({ kind: 'Namespace', name: ns });
@@ -133,7 +148,7 @@ export const kubeconfigBackend = {
       const until = Date.now() + kubeconfigTimeouts.namespacesGoneMs;
       for (const ns of namespaces) {
         while (await c.get({ kind: 'Namespace', name: ns })) {
-          if (Date.now() > until) throw new Error(`namespace ${ns} is still terminating after ${Math.round(kubeconfigTimeouts.namespacesGoneMs / 1000)} s: check "kubectl --context ${record.context} get ns ${ns} -o yaml" for stuck finalizers`);
+          if (Date.now() > until) throw new ClusterAccessError(`namespace ${ns} is still terminating after ${Math.round(kubeconfigTimeouts.namespacesGoneMs / 1000)} s: check "kubectl --context ${record.context} get ns ${ns} -o yaml" for stuck finalizers`, 4);
           await new Promise((r) => setTimeout(r, kubeconfigTimeouts.pollMs));
         }
       }

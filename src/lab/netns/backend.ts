@@ -2,11 +2,11 @@
 // supervisor, kube-system) step by step, and removes it by name.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertLabName, LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
 import type { ObjectRef } from '../objects.js';
 import type { Progress } from '../progress.js';
+import { LAB_BINARIES, missingSentence } from '../host-packages.js';
 import { setnsUnavailable } from './agent/enter-netns.js';
 import { callSupervisor } from './api-client.js';
 import { findLeftovers, holdBuildLock, labsInStateRoot, labsWithLeftovers, labsWithNamespaces, removeLab } from './cleanup.js';
@@ -24,31 +24,11 @@ const SYSTEM_WORKLOADS: ObjectRef[] = [
 ];
 export const DEFAULT_TOPOLOGY = fileURLToPath(new URL('../../../clusters/netns-default.yaml', import.meta.url));
 
-/** The Debian/Ubuntu package that provides each binary the lab runs. */
-export const LAB_BINARIES: Record<string, string> = { ip: 'iproute2', iptables: 'iptables', 'iptables-restore': 'iptables', nsenter: 'util-linux' };
-
-/** Whether `binary` is an executable file in a PATH folder, as the shell would find it, without starting it. */
-function onPath(binary: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
-    try {
-      const file = path.join(dir, binary);
-      fs.accessSync(file, fs.constants.X_OK);
-      return fs.statSync(file).isFile();
-    } catch {
-      return false;
-    }
-  });
-}
-
 export async function netnsAvailability(): Promise<Availability> {
   if (process.platform !== 'linux') return { ok: false, reason: 'the netns lab needs Linux network namespaces: use the kind backend on this machine (--backend kind)' };
   if (process.getuid?.() !== 0) return { ok: false, reason: 'the netns lab creates network namespaces and needs root: run netbreak with sudo (or as root)' };
-  const missing = [];
-  for (const binary of Object.keys(LAB_BINARIES)) if (!onPath(binary)) missing.push(binary);
-  if (missing.length) {
-    const packages = [...new Set(missing.map((b) => LAB_BINARIES[b]))].join(' ');
-    return { ok: false, reason: `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing: install with "apt-get install ${packages}"` };
-  }
+  const missing = missingSentence('the netns lab', LAB_BINARIES);
+  if (missing) return { ok: false, reason: missing };
   const setns = await setnsUnavailable();
   if (setns) return { ok: false, reason: setns };
   return { ok: true, detail: 'root, iproute2 and iptables present, setns(2) callable' };

@@ -225,7 +225,9 @@ for (const via of ['exec', 'proxy'] as const) {
 it('reports a cluster that stopped answering as a lab that is not running', async () => {
   await kindBackend.up('netbreak', {}, progress);
   await api.stop();
-  await expect(kindBackend.attach('netbreak')).rejects.toThrow(/^the kind cluster "netbreak" does not answer \(.*\): is Docker running\? "netbreak clean" removes what is left$/);
+  await expect(kindBackend.attach('netbreak')).rejects.toThrow(
+    /^kind cluster netbreak's API server at http:\/\/127\.0\.0\.1:\d+ did not answer \(connection refused\): check that Docker is running and "kind get clusters" lists netbreak, then run "netbreak clean" and start again$/,
+  );
   api = await new FakeApiServer().start();
 });
 

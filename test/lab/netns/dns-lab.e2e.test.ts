@@ -17,8 +17,9 @@ import { KUBEADM_DEFAULT_COREFILE } from '../../../src/k8s/kubeadm-corefile.js';
 import { NetnsLab } from '../../../src/lab/netns/netns-lab.js';
 import { netbreak } from '../../helpers/cli.js';
 import { hostNetworkState } from '../../helpers/host-state.js';
+import { labGate } from '../../helpers/lab-gate.js';
 
-const isRoot = process.getuid?.() === 0;
+const labTests = labGate(['dig']);
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-dns-e2e-'));
 const env = { NETBREAK_STATE_DIR: stateDir };
 const LAB = `dns-e2e-${process.pid % 100000}`;
@@ -142,7 +143,7 @@ function running(pid: number): boolean {
   }
 }
 
-describe.skipIf(!isRoot)(`cluster DNS on the netns lab${isRoot ? '' : ' (skipped: needs root)'}`, () => {
+describe.skipIf(labTests.skip)(labTests.title('cluster DNS on the netns lab'), () => {
   let lab: NetnsLab;
   let hostBefore: Record<string, string>;
   let supervisorPid: number;

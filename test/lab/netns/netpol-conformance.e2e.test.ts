@@ -36,8 +36,9 @@ import type { KubeObject, ObjectRef } from '../../../src/lab/objects.js';
 import { NetnsLab } from '../../../src/lab/netns/netns-lab.js';
 import { netbreak, ROOT } from '../../helpers/cli.js';
 import { guardHost } from '../../helpers/host-guard.js';
+import { labGate } from '../../helpers/lab-gate.js';
 
-const isRoot = process.getuid?.() === 0;
+const labTests = labGate();
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-np-conformance-'));
 const env = { NETBREAK_STATE_DIR: stateDir };
 const LAB = `np-conf-${process.pid % 100000}`;
@@ -702,7 +703,7 @@ function expectedTable(pods: string[], check: Check): TruthTable {
   return table;
 }
 
-describe.skipIf(!isRoot)(`upstream NetworkPolicy e2e cases on the netns lab${isRoot ? '' : ' (skipped: needs root)'}`, () => {
+describe.skipIf(labTests.skip)(labTests.title('upstream NetworkPolicy e2e cases on the netns lab'), () => {
   guardHost(LAB);
   let lab: NetnsLab;
   let pods: MatrixPod[];

@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROOT } from '../../../helpers/cli.js';
-import { isRoot, ROOT_ONLY } from '../../../helpers/root.js';
+import { labGate } from '../../../helpers/lab-gate.js';
+
+const labTests = labGate();
 
 const NETNS = `nb-enter-${process.pid}`;
 const ENTER = new URL(`file://${ROOT}/dist/lab/netns/agent/enter-netns.js`).href;
@@ -29,7 +31,7 @@ function inThread(netnsPath: string, body: string): Promise<unknown> {
 
 const listening = (args: string[]) => execFileSync(args[0]!, args.slice(1), { encoding: 'utf8' });
 
-describe.skipIf(!isRoot)(`a pod thread enters its network namespace${ROOT_ONLY}`, () => {
+describe.skipIf(labTests.skip)(labTests.title('a pod thread enters its network namespace'), () => {
   beforeAll(() => {
     execFileSync('ip', ['netns', 'add', NETNS]);
     execFileSync('ip', ['-n', NETNS, 'link', 'set', 'lo', 'up']);

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeProxyJumps } from '../../../../src/lab/netns/kube-proxy/jumps.js';
 import { kubeProxyRestore } from '../../../../src/lab/netns/kube-proxy/rules.js';
 import { guardHost } from '../../../helpers/host-guard.js';
+import { labGate } from '../../../helpers/lab-gate.js';
 import { slice, smallCluster } from './fixtures.js';
 
-const isRoot = process.getuid?.() === 0;
+const labTests = labGate();
 const ns = `nbtest-kp-${process.pid}`;
 
-if (!isRoot) console.warn('kube-proxy kernel smoke test skipped: it creates a network namespace and needs root');
 
 // Every iptables command runs inside the test namespace, never in the host's.
 function inNs(argv: string[], input?: string) {
@@ -32,7 +32,7 @@ async function chains(table: 'nat' | 'filter'): Promise<string[]> {
   return save.stdout.split('\n').filter((line) => line.startsWith(':')).map((line) => line.slice(1).split(' ')[0]!);
 }
 
-describe.skipIf(!isRoot)('kube-proxy rules in a real network namespace (root only)', () => {
+describe.skipIf(labTests.skip)(labTests.title('kube-proxy rules in a real network namespace'), () => {
   guardHost('none');
   let created = false;
 

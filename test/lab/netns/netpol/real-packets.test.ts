@@ -10,7 +10,7 @@ import { planNetpolJump } from '../../../../src/lab/netns/netpol/jump.js';
 import { netpolOwners } from '../../../../src/lab/netns/netpol/owners.js';
 import type { PolicyInput, PolicyPod } from '../../../../src/lab/netns/netpol/types.js';
 import { hostNetworkState } from '../../../helpers/host-state.js';
-import { isRoot } from '../../../helpers/root.js';
+import { gate, labGate } from '../../../helpers/lab-gate.js';
 import { namespace, policy } from './helpers/world.js';
 
 const PREFIX = `nbtest-np-${process.pid}`;
@@ -37,19 +37,16 @@ const netnsOf = (p: PolicyPod) => `${PREFIX}-${p.name}`;
 const byName = (name: string) => pods.find((p) => p.name === name)!;
 
 async function whyCannotRun(): Promise<string | undefined> {
-  if (!isRoot) return 'needs root to create network namespaces and load iptables rules';
-  for (const tool of ['ip', 'iptables-restore', 'iptables-save']) {
-    const r = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
-    if (r.exitCode !== 0) return `${tool} is not installed`;
-  }
+  const lab = labGate();
+  if (lab.skip) return lab.reason;
   const probe = `${PREFIX}-probe`;
   const r = await execa('ip', ['netns', 'add', probe], { reject: false });
-  if (r.exitCode !== 0) return `cannot create a network namespace: ${r.stderr}`;
+  if (r.exitCode !== 0) return `cannot create a network namespace (${r.stderr.trim()}): run the tests where root may (not in an unprivileged container)`;
   await execa('ip', ['netns', 'del', probe], { reject: false });
   return undefined;
 }
 
-const skipReason = await whyCannotRun();
+const labTests = gate(await whyCannotRun());
 
 const ip = (...args: string[]) => execa('ip', args);
 const inNode = (...args: string[]) => execa('ip', ['netns', 'exec', NODE, ...args]);
@@ -100,9 +97,8 @@ async function expectFlows(want: [from: string, to: string, port: number, result
   );
 }
 
-if (skipReason) {
-  console.warn(`NetworkPolicy real-packet test skipped: ${skipReason}`);
-  describe.skip(`NetworkPolicy with real packets (skipped: ${skipReason})`, () => {
+if (labTests.skip) {
+  describe.skip(labTests.title('NetworkPolicy with real packets'), () => {
     it('connects allowed flows and drops the rest', () => {});
   });
 } else {
