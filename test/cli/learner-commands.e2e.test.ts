@@ -23,7 +23,7 @@ describe.skipIf(labTests.skip)(labTests.title('learner commands on service-selec
     // Seed 0: the reference variant (namespace shop, port 8080, label app=api) this test reads.
     const start = await cli('start', 'service-selector-mismatch', '--lab', LAB, '--seed', '0');
     expect(start.code).toBe(0);
-    expect(start.stdout).toMatch(/The Service that selects nobody/);
+    expect(start.stdout).toMatch(/Refused after the afternoon deploy/);
     expect(start.stdout).toMatch(/Symptom: from shop\/frontend, http:\/\/api\.shop\.svc\.cluster\.local:8080\/ fails/);
   });
   afterAll(async () => {
@@ -83,10 +83,10 @@ describe.skipIf(labTests.skip)(labTests.title('learner commands on service-selec
     expect(causes.json().causes.map((c: { id: string }) => c.id)).toContain('selector-matches-no-pods');
     const partial = await cli('diagnose', '--layer', 'service');
     expect(partial.code).toBe(2);
-    expect(partial.stderr).toMatch(/give all three of --layer, --object and --cause/);
-    const d = await cli('diagnose', '--layer', 'service', '--object', 'Service/shop/api', '--cause', 'selector-matches-no-pods', '--json');
+    expect(partial.stderr).toMatch(/give all four of --layer, --object, --cause and --evidence/);
+    const d = await cli('diagnose', '--layer', 'service', '--object', 'Service/shop/api', '--cause', 'selector-matches-no-pods', '--evidence', 'app: api-v2', '--json');
     expect(d.json().total).toBe(90);
-    const again = await cli('diagnose', '--layer', 'dns', '--object', 'Service/shop/api', '--cause', 'dns-wrong-answer');
+    const again = await cli('diagnose', '--layer', 'dns', '--object', 'Service/shop/api', '--cause', 'api-not-ready', '--evidence', 'app=api');
     expect(again.code).toBe(1);
 
     const edit = await netbreak(['edit', 'svc/api', '-n', 'shop'], { ...env, EDITOR: `sed -i 's/app: api-v2/app: api/'` });
@@ -97,7 +97,7 @@ describe.skipIf(labTests.skip)(labTests.title('learner commands on service-selec
     const status = (await cli('status', '--json')).json();
     expect(status).toMatchObject({ scenario: 'service-selector-mismatch', hintsUsed: 1, diagnosis: { total: 90 }, lastCheck: { passed: true } });
     const debrief = await cli('debrief');
-    expect(debrief.stdout).toMatch(/Root cause\s+The Service's selector/);
+    expect(debrief.stdout).toMatch(/Root cause\s+The api Service's selector/);
     expect(debrief.stdout).not.toMatch(/Spoiler/);
   });
 });

@@ -77,7 +77,7 @@ describe.skipIf(labTests.skip)(labTests.title(`seeded variants of ${ID} on the n
       expect(fixed.json().items.filter((item: { pass: boolean }) => !item.pass)).toEqual([]);
       expect(fixed.code).toBe(0);
 
-      const diagnose = await cli('diagnose', '--layer', 'service', '--object', `Service/${params.namespace}/api`, '--cause', 'selector-matches-no-pods', '--json');
+      const diagnose = await cli('diagnose', '--layer', 'service', '--object', `Service/${params.namespace}/api`, '--cause', 'selector-matches-no-pods', '--evidence', `${params.labelKey}=${params.apiLabel}-v2`, '--json');
       expect(diagnose.json().points).toBe(100);
 
       expect((await cli('stop', '--json')).code).toBe(0);
@@ -138,7 +138,7 @@ describe.skipIf(labTests.skip)(labTests.title('three seeds of each scenario on t
       expect(fixed.code, at).toBe(0);
       const { scenario } = await findScenario(path.join(ROOT, 'scenarios'), s.scenario.id, { seed });
       const key = scenario.diagnosis;
-      const diagnose = await on('diagnose', '--layer', key.layer, '--object', key.object, '--cause', key.cause, '--json');
+      const diagnose = await on('diagnose', '--layer', key.layer, '--object', key.object, '--cause', key.cause, '--evidence', key.evidence.answer, '--json');
       expect(diagnose.json().points, at).toBe(100);
     } finally {
       expect((await on('stop', '--json')).code, at).toBe(0);
