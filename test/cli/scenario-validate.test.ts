@@ -29,9 +29,9 @@ describe('netbreak scenario validate', () => {
     expect(r.stdout).toMatch(/^ {4}\S*broken-dangling-reference\/scenario\.yaml:10: symptom\.from: namespace "shp" is not defined/m);
     expect(r.stdout).toMatch(/^ {4}\S*broken-dangling-reference\/scenario\.yaml:20: diagnosis\.object: /m);
     // A story that gives the answer away is a broken scenario too, with the phrase quoted.
-    expect(r.stdout).toMatch(/^✗ broken-leaky-story$/m);
-    expect(r.stdout).toMatch(/^ {4}\S*broken-leaky-story\/scenario\.yaml:7: story: gives the evidence away: it says "53"/m);
-    expect(r.stdout).toMatch(/^ {4}\S*broken-leaky-story\/scenario\.yaml:7: story: names what the fault changes: "egress"/m);
+    expect(r.stdout).toMatch(/^✗ leaky-story$/m);
+    expect(r.stdout).toMatch(/^ {4}\S*leaky-story\/scenario\.yaml:7: story: gives the evidence away: it says "53"/m);
+    expect(r.stdout).toMatch(/^ {4}\S*leaky-story\/scenario\.yaml:7: story: names what the fault changes: "Egress"/m);
     expect(r.stdout).toMatch(/scenarios have problems\.$/m);
     expect(r.stdout).not.toMatch(/\n\s+at /);
   });
