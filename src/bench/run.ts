@@ -80,7 +80,7 @@ const log = (text: string) => process.stderr.write(`${text}\n`);
 
 async function scenarioTimings(): Promise<void> {
   const reps = quick ? 3 : 7;
-  for (const id of ['deny-all-ingress', 'dns-egress-denied', 'service-selector-mismatch']) {
+  for (const id of ['friday-merge', 'after-the-pentest', 'afternoon-deploy']) {
     const start: number[] = [];
     const check: number[] = [];
     const reset: number[] = [];
@@ -144,7 +144,7 @@ async function concurrentLabs(): Promise<void> {
   for (const n of labCounts) {
     const names = Array.from({ length: n }, (_, i) => `bc${i}`);
     const started = performance.now();
-    const starts = await Promise.all(names.map((name) => cli(['start', 'deny-all-ingress', '--lab', name])));
+    const starts = await Promise.all(names.map((name) => cli(['start', 'friday-merge', '--lab', name])));
     const ready = (performance.now() - started) / 1000;
     const memory = await Promise.all(names.map((name) => labMemory(name)));
     let passed = 0;

@@ -34,7 +34,11 @@ export function buildProgram(): Command {
     .option('--fix', "install the Debian/Ubuntu packages the lab and the learner's toolbox need (apt-get; asks first)")
     .option('--yes', 'with --fix: install without asking (for scripts and the quick start)')
     .action(lazy(() => import('./commands/doctor.js')));
-  program.command('list').description('the scenario library').action(lazy(() => import('./commands/list.js')));
+  program
+    .command('list')
+    .description('the scenario library')
+    .option('--why', 'also say why a backend cannot run a scenario (it tells what the fault does)')
+    .action(lazy(() => import('./commands/list.js')));
   program
     .command('start')
     .description('bring a lab up, inject the scenario fault, show the symptom')

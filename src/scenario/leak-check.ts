@@ -1,5 +1,5 @@
 // The leak check of `scenario validate`: what the learner reads before they
-// look (title, story, task, symptom, every hint but the last) must not give the
+// look (id, title, story, task, symptom, every hint but the last) must not give the
 // diagnosis away, and the right cause must not stand out of the list. A reader
 // who never touched the lab should do no better than chance.
 import { faultKind } from '../faults/registry.js';
@@ -65,6 +65,8 @@ function words(text: string): { word: string; stem: string }[] {
 function preInvestigationTexts(s: Scenario): { path: string; text: string }[] {
   const hints = s.hints.slice(0, -1).map((h, i) => ({ path: `hints[${i}]`, text: typeof h === 'string' ? h : h.text }));
   return [
+    // The id is what list shows and start takes: "coredns-scaled-to-zero" would answer the question.
+    { path: 'id', text: s.id.replace(/-/g, ' ') },
     { path: 'title', text: s.title },
     { path: 'story', text: s.story },
     { path: 'task', text: s.task },

@@ -28,7 +28,7 @@ import { loadScenario } from '../scenario/loader.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = path.join(ROOT, 'bin/netbreak.js');
-const SCENARIOS = ['deny-all-ingress', 'dns-egress-denied', 'service-selector-mismatch'];
+const SCENARIOS = ['friday-merge', 'after-the-pentest', 'afternoon-deploy'];
 
 const { values: flags } = parseArgs({
   options: {

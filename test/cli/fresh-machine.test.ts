@@ -14,7 +14,7 @@ const asRoot = rootGate();
 const last = (text: string) => text.trim().split('\n').at(-1)!;
 
 it.skipIf(asRoot.skip)(asRoot.title("README's start, without iptables: exit 3 and one sentence naming the package and the install line"), async () => {
-  const r = await netbreak(['start', 'deny-all-ingress'], { PATH: fresh.path, NETBREAK_BACKEND: 'auto' });
+  const r = await netbreak(['start', 'friday-merge'], { PATH: fresh.path, NETBREAK_BACKEND: 'auto' });
   expect(r.code, r.stderr).toBe(3);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toContain('the netns lab needs iptables, iptables-restore and iptables-save, which are not installed: run "apt-get install -y iptables" (or "netbreak doctor --fix")');

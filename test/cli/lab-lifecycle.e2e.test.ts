@@ -45,13 +45,13 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
 
   it('refuses a second start while a lab runs, and leaves the first one alone', async () => {
     // Seed 0: the reference variant (namespace shop) the commands below name.
-    expect((await netbreak(['start', 'service-selector-mismatch', '--lab', LAB, '--seed', '0'], env)).code).toBe(0);
+    expect((await netbreak(['start', 'afternoon-deploy', '--lab', LAB, '--seed', '0'], env)).code).toBe(0);
     const namespaces = await labNamespaces(LAB);
-    const second = await netbreak(['start', 'deny-all-ingress', '--lab', LAB], env);
+    const second = await netbreak(['start', 'friday-merge', '--lab', LAB], env);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/a lab is already running: finish it with "netbreak stop" first/);
     expect(await labNamespaces(LAB)).toEqual(namespaces);
-    expect((await netbreak(['status', '--json'], env)).json().scenario).toBe('service-selector-mismatch');
+    expect((await netbreak(['status', '--json'], env)).json().scenario).toBe('afternoon-deploy');
   });
 
   it('reset undoes the learner\'s changes and keeps the clock and hints', async () => {
@@ -89,7 +89,7 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
   });
 
   it('Ctrl-C during start removes the half-built lab and exits 130', async () => {
-    const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'start', 'deny-all-ingress', '--lab', LAB, '--seed', '0'], { reject: false, env: { ...env, NO_COLOR: '1' } });
+    const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'start', 'friday-merge', '--lab', LAB, '--seed', '0'], { reject: false, env: { ...env, NO_COLOR: '1' } });
     const until = Date.now() + 20_000;
     while ((await labNamespaces(LAB)).filter((n) => n.includes('-pod-shop-')).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');

@@ -16,12 +16,12 @@ const env = { NETBREAK_STATE_DIR: stateDir };
 const LAB = 'e2e-learner';
 const cli = (...args: string[]) => netbreak(args, env);
 
-describe.skipIf(labTests.skip)(labTests.title('learner commands on service-selector-mismatch'), () => {
+describe.skipIf(labTests.skip)(labTests.title('learner commands on afternoon-deploy'), () => {
   let before: Record<string, string>;
   beforeAll(async () => {
     before = await hostNetworkState(LAB);
     // Seed 0: the reference variant (namespace shop, port 8080, label app=api) this test reads.
-    const start = await cli('start', 'service-selector-mismatch', '--lab', LAB, '--seed', '0');
+    const start = await cli('start', 'afternoon-deploy', '--lab', LAB, '--seed', '0');
     expect(start.code).toBe(0);
     expect(start.stdout).toMatch(/Refused after the afternoon deploy/);
     expect(start.stdout).toMatch(/Symptom: from shop\/frontend, http:\/\/api\.shop\.svc\.cluster\.local:8080\/ fails/);
@@ -95,7 +95,7 @@ describe.skipIf(labTests.skip)(labTests.title('learner commands on service-selec
     expect(check.code).toBe(0);
     expect(check.stdout).toMatch(/Fixed in \d+:\d\d/);
     const status = (await cli('status', '--json')).json();
-    expect(status).toMatchObject({ scenario: 'service-selector-mismatch', hintsUsed: 1, diagnosis: { total: 90 }, lastCheck: { passed: true } });
+    expect(status).toMatchObject({ scenario: 'afternoon-deploy', hintsUsed: 1, diagnosis: { total: 90 }, lastCheck: { passed: true } });
     const debrief = await cli('debrief');
     expect(debrief.stdout).toMatch(/Root cause\s+The api Service's selector/);
     expect(debrief.stdout).not.toMatch(/Spoiler/);

@@ -10,21 +10,21 @@ describe('netbreak scenario validate', () => {
     const r = await netbreak(['scenario', 'validate']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^✓ deny-all-ingress {2}\(54 variants\)$/m);
-    expect(r.stdout).toMatch(/^✓ service-selector-mismatch {2}\(54 variants\)$/m);
+    expect(r.stdout).toMatch(/^✓ friday-merge {2}\(54 variants\)$/m);
+    expect(r.stdout).toMatch(/^✓ afternoon-deploy {2}\(54 variants\)$/m);
     expect(r.stdout).toMatch(/scenarios, all valid\.$/m);
   });
 
   it('checks one folder', async () => {
-    const r = await netbreak(['scenario', 'validate', path.join(ROOT, 'scenarios/dns-egress-denied')]);
+    const r = await netbreak(['scenario', 'validate', path.join(ROOT, 'scenarios/after-the-pentest')]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('✓ dns-egress-denied  (54 variants)');
+    expect(r.stdout).toBe('✓ after-the-pentest  (54 variants)');
   });
 
   it('lists every broken scenario with file:line sentences and exits 2', async () => {
     const r = await netbreak(['scenario', 'validate', FIXTURES]);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/^✓ dns-egress-denied$/m);
+    expect(r.stdout).toMatch(/^✓ quiet-after-review$/m);
     expect(r.stdout).toMatch(/^✗ broken-yaml-syntax$/m);
     expect(r.stdout).toMatch(/^ {4}\S*broken-dangling-reference\/scenario\.yaml:10: symptom\.from: namespace "shp" is not defined/m);
     expect(r.stdout).toMatch(/^ {4}\S*broken-dangling-reference\/scenario\.yaml:20: diagnosis\.object: /m);
@@ -44,7 +44,7 @@ describe('netbreak scenario validate', () => {
     const dangling = out.scenarios.find((s: { id: string }) => s.id === 'broken-dangling-reference');
     expect(dangling).toMatchObject({ ok: false, variants: { checked: 1, total: 1 } });
     expect(dangling.errors[0]).toMatchObject({ line: 10, path: 'symptom.from', problem: expect.stringMatching(/^namespace "shp"/) });
-    expect(out.scenarios.find((s: { id: string }) => s.id === 'dns-egress-denied')).toMatchObject({ ok: true, errors: [] });
+    expect(out.scenarios.find((s: { id: string }) => s.id === 'quiet-after-review')).toMatchObject({ ok: true, errors: [] });
   });
 
   it('refuses a path that does not exist, in one sentence', async () => {

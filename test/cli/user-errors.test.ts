@@ -17,10 +17,10 @@ function oneSentence(stderr: string): void {
 
 describe('user errors', () => {
   it('an unknown scenario id names the close match', async () => {
-    const r = await netbreak(['start', 'deny-all-ingres'], env);
+    const r = await netbreak(['start', 'friday-merg'], env);
     expect(r.code).toBe(2);
     oneSentence(r.stderr);
-    expect(r.stderr).toMatch(/deny-all-ingress/);
+    expect(r.stderr).toMatch(/friday-merge/);
     expect(fs.existsSync(path.join(stateDir, 'labs')) ? fs.readdirSync(path.join(stateDir, 'labs')) : []).toEqual([]);
   });
 
@@ -57,10 +57,10 @@ describe('list', () => {
     const r = await netbreak(['list', '--json'], env);
     expect(r.code).toBe(0);
     const ids = r.json().scenarios.map((s: { id: string }) => s.id);
-    expect(ids).toEqual(expect.arrayContaining(['deny-all-ingress', 'dns-egress-denied', 'service-selector-mismatch']));
+    expect(ids).toEqual(expect.arrayContaining(['friday-merge', 'after-the-pentest', 'afternoon-deploy']));
     expect(r.json().errors).toEqual([]);
     const table = await netbreak(['list'], env);
     expect(table.stdout).toMatch(/^ID\s+TITLE\s+LAYERS\s+DIFFICULTY\s+BACKENDS/);
-    expect(table.stdout).toMatch(/dns-egress-denied\s+Quiet after the review\s+networkpolicy,dns\s+beginner/);
+    expect(table.stdout).toMatch(/after-the-pentest\s+After the pentest\s+networkpolicy,dns\s+beginner/);
   });
 });

@@ -11,8 +11,8 @@ let savedEnv: string | undefined;
 
 function session(changes: Partial<Session> = {}): Session {
   return {
-    scenario: 'dns-egress-denied',
-    scenarioDir: '/scenarios/dns-egress-denied',
+    scenario: 'after-the-pentest',
+    scenarioDir: '/scenarios/after-the-pentest',
     lab: LAB,
     backend: 'netns',
     seed: 42,

@@ -10,8 +10,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 function session(over: Partial<Session> = {}): Session {
   return {
-    scenario: 'deny-all-ingress',
-    scenarioDir: path.join(ROOT, 'scenarios/deny-all-ingress'),
+    scenario: 'friday-merge',
+    scenarioDir: path.join(ROOT, 'scenarios/friday-merge'),
     lab: 'netbreak',
     backend: 'netns',
     seed: 3,
@@ -30,13 +30,13 @@ describe('recordFinishedSession (what netbreak stop calls)', () => {
     expect(result).toMatchObject({ file, appended: true });
     const { records } = readHistory(file);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ id: (result as { id: string }).id, scenario: 'deny-all-ingress', title: 'The Friday merge', layers: ['networkpolicy'] });
+    expect(records[0]).toMatchObject({ id: (result as { id: string }).id, scenario: 'friday-merge', title: 'The Friday merge', layers: ['networkpolicy'] });
   });
 
   it('records a session whose scenario folder is gone with what the session knows', async () => {
     const file = path.join(tempDir('nb-finish-'), 'history.jsonl');
     await recordFinishedSession(session({ scenarioDir: '/nonexistent/scenario' }), new Date(), { file });
-    expect(readHistory(file).records[0]).toMatchObject({ scenario: 'deny-all-ingress', title: 'deny-all-ingress', key: null });
+    expect(readHistory(file).records[0]).toMatchObject({ scenario: 'friday-merge', title: 'friday-merge', key: null });
   });
 
   it('skips a start that never finished, and warns instead of failing when the history cannot be written', async () => {

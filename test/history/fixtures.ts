@@ -17,7 +17,7 @@ export function rec(input: RecordInput = {}): HistoryRecord {
   return HistoryRecord.parse({
     v: 1,
     id: `id${String(counter).padStart(4, '0')}`,
-    scenario: 'dns-egress-denied',
+    scenario: 'after-the-pentest',
     title: 'The policy that ate DNS',
     layers: ['networkpolicy', 'dns'],
     difficulty: 'beginner',

@@ -7,11 +7,11 @@ import { loadScenario } from '../../src/scenario/loader.js';
 import { FakeLab } from '../helpers/fake-lab.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const DIR = path.join(ROOT, 'scenarios/dns-egress-denied');
+const DIR = path.join(ROOT, 'scenarios/after-the-pentest');
 
 function session(over: Partial<Session> = {}): Session {
   return {
-    scenario: 'dns-egress-denied',
+    scenario: 'after-the-pentest',
     scenarioDir: DIR,
     lab: 'netbreak',
     backend: 'netns',
@@ -47,7 +47,7 @@ describe('recordFromSession', () => {
     expect(HistoryRecord.parse(r)).toEqual(r);
     expect(r).toMatchObject({
       v: 1,
-      scenario: 'dns-egress-denied',
+      scenario: 'after-the-pentest',
       title: 'After the pentest',
       layers: ['networkpolicy', 'dns'],
       difficulty: 'beginner',
@@ -81,12 +81,12 @@ describe('recordFromSession', () => {
     const items = [{ kind: 'verify', description: 'a → b expects success', pass: false, detail: 'timeout: no answer' }];
     const s = session({ diagnosis: undefined, fixedAt: undefined, checks: [{ at: '2024-05-01T10:06:00.000Z', passed: false, items } as never] });
     const r = recordFromSession(s, undefined, new Date('2024-05-01T10:12:00.000Z'));
-    expect(r).toMatchObject({ title: 'dns-egress-denied', layers: [], key: null, symptom: null, diagnosis: null, timeToDiagnoseMs: null, timeToFixMs: null });
+    expect(r).toMatchObject({ title: 'after-the-pentest', layers: [], key: null, symptom: null, diagnosis: null, timeToDiagnoseMs: null, timeToFixMs: null });
     expect(r.checks[0]!.items).toEqual(items);
   });
 
   it('describes the check items exactly as netbreak check does', async () => {
-    for (const id of ['dns-egress-denied', 'deny-all-ingress', 'service-selector-mismatch']) {
+    for (const id of ['after-the-pentest', 'friday-merge', 'afternoon-deploy']) {
       const { scenario } = await loadScenario(path.join(ROOT, 'scenarios', id));
       const report = await runCheck(new FakeLab(), scenario);
       expect(expectedCheckItems(scenario)).toEqual(report.items.map((i) => ({ kind: i.kind, description: i.description })));

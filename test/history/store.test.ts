@@ -17,7 +17,7 @@ describe('history store', () => {
     const file = tmpFile();
     expect(readHistory(file)).toEqual({ records: [], warnings: [] });
     const a = rec();
-    const b = rec({ scenario: 'deny-all-ingress' });
+    const b = rec({ scenario: 'friday-merge' });
     expect(appendHistory(a, { file })).toBe(true);
     expect(appendHistory(b, { file })).toBe(true);
     const text = fs.readFileSync(file, 'utf8');

@@ -34,7 +34,7 @@ describe.skipIf(labTests.skip)(labTests.title('concurrent commands and side-by-s
   const ns: Record<string, string> = {};
 
   it('two labs start at the same moment; a command without --lab asks which', async () => {
-    const [a, b] = await Promise.all([on(A, 'start', 'deny-all-ingress', '--seed', '11', '--json'), on(B, 'start', 'service-selector-mismatch', '--seed', '22', '--json')]);
+    const [a, b] = await Promise.all([on(A, 'start', 'friday-merge', '--seed', '11', '--json'), on(B, 'start', 'afternoon-deploy', '--seed', '22', '--json')]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
     ns[A] = a.json().params?.namespace ?? 'shop';

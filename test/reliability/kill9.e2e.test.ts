@@ -23,7 +23,7 @@ const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-rel-k9-'));
 // Sessions these crashes finish go to a throw-away history, never the user's own.
 const env = { NETBREAK_STATE_DIR: stateDir, NETBREAK_DATA_DIR: path.join(stateDir, 'data') };
 const LAB = 'rel-k9';
-const SCENARIO = 'deny-all-ingress';
+const SCENARIO = 'friday-merge';
 const labDir = path.join(stateDir, 'labs', LAB);
 const cli = (...args: string[]) => netbreak([...args, '--lab', LAB], env);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

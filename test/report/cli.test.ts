@@ -17,8 +17,8 @@ function dataDir(lines: string[] = []): { env: Record<string, string>; dir: stri
 
 const today = new Date().toISOString().slice(0, 10);
 const history = [
-  rec({ id: 'aaaa111111', scenario: 'deny-all-ingress', title: 'Zero trust, step one', layers: ['networkpolicy'], score: 100, day: '2024-05-01' }),
-  rec({ id: 'bbbb222222', scenario: 'dns-egress-denied', layers: ['networkpolicy', 'dns'], score: 30, fixed: false, day: today }),
+  rec({ id: 'aaaa111111', scenario: 'friday-merge', title: 'Zero trust, step one', layers: ['networkpolicy'], score: 100, day: '2024-05-01' }),
+  rec({ id: 'bbbb222222', scenario: 'after-the-pentest', layers: ['networkpolicy', 'dns'], score: 30, fixed: false, day: today }),
 ];
 
 beforeAll(ensureBuilt, 180_000);
@@ -72,7 +72,7 @@ describe('netbreak report', () => {
     const md = await netbreak(['report', '--session', 'aaaa'], env);
     expect(md.code).toBe(0);
     expect(md.stdout).toMatch(/^# netbreak report/);
-    expect(md.stdout).toMatch(/## Zero trust, step one \(deny-all-ingress\)/);
+    expect(md.stdout).toMatch(/## Zero trust, step one \(friday-merge\)/);
     expect((await netbreak(['report', '--json'], env)).json().sessions[0].id).toBe('bbbb222222');
   });
 

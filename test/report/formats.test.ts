@@ -39,7 +39,7 @@ describe('HTML report', () => {
   });
 
   it('with several sessions, lists them and keeps every SVG id unique', () => {
-    const html = renderReport('html', [rec(), rec({ scenario: 'deny-all-ingress' }), rec()], when);
+    const html = renderReport('html', [rec(), rec({ scenario: 'friday-merge' }), rec()], when);
     const doc = parseXml(html);
     expect(findAll(doc, 'svg')).toHaveLength(3);
     const all = html.match(/ id="([^"]+)"/g)!;
@@ -51,7 +51,7 @@ describe('HTML report', () => {
 describe('JUnit report', () => {
   it('one testsuite per session, one testcase per diagnosis part and check item, failures for what failed', () => {
     const wrong = rec({
-      scenario: 'deny-all-ingress',
+      scenario: 'friday-merge',
       diagnosis: {
         answer: { layer: 'dns', object: 'NetworkPolicy/shop/frontend-egress', cause: 'egress-dns-blocked', evidence: '8080' },
         causeText: '',
@@ -95,13 +95,13 @@ describe('JUnit report', () => {
     // A perfect session: 4 diagnosis parts + 1 check item + the fix, all passing.
     expect(suites[0]!.attrs).toMatchObject({ tests: '6', failures: '0', skipped: '0' });
     // The wrong layer, the wrong evidence, the failing verify probe and the missing fix fail; the guard passes.
-    expect(suites[1]!.attrs).toMatchObject({ name: `netbreak.deny-all-ingress [${wrong.id}]`, tests: '7', failures: '4', skipped: '0' });
+    expect(suites[1]!.attrs).toMatchObject({ name: `netbreak.friday-merge [${wrong.id}]`, tests: '7', failures: '4', skipped: '0' });
     const failing = findAll(suites[1]!, 'testcase').filter((c) => findAll(c, 'failure').length > 0);
     expect(failing.map((c) => `${c.attrs.classname} ${c.attrs.name}`)).toEqual([
-      'netbreak.deny-all-ingress.diagnosis layer',
-      'netbreak.deny-all-ingress.diagnosis evidence',
-      'netbreak.deny-all-ingress.check.verify a → b expects success',
-      'netbreak.deny-all-ingress.fix fixed by the learner',
+      'netbreak.friday-merge.diagnosis layer',
+      'netbreak.friday-merge.diagnosis evidence',
+      'netbreak.friday-merge.check.verify a → b expects success',
+      'netbreak.friday-merge.fix fixed by the learner',
     ]);
     expect(findAll(failing[1]!, 'failure')[0]!.attrs.message).toBe('answered 8080, expected 53');
     expect(findAll(failing[2]!, 'failure')[0]!.attrs.message).toBe('timeout: <no answer> & gave up');
@@ -154,7 +154,7 @@ describe('JSON report', () => {
   it('carries the record and what the other formats derive from it', () => {
     const doc = JSON.parse(renderReport('json', [rec()], when));
     expect(doc.generatedAt).toBe(when.toISOString());
-    expect(doc.sessions[0]).toMatchObject({ scenario: 'dns-egress-denied', outcome: 'fixed', checkResults: [{ status: 'pass' }], packetPath: { fault: { at: 'dns' } } });
+    expect(doc.sessions[0]).toMatchObject({ scenario: 'after-the-pentest', outcome: 'fixed', checkResults: [{ status: 'pass' }], packetPath: { fault: { at: 'dns' } } });
     expect(doc.sessions[0].diagnosisParts.map((p: { part: string }) => p.part)).toEqual(['layer', 'object', 'cause', 'evidence']);
   });
 });

@@ -21,7 +21,7 @@ describe.skipIf(!hasChromium)(`the HTML report in Chromium${CHROMIUM_SKIP}`, () 
     const dir = tempDir('nb-report-html-');
     const session = rec({
       id: 'dddd444444',
-      scenario: 'deny-all-ingress',
+      scenario: 'friday-merge',
       title: 'Zero trust, step one',
       layers: ['networkpolicy'],
       symptom: { from: 'shop/frontend', to: 'http://api.shop.svc.cluster.local:8080/', expect: 'timeout' },

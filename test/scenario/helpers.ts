@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'scenarios');
-export const VALID_ID = 'dns-egress-denied';
+export const VALID_ID = 'quiet-after-review';
 export const VALID_DIR = path.join(FIXTURES, VALID_ID);
 
 /** Fixture folder as the loader names it in messages (relative to the current directory). */

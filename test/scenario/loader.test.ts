@@ -19,7 +19,7 @@ describe('loadScenario on the valid fixture', () => {
   it('returns the scenario, its parsed steps and every manifest by relative path', async () => {
     const loaded = await loadScenario(VALID_DIR);
     expect(loaded.dir).toBe(VALID_DIR);
-    expect(loaded.scenario.id).toBe('dns-egress-denied');
+    expect(loaded.scenario.id).toBe('quiet-after-review');
     expect([...loaded.manifests.keys()]).toEqual(['manifests/app.yaml', 'manifests/deny-egress.yaml', 'manifests/allow-dns.yaml']);
     expect(loaded.manifests.get('manifests/app.yaml')!.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
       'Namespace//shop',
@@ -288,7 +288,7 @@ describe('listScenarios', () => {
   it('loads the good scenarios and collects one error per broken folder', async () => {
     const listing = await listScenarios(FIXTURES);
     // A story that leaks loads (only validate holds it to the leak check).
-    expect(listing.scenarios.map((s) => s.scenario.id)).toEqual(['dns-egress-denied', 'leaky-story']);
+    expect(listing.scenarios.map((s) => s.scenario.id)).toEqual(['leaky-story', 'quiet-after-review']);
     expect(listing.errors).toHaveLength(12);
     expect(listing.errors.every((e) => e instanceof ScenarioError)).toBe(true);
     expect(listing.errors[0]!.message).toBe(`${shown('broken-bad-cause')}:21: diagnosis.cause: must be one of the ids listed under causes.`);
@@ -304,7 +304,7 @@ describe('listScenarios', () => {
       const listing = await listScenarios(tmp.root);
       expect(listing.scenarios).toEqual([]);
       expect(listing.errors.map((e) => e.message)).toEqual([
-        `${path.join(renamed, 'scenario.yaml')}:2: id: is "dns-egress-denied" but the folder is named "renamed"; rename one so they match.`,
+        `${path.join(renamed, 'scenario.yaml')}:2: id: is "quiet-after-review" but the folder is named "renamed"; rename one so they match.`,
       ]);
     } finally {
       await tmp.cleanup();
@@ -319,14 +319,14 @@ describe('listScenarios', () => {
 
 describe('findScenario', () => {
   it('finds a scenario by id', async () => {
-    expect((await findScenario(FIXTURES, 'dns-egress-denied')).scenario.title).toBe('Quiet after the review');
+    expect((await findScenario(FIXTURES, 'quiet-after-review')).scenario.title).toBe('Quiet after the review');
   });
 
   it('suggests close ids', async () => {
-    const err = await errorOf(findScenario(FIXTURES, 'dns-egres-denied'));
-    expect(err.message).toBe('Unknown scenario "dns-egres-denied"; did you mean dns-egress-denied?');
-    const prefix = await errorOf(findScenario(FIXTURES, 'dns-egress'));
-    expect(prefix.message).toBe('Unknown scenario "dns-egress"; did you mean dns-egress-denied?');
+    const err = await errorOf(findScenario(FIXTURES, 'quiet-after-reveiw'));
+    expect(err.message).toBe('Unknown scenario "quiet-after-reveiw"; did you mean quiet-after-review?');
+    const prefix = await errorOf(findScenario(FIXTURES, 'quiet-after'));
+    expect(prefix.message).toBe('Unknown scenario "quiet-after"; did you mean quiet-after-review?');
   });
 
   it('points at netbreak list when nothing is close', async () => {
@@ -335,8 +335,8 @@ describe('findScenario', () => {
   });
 
   it('never leaves the scenario root', async () => {
-    const err = await errorOf(findScenario(path.join(FIXTURES, 'broken-wrong-type'), '../dns-egress-denied'));
-    expect(err.message).toBe('Unknown scenario "../dns-egress-denied"; run netbreak list to see the scenarios there are.');
+    const err = await errorOf(findScenario(path.join(FIXTURES, 'broken-wrong-type'), '../quiet-after-review'));
+    expect(err.message).toBe('Unknown scenario "../quiet-after-review"; run netbreak list to see the scenarios there are.');
   });
 
   it('reports a broken scenario with its own error', async () => {

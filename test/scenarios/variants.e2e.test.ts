@@ -22,7 +22,7 @@ const labTests = labGate();
 import { BUILTIN_OBJECTS, findScenario, listScenarios, type LoadedScenario } from '../../src/scenario/loader.js';
 import { drawParams, firstParams, paramsText, type ParamValues } from '../../src/scenario/params.js';
 
-const ID = 'service-selector-mismatch';
+const ID = 'afternoon-deploy';
 const LAB = 'e2e-variants';
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-variants-'));
 const env = { NETBREAK_STATE_DIR: stateDir };

@@ -69,7 +69,7 @@ describe('parseIptablesSave', () => {
   });
 
   it('reads a real node dump: kube-proxy, NetworkPolicy and kindnet rules', () => {
-    const real = parseIptablesSave(loadFixture('deny-all-ingress').counters.find((c) => 'node' in c.where && c.where.node === 'worker2')!.after);
+    const real = parseIptablesSave(loadFixture('friday-merge').counters.find((c) => 'node' in c.where && c.where.node === 'worker2')!.after);
     expect(new Set(real.rules.map((r) => r.table))).toEqual(new Set(['filter', 'nat']));
     const dnat = real.rules.find((r) => r.target === 'DNAT' && r.comment === 'shop/api:http')!;
     expect(dnat.chain).toMatch(/^KUBE-SEP-/);
@@ -109,7 +109,7 @@ describe('diffCounters', () => {
   });
 
   it('finds exactly the policy DROP that ate the SYN in a captured dump', () => {
-    const worker2 = loadFixture('deny-all-ingress').counters.find((c) => 'node' in c.where && c.where.node === 'worker2')!;
+    const worker2 = loadFixture('friday-merge').counters.find((c) => 'node' in c.where && c.where.node === 'worker2')!;
     const diff = diffCounters(parseIptablesSave(worker2.before), parseIptablesSave(worker2.after));
     const drops = diff.rules.filter((d) => d.rule.target === 'DROP');
     expect(drops.map((d) => [d.packets, d.rule.comment])).toEqual([[1, expect.stringMatching(/^shop\/default-deny-ingress ingress: isolated, no rule matched \(pod shop\/api-/)]]);

@@ -19,9 +19,9 @@ export interface Fixture {
 
 /**
  * Cases, all from the default three-node lab with frontend on worker2:
- * deny-all-ingress (DNAT to the api pod on worker2, dropped there by the policy),
- * deny-all-ingress-solved (delivered to the api pod on worker), dns-egress-denied,
- * service-selector-mismatch, and hand-drop (solved, plus `iptables -I FORWARD -d <api ip> -j DROP` on each api pod's node).
+ * friday-merge (DNAT to the api pod on worker2, dropped there by the policy),
+ * friday-merge-solved (delivered to the api pod on worker), after-the-pentest,
+ * afternoon-deploy, and hand-drop (solved, plus `iptables -I FORWARD -d <api ip> -j DROP` on each api pod's node).
  */
 export function loadFixture(name: string): Fixture {
   return JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8')) as Fixture;

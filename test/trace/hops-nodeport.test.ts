@@ -1,9 +1,9 @@
 // Traces of NodePort traffic, captured on the lab with the uptime checker
 // (monitoring/uptime, on the control plane) calling http://worker2:30443/ or
 // :30080/, where the Service shop/web has its pods on worker only:
-// etp-local-no-endpoint (externalTrafficPolicy Local: dropped on worker2),
+// one-worker-hangs (externalTrafficPolicy Local: dropped on worker2),
 // etp-local-solved (the same after `solve`, policy Cluster: DNAT-ed on worker2 to
-// a pod on worker) and nodeport-range-dropped (a raw-table DROP of 30000:32767
+// a pod on worker) and one-worker-unhealthy (a raw-table DROP of 30000:32767
 // on worker2).
 import { describe, expect, it } from 'vitest';
 import { buildTrace, type TraceResult } from '../../src/trace/hops.js';
@@ -24,7 +24,7 @@ function onWorker2(f: Fixture, edit: (text: string) => string, conntrack?: (text
 
 describe('buildTrace on NodePort traffic', () => {
   it('externalTrafficPolicy Local on a node without endpoints: masqueraded on the way, then kube-proxy\'s "no local endpoints" DROP', () => {
-    const t = buildTrace(traceInput(loadFixture('etp-local-no-endpoint')));
+    const t = buildTrace(traceInput(loadFixture('one-worker-hangs')));
     expect(lines(t)).toEqual([
       '✓ DNS worker2 → 172.18.0.4 (kube-dns 10.96.0.10, 2 ms)',
       '✓ monitoring/uptime-qfpkghcf66-jc58t eth0 → node control-plane (veth59913fa1)',
@@ -60,7 +60,7 @@ describe('buildTrace on NodePort traffic', () => {
   });
 
   it('a raw-table DROP of the NodePort range on the node is named as a hand-written rule, with its table', () => {
-    const t = buildTrace(traceInput(loadFixture('nodeport-range-dropped')));
+    const t = buildTrace(traceInput(loadFixture('one-worker-unhealthy')));
     expect(lines(t).at(-1)).toBe(
       '✗ dropped on worker2 by a hand-written rule no Kubernetes object owns: -A NODE-HARDENING -i eth0 -p tcp -m tcp --dport 30000:32767 -m comment --comment "SEC-1182: close the high ports flagged by the port scan" -j DROP (table raw)',
     );
@@ -69,7 +69,7 @@ describe('buildTrace on NodePort traffic', () => {
 
   it('judges rules on the next node by the masqueraded source, not the pod\'s own address', () => {
     // The same DROP, but only for sources in the pod network: the packet arrived from 172.18.0.2, so it cannot be this rule's.
-    const f = onWorker2(loadFixture('nodeport-range-dropped'), (text) => text.replace('-A NODE-HARDENING -i eth0 -p tcp -m tcp --dport 30000:32767', '-A NODE-HARDENING -s 10.244.0.0/16 -i eth0 -p tcp -m tcp --dport 30000:32767'));
+    const f = onWorker2(loadFixture('one-worker-unhealthy'), (text) => text.replace('-A NODE-HARDENING -i eth0 -p tcp -m tcp --dport 30000:32767', '-A NODE-HARDENING -s 10.244.0.0/16 -i eth0 -p tcp -m tcp --dport 30000:32767'));
     const t = buildTrace(traceInput(f));
     expect(t.blame).toBeUndefined();
     expect(t.hops.at(-1)).toMatchObject({ status: 'fail', step: 'lost' });

@@ -12,8 +12,8 @@ function withCounters(f: Fixture, node: string, edit: (text: string) => string):
 }
 
 describe('buildTrace on captured labs', () => {
-  it('deny-all-ingress: DNS, Service, endpoint, and the drop named by its NetworkPolicy', () => {
-    const t = buildTrace(traceInput(loadFixture('deny-all-ingress')));
+  it('friday-merge: DNS, Service, endpoint, and the drop named by its NetworkPolicy', () => {
+    const t = buildTrace(traceInput(loadFixture('friday-merge')));
     expect(lines(t)).toEqual([
       '✓ DNS api.shop.svc.cluster.local → 10.96.58.14 (kube-dns 10.96.0.10, 6 ms)',
       '✓ shop/frontend-mfz5wblsrv-kzhx9 eth0 → node worker2 (veth86814a24)',
@@ -35,7 +35,7 @@ describe('buildTrace on captured labs', () => {
   });
 
   it('the working path ends in "delivered" with the answering pod, across two nodes', () => {
-    const t = buildTrace(traceInput(loadFixture('deny-all-ingress-solved')));
+    const t = buildTrace(traceInput(loadFixture('friday-merge-solved')));
     expect(steps(t)).toEqual(['query', 'query', 'query', 'query', 'dns', 'link', 'service', 'dnat', 'conntrack', 'route', 'arrive', 'policy', 'route', 'delivered']);
     expect(lines(t).slice(4)).toEqual([
       '✓ route 10.244.1.0/24 via 172.18.0.3 (node worker) on worker2',
@@ -50,8 +50,8 @@ describe('buildTrace on captured labs', () => {
     expect(t.path.map((p) => p.label)).toEqual(['frontend-eth0', 'worker2-veth86814a24', 'worker2-eth0', 'worker-eth0', 'worker-veth08b8c144', 'api-eth0']);
   });
 
-  it('dns-egress-denied: the DNS queries die at the frontend\'s egress policy', () => {
-    const t = buildTrace(traceInput(loadFixture('dns-egress-denied')));
+  it('after-the-pentest: the DNS queries die at the frontend\'s egress policy', () => {
+    const t = buildTrace(traceInput(loadFixture('after-the-pentest')));
     expect(t.verdict).toBe('dns-failed');
     expect(t.blame).toEqual({ kind: 'NetworkPolicy', namespace: 'shop', name: 'frontend-egress', detail: 'egress' });
     expect(t.hops.every((h) => h.flow === 'dns')).toBe(true);
@@ -65,8 +65,8 @@ describe('buildTrace on captured labs', () => {
     expect(t.hops.filter((h) => h.step === 'query').every((h) => h.text.endsWith('→ no answer (timed out) (' + h.text.split('(').pop()))).toBe(true);
   });
 
-  it('service-selector-mismatch: the REJECT is named as the Service having no endpoints', () => {
-    const t = buildTrace(traceInput(loadFixture('service-selector-mismatch')));
+  it('afternoon-deploy: the REJECT is named as the Service having no endpoints', () => {
+    const t = buildTrace(traceInput(loadFixture('afternoon-deploy')));
     expect(t.verdict).toBe('rejected');
     // …and why: the selector, against the labels the namespace's pods carry.
     expect(last(t).text).toBe('rejected on worker2 by kube-proxy: Service shop/api has no endpoints (port http): its selector app=api-v2 matches no pod in namespace shop (the pods there are labelled app=api, app=frontend, app=reports)');
@@ -82,7 +82,7 @@ describe('buildTrace on captured labs', () => {
   });
 
   it('attributes counters to the flow and leaves other traffic out', () => {
-    const t = buildTrace(traceInput(loadFixture('service-selector-mismatch')));
+    const t = buildTrace(traceInput(loadFixture('afternoon-deploy')));
     const reject = t.rules.find((r) => r.text.includes('has no endpoints'))!;
     expect(reject).toMatchObject({ where: 'worker2', table: 'filter', chain: 'KUBE-SERVICES', packets: 1, flows: ['connection'], owner: 'kube-proxy: Service shop/api port http' });
     const dnsRules = t.rules.filter((r) => r.text.includes('kube-dns:dns'));
@@ -94,7 +94,7 @@ describe('buildTrace on captured labs', () => {
 });
 
 describe('buildTrace on edited captures', () => {
-  const solved = loadFixture('deny-all-ingress-solved');
+  const solved = loadFixture('friday-merge-solved');
   const timeout = { ...solved.probe, outcome: 'timeout' as const, detail: 'no answer from 10.96.58.14:8080 within 1000 ms', answeredBy: undefined };
 
   it('a FORWARD policy of DROP set by hand', () => {
@@ -176,7 +176,7 @@ describe('buildTrace on edited captures', () => {
   });
 
   it('a Service without endpoints is blamed even when the packet dies before the REJECT', () => {
-    const broken = loadFixture('service-selector-mismatch');
+    const broken = loadFixture('afternoon-deploy');
     // As if something earlier in FORWARD had dropped it: the REJECT did not count.
     const f = withCounters(broken, 'worker2', (text) => text.replace(/\[\d+:\d+\] (-A KUBE-SERVICES .*has no endpoints)/, (_m, rule: string) => `${broken.counters.find((c) => 'node' in c.where && c.where.node === 'worker2')!.before.match(/\[\d+:\d+\] -A KUBE-SERVICES .*has no endpoints/)![0].split(' ')[0]} ${rule}`));
     const t = buildTrace(traceInput({ ...f, probe: { ...broken.probe, outcome: 'timeout', detail: 'no answer' } }));
@@ -185,7 +185,7 @@ describe('buildTrace on edited captures', () => {
   });
 
   it('a nameserver that is no Service of the cluster is blamed on the DNS settings of the pod\'s Deployment', () => {
-    const dns = loadFixture('dns-egress-denied');
+    const dns = loadFixture('after-the-pentest');
     const probe = { ...dns.probe, dns: dns.probe.dns!.map((q) => ({ ...q, server: '10.100.0.10:53' })) };
     const t = buildTrace(traceInput({ ...dns, probe }));
     expect(lines(t)[0]).toBe("✗ the pod's resolv.conf names nameserver 10.100.0.10, which is no Service of this cluster (the cluster DNS is kube-system/kube-dns 10.96.0.10): look at the pod template of Deployment shop/frontend: its dnsPolicy and dnsConfig");
@@ -263,7 +263,7 @@ describe('buildTrace on edited captures', () => {
   });
 
   it('of two policies isolating the api, the allow rule whose peer matches nobody is blamed, and why', () => {
-    const broken = loadFixture('deny-all-ingress');
+    const broken = loadFixture('friday-merge');
     const typo = structuredClone(solved.objects.policies.find((p) => p.metadata?.name === 'allow-frontend-to-api')!);
     (typo.spec!.ingress![0] as { from: { podSelector: { matchLabels: Record<string, string> } }[] }).from[0]!.podSelector.matchLabels = { app: 'fronted' };
     const t = buildTrace(traceInput({ ...broken, objects: { ...broken.objects, policies: [...broken.objects.policies, typo] } }));
@@ -272,7 +272,7 @@ describe('buildTrace on edited captures', () => {
   });
 
   it('a drop no iptables rule counted (kindnet enforces policies in nftables) is named from the policies', () => {
-    const broken = loadFixture('deny-all-ingress');
+    const broken = loadFixture('friday-merge');
     // As on kind: no NETPOL rule counts the drop (kindnet drops in nftables); kube-proxy's DNAT still counts.
     const uncount = (after: string, before: string) => {
       const old = new Map(before.split('\n').map((l) => [l.replace(/^\[\d+:\d+\] /, ''), l]));

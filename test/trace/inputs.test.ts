@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { candidateServices, endpointPods, nodePortServices, traceNodes, tracePods } from '../../src/trace/inputs.js';
 import { loadFixture } from './helpers.js';
 
-const f = loadFixture('deny-all-ingress-solved');
+const f = loadFixture('friday-merge-solved');
 const pods = tracePods(f.objects.pods, f.routes);
 
 describe('tracePods', () => {

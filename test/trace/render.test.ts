@@ -5,7 +5,7 @@ import { loadFixture, traceInput } from './helpers.js';
 
 describe('renderTrace', () => {
   it('one line per hop with ✓ ✗ ·, then the verdict and the probe', () => {
-    const text = renderTrace(buildTrace(traceInput(loadFixture('deny-all-ingress'))));
+    const text = renderTrace(buildTrace(traceInput(loadFixture('friday-merge'))));
     const lines = text.split('\n');
     expect(lines[0]).toBe('trace shop/frontend → http://api.shop.svc.cluster.local:8080/');
     expect(lines[1]).toMatch(/^ {2}· query api\.shop\.svc\.cluster\.local\.shop\.svc\.cluster\.local\. A @10\.96\.0\.10:53 → NXDOMAIN/);
@@ -15,7 +15,7 @@ describe('renderTrace', () => {
   });
 
   it('paints through the caller, indents for the debrief, and lists pcaps', () => {
-    const trace = { ...buildTrace(traceInput(loadFixture('deny-all-ingress-solved'))), pcaps: [{ file: '/tmp/x/01-frontend-eth0.pcap', where: 'pod shop/frontend-1', interface: 'eth0', packets: 1 }] };
+    const trace = { ...buildTrace(traceInput(loadFixture('friday-merge-solved'))), pcaps: [{ file: '/tmp/x/01-frontend-eth0.pcap', where: 'pod shop/frontend-1', interface: 'eth0', packets: 1 }] };
     const text = renderTrace(trace, { paint: { ok: (s) => `<${s}>`, fail: (s) => `!${s}!`, dim: (s) => s, bold: (s) => s }, indent: '  ' });
     expect(text).toMatch(/^ {2}trace /);
     expect(text).toMatch(/\n {4}<✓> delivered to 10\.244\.1\.3:8080/);
@@ -26,8 +26,8 @@ describe('renderTrace', () => {
 
 describe('verdictText and describeObject', () => {
   it('names the object that killed the packet', () => {
-    expect(verdictText(buildTrace(traceInput(loadFixture('dns-egress-denied'))))).toBe('the name did not resolve: NetworkPolicy shop/frontend-egress (egress)');
-    expect(verdictText(buildTrace(traceInput(loadFixture('service-selector-mismatch'))))).toBe('rejected by Service shop/api (selector app=api-v2 matches no pod)');
+    expect(verdictText(buildTrace(traceInput(loadFixture('after-the-pentest'))))).toBe('the name did not resolve: NetworkPolicy shop/frontend-egress (egress)');
+    expect(verdictText(buildTrace(traceInput(loadFixture('afternoon-deploy'))))).toBe('rejected by Service shop/api (selector app=api-v2 matches no pod)');
     expect(verdictText(buildTrace(traceInput(loadFixture('hand-drop'))))).toBe('dropped by hand-written rule on worker2: -A FORWARD -d 10.244.2.2/32 -j DROP');
     expect(describeObject({ kind: 'Rule', name: '-P FORWARD DROP', detail: 'worker', by: 'chain policy' })).toBe('the chain policy on worker: -P FORWARD DROP');
   });

@@ -61,108 +61,108 @@ const any = (pattern: RegExp) => expect.stringMatching(pattern);
  * missing route to another node's pod CIDR.
  */
 const EXPECTED: Record<string, Expected> = {
-  'allow-label-typo': {
+  'release-train': {
     verdict: 'dropped',
     blame: (d) => ({ ...sameObject(d), detail: 'ingress' }),
     says: /^dropped on \S+ by NetworkPolicy [^(]+ \(ingress: .*; \S+: its ingress rule 0 admits tcp\/http, but its from \(podSelector app=fronted\) does not match pod shop\/frontend-\S+\)$/,
   },
-  'app-listens-on-localhost': {
+  'refused-after-upgrade': {
     verdict: 'refused',
     blame: (d) => ({ ...sameObject(d), detail: any(/^pod api-\S+: listens on 127\.0\.0\.1:8080 only$/) }),
     says: /^refused by 10\.244\.\d+\.\d+:8080 \(pod shop\/api-\S+\): the app listens on 127\.0\.0\.1:8080 only, .*not a network fault/,
   },
-  'coredns-scaled-to-zero': {
+  'always-the-policy': {
     verdict: 'dns-failed',
     blame: (d) => ({ ...sameObject(d), detail: 'scaled to 0 replicas' }),
     says: /^Service kube-system\/kube-dns has no endpoints \(port dns\), .*matches the pods of Deployment kube-system\/coredns, which is scaled to 0 replicas$/,
   },
-  'corefile-zone-typo': {
+  'could-not-resolve-host': {
     verdict: 'dns-failed',
     blame: (d) => ({ ...sameObject(d), detail: 'Corefile: kubernetes zone cluster.lcoal, not cluster.local' }),
     says: /^CoreDNS answered NXDOMAIN for names under cluster\.local: the Corefile's kubernetes plugin \(line \d+\) serves cluster\.lcoal in-addr\.arpa ip6\.arpa, not cluster\.local/,
   },
-  'deny-all-ingress': {
+  'friday-merge': {
     verdict: 'dropped',
     blame: (d) => ({ ...sameObject(d), detail: 'ingress' }),
     says: /^dropped on \S+ by NetworkPolicy shop\/default-deny-ingress \(ingress: it isolates shop\/api-\S+ and no rule allows tcp\/8080 from pod shop\/frontend-\S+\)$/,
   },
-  'dns-egress-denied': {
+  'after-the-pentest': {
     verdict: 'dns-failed',
     blame: (d) => ({ ...sameObject(d), detail: 'egress' }),
     says: /^dropped on \S+ by NetworkPolicy \S+ \(egress: it isolates shop\/frontend-\S+ and no rule allows udp\/53 to pod kube-system\/coredns-/,
   },
-  'dns-policy-none-wrong-nameserver': {
+  'only-the-frontend': {
     verdict: 'dns-failed',
     blame: (d) => ({ ...sameObject(d), detail: any(/^pod frontend-\S+: dnsConfig nameserver 10\.100\.0\.10$/) }),
     says: /nameserver 10\.100\.0\.10, which is no Service of this cluster .*: look at the pod template of Deployment shop\/frontend: its dnsPolicy and dnsConfig$/,
   },
-  'etp-local-no-endpoint': {
+  'one-worker-hangs': {
     verdict: 'dropped',
     blame: (d) => ({ ...sameObject(d), detail: 'no local endpoints' }),
     says: /^dropped on worker2 by kube-proxy: Service shop\/web has no local endpoints .*externalTrafficPolicy is Local/,
   },
-  'kube-dns-selector-mismatch': {
+  'nothing-resolves': {
     verdict: 'dns-failed',
     blame: (d) => ({ ...sameObject(d), detail: any(/^selector \S+ matches no pod$/) }),
     says: /^rejected on \S+ by kube-proxy: Service kube-system\/kube-dns has no endpoints \(port dns\): its selector \S+ matches no pod in namespace kube-system/,
   },
-  'missing-pod-route': {
+  'overnight-quiet': {
     // The lost packet is the api connection, or a DNS query kube-proxy sent to the CoreDNS pod on worker.
     verdict: /^(lost|dns-failed)$/,
     blame: (d) => ({ kind: 'Node', name: d.name, detail: 'route to 10.244.1.0/24' }),
     says: /^route default via 172\.18\.0\.1 on worker2: no route to 10\.244\.1\.0\/24 \(pods of node worker\)/,
   },
-  'mtu-black-hole': {
+  'catalog-never-finishes': {
     verdict: 'dropped',
     blame: (d) => ({ kind: 'Rule', by: 'hand-written', detail: d.name, name: any(/^-A OUTPUT -p icmp -m icmp --icmp-type 3\/4 .*-j DROP$/) }),
     says: /^ICMP dropped on worker by a hand-written rule .* without "fragmentation needed" the sender never learns the path MTU \(worker's route 10\.244\.2\.0\/24 back to the client has mtu 1400\), .*MTU black hole/,
   },
-  'namespace-selector-missing-label': {
+  'monday-rollout': {
     verdict: 'dropped',
     blame: (d) => ({ ...sameObject(d), detail: 'ingress' }),
     says: /; shop\/api-allow-web: its ingress rule 0 admits tcp\/http, but its from \(namespaceSelector team=web\) does not match pod web\/frontend-\S+\)$/,
   },
-  'node-drop-rule': {
+  'happy-checkout': {
     verdict: 'dropped',
     blame: (d) => ({ kind: 'Rule', by: 'hand-written', detail: d.name, name: any(/^-A FORWARD -d 10\.244\.1\.0\/24 .*-j DROP$/) }),
     says: /^dropped on worker2 by a hand-written rule no Kubernetes object owns: -A FORWARD -d 10\.244\.1\.0\/24 /,
   },
-  'nodeport-range-dropped': {
+  'one-worker-unhealthy': {
     verdict: 'dropped',
     blame: (d) => ({ kind: 'Rule', by: 'hand-written', detail: d.name, name: any(/^-t raw -A NODE-HARDENING .*--dport 30000:32767 .*-j DROP$/) }),
     says: /^dropped on worker2 by a hand-written rule no Kubernetes object owns: -A NODE-HARDENING .*--dport 30000:32767 .*\(table raw\)$/,
   },
-  'peer-and-or-mistake': {
+  'reviewed-by-two': {
     verdict: 'dropped',
     blame: (d) => ({ ...sameObject(d), detail: 'ingress' }),
     says: /its from \(namespaceSelector kubernetes\.io\/metadata\.name=monitoring AND podSelector app=frontend\) does not match pod shop\/frontend-\S+\)$/,
   },
-  'policy-wrong-port': {
+  'checkout-outage': {
     verdict: 'dropped',
     blame: (d) => ({ ...sameObject(d), detail: 'ingress' }),
     says: /its ingress rule 0 admits pod shop\/frontend-\S+ but only tcp\/80, not tcp\/8080\)$/,
   },
-  'readiness-never-passes': {
+  'friday-release': {
     verdict: 'rejected',
     blame: (d) => ({ ...sameObject(d), detail: 'no pod Ready' }),
     says: /^rejected on \S+ by kube-proxy: Service shop\/api has no endpoints \(port http\): its selector app=api matches \d+ pods? of Deployment shop\/api, and none of them is Ready \(readinessProbe GET \/ready /,
   },
-  'service-selector-mismatch': {
+  'afternoon-deploy': {
     verdict: 'rejected',
     blame: (d) => ({ ...sameObject(d), detail: 'selector app=api-v2 matches no pod' }),
     says: /^rejected on \S+ by kube-proxy: Service shop\/api has no endpoints \(port http\): its selector app=api-v2 matches no pod in namespace shop/,
   },
-  'stale-kube-proxy-rules': {
+  'frontend-waits': {
     verdict: 'lost',
     blame: (d) => ({ ...sameObject(d), detail: 'no kube-proxy pod on worker2: its rules are stale' }),
     says: /^KUBE-SEP-\w+ DNAT → 10\.244\.\d+\.\d+:8080: a stale rule, .*kube-proxy is not running on worker2\)$/,
   },
-  'two-faults': {
+  'fridays-two-changes': {
     verdict: 'dns-failed',
     blame: (d) => ({ ...sameObject(d), detail: 'egress' }),
     says: /^dropped on worker2 by NetworkPolicy shop\/frontend-egress \(egress: .*no rule allows udp\/53 /,
   },
-  'wrong-target-port': {
+  'refused-every-call': {
     verdict: 'refused',
     blame: (d) => ({ ...sameObject(d), detail: 'targetPort 80' }),
     says: /Service shop\/api sends to port 80, but the pod declares tcp http 8080 \(check the Service's targetPort\)$/,
@@ -245,7 +245,7 @@ async function traceScenario(id: string, expected: Expected, symptom: { from: st
   expect(naming.length, text).toBeGreaterThan(0);
   expect(naming.map((h: { text: string }) => h.text).join('\n'), text).toMatch(expected.says);
 
-  if (id === 'dns-egress-denied') {
+  if (id === 'after-the-pentest') {
     // Ctrl-C while capturing: the CLI ends its tcpdumps and exits 130.
     const dir = path.join(stateDir, 'pcap-interrupted');
     const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'trace', '--lab', LAB, '--from', symptom.from, '--to', symptom.to, '--pcap', dir], { reject: false, env: { ...env, NO_COLOR: '1' } });
@@ -259,7 +259,7 @@ async function traceScenario(id: string, expected: Expected, symptom: { from: st
     expect(fs.existsSync(dir) ? fs.readdirSync(dir) : []).toEqual([]);
   }
 
-  if (id === 'service-selector-mismatch') {
+  if (id === 'afternoon-deploy') {
     // debrief shows the same trace, labelled as the state before the fix
     const before = (await onLab('debrief', '--json')).json();
     expect(before.trace.when).toBe('before the fix');
@@ -277,7 +277,7 @@ async function traceScenario(id: string, expected: Expected, symptom: { from: st
   if (symptom.to.startsWith('dns://')) expect(delivered.text).toMatch(/^resolved: /);
   else expect(delivered.text).toMatch(/^delivered to 10\.244\.\d+\.\d+:\d+ \(pod \S+\)(, answered by \S+)?$/);
 
-  if (id === 'service-selector-mismatch') {
+  if (id === 'afternoon-deploy') {
     // Once check has seen the fix, debrief shows the symptom's trace as the state after it.
     expect((await onLab('check')).code).toBe(0);
     const debrief = (await onLab('debrief', '--json')).json();
@@ -285,7 +285,7 @@ async function traceScenario(id: string, expected: Expected, symptom: { from: st
     expect(debrief.trace.verdict).toBe('delivered');
   }
 
-  if (id === 'deny-all-ingress') await handWrittenDrop(symptom);
+  if (id === 'friday-merge') await handWrittenDrop(symptom);
 }
 
 /** A DROP typed on the api pods' nodes is reported as a rule nobody owns; the trace (with --pcap) leaves no trace. */

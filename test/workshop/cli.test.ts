@@ -25,8 +25,8 @@ const as = (dataDir: string) => (...args: string[]) => netbreak(args, { NETBREAK
 
 describe('netbreak workshop', () => {
   it('join, status and leave, with a clear sentence for each mistake', async () => {
-    const { info } = await serve(['--scenarios', 'deny-all-ingress,dns-egress-denied', '--port', '0', '--duration', '90m']);
-    expect(info).toMatchObject({ resumed: false, scenarios: ['deny-all-ingress', 'dns-egress-denied'], attendees: 0 });
+    const { info } = await serve(['--scenarios', 'friday-merge,after-the-pentest', '--port', '0', '--duration', '90m']);
+    expect(info).toMatchObject({ resumed: false, scenarios: ['friday-merge', 'after-the-pentest'], attendees: 0 });
     expect(info.adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#admin=[\w-]{43}$/);
     const url = info.joinUrls[0]!;
     expect(url).toBe(`http://127.0.0.1:${info.port}/join/${info.joinCode}`);
@@ -57,7 +57,7 @@ describe('netbreak workshop', () => {
     expect(status.code).toBe(0);
     const s = status.json();
     expect(s).toMatchObject({ reachable: true, open: true, name: 'alice', lab: 'alice', pending: 0, row: { name: 'alice', fixed: 0 } });
-    expect(Object.keys(s.seeds)).toEqual(['deny-all-ingress', 'dns-egress-denied']);
+    expect(Object.keys(s.seeds)).toEqual(['friday-merge', 'after-the-pentest']);
     const bobSeeds = (await bob('workshop', 'status', '--json')).json().seeds;
     expect(bobSeeds).not.toEqual(s.seeds);
 
@@ -73,25 +73,25 @@ describe('netbreak workshop', () => {
     const trainer = as(tempDir('nb-trainer-'));
     const none = await trainer('workshop', 'serve', '--port', '0');
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/--scenarios is required to open a room: for example --scenarios deny-all-ingress,dns-egress-denied\./);
+    expect(none.stderr).toMatch(/--scenarios is required to open a room: for example --scenarios friday-merge,after-the-pentest\./);
     const unknown = await trainer('workshop', 'serve', '--scenarios', 'deny-all-ingres', '--port', '0');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/--scenarios: unknown scenario "deny-all-ingres"; did you mean deny-all-ingress\?/);
-    const duration = await trainer('workshop', 'serve', '--scenarios', 'deny-all-ingress', '--duration', 'an hour');
+    expect(unknown.stderr).toMatch(/--scenarios: unknown scenario "deny-all-ingres"; did you mean friday-merge\?/);
+    const duration = await trainer('workshop', 'serve', '--scenarios', 'friday-merge', '--duration', 'an hour');
     expect(duration.stderr).toMatch(/--duration an hour is not a duration: write it like 90m, 1h30m or 2h/);
-    expect((await trainer('workshop', 'serve', '--scenarios', 'deny-all-ingress', '--port', '70000')).stderr).toMatch(/--port 70000 is not a port/);
+    expect((await trainer('workshop', 'serve', '--scenarios', 'friday-merge', '--port', '70000')).stderr).toMatch(/--port 70000 is not a port/);
 
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as net.AddressInfo).port;
-    const busy = await trainer('workshop', 'serve', '--scenarios', 'deny-all-ingress', '--port', String(port), '--host', '127.0.0.1');
+    const busy = await trainer('workshop', 'serve', '--scenarios', 'friday-merge', '--port', String(port), '--host', '127.0.0.1');
     expect(busy.code).toBe(2);
     expect(busy.stderr).toMatch(new RegExp(`port ${port} is already in use on 127\\.0\\.0\\.1: pick another with --port`));
     await new Promise<void>((r) => blocker.close(() => r()));
   });
 
   it('Ctrl-C stops the server; serve again resumes the room; --new keeps the old one beside the new', async () => {
-    const first = await serve(['--scenarios', 'deny-all-ingress', '--port', '0']);
+    const first = await serve(['--scenarios', 'friday-merge', '--port', '0']);
     const alice = as(tempDir('nb-alice-'));
     expect((await alice('workshop', 'join', first.info.joinUrls[0]!, '--name', 'alice')).code).toBe(0);
     expect(await first.stop()).toBe(0);
@@ -106,12 +106,12 @@ describe('netbreak workshop', () => {
     running.splice(0);
 
     const trainer = as(first.dataDir);
-    const other = await trainer('workshop', 'serve', '--scenarios', 'dns-egress-denied', '--port', port);
+    const other = await trainer('workshop', 'serve', '--scenarios', 'after-the-pentest', '--port', port);
     expect(other.code).toBe(2);
-    expect(other.stderr).toMatch(/holds a room with scenarios deny-all-ingress: run without --scenarios to resume it, or add --new/);
+    expect(other.stderr).toMatch(/holds a room with scenarios friday-merge: run without --scenarios to resume it, or add --new/);
 
-    const fresh = await serve(['--scenarios', 'dns-egress-denied', '--new', '--port', '0'], first.dataDir);
-    expect(fresh.info).toMatchObject({ resumed: false, attendees: 0, scenarios: ['dns-egress-denied'] });
+    const fresh = await serve(['--scenarios', 'after-the-pentest', '--new', '--port', '0'], first.dataDir);
+    expect(fresh.info).toMatchObject({ resumed: false, attendees: 0, scenarios: ['after-the-pentest'] });
     expect(fresh.info.room).not.toBe(first.info.room);
     expect(fs.existsSync(fresh.info.archived!)).toBe(true);
     expect(JSON.parse(fs.readFileSync(fresh.info.archived!, 'utf8')).attendees[0].name).toBe('alice');

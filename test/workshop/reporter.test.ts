@@ -35,7 +35,7 @@ async function serve(room: Room, port = 0, now?: () => number) {
 }
 
 function newRoom(): Room {
-  return createRoom({ title: 'Room', scenarios: [{ id: 'deny-all-ingress', title: 'A' }] });
+  return createRoom({ title: 'Room', scenarios: [{ id: 'friday-merge', title: 'A' }] });
 }
 
 function event(type: WorkshopEvent['type'], over: Partial<SessionSummary> = {}): WorkshopEvent {
@@ -48,14 +48,14 @@ async function joined(room: Room, server: WorkshopServer): Promise<Membership> {
   return m;
 }
 
-const cellOf = (room: Room) => room.attendees[0]!.cells['deny-all-ingress'];
+const cellOf = (room: Room) => room.attendees[0]!.cells['friday-merge'];
 
 describe('reporting to the workshop', () => {
   it('does nothing when not joined, and skips scenarios the room does not play', async () => {
     expect(await deliver(event('started'))).toEqual({ status: 'not-joined' });
     const room = newRoom();
     await joined(room, await serve(room));
-    expect(await deliver(event('started', { scenario: 'two-faults' }))).toEqual({ status: 'not-in-workshop', scenario: 'two-faults' });
+    expect(await deliver(event('started', { scenario: 'fridays-two-changes' }))).toEqual({ status: 'not-in-workshop', scenario: 'fridays-two-changes' });
   });
 
   it('sends signed reports that the server accepts, even with a laptop clock two hours off', async () => {

@@ -14,7 +14,7 @@ const T0 = Date.parse('2025-03-01T09:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 
 function room(durationMs?: number): Room {
-  return createRoom({ title: 'Room', scenarios: [{ id: 'deny-all-ingress', title: 'A' }, { id: 'dns-egress-denied', title: 'B' }], durationMs, now: T0 });
+  return createRoom({ title: 'Room', scenarios: [{ id: 'friday-merge', title: 'A' }, { id: 'after-the-pentest', title: 'B' }], durationMs, now: T0 });
 }
 
 function join(r: Room, name: string) {
@@ -44,10 +44,10 @@ describe('joining', () => {
     const alice = joinRoom(r, { code: r.joinCode, name: 'alice' }, T0);
     const bob = joinRoom(r, { code: r.joinCode, name: 'bob' }, T0);
     if (isRejection(alice) || isRejection(bob)) throw new Error('join failed');
-    expect(Object.keys(alice.seeds)).toEqual(['deny-all-ingress', 'dns-egress-denied']);
-    expect(alice.seeds['deny-all-ingress']).not.toBe(bob.seeds['deny-all-ingress']);
-    expect(alice.seeds['deny-all-ingress']).not.toBe(alice.seeds['dns-egress-denied']);
-    expect(workshopSeed(r.secret, alice.attendee.id, 'deny-all-ingress')).toBe(alice.seeds['deny-all-ingress']);
+    expect(Object.keys(alice.seeds)).toEqual(['friday-merge', 'after-the-pentest']);
+    expect(alice.seeds['friday-merge']).not.toBe(bob.seeds['friday-merge']);
+    expect(alice.seeds['friday-merge']).not.toBe(alice.seeds['after-the-pentest']);
+    expect(workshopSeed(r.secret, alice.attendee.id, 'friday-merge')).toBe(alice.seeds['friday-merge']);
     for (const seed of Object.values(alice.seeds)) expect(seed).toBeGreaterThanOrEqual(1);
   });
 
@@ -70,7 +70,7 @@ describe('reports', () => {
       const r = room();
       const alice = join(r, 'alice');
       for (const e of order) expect(recordEvent(r, alice, e, T0 + 100_000)).toBeUndefined();
-      return buildBoard(r, T0 + 100_000).rows[0]!.cells['deny-all-ingress'];
+      return buildBoard(r, T0 + 100_000).rows[0]!.cells['friday-merge'];
     });
     expect(cells[1]).toEqual(cells[0]);
     expect(cells[2]).toEqual(cells[0]);
@@ -90,7 +90,7 @@ describe('reports', () => {
     recordEvent(r, alice, event('checked', { fixedAt: at(50), checks: 1, lastCheck: { at: at(50), passed: true } }), T0 + 60_000);
     recordEvent(r, alice, event('started', { id: 'bbbbbb0002', startedAt: at(100) }), T0 + 101_000);
     recordEvent(r, alice, event('stopped', { stoppedAt: at(55) }), T0 + 102_000);
-    const cell = buildBoard(r, T0 + 103_000).rows[0]!.cells['deny-all-ingress']!;
+    const cell = buildBoard(r, T0 + 103_000).rows[0]!.cells['friday-merge']!;
     expect(cell).toMatchObject({ sessionId: 'bbbbbb0002', fixed: false, attempts: 2, stoppedAt: null });
     expect(r.events.map((e) => e.type)).toEqual(['checked', 'started', 'stopped']);
   });
@@ -98,7 +98,7 @@ describe('reports', () => {
   it('are refused for a scenario the room does not play, and once the room has ended', () => {
     const r = room(600_000);
     const alice = join(r, 'alice');
-    expect(recordEvent(r, alice, event('started', { scenario: 'two-faults' }), T0)).toMatchObject({ status: 422, error: expect.stringMatching(/not part of this workshop/) });
+    expect(recordEvent(r, alice, event('started', { scenario: 'fridays-two-changes' }), T0)).toMatchObject({ status: 422, error: expect.stringMatching(/not part of this workshop/) });
     expect(roomOpen(r, T0 + 599_000)).toBe(true);
     expect(recordEvent(r, alice, event('started'), T0 + 600_000)).toMatchObject({ status: 409, error: expect.stringMatching(/ended at 2025-03-01T09:10:00\.000Z/) });
     const r2 = room();
@@ -117,7 +117,7 @@ describe('the board and the exports', () => {
     recordEvent(r, bob!, event('checked', { id: 'b1b1b1b1', lab: 'bob', diagnosis: { total: 70, points: 80, at: at(30) }, fixedAt: at(100), checks: 2, lastCheck: { at: at(100), passed: true } }), T0);
     recordEvent(r, alice!, event('checked', { id: 'a1a1a1a1', diagnosis: { total: 70, points: 80, evidence: true, at: at(30) }, fixedAt: at(50), hintsUsed: 1, checks: 1, lastCheck: { at: at(50), passed: true } }), T0);
     recordEvent(r, carol!, event('solved', { id: 'c1c1c1c1', lab: 'carol', diagnosis: { total: 100, points: 100, at: at(30) }, fixedAt: at(40), solvedWithReference: true, checks: 1, lastCheck: { at: at(40), passed: true } }), T0);
-    recordEvent(r, dave!, event('started', { id: 'd1d1d1d1', lab: 'dave', scenario: 'dns-egress-denied' }), T0);
+    recordEvent(r, dave!, event('started', { id: 'd1d1d1d1', lab: 'dave', scenario: 'after-the-pentest' }), T0);
     return r;
   }
 
@@ -129,12 +129,12 @@ describe('the board and the exports', () => {
       [3, 'carol', 0, 100],
       [4, 'dave', 0, 0],
     ]);
-    expect(board.rows[2]!.cells['deny-all-ingress']).toMatchObject({ fixed: false, solved: true });
-    expect(board.rows[3]!.cells['dns-egress-denied']).toMatchObject({ timeMs: null, score: null, evidence: null });
+    expect(board.rows[2]!.cells['friday-merge']).toMatchObject({ fixed: false, solved: true });
+    expect(board.rows[3]!.cells['after-the-pentest']).toMatchObject({ timeMs: null, score: null, evidence: null });
     // Whether the evidence was found shows apart from the score; a client that did not say shows nothing.
-    expect(board.rows[0]!.cells['deny-all-ingress']).toMatchObject({ evidence: true });
-    expect(board.rows[1]!.cells['deny-all-ingress']).toMatchObject({ evidence: null });
-    expect(board.rows[3]!.cells['deny-all-ingress']).toBeNull();
+    expect(board.rows[0]!.cells['friday-merge']).toMatchObject({ evidence: true });
+    expect(board.rows[1]!.cells['friday-merge']).toMatchObject({ evidence: null });
+    expect(board.rows[3]!.cells['friday-merge']).toBeNull();
   });
 
   it('exports one CSV row per attendee and scenario played, with the assigned seed beside the one played', () => {
@@ -143,8 +143,8 @@ describe('the board and the exports', () => {
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe('rank,attendee,scenario,assigned_seed,seed,backend,started_at,diagnosed_at,diagnosis_score,evidence_correct,hints,checks,fixed,solved_with_reference,fixed_at,time_s,stopped_at,attempts');
     expect(lines).toHaveLength(5);
-    expect(lines[1]).toMatch(/^1,alice,deny-all-ingress,\d+,7,netns,2025-03-01T09:00:00\.000Z,2025-03-01T09:00:30\.000Z,70,true,1,1,true,false,2025-03-01T09:00:50\.000Z,50,,1$/);
-    expect(lines[4]).toMatch(/^4,dave,dns-egress-denied,/);
+    expect(lines[1]).toMatch(/^1,alice,friday-merge,\d+,7,netns,2025-03-01T09:00:00\.000Z,2025-03-01T09:00:30\.000Z,70,true,1,1,true,false,2025-03-01T09:00:50\.000Z,50,,1$/);
+    expect(lines[4]).toMatch(/^4,dave,after-the-pentest,/);
     const json = exportJson(r, T0 + 200_000) as { rows: unknown[]; events: unknown[]; attendees: { name: string }[] };
     expect(json.rows).toHaveLength(4);
     expect(json.events).toHaveLength(4);

@@ -38,7 +38,7 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
   let navigations = 0;
 
   beforeAll(async () => {
-    served = await serveWorkshop(['--scenarios', 'deny-all-ingress,service-selector-mismatch', '--port', '0', '--duration', '2h', '--title', 'Friday networking'], tempDir('nb-ws-trainer-'));
+    served = await serveWorkshop(['--scenarios', 'friday-merge,afternoon-deploy', '--port', '0', '--duration', '2h', '--title', 'Friday networking'], tempDir('nb-ws-trainer-'));
     origin = `http://127.0.0.1:${served.info.port}`;
     browser = await launchChromium();
     browser.context.on('request', (r) => requests.push(r.url()));
@@ -66,7 +66,7 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
     for (const name of [ALICE, CAROL, BOB]) expect((await as(name)('workshop', 'join', served.info.joinUrls[0]!, '--name', name)).code).toBe(0);
     await page.waitForSelector(`tr[data-attendee="${BOB}"]`);
     expect(await page.textContent('#status')).toMatch(/^3 attendees/);
-    expect(await page.getAttribute(cell(ALICE, 'deny-all-ingress'), 'data-state')).toBe('none');
+    expect(await page.getAttribute(cell(ALICE, 'friday-merge'), 'data-state')).toBe('none');
   });
 
   it('shows reports sent through the client module (signed with the attendee\'s token) as they arrive', async () => {
@@ -76,16 +76,16 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
     try {
       const startedAt = new Date(Date.now() - 65_000).toISOString();
       const session = (over: Partial<SessionSummary>): WorkshopEvent['session'] =>
-        newSession({ id: 'b0b0b0b0b0', scenario: 'service-selector-mismatch', seed: 5, lab: BOB, startedAt, ...over });
+        newSession({ id: 'b0b0b0b0b0', scenario: 'afternoon-deploy', seed: 5, lab: BOB, startedAt, ...over });
       expect(await deliver({ type: 'started', session: session({}) })).toEqual({ status: 'sent', sent: 1 });
-      await page.waitForSelector(cell(BOB, 'service-selector-mismatch', '[data-state="running"]'));
+      await page.waitForSelector(cell(BOB, 'afternoon-deploy', '[data-state="running"]'));
       // The running clock counts up in the page, from the server's time.
-      const ticking = await page.textContent(cell(BOB, 'service-selector-mismatch', ' .time'));
+      const ticking = await page.textContent(cell(BOB, 'afternoon-deploy', ' .time'));
       expect(ticking).toMatch(/^1:\d\d$/);
       const diagnosis = { total: 70, points: 80, at: new Date().toISOString() };
       expect((await deliver({ type: 'diagnosed', session: session({ hintsUsed: 1, diagnosis }) })).status).toBe('sent');
-      await page.waitForSelector(cell(BOB, 'service-selector-mismatch', '[data-score="70"][data-hints="1"]'));
-      expect(await page.textContent(cell(BOB, 'service-selector-mismatch'))).toMatch(/diagnosis 70\/100 · 1 hint/);
+      await page.waitForSelector(cell(BOB, 'afternoon-deploy', '[data-score="70"][data-hints="1"]'));
+      expect(await page.textContent(cell(BOB, 'afternoon-deploy'))).toMatch(/diagnosis 70\/100 · 1 hint/);
     } finally {
       if (previous === undefined) delete process.env.NETBREAK_DATA_DIR;
       else process.env.NETBREAK_DATA_DIR = previous;
@@ -106,45 +106,45 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
       const seeds = (await alice('workshop', 'status', '--json')).json().seeds;
 
       // carol's lab runs beside alice's: each attendee's commands find their own lab without --lab.
-      const carolStart = await carol('start', 'service-selector-mismatch', '--json');
+      const carolStart = await carol('start', 'afternoon-deploy', '--json');
       expect(carolStart.code, carolStart.stderr).toBe(0);
       expect(carolStart.json().lab).toBe(CAROL);
-      const start = await alice('start', 'deny-all-ingress', '--json');
+      const start = await alice('start', 'friday-merge', '--json');
       expect(start.code, start.stderr).toBe(0);
       const started = start.json();
-      expect(started).toMatchObject({ lab: ALICE, backend: 'netns', seed: seeds['deny-all-ingress'] });
-      await page.waitForSelector(cell(ALICE, 'deny-all-ingress', '[data-state="running"]'));
-      await page.waitForSelector(cell(CAROL, 'service-selector-mismatch', '[data-state="running"]'));
+      expect(started).toMatchObject({ lab: ALICE, backend: 'netns', seed: seeds['friday-merge'] });
+      await page.waitForSelector(cell(ALICE, 'friday-merge', '[data-state="running"]'));
+      await page.waitForSelector(cell(CAROL, 'afternoon-deploy', '[data-state="running"]'));
 
       expect((await alice('hint')).code).toBe(0);
-      await page.waitForSelector(cell(ALICE, 'deny-all-ingress', '[data-hints="1"]'));
+      await page.waitForSelector(cell(ALICE, 'friday-merge', '[data-hints="1"]'));
 
       const { namespace, policy } = started.params;
       const diagnose = await alice('diagnose', '--layer', 'networkpolicy', '--object', `NetworkPolicy/${namespace}/${policy}`, '--cause', 'default-deny-without-allow');
       expect(diagnose.code, diagnose.stderr).toBe(0);
-      await page.waitForSelector(cell(ALICE, 'deny-all-ingress', '[data-score="90"]'));
+      await page.waitForSelector(cell(ALICE, 'friday-merge', '[data-score="90"]'));
 
       expect((await alice('check')).code).toBe(1);
-      await page.waitForSelector(`${cell(ALICE, 'deny-all-ingress')} .note`);
-      expect(await page.textContent(cell(ALICE, 'deny-all-ingress'))).toMatch(/check failing \(1 run\)/);
+      await page.waitForSelector(`${cell(ALICE, 'friday-merge')} .note`);
+      expect(await page.textContent(cell(ALICE, 'friday-merge'))).toMatch(/check failing \(1 run\)/);
       expect((await carol('check')).code).toBe(1);
 
       // The learner's fix: the scenario's own allow policy, in alice's variant.
-      const template = fs.readFileSync(path.join(ROOT, 'scenarios/deny-all-ingress/manifests/allow-frontend-to-api.yaml'), 'utf8');
+      const template = fs.readFileSync(path.join(ROOT, 'scenarios/friday-merge/manifests/allow-frontend-to-api.yaml'), 'utf8');
       const fix = path.join(dataOf[ALICE]!, 'fix.yaml');
       fs.writeFileSync(fix, template.replace(/\{\{ params\.(\w+) \}\}/g, (_, k: string) => String(started.params[k])));
       expect((await alice('apply', '-f', fix)).code).toBe(0);
       const check = await alice('check');
       expect(check.code, check.stdout).toBe(0);
-      await page.waitForSelector(cell(ALICE, 'deny-all-ingress', '[data-state="fixed"]'));
+      await page.waitForSelector(cell(ALICE, 'friday-merge', '[data-state="fixed"]'));
       expect(await page.textContent(`tr[data-attendee="${ALICE}"] .total-fixed`)).toBe('1');
       expect(await page.textContent(`tr[data-attendee="${ALICE}"] .rank`)).toBe('1');
 
       expect((await alice('stop')).code).toBe(0);
       expect((await carol('stop')).code).toBe(0);
-      await page.waitForSelector(cell(CAROL, 'service-selector-mismatch', '[data-state="stopped"]'));
-      expect(await page.getAttribute(cell(ALICE, 'deny-all-ingress'), 'data-state')).toBe('fixed');
-      expect(await page.textContent(cell(ALICE, 'deny-all-ingress', ' .time'))).toMatch(/^\d+:\d\d$/);
+      await page.waitForSelector(cell(CAROL, 'afternoon-deploy', '[data-state="stopped"]'));
+      expect(await page.getAttribute(cell(ALICE, 'friday-merge'), 'data-state')).toBe('fixed');
+      expect(await page.textContent(cell(ALICE, 'friday-merge', ' .time'))).toMatch(/^\d+:\d\d$/);
     });
   });
 
@@ -156,8 +156,8 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
     const [download] = await Promise.all([admin.waitForEvent('download'), admin.click('#export-csv')]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\r\n')[0]).toMatch(/^rank,attendee,scenario,/);
-    expect(csv).toMatch(new RegExp(`^\\d+,${BOB},service-selector-mismatch,\\d+,5,netns,`, 'm'));
-    if (!labTests.skip) expect(csv).toMatch(new RegExp(`^1,${ALICE},deny-all-ingress,(\\d+),\\1,netns,.*,90,1,2,true,false,`, 'm'));
+    expect(csv).toMatch(new RegExp(`^\\d+,${BOB},afternoon-deploy,\\d+,5,netns,`, 'm'));
+    if (!labTests.skip) expect(csv).toMatch(new RegExp(`^1,${ALICE},friday-merge,(\\d+),\\1,netns,.*,90,1,2,true,false,`, 'm'));
 
     admin.once('dialog', (d) => void d.accept());
     await admin.click('#end');

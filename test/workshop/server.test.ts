@@ -31,7 +31,7 @@ async function serve(room: Room = newRoom(), file?: string) {
 }
 
 function newRoom(): Room {
-  return createRoom({ title: 'Test room', scenarios: [{ id: 'deny-all-ingress', title: 'Zero trust, step one' }] });
+  return createRoom({ title: 'Test room', scenarios: [{ id: 'friday-merge', title: 'Zero trust, step one' }] });
 }
 
 interface Member {
@@ -80,11 +80,11 @@ describe('the workshop server', () => {
   it('accepts a signed report and shows it on the board', async () => {
     const { room, base } = await serve();
     const alice = await join(base, room, 'alice');
-    expect(alice.seeds['deny-all-ingress']).toBeGreaterThan(0);
+    expect(alice.seeds['friday-merge']).toBeGreaterThan(0);
     expect(await post(base, report(alice))).toEqual({ status: 200, body: { ok: true } });
     const b = await board(base);
     expect(b.rows).toHaveLength(1);
-    expect(b.rows[0]).toMatchObject({ name: 'alice', cells: { 'deny-all-ingress': { sessionId: 'abcdef0123', seed: 42 } } });
+    expect(b.rows[0]).toMatchObject({ name: 'alice', cells: { 'friday-merge': { sessionId: 'abcdef0123', seed: 42 } } });
     expect(JSON.stringify(b)).not.toContain(room.secret);
     expect(JSON.stringify(b)).not.toContain(alice.id);
   });
@@ -106,7 +106,7 @@ describe('the workshop server', () => {
     add('an event of an unknown type', post(base, report(alice, { event: { type: 'won', session: session() } })), 400, /event\.type/);
     add('a score above 100', post(base, report(alice, { event: { type: 'diagnosed', session: session({ diagnosis: { total: 1000, points: 100, at: new Date().toISOString() } }) } })), 400, /event\.session\.diagnosis\.total/);
     add('a spreadsheet formula as the backend', post(base, report(alice, { event: { type: 'started', session: session({ backend: '=HYPERLINK("x")' }) } })), 400, /event\.session\.backend: must be a backend name/);
-    add('a scenario the room does not play', post(base, report(alice, { event: { type: 'started', session: session({ scenario: 'two-faults' }) } })), 422, /two-faults is not part of this workshop/);
+    add('a scenario the room does not play', post(base, report(alice, { event: { type: 'started', session: session({ scenario: 'fridays-two-changes' }) } })), 422, /fridays-two-changes is not part of this workshop/);
     add('form data instead of JSON', post(base, report(alice), { 'content-type': 'application/x-www-form-urlencoded' }), 415, /application\/json/);
     for (const [name, promise, status, error] of cases) {
       const r = await promise;
@@ -123,8 +123,8 @@ describe('the workshop server', () => {
 
     // None of it reached the board but the one genuine report, and the server still answers.
     const b = await board(base);
-    expect(b.rows.find((r: { name: string }) => r.name === 'alice').cells['deny-all-ingress']).not.toBeNull();
-    expect(b.rows.find((r: { name: string }) => r.name === 'bob').cells['deny-all-ingress']).toBeNull();
+    expect(b.rows.find((r: { name: string }) => r.name === 'alice').cells['friday-merge']).not.toBeNull();
+    expect(b.rows.find((r: { name: string }) => r.name === 'bob').cells['friday-merge']).toBeNull();
   });
 
   it('refuses an oversize body whether or not it declares its length', async () => {
@@ -189,7 +189,7 @@ describe('the workshop server', () => {
     expect((await fetch(`${base}/api/export.csv`, { headers: { authorization: `Bearer ${alice.token}` } })).status).toBe(401);
     const csv = await fetch(`${base}/api/export.csv`, { headers: admin });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect((await csv.text()).split('\r\n')[1]).toMatch(/^1,alice,deny-all-ingress,\d+,42,netns,.*,90,,1,0,false,false,,,,1$/);
+    expect((await csv.text()).split('\r\n')[1]).toMatch(/^1,alice,friday-merge,\d+,42,netns,.*,90,,1,0,false,false,,,,1$/);
     const json = await read(await fetch(`${base}/api/export.json`, { headers: admin }));
     expect(json.rows[0]).toMatchObject({ attendee: 'alice', diagnosis_score: 90 });
     expect(json.events.map((e: { type: string }) => e.type)).toEqual(['diagnosed']);
@@ -232,7 +232,7 @@ describe('the workshop server', () => {
     const alice = await join(base, room, 'alice');
     expect((await nextBoard()).rows.map((r: { name: string }) => r.name)).toEqual(['alice']);
     await post(base, report(alice));
-    expect((await nextBoard()).rows[0].cells['deny-all-ingress'].sessionId).toBe('abcdef0123');
+    expect((await nextBoard()).rows[0].cells['friday-merge'].sessionId).toBe('abcdef0123');
     controller.abort();
   });
 
@@ -250,6 +250,6 @@ describe('the workshop server', () => {
     const second = await serve(saved, file);
     expect((await post(second.base, once)).status).toBe(409);
     expect((await post(second.base, report(alice, { event: { type: 'hint', session: session({ hintsUsed: 1 }) } }))).status).toBe(200);
-    expect((await board(second.base)).rows[0].cells['deny-all-ingress'].hints).toBe(1);
+    expect((await board(second.base)).rows[0].cells['friday-merge'].hints).toBe(1);
   });
 });

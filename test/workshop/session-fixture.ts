@@ -4,7 +4,7 @@ import type { SessionSummary } from '../../src/workshop/session-summary.js';
 export function newSession(over: Partial<SessionSummary> = {}): SessionSummary {
   return {
     id: 'abcdef0123',
-    scenario: 'deny-all-ingress',
+    scenario: 'friday-merge',
     seed: 1,
     backend: 'netns',
     lab: 'alice',

@@ -23,7 +23,7 @@ interface ServeOptions {
 
 async function scenarioList(text: string): Promise<{ id: string; title: string }[]> {
   const ids = [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
-  if (ids.length === 0) throw new UserError('--scenarios needs at least one scenario id, for example --scenarios deny-all-ingress,dns-egress-denied');
+  if (ids.length === 0) throw new UserError('--scenarios needs at least one scenario id, for example --scenarios friday-merge,after-the-pentest');
   const found = [];
   for (const id of ids) {
     try {
@@ -59,7 +59,7 @@ async function roomToServe(file: string, options: ServeOptions, durationMs: numb
     }
     return { room: saved, resumed: true };
   }
-  if (!wanted) throw new UserError('--scenarios is required to open a room: for example --scenarios deny-all-ingress,dns-egress-denied');
+  if (!wanted) throw new UserError('--scenarios is required to open a room: for example --scenarios friday-merge,after-the-pentest');
   const archived = saved ? archiveRoom(file, saved) : undefined;
   return { room: createRoom({ title: options.title, scenarios: wanted, durationMs }), resumed: false, archived };
 }

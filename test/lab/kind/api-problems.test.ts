@@ -101,7 +101,7 @@ describe('the real CLI, through the fakes', () => {
   it('kind: an API server that does not answer after kind made the cluster → exit 3, one sentence, the cluster deleted', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     fake = useFakeTools({ state: { apiServer: url } });
-    const r = await netbreak(['start', 'deny-all-ingress', '--backend', 'kind'], fake.cliEnv());
+    const r = await netbreak(['start', 'friday-merge', '--backend', 'kind'], fake.cliEnv());
     expect(r.code, r.stderr).toBe(3);
     expect(said(r.stderr)).toMatch(ONE_LINE);
     expect(said(r.stderr)).toBe(`netbreak: kind cluster netbreak's API server at ${url} did not answer (connection refused): check that Docker is running and "kind get clusters" lists netbreak, then run "netbreak clean" and start again.`);
@@ -111,7 +111,7 @@ describe('the real CLI, through the fakes', () => {
 
   it('kind: success without a kubeconfig, and kind cannot give it either → exit 3, naming the file', async () => {
     fake = useFakeTools({ state: { apiServer: 'http://127.0.0.1:1', noKubeconfig: true, kubeconfigFails: true } });
-    const r = await netbreak(['start', 'deny-all-ingress', '--backend', 'kind'], fake.cliEnv());
+    const r = await netbreak(['start', 'friday-merge', '--backend', 'kind'], fake.cliEnv());
     expect(r.code, r.stderr).toBe(3);
     expect(said(r.stderr)).toMatch(ONE_LINE);
     expect(said(r.stderr)).toMatch(
@@ -134,7 +134,7 @@ describe('the real CLI, through the fakes', () => {
     expect((exec as ClusterAccessError).exitCode).toBe(4);
     expect(`netbreak: ${(exec as Error).message}.`).toMatch(/^netbreak: docker stopped answering while netbreak ran a command in node netbreak-worker \(Cannot connect to the Docker daemon .*\): start it again, then run "netbreak clean" and start the scenario again\.$/);
     // With Docker down, kind cannot list clusters, and a start says so (availability answers first).
-    const start = await netbreak(['start', 'deny-all-ingress', '--backend', 'kind', '--lab', 'other'], env);
+    const start = await netbreak(['start', 'friday-merge', '--backend', 'kind', '--lab', 'other'], env);
     expect(start.code).toBe(3);
     expect(said(start.stderr)).toMatch(ONE_LINE);
     fake.setState({ docker: 'up' });
@@ -162,7 +162,7 @@ describe('the real CLI, through the fakes', () => {
 
   it('kubeconfig: refused, untrusted certificate and 401 → exit 3, one sentence naming the context and what to do', async () => {
     fake = useFakeTools({ state: {} });
-    const start = (file: string) => netbreak(['start', 'deny-all-ingress', '--backend', 'kubeconfig', '--context', 'workshop', '--learner', 'alice', '--kubeconfig', file], fake.cliEnv());
+    const start = (file: string) => netbreak(['start', 'friday-merge', '--backend', 'kubeconfig', '--context', 'workshop', '--learner', 'alice', '--kubeconfig', file], fake.cliEnv());
     const refused = `http://127.0.0.1:${await closedPort()}`;
     const a = await start(kubeconfigFile(refused));
     expect(a.code, a.stderr).toBe(3);
@@ -196,7 +196,7 @@ describe('the cluster goes away in the middle of start', () => {
   });
 
   it('exit 4, one sentence, and the lab it could not remove is named for clean', async () => {
-    const loaded = await findScenario(scenariosRoot(), 'deny-all-ingress', { seed: 1 });
+    const loaded = await findScenario(scenariosRoot(), 'friday-merge', { seed: 1 });
     // The first write of the scenario's setup: the cluster is gone from then on (Docker stopped under it).
     api.hold = async (method) => {
       if (method !== 'PATCH') return;

@@ -39,13 +39,13 @@ it('doctor reports every backend and what auto picks; --backend narrows it', asy
 });
 
 it('start refuses a backend the scenario does not declare, and kubeconfig flags without that backend', async () => {
-  const kind = await netbreak(['start', 'readiness-never-passes', '--backend', 'kind'], env);
+  const kind = await netbreak(['start', 'friday-release', '--backend', 'kind'], env);
   expect(kind.code).toBe(2);
-  expect(kind.stderr).toMatch(/^netbreak: scenario readiness-never-passes does not run on the kind backend \(agnhost's netexec answers every path it does not know with 200 .*\): it runs on netns, or pick another with "netbreak list"\.$/);
-  const flags = await netbreak(['start', 'service-selector-mismatch', '--context', 'workshop'], env);
+  expect(kind.stderr).toMatch(/^netbreak: scenario friday-release does not run on the kind backend \(agnhost's netexec answers every path it does not know with 200 .*\): it runs on netns, or pick another with "netbreak list"\.$/);
+  const flags = await netbreak(['start', 'afternoon-deploy', '--context', 'workshop'], env);
   expect(flags.code).toBe(2);
   expect(flags.stderr).toBe('netbreak: --context, --kubeconfig and --learner are for the kubeconfig backend: add --backend kubeconfig.');
-  const bad = await netbreak(['start', 'service-selector-mismatch', '--backend', 'docker'], env);
+  const bad = await netbreak(['start', 'afternoon-deploy', '--backend', 'docker'], env);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/Allowed choices are auto, netns, kind, kubeconfig/);
   expect(fake.calls().filter((c) => c[0] === 'kind' && c[1] !== 'version' && !(c[1] === 'get' && c[2] === 'clusters'))).toEqual([]);

@@ -85,7 +85,7 @@ describe.skipIf(!ENABLED)('kind backend, live (NETBREAK_E2E_KIND=1: Docker, kind
   }, 45 * 60_000);
 
   it('trace --pcap: tcpdump in capture containers beside the nodes, files on the path, no container left', async () => {
-    const loaded = (await listScenarios(scenariosRoot(), { seed: 1 })).scenarios.find((s) => s.scenario.id === 'deny-all-ingress')!;
+    const loaded = (await listScenarios(scenariosRoot(), { seed: 1 })).scenarios.find((s) => s.scenario.id === 'friday-merge')!;
     await startScenario(loaded, { lab: LAB, seed: 1, backend: 'kind', progress });
     const lab = await kindBackend.attach(LAB);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netbreak-e2e-pcap-'));

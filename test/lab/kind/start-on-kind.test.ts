@@ -40,7 +40,7 @@ beforeEach(async () => {
   api = await new FakeApiServer().start();
   api.seedCluster('netbreak');
   fake = useFakeTools({ state: { apiServer: api.url } });
-  loaded = await findScenario(scenariosRoot(), 'service-selector-mismatch', { seed: 1 });
+  loaded = await findScenario(scenariosRoot(), 'afternoon-deploy', { seed: 1 });
   kubeProxy();
 });
 afterEach(async () => {
@@ -99,7 +99,7 @@ it('refuses a backend the scenario does not declare, and says why', async () => 
   loaded.scenario.backends = ['netns'];
   loaded.scenario.unsupported = { kind: 'its fault needs what only the netns lab has' };
   await expect(startScenario(loaded, { lab: 'netbreak', seed: 1, backend: 'kind', progress: silentProgress })).rejects.toThrow(
-    'scenario service-selector-mismatch does not run on the kind backend (its fault needs what only the netns lab has): it runs on netns, or pick another with "netbreak list"',
+    'scenario afternoon-deploy does not run on the kind backend (its fault needs what only the netns lab has): it runs on netns, or pick another with "netbreak list"',
   );
   expect(fake.calls()).toEqual([]);
 });
