@@ -119,10 +119,11 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
       expect((await alice('hint')).code).toBe(0);
       await page.waitForSelector(cell(ALICE, 'friday-merge', '[data-hints="1"]'));
 
-      const { namespace, policy } = started.params;
-      const diagnose = await alice('diagnose', '--layer', 'networkpolicy', '--object', `NetworkPolicy/${namespace}/${policy}`, '--cause', 'default-deny-without-allow');
+      const { namespace, policy, apiLabel } = started.params;
+      const diagnose = await alice('diagnose', '--layer', 'networkpolicy', '--object', `NetworkPolicy/${namespace}/${policy}`, '--cause', 'default-deny-without-allow', '--evidence', `app=${apiLabel}`);
       expect(diagnose.code, diagnose.stderr).toBe(0);
       await page.waitForSelector(cell(ALICE, 'friday-merge', '[data-score="90"]'));
+      expect(await page.textContent(cell(ALICE, 'friday-merge'))).toMatch(/evidence ✓/);
 
       expect((await alice('check')).code).toBe(1);
       await page.waitForSelector(`${cell(ALICE, 'friday-merge')} .note`);
