@@ -75,7 +75,7 @@ it('Ctrl-C after the fault: start finishes the change in progress, undoes the jo
   agnhost();
   let child!: Child;
   interruptAtSymptom(() => child);
-  child = spawn(['start', 'after-the-pentest', '--backend', 'kind', '--seed', '0']);
+  child = spawn(['start', 'quiet-after-review', '--backend', 'kind', '--seed', '0']);
   const r = await child;
   expect(r.exitCode, r.stderr).toBe(130);
   expect(r.stderr).toContain('netbreak: interrupted; finishing the change in progress, then undoing the changes made so far (Ctrl-C again to leave lab netbreak as it is).');
@@ -107,7 +107,7 @@ it('Ctrl-C twice leaves the lab and its journal; netbreak stop then undoes what 
     }
     return symptomHold(method, p, body);
   };
-  child = spawn(['start', 'after-the-pentest', '--backend', 'kind', '--seed', '0']);
+  child = spawn(['start', 'quiet-after-review', '--backend', 'kind', '--seed', '0']);
   const r = await child;
   expect(r.exitCode, r.stderr).toBe(130);
   expect(r.stderr.trim().split('\n').at(-1), r.stderr).toBe(
