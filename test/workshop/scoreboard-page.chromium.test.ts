@@ -158,7 +158,7 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\r\n')[0]).toMatch(/^rank,attendee,scenario,/);
     expect(csv).toMatch(new RegExp(`^\\d+,${BOB},afternoon-deploy,\\d+,5,netns,`, 'm'));
-    if (!labTests.skip) expect(csv).toMatch(new RegExp(`^1,${ALICE},friday-merge,(\\d+),\\1,netns,.*,90,1,2,true,false,`, 'm'));
+    if (!labTests.skip) expect(csv).toMatch(new RegExp(`^1,${ALICE},friday-merge,(\\d+),\\1,netns,.*,90,true,1,2,true,false,`, 'm'));
 
     admin.once('dialog', (d) => void d.accept());
     await admin.click('#end');
