@@ -52,18 +52,26 @@ function errnoCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** The Status message of an API error, or its first line. */
-function statusMessage(error: ApiException<unknown>): string {
-  let body = error.body as unknown;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      // not JSON: keep the text
+/** One line for an API error: the Status message the server sent, not a dump of the response. */
+export function apiErrorText(error: unknown): string {
+  if (error instanceof ApiException) {
+    let body = error.body as unknown;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body);
+      } catch {
+        // not JSON: keep the text
+      }
     }
+    const message = (body as { message?: string } | undefined)?.message ?? (typeof body === 'string' ? body : '');
+    return `HTTP ${error.code}${message ? `: ${message}` : ''}`;
   }
-  const message = (body as { message?: string } | undefined)?.message ?? (typeof body === 'string' ? body : '');
-  return message ? `HTTP ${error.code}: ${message.split('\n')[0]}` : `HTTP ${error.code}`;
+  return (error as Error).message;
+}
+
+/** The Status message of an API error, its first line only. */
+function statusMessage(error: ApiException<unknown>): string {
+  return apiErrorText(error).split('\n')[0]!;
 }
 
 export function apiProblem(error: unknown): ApiProblem | undefined {

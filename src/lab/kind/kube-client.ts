@@ -8,7 +8,7 @@ import https from 'node:https';
 import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { ClusterAccessError } from '../backend.js';
 import type { ReadyProgress } from '../lab.js';
-import { accessError, GENERIC_ADVICE, type AccessAdvice } from './api-problems.js';
+import { accessError, apiErrorText, GENERIC_ADVICE, type AccessAdvice } from './api-problems.js';
 import type { KubeObject, ObjectRef } from '../objects.js';
 
 export const FIELD_MANAGER = 'netbreak';
@@ -46,23 +46,6 @@ function plain<T>(value: unknown): T {
 
 export function isNotFound(error: unknown): boolean {
   return error instanceof ApiException && error.code === 404;
-}
-
-/** One line for an API error: the Status message the server sent, not a dump of the response. */
-export function apiErrorText(error: unknown): string {
-  if (error instanceof ApiException) {
-    let body = error.body as unknown;
-    if (typeof body === 'string') {
-      try {
-        body = JSON.parse(body);
-      } catch {
-        // not JSON: keep the text
-      }
-    }
-    const message = (body as { message?: string } | undefined)?.message ?? (typeof body === 'string' ? body : '');
-    return `HTTP ${error.code}${message ? `: ${message}` : ''}`;
-  }
-  return (error as Error).message;
 }
 
 export class KubeApiError extends Error {}
