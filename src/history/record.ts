@@ -123,7 +123,9 @@ function checkItemsOf(entry: unknown): CheckItem[] | undefined {
 export function recordFromSession(session: Session, scenario: Scenario | undefined, stoppedAt: Date): HistoryRecord {
   const key = scenario?.diagnosis;
   const d = session.diagnosis;
-  const score = d && key ? scoreDiagnosis(key, { ...d.answer, evidence: d.answer.evidence ?? '' }, session.hintsUsed, hintCosts(scenario.hints)) : undefined;
+  // A session answered before the evidence question has none: an empty answer, graded wrong.
+  const answer = d && { ...d.answer, evidence: d.answer.evidence ?? '' };
+  const score = answer && key ? scoreDiagnosis(key, answer, session.hintsUsed, hintCosts(scenario.hints)) : undefined;
   return {
     v: HISTORY_VERSION,
     id: sessionId(session),
@@ -152,7 +154,7 @@ export function recordFromSession(session: Session, scenario: Scenario | undefin
     hintsTotal: scenario?.hints.length ?? 0,
     diagnosis: d
       ? {
-          answer: { ...d.answer, evidence: d.answer.evidence ?? '' },
+          answer: answer!,
           causeText: key?.causes[d.answer.cause] ?? '',
           parts: score?.parts ?? null,
           points: d.points,
