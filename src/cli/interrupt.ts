@@ -5,11 +5,12 @@
 // src/engine/interruption.ts); before that, or at a second Ctrl-C, netbreak
 // leaves at once and says which command undoes what was made.
 import { requestStop, safeStopAllowed } from '../engine/interruption.js';
-import { readLabRecord } from '../lab/kind/state.js';
-import { netnsBackend } from '../lab/netns/backend.js';
+import type { Backend } from '../lab/backend.js';
+import { backendOfLab } from '../lab/backends.js';
 
-function leaveAsItIs(lab: string, backend: string): never {
-  const clean = backend === 'kind' ? '; "netbreak clean" also deletes the kind cluster if netbreak created it' : '';
+function leaveAsItIs(lab: string, backend: Backend): never {
+  const also = backend.capabilities.cleanAlsoRemoves;
+  const clean = also ? `; "netbreak clean" also deletes ${also}` : '';
   process.stderr.write(`\nnetbreak: interrupted; lab ${lab} is left as it is: "netbreak stop --lab ${lab}" undoes what its journal records and removes it${clean}.\n`);
   process.exit(130);
 }
@@ -18,11 +19,11 @@ export async function removeLabOnInterrupt<T>(lab: string, work: () => Promise<T
   let signals = 0;
   const onSignal = () => {
     signals++;
-    const backend = readLabRecord(lab)?.backend ?? 'netns';
-    if (backend === 'netns') {
+    const backend = backendOfLab(lab);
+    if (backend.capabilities.disposable) {
       if (signals > 1) return; // already removing it
       process.stderr.write(`\nnetbreak: interrupted; removing lab ${lab}.\n`);
-      void netnsBackend.down(lab).finally(() => process.exit(130));
+      void backend.down(lab).finally(() => process.exit(130));
       return;
     }
     if (signals > 1 || !safeStopAllowed()) leaveAsItIs(lab, backend);

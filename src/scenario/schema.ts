@@ -2,6 +2,7 @@
 // and the engine; the published JSON Schema (schema/scenario.schema.json) is
 // generated from it so editors can complete and check scenario files.
 import { z } from 'zod';
+import { BACKEND_NAMES } from '../lab/backends.js';
 import { ParamsSection } from './params.js';
 
 export const LAYERS = [
@@ -18,8 +19,9 @@ export const LAYERS = [
 export const Layer = z.enum(LAYERS);
 export type Layer = z.infer<typeof Layer>;
 
-export const BACKENDS = ['netns', 'kind', 'kubeconfig'] as const;
-export const BackendName = z.enum(BACKENDS);
+/** The backends a scenario may declare: every one in src/lab/backends.ts. */
+export const BACKENDS = BACKEND_NAMES;
+export const BackendName = z.enum(BACKENDS as [string, ...string[]]);
 export type BackendName = z.infer<typeof BackendName>;
 
 /** `Kind/namespace/name` for namespaced kinds, `Kind/name` for cluster-scoped ones. */

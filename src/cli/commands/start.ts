@@ -5,7 +5,7 @@ import { UserError } from '../../engine/errors.js';
 import { findScenario } from '../../scenario/loader.js';
 import { randomSeed } from '../../scenario/params.js';
 import { silentProgress } from '../../lab/progress.js';
-import type { BackendChoice } from '../../lab/backends.js';
+import { backendByName, type BackendChoice } from '../../lab/backends.js';
 import { terminalProgress } from '../progress.js';
 import { removeLabOnInterrupt } from '../interrupt.js';
 import { color, printJson, println } from '../output.js';
@@ -22,7 +22,8 @@ export interface StartFlags {
 }
 
 export async function run(id: string, options: StartFlags, command: Command): Promise<void> {
-  if (options.backend !== 'kubeconfig' && (options.context || options.learner || options.kubeconfig)) {
+  const perLearner = Boolean(options.backend && backendByName(options.backend)?.capabilities.namespacesPerLearner);
+  if (!perLearner && (options.context || options.learner || options.kubeconfig)) {
     throw new UserError('--context, --kubeconfig and --learner are for the kubeconfig backend: add --backend kubeconfig');
   }
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UserError('--seed takes a whole number, for example --seed 42');
@@ -31,7 +32,7 @@ export async function run(id: string, options: StartFlags, command: Command): Pr
   // Joined to a workshop: the attendee's own variant, and on a shared cluster their own namespaces.
   const membership = joinedWorkshop() ? (await import('../../workshop/membership.js')).readMembership() : undefined;
   const seed = options.seed ?? membership?.seeds[id] ?? randomSeed();
-  const learner = options.learner ?? (options.backend === 'kubeconfig' ? membership?.attendee.name : undefined);
+  const learner = options.learner ?? (perLearner ? membership?.attendee.name : undefined);
   const loaded = await findScenario(scenariosRoot(), id, { seed });
   const session = await removeLabOnInterrupt(options.lab, () =>
     startScenario(loaded, {

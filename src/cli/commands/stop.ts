@@ -5,7 +5,7 @@ import { recordFinishedSession } from '../../history/finish.js';
 import { revertJournal } from '../../engine/start-scenario.js';
 import { UserError } from '../../engine/errors.js';
 import type { CleanReport } from '../../lab/backend.js';
-import { backendByName, backendOfLab } from '../../lab/backends.js';
+import { backendOfLab } from '../../lab/backends.js';
 import { readLabRecord } from '../../lab/kind/state.js';
 import { loadScenario } from '../../scenario/loader.js';
 import { interactive, yesNo } from '../prompts.js';
@@ -25,7 +25,7 @@ export async function confirmClusterDeletion(lab: string, yes: boolean | undefin
 /** Ends a lab as its backend does: netns and kubeconfig remove everything; kind keeps its cluster unless asked to delete it. */
 async function endLab(name: string, options: { deleteCluster?: boolean; yes?: boolean }, session: ReturnType<typeof readSession>): Promise<() => Promise<CleanReport>> {
   const backend = backendOfLab(name);
-  if (backend.name !== 'kind') return () => backend.down(name);
+  if (!backend.release) return () => backend.down(name);
   if (options.deleteCluster) {
     if (!(await confirmClusterDeletion(name, options.yes))) throw new UserError('cancelled: the kind cluster is kept', 130);
     return () => backend.down(name);
@@ -40,7 +40,7 @@ async function endLab(name: string, options: { deleteCluster?: boolean; yes?: bo
  * was interrupted half way.
  */
 export async function releaseKindLab(name: string, session = readSession(name)): Promise<CleanReport> {
-  const backend = backendByName('kind')!;
+  const backend = backendOfLab(name);
   if (session) {
     const lab = await backend.attach(name).catch(() => undefined);
     const problems = lab ? await revertJournal(lab, await loadScenario(session.scenarioDir, { seed: session.seed })) : [];

@@ -3,6 +3,7 @@
 // which netbreak creates and labels. It refuses node-level steps and any change
 // in a namespace it did not create, each with one sentence saying why.
 import type { ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import { kubeconfigCapabilities } from './capabilities.js';
 import type { KubeObject, ObjectRef } from '../objects.js';
 import { KindLab, MANAGED_BY } from '../kind/kind-lab.js';
 import { LAB_LABEL } from '../kind/labels.js';
@@ -24,6 +25,7 @@ export interface KubeconfigLabOptions {
 export class KubeconfigLab implements Lab {
   readonly name: string;
   readonly backend = 'kubeconfig';
+  readonly capabilities = kubeconfigCapabilities;
   readonly map: NamespaceMap;
   private readonly inner: KindLab;
   private readonly client: KubeClient;

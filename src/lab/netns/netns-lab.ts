@@ -1,6 +1,7 @@
 // The Lab contract for a running netns lab: object operations go to the lab's
 // supervisor, node and pod commands run with `ip netns exec` in the lab's namespaces.
 import { run } from '../../exec.js';
+import { netnsCapabilities } from './capabilities.js';
 import type { Capturer, CounterSnapshot, CounterTarget, ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
 import type { KubeObject, ObjectRef } from '../objects.js';
 import { callSupervisor } from './api-client.js';
@@ -9,6 +10,7 @@ import { labFiles, nodeNetns, podNetns } from './names.js';
 
 export class NetnsLab implements Lab {
   readonly backend = 'netns';
+  readonly capabilities = netnsCapabilities;
   private readonly socket: string;
   /** Workloads the next waitReady() waits for besides its own: the lab's system pods, right after up(). */
   private pendingSystem: ObjectRef[] = [];
