@@ -174,35 +174,44 @@ export class Tracer {
 
   // -------------------------------------------------------------------------
 
+  /** One flow from its source pod to where it ended: each step adds its hops, and one that finds where the packet died ends the walk. */
   walk(flow: FlowSpec): WalkResult {
-    const hops: Hop[] = [];
-    const path: PathPoint[] = [];
+    const w = new Walk(flow);
     const S = flow.src;
-    const add = (hop: Omit<Hop, 'flow'>) => hops.push({ ...hop, flow: flow.kind });
-    // A fault found on the way that explains what follows (no endpoints, a stale DNAT):
-    // it is blamed even when something further on is what finally dropped the packet.
-    let rootCause: HopObject | undefined;
-    let tracked: ConntrackEntry | undefined;
-    const end = (verdict: Verdict, blame: HopObject | undefined, endpoint?: WalkResult['endpoint']): WalkResult => {
-      const b = rootCause ?? blame;
-      return { hops, path, verdict, ...(b ? { blame: b } : {}), ...(endpoint ? { endpoint } : {}), ...(tracked ? { tracked } : {}) };
-    };
     const srcPodWhere: NamespaceRef = { namespace: S.namespace, pod: S.name };
-    path.push({ where: srcPodWhere, interface: 'eth0', label: `${S.short}-eth0` });
+    w.path.push({ where: srcPodWhere, interface: 'eth0', label: `${S.short}-eth0` });
+    const veth = this.leaveSourcePod(w, srcPodWhere);
+    if (typeof veth !== 'string') return veth;
+    const translated = this.throughService(w, veth);
+    if ('verdict' in translated) return translated;
+    const arrived = this.alongRoutes(w, translated, veth);
+    if ('verdict' in arrived) return arrived;
+    // The caller decides between delivered, refused and lost from the probe's outcome.
+    return this.intoDestinationPod(w, arrived) ?? w.end('lost', undefined, { ...arrived.endpoint, ...(arrived.epPod ? { pod: arrived.epPod } : {}) });
+  }
 
-    // 1. The source pod's own tables (only a learner writes there).
+  /** 1. The source pod's own tables (only a learner writes there), then its veth to the node; the veth's name, or where the packet died. */
+  private leaveSourcePod(w: Walk, srcPodWhere: NamespaceRef): string | WalkResult {
+    const { flow, add } = w;
+    const S = flow.src;
     if (!flow.ok) {
       const drop = this.findDrop(this.state(srcPodWhere), flow, { ip: flow.dst, port: flow.port }, { out: 'eth0' });
       if (drop) {
         add(drop.hop(`pod ${podRef(S)}`));
-        return end(drop.verdict, drop.blame);
+        return w.end(drop.verdict, drop.blame);
       }
     }
     const veth = S.hostVeth || longestPrefixMatch(this.input.routes[S.node] ?? [], S.ip)?.dev || '';
     add({ status: 'ok', step: 'link', text: `${podRef(S)} eth0 → node ${S.node}${veth ? ` (${veth})` : ''}`, where: S.node });
-    if (veth) path.push({ where: { node: S.node }, interface: veth, label: `${S.node}-${veth}` });
+    if (veth) w.path.push({ where: { node: S.node }, interface: veth, label: `${S.node}-${veth}` });
+    return veth;
+  }
 
-    // 2. kube-proxy on the source node: Service → endpoint.
+  /** 2. kube-proxy on the source node: Service → endpoint; the endpoint the packet goes on to, or where it died. */
+  private throughService(w: Walk, veth: string): Endpoint | WalkResult {
+    const { flow, add } = w;
+    const S = flow.src;
+    const end = w.end;
     let endpoint = { ip: flow.dst, port: flow.port };
     const svc = this.servicePort(flow.dst, flow.port, flow.protocol);
     const srcState = this.state({ node: S.node });
@@ -214,7 +223,7 @@ export class Tracer {
       if (jump) add({ status: 'ok', step: 'service', text: `nat KUBE-SERVICES → ${jump.delta.rule.target} (${serviceText})`, where: S.node, object: svcObject, rule: ruleOf(jump.delta) });
       const dnat = dnatEndpoint(counted, srcState, S.ip, flow);
       const { dnats, chosen } = dnat;
-      tracked = dnat.tracked;
+      w.tracked = dnat.tracked;
       endpoint = dnat.endpoint ?? endpoint;
       if (chosen) {
         const epPod = this.podByIP(endpoint.ip);
@@ -234,7 +243,7 @@ export class Tracer {
           // The rule DNATs to an address that is no endpoint of the Service now: kube-proxy on
           // this node has not rewritten its rules since the endpoints changed.
           const running = this.input.kubeProxyNodes?.includes(S.node);
-          rootCause =
+          w.rootCause =
             running === false
               ? { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${S.node}: its rules are stale` }
               : { kind: 'Rule', name: chosen.delta.rule.text, detail: S.node, by: 'kube-proxy' };
@@ -244,12 +253,12 @@ export class Tracer {
             step: 'dnat',
             text: `${chosen.delta.rule.chain} DNAT → ${endpoint.ip}:${endpoint.port}: a stale rule, ${epPod ? `pod ${podRef(epPod)} is no endpoint of ${serviceText}` : 'no pod has this address any more'} (${now}; ${running === false ? `kube-proxy is not running on ${S.node}` : `is kube-proxy on ${S.node} syncing?`})`,
             where: S.node,
-            object: rootCause,
+            object: w.rootCause,
             rule: ruleOf(chosen.delta),
           });
         }
       }
-      if (tracked && flow.kind === 'connection') add({ status: 'info', step: 'conntrack', text: `conntrack on ${S.node}: ${describeConntrack(tracked)}`, where: S.node });
+      if (w.tracked && flow.kind === 'connection') add({ status: 'info', step: 'conntrack', text: `conntrack on ${S.node}: ${describeConntrack(w.tracked)}`, where: S.node });
       if (!flow.ok) {
         const drop = this.findDrop(srcState, flow, endpoint, { in: veth }, S.node);
         if (drop?.kubeProxy) {
@@ -262,8 +271,8 @@ export class Tracer {
         if (noEndpoints) {
           // Nothing to DNAT to. kube-proxy's REJECT would answer, unless something earlier in FORWARD drops the packet first.
           const reason = this.noEndpoints(svc);
-          rootCause = reason.blame;
-          add({ status: 'fail', step: 'service', text: `Service ${svc.namespace}/${svc.name} has no endpoints${svc.portName ? ` (port ${svc.portName})` : ''}, so kube-proxy on ${S.node} has no pod to send it to: ${reason.why}`, where: S.node, object: rootCause });
+          w.rootCause = reason.blame;
+          add({ status: 'fail', step: 'service', text: `Service ${svc.namespace}/${svc.name} has no endpoints${svc.portName ? ` (port ${svc.portName})` : ''}, so kube-proxy on ${S.node} has no pod to send it to: ${reason.why}`, where: S.node, object: w.rootCause });
         } else {
           const running = this.input.kubeProxyNodes?.includes(S.node);
           add({
@@ -273,12 +282,19 @@ export class Tracer {
             where: S.node,
             object: svcObject,
           });
-          if (!flow.ok && running === false) rootCause = { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${S.node}` };
+          if (!flow.ok && running === false) w.rootCause = { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${S.node}` };
         }
       }
     }
+    return endpoint;
+  }
 
-    // 3. Node by node along the routes.
+  /** 3. Node by node along the routes, from the source node to the node that delivers (or loses) the packet. */
+  private alongRoutes(w: Walk, serviceEndpoint: Endpoint, veth: string): Arrival | WalkResult {
+    const { flow, add, path } = w;
+    const S = flow.src;
+    const end = w.end;
+    let endpoint = serviceEndpoint;
     let node = S.node;
     let inIf = veth;
     const seen = new Set<string>();
@@ -296,7 +312,7 @@ export class Tracer {
       if (nodePort && this.nodesByIP.get(endpoint.ip)?.name === node) {
         const translated = this.translateNodePort(state, flow, nodePort, node, { in: inIf, src });
         for (const hop of translated.hops) add(hop);
-        tracked ??= translated.tracked;
+        w.tracked ??= translated.tracked;
         if (translated.endpoint) {
           endpoint = translated.endpoint;
           epPod = this.podByIP(endpoint.ip);
@@ -317,13 +333,13 @@ export class Tracer {
         if (nodePort && nodePortMissing) {
           // Nothing translated it and nothing dropped it: kube-proxy has no rule for this NodePort here.
           const running = this.input.kubeProxyNodes?.includes(node);
-          if (running === false) rootCause = { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${node}` };
+          if (running === false) w.rootCause = { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${node}` };
           add({
             status: 'fail',
             step: 'service',
             text: `no kube-proxy rule for NodePort ${flow.port} (${describeService(nodePort)}) counted on ${node}: the packet reached the node itself untranslated (${running === false ? `kube-proxy is not running on ${node}` : `is kube-proxy running on ${node}?`})`,
             where: node,
-            object: rootCause ?? { kind: 'Service', namespace: nodePort.namespace, name: nodePort.name, detail: `nodePort ${flow.port}` },
+            object: w.rootCause ?? { kind: 'Service', namespace: nodePort.namespace, name: nodePort.name, detail: `nodePort ${flow.port}` },
           });
         }
       }
@@ -382,17 +398,20 @@ export class Tracer {
       }
       break;
     }
+    return { endpoint, epPod, delivered };
+  }
 
-    // 4. The destination pod's own tables.
+  /** 4. The destination pod's own tables, for a packet delivered into it. */
+  private intoDestinationPod(w: Walk, { endpoint, epPod, delivered }: Arrival): WalkResult | undefined {
+    const { flow, add } = w;
     if (delivered && epPod && !flow.ok) {
       const drop = this.findDrop(this.state({ namespace: epPod.namespace, pod: epPod.name }), flow, endpoint, { in: 'eth0' });
       if (drop) {
         add(drop.hop(`pod ${podRef(epPod)}`));
-        return end(drop.verdict, drop.blame, endpoint);
+        return w.end(drop.verdict, drop.blame, endpoint);
       }
     }
-    // The caller decides between delivered, refused and lost from the probe's outcome.
-    return end('lost', undefined, { ...endpoint, ...(epPod ? { pod: epPod } : {}) });
+    return undefined;
   }
 
   private inPodNetwork(ip: string): boolean {
@@ -697,4 +716,35 @@ export function describeConntrack(e: ConntrackEntry): string {
   const state = e.state ? `${e.state} ` : '';
   const reply = e.unreplied ? ', no reply yet [UNREPLIED]' : ', replied';
   return `${e.protocol} ${state}${o.src}:${o.sport} → ${o.dst}:${o.dport}${nat}${reply}`;
+}
+
+type Endpoint = { ip: string; port: number };
+
+/** Where the walk along the routes left the packet: its endpoint, the pod there, and whether a pod veth took it. */
+interface Arrival {
+  endpoint: Endpoint;
+  epPod: TracePod | undefined;
+  delivered: boolean;
+}
+
+/** The hops and path of one walk so far, and the fault found on the way that explains what follows. */
+class Walk {
+  readonly hops: Hop[] = [];
+  readonly path: PathPoint[] = [];
+  /**
+   * A fault found on the way that explains what follows (no endpoints, a stale DNAT):
+   * it is blamed even when something further on is what finally dropped the packet.
+   */
+  rootCause: HopObject | undefined;
+  tracked: ConntrackEntry | undefined;
+
+  constructor(readonly flow: FlowSpec) {}
+
+  readonly add = (hop: Omit<Hop, 'flow'>): void => void this.hops.push({ ...hop, flow: this.flow.kind });
+
+  readonly end = (verdict: Verdict, blame: HopObject | undefined, endpoint?: WalkResult['endpoint']): WalkResult => {
+    const b = this.rootCause ?? blame;
+    const { hops, path, tracked } = this;
+    return { hops, path, verdict, ...(b ? { blame: b } : {}), ...(endpoint ? { endpoint } : {}), ...(tracked ? { tracked } : {}) };
+  };
 }
