@@ -1,31 +1,34 @@
 // The Lab contract on the embedded netns lab, for real: root, network
-// namespaces, real packets (run under the shared lab-test lock).
+// namespaces, real packets (run under the shared lab-test lock). The lab is made
+// and removed by the built CLI, whose supervisor runs from dist/, and driven
+// through the backend's attach(), as every command after `start` does.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { backendByName } from '../../../src/lab/backends.js';
-import { silentProgress } from '../../../src/lab/progress.js';
+import { netbreak } from '../../helpers/cli.js';
 import { labGate } from '../../helpers/lab-gate.js';
 import { labContract } from './lab-contract.js';
 
 const gate = labGate();
-const LAB = 'nb-contract';
+const LAB = `contract-${process.pid % 100000}`;
 const backend = backendByName('netns')!;
-let saved: string | undefined;
+const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-contract-'));
+const env = { NETBREAK_STATE_DIR: stateDir };
 
 labContract(
   gate.title('netns'),
   {
     backend,
     async up() {
-      saved = process.env.NETBREAK_STATE_DIR;
-      process.env.NETBREAK_STATE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-contract-'));
-      return backend.up(LAB, { workers: 2 }, silentProgress);
+      process.env.NETBREAK_STATE_DIR = stateDir;
+      const up = await netbreak(['lab', 'up', '--name', LAB], env);
+      if (up.code !== 0) throw new Error(`netbreak lab up failed: ${up.stderr}`);
+      return backend.attach(LAB);
     },
     async down() {
-      await backend.down(LAB);
-      if (saved === undefined) delete process.env.NETBREAK_STATE_DIR;
-      else process.env.NETBREAK_STATE_DIR = saved;
+      const down = await netbreak(['lab', 'down', '--name', LAB], env);
+      if (down.code !== 0) throw new Error(`netbreak lab down failed: ${down.stderr}`);
     },
   },
   gate.skip,
