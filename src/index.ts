@@ -4,7 +4,7 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.js';
 import { applyWorkshopLab } from './cli/workshop-defaults.js';
 import { setExplain } from './exec.js';
-import { UserError } from './engine/errors.js';
+import { UserError } from './errors.js';
 import { ClusterAccessError, PreflightError } from './lab/backend.js';
 import { ScenarioError } from './scenario/errors.js';
 import { ProbeUrlError } from './lab/probe-url.js';

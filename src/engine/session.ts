@@ -10,7 +10,7 @@ import type { UndoRecord } from '../faults/fault-kind.js';
 import type { Step } from '../scenario/schema.js';
 import type { CheckItem } from '../grading/check.js';
 import type { DiagnosisAnswer } from '../grading/diagnosis.js';
-import { UserError } from './errors.js';
+import { UserError } from '../errors.js';
 import { throwIfStopRequested } from './interruption.js';
 import { processAlive } from '../process-alive.js';
 

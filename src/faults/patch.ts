@@ -4,7 +4,7 @@ import { ObjectRefString } from '../scenario/schema.js';
 import { inverseMergePatch } from '../lab/merge-patch.js';
 import { changedWords } from './telltales.js';
 import type { FaultKind } from './fault-kind.js';
-import { parseObjectRef } from './object-ref.js';
+import { parseObjectRef } from '../k8s/object-ref.js';
 
 const PatchParams = z.object({ object: ObjectRefString, merge: z.record(z.string(), z.unknown()) }).strict();
 type PatchParams = z.infer<typeof PatchParams>;

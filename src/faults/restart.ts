@@ -2,7 +2,7 @@
 // Nothing to revert: the pods are as healthy as before, only replaced.
 import { ObjectRefString } from '../scenario/schema.js';
 import type { FaultKind } from './fault-kind.js';
-import { parseObjectRef } from './object-ref.js';
+import { parseObjectRef } from '../k8s/object-ref.js';
 
 export const restartStep = {
   name: 'restart',

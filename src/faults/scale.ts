@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ObjectRefString } from '../scenario/schema.js';
 import type { FaultKind } from './fault-kind.js';
-import { parseObjectRef } from './object-ref.js';
+import { parseObjectRef } from '../k8s/object-ref.js';
 
 const ScaleParams = z.object({ object: ObjectRefString, replicas: z.number().int().min(0).max(20) }).strict();
 type ScaleParams = z.infer<typeof ScaleParams>;

@@ -1,6 +1,6 @@
 // The Lab contract: what every backend (netns, kind, kubeconfig) offers the engine.
 // Everything above src/lab talks to a cluster only through this interface.
-import type { KubeObject, ObjectRef } from './objects.js';
+import type { KubeObject, ObjectRef } from '../k8s/objects.js';
 import type { ProbeOutcome } from '../scenario/schema.js';
 
 export interface ExecResult {

@@ -1,7 +1,7 @@
 // Kubernetes manifests of a scenario: ordinary multi-document YAML, checked up
 // front for the kinds netbreak's labs know and for the mistakes the API server
 // would reject later (bad names, ports, selectors), each with a file:line.
-import type { KubeObject } from '../lab/objects.js';
+import type { KubeObject } from '../k8s/objects.js';
 import { ScenarioError, formatPath, quote } from './errors.js';
 import { describeValue, isPlainObject } from './issue-text.js';
 import { andList, closeMatches, orList } from './suggest.js';

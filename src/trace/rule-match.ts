@@ -4,7 +4,7 @@
 // learner's curl); a rule whose text excludes the traced flow is set aside.
 // Matches the text cannot judge (marks, conntrack state, statistic …) are
 // assumed to match, so this only ever rules out, never rules in.
-import { cidrContains, parseCidr4, parseIPv4 } from '../lab/netns/netpol/ipv4.js';
+import { cidrContains, parseCidr4, parseIPv4 } from '../k8s/netpol/ipv4.js';
 
 export interface PacketView {
   src: string;

@@ -3,7 +3,7 @@
 // from scripts the test sets, and every call is recorded in order.
 import { mergePatch } from '../../src/lab/merge-patch.js';
 import type { ExecResult, Lab, ProbeRequest, ProbeResult } from '../../src/lab/lab.js';
-import { refString, type KubeObject, type ObjectRef } from '../../src/lab/objects.js';
+import { refString, type KubeObject, type ObjectRef } from '../../src/k8s/objects.js';
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'Node']);
 

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { attachLab } from '../../engine/current-lab.js';
-import { UserError } from '../../engine/errors.js';
-import { refOf, type ObjectRef } from '../../lab/objects.js';
+import { UserError } from '../../errors.js';
+import { refOf, type ObjectRef } from '../../k8s/objects.js';
 import { readManifestArg } from '../manifest-file.js';
-import { isClusterScopedKind, parseResourceRef } from '../resource-kinds.js';
+import { isClusterScopedKind, parseResourceRef } from '../../k8s/kinds.js';
 import { printJson, println } from '../output.js';
 
 export async function run(ref: string | undefined, options: { filename?: string; namespace: string; lab?: string }, command: Command): Promise<void> {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { attachLab } from '../../engine/current-lab.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { describeObject } from '../describe-object.js';
-import { isClusterScopedKind, parseResourceRef } from '../resource-kinds.js';
+import { isClusterScopedKind, parseResourceRef } from '../../k8s/kinds.js';
 import { printJson, println } from '../output.js';
 
 export async function run(ref: string, name: string | undefined, options: { namespace: string; lab?: string }, command: Command): Promise<void> {

@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import YAML from 'yaml';
 import { attachLab } from '../../engine/current-lab.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { runInteractive } from '../../exec.js';
 import { loadManifestFile } from '../../scenario/manifests.js';
-import { isClusterScopedKind, parseResourceRef } from '../resource-kinds.js';
+import { isClusterScopedKind, parseResourceRef } from '../../k8s/kinds.js';
 import { println } from '../output.js';
 
 export async function run(ref: string, options: { namespace: string; lab?: string }, _command: Command): Promise<void> {

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import YAML from 'yaml';
 import { attachLab } from '../../engine/current-lab.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { tableFor } from '../object-tables.js';
-import { isClusterScopedKind, parseResourceRef } from '../resource-kinds.js';
+import { isClusterScopedKind, parseResourceRef } from '../../k8s/kinds.js';
 import { kubectlTable, printJson, println } from '../output.js';
 
 interface GetOptions {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { LAB_NAME_PATTERN } from '../../lab/netns/names.js';
 import { joinWorkshop, parseJoinUrl, WorkshopRefusedError, WorkshopUnreachableError } from '../../workshop/client.js';
 import { membershipFile } from '../../workshop/files.js';

@@ -20,7 +20,7 @@ import { apiErrorText } from './api-problems.js';
 import { KubeClient } from './kube-client.js';
 import { KindLab } from './kind-lab.js';
 import { CREATED_BY_LABEL, LAB_LABEL } from './labels.js';
-import { ensureLabDir, kubeconfigFileOf, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord, type ClusterLabRecord } from './state.js';
+import { ensureLabDir, kubeconfigFileOf, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord, type ClusterLabRecord } from '../state.js';
 
 export const KIND_CONFIG = fileURLToPath(new URL('../../../clusters/kind-default.yaml', import.meta.url));
 export const CREATED_BY_SELECTOR = `${CREATED_BY_LABEL}=netbreak`;

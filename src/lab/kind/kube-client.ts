@@ -9,7 +9,7 @@ import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type Kube
 import { ClusterAccessError } from '../backend.js';
 import type { ReadyProgress } from '../lab.js';
 import { accessError, apiErrorText, GENERIC_ADVICE, type AccessAdvice } from './api-problems.js';
-import type { KubeObject, ObjectRef } from '../objects.js';
+import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 
 export const FIELD_MANAGER = 'netbreak';
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';

@@ -12,7 +12,7 @@ import type { AccessAdvice } from '../kind/api-problems.js';
 import { apiErrorText } from '../kind/api-problems.js';
 import { KubeClient } from '../kind/kube-client.js';
 import { LAB_LABEL } from '../kind/labels.js';
-import { ensureLabDir, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord, type ClusterLabRecord } from '../kind/state.js';
+import { ensureLabDir, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord, type ClusterLabRecord } from '../state.js';
 import { KubeconfigLab } from './kubeconfig-lab.js';
 import { LEARNER_LABEL, LEARNER_PATTERN, NamespaceMap } from './namespaces.js';
 

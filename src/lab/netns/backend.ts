@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assertLabName, LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
-import type { ObjectRef } from '../objects.js';
+import type { ObjectRef } from '../../k8s/objects.js';
 import type { Progress } from '../progress.js';
 import { LAB_BINARIES, missingSentence } from '../host-packages.js';
 import { setnsUnavailable } from './agent/enter-netns.js';

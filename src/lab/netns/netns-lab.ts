@@ -2,7 +2,7 @@
 // supervisor, node and pod commands run with `ip netns exec` in the lab's namespaces.
 import { run } from '../../exec.js';
 import type { Capturer, CounterSnapshot, CounterTarget, ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
-import type { KubeObject, ObjectRef } from '../objects.js';
+import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { callSupervisor } from './api-client.js';
 import { isPodReady } from './controllers/endpoints.js';
 import { labFiles, nodeNetns, podNetns } from './names.js';

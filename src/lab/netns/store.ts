@@ -3,7 +3,7 @@
 // processes (the CLI after a crash, the DNS server) read whole snapshots.
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { type KubeObject, type ObjectRef, type StoreSnapshot } from '../objects.js';
+import { type KubeObject, type ObjectRef, type StoreSnapshot } from '../../k8s/objects.js';
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'Node']);
 

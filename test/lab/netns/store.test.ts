@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isClusterScoped, ObjectStore } from '../../../src/lab/netns/store.js';
-import type { KubeObject, StoreSnapshot } from '../../../src/lab/objects.js';
+import type { KubeObject, StoreSnapshot } from '../../../src/k8s/objects.js';
 
 let dir: string;
 let file: string;

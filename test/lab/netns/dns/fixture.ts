@@ -1,5 +1,5 @@
 // A small cluster as the lab's object store holds it, for the DNS tests.
-import type { KubeObject, StoreSnapshot } from '../../../../src/lab/objects.js';
+import type { KubeObject, StoreSnapshot } from '../../../../src/k8s/objects.js';
 
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
