@@ -1,7 +1,7 @@
 // Where labs keep their state, for root (the netns lab) and for a user without
 // root (the kind and kubeconfig backends).
 import { expect, it } from 'vitest';
-import { stateRoot } from '../../src/lab/netns/names.js';
+import { stateRoot } from '../../src/lab/state.js';
 
 it('keeps root’s labs in /run/netbreak', () => {
   expect(stateRoot({ HOME: '/root' }, 0)).toBe('/run/netbreak');

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PreflightError } from '../../src/lab/backend.js';
+import { PreflightError } from '../../src/errors.js';
 import { KindLab } from '../../src/lab/kind/kind-lab.js';
 import { KubeClient } from '../../src/lab/kind/kube-client.js';
 import { writeLabRecord } from '../../src/lab/state.js';

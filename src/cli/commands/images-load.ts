@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { resolveKindLab } from '../../engine/current-lab.js';
-import { UserError } from '../../errors.js';
-import { PreflightError } from '../../lab/backend.js';
+import { PreflightError, UserError } from '../../errors.js';
 import { clusterMadeByNetbreak, refusal } from '../../lab/kind/backend.js';
 import { engineStatus } from '../../lab/kind/docker.js';
 import { loadImages, missingImages } from '../../lab/kind/images.js';

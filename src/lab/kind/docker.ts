@@ -1,7 +1,7 @@
 // The container engine kind runs its nodes in: is it up (docker, else podman),
 // and `docker exec` into a node container for node-level steps and shells.
 import { MissingBinaryError, run } from '../../exec.js';
-import { ClusterAccessError } from '../backend.js';
+import { ClusterAccessError } from '../../errors.js';
 import type { ExecResult } from '../lab.js';
 
 export type ContainerEngine = 'docker' | 'podman';

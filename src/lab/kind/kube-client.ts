@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import { ClusterAccessError } from '../backend.js';
+import { ClusterAccessError } from '../../errors.js';
 import type { ReadyProgress } from '../lab.js';
 import { accessError, apiErrorText, GENERIC_ADVICE, type AccessAdvice } from './api-problems.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
