@@ -1,6 +1,6 @@
 // `patch: {object: Kind/ns/name, merge: {...}}` — a JSON merge patch (RFC 7386), as `kubectl patch --type merge`.
 import { z } from 'zod';
-import { ObjectRefString } from '../scenario/schema.js';
+import { ObjectRefString } from '../k8s/object-ref.js';
 import { inverseMergePatch } from '../lab/merge-patch.js';
 import { changedWords } from './telltales.js';
 import type { FaultKind } from './fault-kind.js';

@@ -1,6 +1,6 @@
 // `scale: {object: Deployment/ns/name, replicas: N}` — as `kubectl scale`.
 import { z } from 'zod';
-import { ObjectRefString } from '../scenario/schema.js';
+import { ObjectRefString } from '../k8s/object-ref.js';
 import type { FaultKind } from './fault-kind.js';
 import { parseObjectRef } from '../k8s/object-ref.js';
 

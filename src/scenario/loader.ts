@@ -14,7 +14,8 @@ import { ScenarioError, displayPath, formatPath, makeIssue, quote, type Scenario
 import { describeValue, explainZodIssues, isPlainObject, type ExplainedIssue } from './issue-text.js';
 import { isNamespaced, loadManifestFile, manifestSource, objectKey, sourceText } from './manifests.js';
 import { drawParams, firstParams, hasChoiceOf, paramsText, ParamsSection, type ParamValues } from './params.js';
-import { ObjectRefString, Scenario } from './schema.js';
+import { Scenario } from './schema.js';
+import { ObjectRefString } from '../k8s/object-ref.js';
 import { substituteDocument } from './substitute.js';
 import { closeMatches, orList } from './suggest.js';
 import { MAX_ALIAS_COUNT, fileProblem, locate, parseYaml, readYamlText, type ParsedYaml, type PrepareDocument } from './yaml-source.js';

@@ -2,7 +2,8 @@
 // (apply replaces, patch merges as RFC 7386), node commands and probes answer
 // from scripts the test sets, and every call is recorded in order.
 import { mergePatch } from '../../src/lab/merge-patch.js';
-import type { ExecResult, Lab, ProbeRequest, ProbeResult } from '../../src/lab/lab.js';
+import type { Lab, ProbeRequest, ProbeResult } from '../../src/lab/lab.js';
+import type { ExecResult } from '../../src/exec.js';
 import { refString, type KubeObject, type ObjectRef } from '../../src/k8s/objects.js';
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'Node']);

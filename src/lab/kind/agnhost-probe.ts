@@ -6,7 +6,7 @@ import net from 'node:net';
 import type { DnsQueryLog, ProbeResult } from '../lab.js';
 import type { KubeObject } from '../../k8s/objects.js';
 import { parseProbeUrl } from '../probe-url.js';
-import type { ProbeOutcome } from '../../scenario/schema.js';
+import type { ProbeOutcome } from '../probe-outcome.js';
 
 /** How a probe reaches the agnhost in the source pod: the API server's pod proxy, or exec. */
 export interface AgnhostChannel {

@@ -2,7 +2,7 @@
 // and `docker exec` into a node container for node-level steps and shells.
 import { MissingBinaryError, run } from '../../exec.js';
 import { ClusterAccessError } from '../../errors.js';
-import type { ExecResult } from '../lab.js';
+import type { ExecResult } from '../../exec.js';
 
 export type ContainerEngine = 'docker' | 'podman';
 export type EngineStatus = { ok: true; engine: ContainerEngine; version: string } | { ok: false; reason: string };

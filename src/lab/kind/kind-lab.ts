@@ -6,7 +6,8 @@
 import { UserError } from '../../errors.js';
 import { run } from '../../exec.js';
 import { findPod } from '../find-pod.js';
-import type { Capturer, CounterSnapshot, CounterTarget, ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { Capturer, CounterSnapshot, CounterTarget, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { ExecResult } from '../../exec.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { agnhostContainer, agnhostProbe, type AgnhostChannel } from './agnhost-probe.js';
 import { captureContainer, ensureCaptureImage } from './capture-container.js';

@@ -2,7 +2,8 @@
 // learner's own copies of the scenario's namespaces (`shop` → `nb-alice-shop`),
 // which netbreak creates and labels. It refuses node-level steps and any change
 // in a namespace it did not create, each with one sentence saying why.
-import type { ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { ExecResult } from '../../exec.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { KindLab, MANAGED_BY } from '../kind/kind-lab.js';
 import { LAB_LABEL } from '../kind/labels.js';
