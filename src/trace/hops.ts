@@ -11,7 +11,7 @@ import { endpointsForPort } from '../k8s/kube-proxy/endpoints.js';
 import { evaluateFlow, type FlowVerdict } from '../k8s/netpol/evaluate.js';
 import { netpolOwners } from '../k8s/netpol/owners.js';
 import type { ChainOwner, Direction, PolicyPod, Protocol } from '../k8s/netpol/types.js';
-import { cidrContains, parseCidr4, parseIPv4 } from '../k8s/netpol/ipv4.js';
+import { cidrContains, parseIPv4CidrStrict, parseIPv4Strict } from '../k8s/ipv4.js';
 import {
   diffConntrack,
   diffCounters,
@@ -181,12 +181,12 @@ function podRef(pod: { namespace: string; name: string }): string {
 
 function cidrOf(dst: string): { base: number; prefix: number } | undefined {
   if (dst === 'default') return { base: 0, prefix: 0 };
-  return parseCidr4(dst.includes('/') ? dst : `${dst}/32`);
+  return parseIPv4CidrStrict(dst.includes('/') ? dst : `${dst}/32`);
 }
 
 /** The route the kernel would pick from the main table: longest prefix wins. */
 export function longestPrefixMatch(routes: RouteEntry[], ip: string): RouteEntry | undefined {
-  const addr = parseIPv4(ip);
+  const addr = parseIPv4Strict(ip);
   if (addr === undefined) return undefined;
   let best: RouteEntry | undefined;
   let bestPrefix = -1;
@@ -202,8 +202,8 @@ export function longestPrefixMatch(routes: RouteEntry[], ip: string): RouteEntry
 }
 
 function ipInCidr(ip: string, cidr: string | undefined): boolean {
-  const c = cidr ? parseCidr4(cidr) : undefined;
-  const a = parseIPv4(ip);
+  const c = cidr ? parseIPv4CidrStrict(cidr) : undefined;
+  const a = parseIPv4Strict(ip);
   return c !== undefined && a !== undefined && cidrContains(c, a);
 }
 
@@ -1052,7 +1052,7 @@ export function buildTrace(input: TraceInput): TraceResult {
   const flows: { spec: FlowSpec; endpoint: { ip: string; port: number } }[] = [];
   let verdict: Verdict = 'lost';
   let blame: HopObject | undefined;
-  const isName = parseIPv4(target.host) === undefined;
+  const isName = parseIPv4Strict(target.host) === undefined;
   const queries = probe.dns ?? [];
 
   // DNS: each query as the pod's resolver sent it, then the result.

@@ -3,7 +3,7 @@
 import type { V1ObjectReference } from '@kubernetes/client-node';
 import type { V1EndpointSlice } from '../objects.js';
 import { endpointChainName } from './chain-names.js';
-import { isIPv4 } from '../ipv4.js';
+import { isIPv4Sloppy } from '../ipv4.js';
 import { usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from './service-ports.js';
 
 export interface EndpointInfo {
@@ -37,7 +37,7 @@ export function endpointsForPort(info: ServicePortInfo, slices: V1EndpointSlice[
       if (!port.port) continue;
       for (const ep of slice.endpoints ?? []) {
         const ip = ep.addresses?.[0];
-        if (!ip || !isIPv4(ip)) continue;
+        if (!ip || !isIPv4Sloppy(ip)) continue;
         // Conditions default as in the API: absent ready/serving mean true.
         const terminating = ep.conditions?.terminating === true;
         const endpoint = `${ip}:${port.port}`;

@@ -15,7 +15,7 @@ import {
   KUBE_SERVICES,
 } from './chain-names.js';
 import { categorizeEndpoints, endpointsForPort, type EndpointInfo } from './endpoints.js';
-import { cidrContains, formatIPv4CIDR, parseIPv4CIDR } from '../ipv4.js';
+import { cidrContains, formatIPv4Cidr, parseIPv4CidrSloppy, parseIPv4Sloppy } from '../ipv4.js';
 import { probability } from './probability.js';
 import { comment, RestoreTable, type RuleWord } from './restore-table.js';
 import { externallyAccessible, servicePorts, usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from './service-ports.js';
@@ -62,9 +62,9 @@ export function kubeProxyRestore(input: KubeProxyInput): string {
     largeCluster: false,
   };
   if (input.clusterCIDR) {
-    const net = parseIPv4CIDR(input.clusterCIDR);
+    const net = parseIPv4CidrSloppy(input.clusterCIDR);
     if (!net) throw new Error(`kube-proxy clusterCIDR "${input.clusterCIDR}" is not an IPv4 CIDR such as 10.244.0.0/16`);
-    sync.podSource = formatIPv4CIDR(net);
+    sync.podSource = formatIPv4Cidr(net);
   }
   const { filter, nat } = sync;
   for (const chain of [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_PROXY_FIREWALL]) filter.declare(chain);
@@ -201,10 +201,11 @@ function writeServicePort(sync: Sync, info: ServicePortInfo, endpoints: Endpoint
     nat.declare(firewallChain);
     active.add(firewallChain);
     const allowed = comment(`${name} loadbalancer IP`);
+    const nodeIP = parseIPv4Sloppy(sync.input.nodeIP);
     let allowFromNode = false;
     for (const range of info.loadBalancerSourceRanges) {
-      nat.rule(firewallChain, allowed, '-s', formatIPv4CIDR(range), '-j', externalChain);
-      if (cidrContains(range, sync.input.nodeIP)) allowFromNode = true;
+      nat.rule(firewallChain, allowed, '-s', formatIPv4Cidr(range), '-j', externalChain);
+      if (nodeIP !== undefined && cidrContains(range, nodeIP)) allowFromNode = true;
     }
     // A node that holds the VIP locally talks to it with the VIP as source.
     if (allowFromNode) {

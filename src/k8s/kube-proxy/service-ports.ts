@@ -9,7 +9,7 @@ import {
   serviceChainName,
   servicePortName,
 } from './chain-names.js';
-import { isIPv4, parseIPv4CIDR, type IPv4Net } from '../ipv4.js';
+import { isIPv4Sloppy, parseIPv4CidrSloppy, type IPv4Cidr } from '../ipv4.js';
 
 export interface ServicePortInfo {
   namespace: string;
@@ -25,7 +25,7 @@ export interface ServicePortInfo {
   nodePort: number;
   externalIPs: string[];
   loadBalancerVIPs: string[];
-  loadBalancerSourceRanges: IPv4Net[];
+  loadBalancerSourceRanges: IPv4Cidr[];
   healthCheckNodePort: number;
   /** Set only for sessionAffinity ClientIP: the `--seconds` of the `recent` match. */
   stickyMaxAgeSeconds?: number;
@@ -47,7 +47,7 @@ export function servicePorts(services: V1Service[]): ServicePortInfo[] {
   for (const service of services) {
     const spec = service.spec;
     if (!spec || spec.type === 'ExternalName') continue;
-    const clusterIP = [...(spec.clusterIPs ?? []), spec.clusterIP ?? ''].find(isIPv4);
+    const clusterIP = [...(spec.clusterIPs ?? []), spec.clusterIP ?? ''].find(isIPv4Sloppy);
     if (!clusterIP) continue;
     for (const port of spec.ports ?? []) infos.push(portInfo(service, clusterIP, port));
   }
@@ -85,14 +85,14 @@ function portInfo(service: V1Service, clusterIP: string, port: V1ServicePort): S
     clusterIP,
     port: port.port,
     nodePort: port.nodePort ?? 0,
-    externalIPs: (spec.externalIPs ?? []).filter(isIPv4),
+    externalIPs: (spec.externalIPs ?? []).filter(isIPv4Sloppy),
     // ipMode Proxy means the load balancer itself proxies, so kube-proxy ignores the IP.
     loadBalancerVIPs: (service.status?.loadBalancer?.ingress ?? [])
-      .filter((ingress) => ingress.ip && isIPv4(ingress.ip) && ingress.ipMode !== 'Proxy')
+      .filter((ingress) => ingress.ip && isIPv4Sloppy(ingress.ip) && ingress.ipMode !== 'Proxy')
       .map((ingress) => ingress.ip!),
     loadBalancerSourceRanges: (spec.loadBalancerSourceRanges ?? [])
-      .map(parseIPv4CIDR)
-      .filter((net): net is IPv4Net => net !== undefined),
+      .map(parseIPv4CidrSloppy)
+      .filter((net): net is IPv4Cidr => net !== undefined),
     healthCheckNodePort: spec.type === 'LoadBalancer' && externalPolicyLocal ? (spec.healthCheckNodePort ?? 0) : 0,
     externalPolicyLocal,
     internalPolicyLocal: spec.internalTrafficPolicy === 'Local',

@@ -30,7 +30,7 @@
 import type { V1NetworkPolicyPeer, V1NetworkPolicyPort } from '@kubernetes/client-node';
 import type { V1NetworkPolicy } from '../objects.js';
 import { ipBlockChain, podChain, ruleChain, TOP_CHAIN } from './chain-names.js';
-import { formatCidr4, parseCidr4, parseIPv4 } from './ipv4.js';
+import { formatIPv4Cidr, parseIPv4CidrStrict, parseIPv4Strict } from '../ipv4.js';
 import {
   ipBlockMatches,
   peerSelectsPod,
@@ -239,13 +239,13 @@ function peerMatches(
   const flag = direction === 'ingress' ? '-s' : '-d';
   if (peer.ipBlock) {
     const block = peer.ipBlock;
-    const cidr = parseCidr4(block.cidr);
+    const cidr = parseIPv4CidrStrict(block.cidr);
     if (!cidr) return []; // IPv6 or unparsable: can never match IPv4 traffic.
-    const text = formatCidr4(cidr);
+    const text = formatIPv4Cidr(cidr);
     const includes = (pod: PolicyPod) => ipBlockMatches(block, pod.ip);
     const excepts = (block.except ?? []).flatMap((e) => {
-      const c = parseCidr4(e);
-      return c ? [formatCidr4(c)] : [];
+      const c = parseIPv4CidrStrict(e);
+      return c ? [formatIPv4Cidr(c)] : [];
     });
     if (excepts.length === 0) return [{ address: text, includes, describe: `${word} ipBlock ${text}` }];
     const chain: PlannedChain = { name: ipBlockChain(direction, policyRef(policy), rule, index), owner, rules: [] };
@@ -261,7 +261,7 @@ function peerMatches(
   const out: PeerMatch[] = [];
   for (const pod of sortedPods(input.pods)) {
     if (!peerSelectsPod(peer, ns, pod, input.namespaces)) continue;
-    if (parseIPv4(pod.ip) === undefined || seenIPs.has(pod.ip)) continue;
+    if (parseIPv4Strict(pod.ip) === undefined || seenIPs.has(pod.ip)) continue;
     seenIPs.add(pod.ip);
     out.push({ address: `${pod.ip}/32`, includes: (p) => p.ip === pod.ip, describe: `${word} pod ${podRef(pod)}` });
   }
@@ -283,7 +283,7 @@ function portMatch(port: V1NetworkPolicyPort, targets: PolicyPod[]): PortMatch {
   const rows: PortMatch['rows'] = [];
   const seenIPs = new Set<string>();
   for (const pod of targets) {
-    if (parseIPv4(pod.ip) === undefined || seenIPs.has(pod.ip)) continue;
+    if (parseIPv4Strict(pod.ip) === undefined || seenIPs.has(pod.ip)) continue;
     const numbers = resolveNamedPort(pod, p, protocol);
     if (numbers.length > 0) seenIPs.add(pod.ip);
     for (const n of numbers) {

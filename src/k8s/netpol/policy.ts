@@ -6,7 +6,7 @@ import type {
   V1NetworkPolicyPort,
 } from '@kubernetes/client-node';
 import type { V1Namespace, V1NetworkPolicy } from '../objects.js';
-import { cidrContains, parseCidr4, parseIPv4 } from './ipv4.js';
+import { cidrContains, parseIPv4CidrStrict, parseIPv4Strict } from '../ipv4.js';
 import { matchesLabelSelector } from './selector.js';
 import type { Direction, PolicyPod, Protocol } from './types.js';
 
@@ -130,11 +130,11 @@ export function peerSelectsPod(
  * Unparsable or IPv6 CIDRs match nothing (the lab is IPv4-only).
  */
 export function ipBlockMatches(block: V1IPBlock, ip: string): boolean {
-  const addr = parseIPv4(ip);
-  const cidr = parseCidr4(block.cidr);
+  const addr = parseIPv4Strict(ip);
+  const cidr = parseIPv4CidrStrict(block.cidr);
   if (addr === undefined || !cidr || !cidrContains(cidr, addr)) return false;
   for (const except of block.except ?? []) {
-    const ex = parseCidr4(except);
+    const ex = parseIPv4CidrStrict(except);
     if (ex && cidrContains(ex, addr)) return false;
   }
   return true;

@@ -5,7 +5,7 @@
 // nothing, ...), except for invalid label selectors, which they refuse.
 import type { V1NetworkPolicyPeer, V1NetworkPolicyPort } from '@kubernetes/client-node';
 import type { V1NetworkPolicy } from '../objects.js';
-import { cidrContains, parseCidr4 } from './ipv4.js';
+import { cidrContains, parseIPv4CidrStrict } from '../ipv4.js';
 import { policyRef, policyRules } from './policy.js';
 import { labelSelectorProblems } from './selector.js';
 
@@ -57,11 +57,11 @@ function peerProblems(peer: V1NetworkPolicyPeer, at: string): string[] {
   if (peer.ipBlock && kinds > 1) return [`${at}: may not specify both ipBlock and another peer`];
   if (!peer.ipBlock) return [];
   const out: string[] = [];
-  const cidr = parseCidr4(peer.ipBlock.cidr);
+  const cidr = parseIPv4CidrStrict(peer.ipBlock.cidr);
   const v6 = peer.ipBlock.cidr.includes(':');
   if (!cidr && !v6) out.push(`${at}.ipBlock.cidr: "${peer.ipBlock.cidr}" is not a valid CIDR`);
   (peer.ipBlock.except ?? []).forEach((e, i) => {
-    const ex = parseCidr4(e);
+    const ex = parseIPv4CidrStrict(e);
     if (!ex && !e.includes(':')) out.push(`${at}.ipBlock.except[${i}]: "${e}" is not a valid CIDR`);
     else if (cidr && ex && (ex.prefix <= cidr.prefix || !cidrContains(cidr, ex.base))) {
       out.push(`${at}.ipBlock.except[${i}]: must be a strict subset of \`cidr\``);

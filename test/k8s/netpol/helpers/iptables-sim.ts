@@ -2,7 +2,7 @@
 // compiled rules can be checked against the reference evaluator for thousands of
 // flows without root. Any syntax it does not know throws, so the compiler cannot
 // start emitting something the simulation silently ignores.
-import { cidrContains, parseCidr4, parseIPv4 } from '../../../../src/k8s/netpol/ipv4.js';
+import { cidrContains, parseIPv4CidrStrict, parseIPv4Strict } from '../../../../src/k8s/ipv4.js';
 
 export interface SimRule {
   chain: string;
@@ -79,8 +79,8 @@ function target(words: string[]): string[] {
 }
 
 function inCidr(text: string, ip: string): boolean {
-  const c = parseCidr4(text);
-  const a = parseIPv4(ip);
+  const c = parseIPv4CidrStrict(text);
+  const a = parseIPv4Strict(ip);
   if (!c || a === undefined) throw new Error(`bad address ${text} / ${ip}`);
   return cidrContains(c, a);
 }
