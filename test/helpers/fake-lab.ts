@@ -4,12 +4,11 @@
 import { mergePatch } from '../../src/lab/merge-patch.js';
 import type { Lab, ProbeRequest, ProbeResult } from '../../src/lab/lab.js';
 import type { ExecResult } from '../../src/exec.js';
+import { isClusterScoped } from '../../src/k8s/kinds.js';
 import { refString, type KubeObject, type ObjectRef } from '../../src/k8s/objects.js';
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'Node']);
-
 function keyOf(ref: ObjectRef): string {
-  return refString({ kind: ref.kind, name: ref.name, ...(CLUSTER_SCOPED.has(ref.kind) ? {} : { namespace: ref.namespace ?? 'default' }) });
+  return refString({ kind: ref.kind, name: ref.name, ...(isClusterScoped(ref.kind) ? {} : { namespace: ref.namespace ?? 'default' }) });
 }
 
 function refOfObject(obj: KubeObject): ObjectRef {

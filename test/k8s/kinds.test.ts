@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { isClusterScopedKind, kindFromResource, parseResourceRef } from '../../src/k8s/kinds.js';
+import { apiVersionOf, canonicalKind, isClusterScoped, kindFromResource, parseResourceRef } from '../../src/k8s/kinds.js';
 
 describe('kindFromResource', () => {
   it.each([
@@ -46,5 +46,32 @@ describe('parseResourceRef', () => {
 });
 
 it('only Nodes and Namespaces are cluster-scoped', () => {
-  expect(['Node', 'Namespace', 'Pod', 'Service', 'NetworkPolicy'].filter(isClusterScopedKind)).toEqual(['Node', 'Namespace']);
+  expect(['Node', 'Namespace', 'Pod', 'Service', 'NetworkPolicy'].filter(isClusterScoped)).toEqual(['Node', 'Namespace']);
+});
+
+describe('canonicalKind', () => {
+  it.each([
+    ['deployment.apps', 'Deployment'],
+    ['NETPOL', 'NetworkPolicy'],
+    ['networkpolicy.networking.k8s.io', 'NetworkPolicy'],
+    ['endpointslice.discovery.k8s.io', 'EndpointSlice'],
+    ['namespace', 'Namespace'],
+  ])('%s is %s, in any case and with its API group', (name, kind) => {
+    expect(canonicalKind(name)).toBe(kind);
+  });
+
+  it('a ReplicaSet is read to follow owners, never named by a learner', () => {
+    expect(canonicalKind('rs')).toBeUndefined();
+    expect(apiVersionOf('ReplicaSet')).toBe('apps/v1');
+  });
+});
+
+it('every kind carries the apiVersion its API group serves it under', () => {
+  expect(['Pod', 'Deployment', 'EndpointSlice', 'NetworkPolicy'].map(apiVersionOf)).toEqual([
+    'v1',
+    'apps/v1',
+    'discovery.k8s.io/v1',
+    'networking.k8s.io/v1',
+  ]);
+  expect(() => apiVersionOf('Ingress')).toThrow('netbreak does not know the Kubernetes kind "Ingress"');
 });

@@ -3,13 +3,8 @@
 // processes (the CLI after a crash, the DNS server) read whole snapshots.
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { isClusterScoped } from '../../k8s/kinds.js';
 import { type KubeObject, type ObjectRef, type StoreSnapshot } from '../../k8s/objects.js';
-
-const CLUSTER_SCOPED = new Set(['Namespace', 'Node']);
-
-export function isClusterScoped(kind: string): boolean {
-  return CLUSTER_SCOPED.has(kind);
-}
 
 function key(ref: ObjectRef): string {
   return `${ref.kind}/${isClusterScoped(ref.kind) ? '' : (ref.namespace ?? 'default')}/${ref.name}`;
