@@ -54,17 +54,6 @@ export interface ObjectRef {
   name: string;
 }
 
-/**
- * The on-disk form of a lab's object store (`<lab state dir>/store.json`). The
- * lab supervisor is its only writer and replaces the file atomically (write to a
- * temporary file, then rename), so readers such as the DNS server always see a
- * whole snapshot. `resourceVersion` grows by one on every change.
- */
-export interface StoreSnapshot {
-  resourceVersion: number;
-  objects: KubeObject[];
-}
-
 export function refOf(obj: KubeObject): ObjectRef {
   const ref: ObjectRef = { kind: obj.kind, name: obj.metadata.name };
   if (obj.metadata.namespace) ref.namespace = obj.metadata.namespace;

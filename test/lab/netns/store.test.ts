@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ObjectStore } from '../../../src/lab/netns/store.js';
-import type { KubeObject, StoreSnapshot } from '../../../src/k8s/objects.js';
+import type { KubeObject } from '../../../src/k8s/objects.js';
+import type { StoreSnapshot } from '../../../src/lab/netns/store-snapshot.js';
 
 let dir: string;
 let file: string;
