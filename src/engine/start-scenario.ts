@@ -4,10 +4,11 @@
 // The session is on disk from the moment the lab's folder exists, and every
 // change is journaled before it is made, so a crash at any point leaves a
 // session that says what was in progress (see interruptedChange).
-import { ClusterAccessError, leftForClean, type Backend, type UpOptions } from '../lab/backend.js';
+import type { Backend, UpOptions } from '../lab/backend.js';
+import { ClusterAccessError, leftForClean, UserError } from '../errors.js';
 import { backendByName, backendNamed, labsOfAllBackends, pickBackend, type BackendChoice } from '../lab/backends.js';
 import type { Lab } from '../lab/lab.js';
-import { refOf, type ObjectRef } from '../lab/objects.js';
+import { refOf, type ObjectRef } from '../k8s/objects.js';
 import type { Progress } from '../lab/progress.js';
 import { applyStep } from '../faults/apply.js';
 import { faultKind } from '../faults/registry.js';
@@ -15,7 +16,6 @@ import type { StepContext } from '../faults/fault-kind.js';
 import { loadScenario, type LoadedScenario } from '../scenario/loader.js';
 import { randomSeed } from '../scenario/params.js';
 import { judgeProbe } from '../grading/probes.js';
-import { UserError } from './errors.js';
 import { InterruptedError, allowSafeStop, unlessStopped } from './interruption.js';
 import { readSession, sessionRecorder, updateSession, writeSession, type JournalEntry, type Session, type StepRecorder } from './session.js';
 import type { Step } from '../scenario/schema.js';

@@ -2,7 +2,7 @@
 // src/lab/ and one line here. Everything else (the --backend choices, what
 // `auto` tries, the names scenarios may declare) is derived from this list.
 import type { Backend } from './backend.js';
-import { readLabRecord } from './kind/state.js';
+import { readLabRecord } from './state.js';
 import { kindEntry } from './kind/entry.js';
 import { kubeconfigEntry } from './kubeconfig/entry.js';
 import { netnsEntry } from './netns/entry.js';

@@ -5,7 +5,7 @@
 // over what was read.
 import type { ProbeResult } from '../lab/lab.js';
 import { parseProbeUrl } from '../lab/probe-url.js';
-import { parseIPv4 } from '../lab/netns/netpol/ipv4.js';
+import { parseIPv4Strict } from '../k8s/ipv4.js';
 import type { FlowSpec } from './flow.js';
 import { whereKey, type Hop, type HopObject, type PathPoint, type TraceInput, type TraceResult, type Verdict } from './hops.js';
 import { ruleOf } from './owners.js';
@@ -29,7 +29,7 @@ export function buildTrace(input: TraceInput): TraceResult {
   const flows: { spec: FlowSpec; endpoint: { ip: string; port: number } }[] = [];
   let verdict: Verdict = 'lost';
   let blame: HopObject | undefined;
-  const isName = parseIPv4(target.host) === undefined;
+  const isName = parseIPv4Strict(target.host) === undefined;
   const queries = probe.dns ?? [];
 
   // DNS: each query as the pod's resolver sent it, then the result.

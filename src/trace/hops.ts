@@ -1,9 +1,9 @@
 // What a trace is made of: the pods, nodes and counters it reads, and the hops,
 // path and verdict it gives back. collect.ts fills a TraceInput from the lab;
 // build-trace.ts turns it into a TraceResult.
-import type { KubeObject, V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../lab/objects.js';
+import type { KubeObject, V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../k8s/objects.js';
 import type { ProbeResult } from '../lab/lab.js';
-import type { Protocol } from '../lab/netns/netpol/types.js';
+import type { Protocol } from '../k8s/netpol/types.js';
 
 export interface TracePod {
   namespace: string;

@@ -1,7 +1,7 @@
 // Who owns a counted rule: kube-proxy (and for which Service port or endpoint),
 // the NetworkPolicy agent (which policy and rule), kindnet, or nobody (typed by hand).
-import type { KubeProxyChainOwner } from '../lab/netns/kube-proxy/owner.js';
-import type { ChainOwner } from '../lab/netns/netpol/types.js';
+import type { KubeProxyChainOwner } from '../k8s/kube-proxy/owner.js';
+import type { ChainOwner } from '../k8s/netpol/types.js';
 import type { RuleDelta } from './counter-diff.js';
 import type { Hop } from './hops.js';
 

@@ -1,6 +1,6 @@
 // Addresses and routes as the kernel reads them: which route a node takes to an
 // address (longest prefix), and whether an address is in a CIDR.
-import { cidrContains, parseCidr4, parseIPv4 } from '../lab/netns/netpol/ipv4.js';
+import { cidrContains, parseIPv4CidrStrict, parseIPv4Strict } from '../k8s/ipv4.js';
 import type { RouteEntry } from './hops.js';
 
 export function podRef(pod: { namespace: string; name: string }): string {
@@ -9,12 +9,12 @@ export function podRef(pod: { namespace: string; name: string }): string {
 
 export function cidrOf(dst: string): { base: number; prefix: number } | undefined {
   if (dst === 'default') return { base: 0, prefix: 0 };
-  return parseCidr4(dst.includes('/') ? dst : `${dst}/32`);
+  return parseIPv4CidrStrict(dst.includes('/') ? dst : `${dst}/32`);
 }
 
 /** The route the kernel would pick from the main table: longest prefix wins. */
 export function longestPrefixMatch(routes: RouteEntry[], ip: string): RouteEntry | undefined {
-  const addr = parseIPv4(ip);
+  const addr = parseIPv4Strict(ip);
   if (addr === undefined) return undefined;
   let best: RouteEntry | undefined;
   let bestPrefix = -1;
@@ -30,8 +30,8 @@ export function longestPrefixMatch(routes: RouteEntry[], ip: string): RouteEntry
 }
 
 export function ipInCidr(ip: string, cidr: string | undefined): boolean {
-  const c = cidr ? parseCidr4(cidr) : undefined;
-  const a = parseIPv4(ip);
+  const c = cidr ? parseIPv4CidrStrict(cidr) : undefined;
+  const a = parseIPv4Strict(ip);
   return c !== undefined && a !== undefined && cidrContains(c, a);
 }
 

@@ -3,18 +3,18 @@
 // flow through it: source pod, kube-proxy, node by node along the routes, the
 // destination pod, with where (and by what) the packet died.
 import type { ProbeResult } from '../lab/lab.js';
-import { kubeProxyOwners } from '../lab/netns/kube-proxy/owner.js';
-import { servicePorts, type ServicePortInfo } from '../lab/netns/kube-proxy/service-ports.js';
-import { endpointsForPort } from '../lab/netns/kube-proxy/endpoints.js';
-import { evaluateFlow, type FlowVerdict } from '../lab/netns/netpol/evaluate.js';
-import { netpolOwners } from '../lab/netns/netpol/owners.js';
-import type { ChainOwner, Direction, PolicyPod, Protocol } from '../lab/netns/netpol/types.js';
+import { kubeProxyOwners } from '../k8s/kube-proxy/owner.js';
+import { servicePorts, type ServicePortInfo } from '../k8s/kube-proxy/service-ports.js';
+import { endpointsForPort } from '../k8s/kube-proxy/endpoints.js';
+import { evaluateFlow, type FlowVerdict } from '../k8s/netpol/evaluate.js';
+import { netpolOwners } from '../k8s/netpol/owners.js';
+import type { ChainOwner, Direction, PolicyPod, Protocol } from '../k8s/netpol/types.js';
 import { diffConntrack, diffCounters, parseConntrack, parseIptablesSave, type ChainPolicyDelta, type ConntrackEntry, type RuleDelta } from './counter-diff.js';
 import { parseRuleMatch, ruleMayMatch, type PacketView } from './rule-match.js';
 import { rankIsolatingPolicies, type IsolatingPolicy } from './policy-miss.js';
 import { whyNoEndpoints, type NoEndpointsReason } from './why-no-endpoints.js';
 import { workloadOf } from './workload.js';
-import { clusterZoneOf, kubernetesZoneFault } from './corefile-zone.js';
+import { clusterZoneOf, kubernetesZoneFault } from '../k8s/dns/corefile-zone.js';
 import { loopbackOnly, parseListeners } from './listeners.js';
 import { dnatEndpoint } from './dnat-endpoint.js';
 import type { FlowSpec, NamespaceState, PacketContext, WalkResult } from './flow.js';

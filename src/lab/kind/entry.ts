@@ -5,7 +5,7 @@ import type { Backend } from '../backend.js';
 import { lazyBackend } from '../lazy-backend.js';
 import { kindBackendAvailability } from './availability.js';
 import { kindCapabilities } from './capabilities.js';
-import { labsOfBackend } from './state.js';
+import { labsOfBackend } from '../state.js';
 
 export const kindEntry: Backend = lazyBackend({
   name: 'kind',

@@ -1,7 +1,7 @@
 // The kubeconfig backend as src/lab/backends.ts lists it: its code (and the
 // Kubernetes client) is loaded on first use; its labs are records in the state folder.
 import type { Backend } from '../backend.js';
-import { labsOfBackend, readClusterRecord } from '../kind/state.js';
+import { labsOfBackend, readClusterRecord } from '../state.js';
 import { lazyBackend } from '../lazy-backend.js';
 import { kubeconfigCapabilities } from './capabilities.js';
 

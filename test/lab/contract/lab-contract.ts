@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../../src/lab/backend.js';
 import type { Lab } from '../../../src/lab/lab.js';
-import type { KubeObject } from '../../../src/lab/objects.js';
+import type { KubeObject } from '../../../src/k8s/objects.js';
 
 /** A command that fails with a known exit code wherever it runs (GNU ls: 2 for a missing file). */
 export const FAILING_COMMAND = ['ls', '/netbreak-contract-missing'];
