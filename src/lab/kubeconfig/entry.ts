@@ -12,7 +12,11 @@ export const kubeconfigEntry: Backend = lazyBackend({
   labs: async () => labsOfBackend('kubeconfig'),
   upOptionsOf: (lab) => {
     const record = readClusterRecord(lab, 'kubeconfig');
-    return { ...(record?.context ? { context: record.context } : {}), ...(record?.learner ? { learner: record.learner } : {}), ...(record?.kubeconfig ? { kubeconfig: record.kubeconfig } : {}) };
+    return {
+      ...(record?.context ? { context: record.context } : {}),
+      ...(record?.learner ? { learner: record.learner } : {}),
+      ...(record?.kubeconfig ? { kubeconfig: record.kubeconfig } : {}),
+    };
   },
   // Reading a kubeconfig takes the Kubernetes client; --backend auto never asks this one.
   available: async () => (await import('./backend.js')).kubeconfigBackend.available(),

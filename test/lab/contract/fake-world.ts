@@ -7,7 +7,8 @@ import type { FakeTools } from '../kind/fake-tools.js';
 import { CLOSED_PORT, FAILING_COMMAND, FAILING_EXIT_CODE } from './lab-contract.js';
 
 export function playTheWorld(api: FakeApiServer, fake: FakeTools): void {
-  fake.setState({ execReplies: { [FAILING_COMMAND.join(' ')]: { stdout: '', stderr: `ls: cannot access '${FAILING_COMMAND[1]}': No such file or directory\n`, code: FAILING_EXIT_CODE } } });
+  const stderr = `ls: cannot access '${FAILING_COMMAND[1]}': No such file or directory\n`;
+  fake.setState({ execReplies: { [FAILING_COMMAND.join(' ')]: { stdout: '', stderr, code: FAILING_EXIT_CODE } } });
   api.proxyHandler = (request) => {
     if (request.path === 'dial' && request.query.get('port') === String(CLOSED_PORT)) {
       const target = `${request.query.get('host')}:${CLOSED_PORT}`;
