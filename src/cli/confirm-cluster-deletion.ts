@@ -1,5 +1,5 @@
 // Deleting a kind cluster throws away minutes of work and pulled images: ask, unless --yes.
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../errors.js';
 import { interactive, yesNo } from './prompts.js';
 
 export async function confirmClusterDeletion(cluster: string, yes: boolean | undefined): Promise<boolean> {

@@ -1,7 +1,7 @@
 // What the learner's use-cases start from: the lab, its running session and the
 // scenario variant of that session.
 import { attachLab, resolveLabName, type AttachedLab } from './current-lab.js';
-import { UserError } from './errors.js';
+import { UserError } from '../errors.js';
 import { interruptedChange, readSession, type Session } from './session.js';
 import { loadScenario, type LoadedScenario } from '../scenario/loader.js';
 

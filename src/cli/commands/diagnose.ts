@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { diagnose, diagnosisQuestions, objectChoices } from '../../engine/use-cases/diagnose.js';
 import { DIAGNOSIS_PARTS, type DiagnosisAnswer } from '../../grading/diagnosis.js';
 import { sessionContext } from '../context.js';

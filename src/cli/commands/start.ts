@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { start } from '../../engine/use-cases/start.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { silentProgress } from '../../lab/progress.js';
 import type { BackendChoice } from '../../lab/backends.js';
 import { terminalProgress } from '../progress.js';

@@ -5,9 +5,9 @@
 import { diagnosisChoices, scoreDiagnosis, type DiagnosisAnswer, type DiagnosisScore } from '../../grading/diagnosis.js';
 import { hintCost } from '../../grading/hints.js';
 import type { Lab } from '../../lab/lab.js';
-import { refString } from '../../lab/objects.js';
+import { refString } from '../../k8s/objects.js';
 import { LAYERS } from '../../scenario/schema.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import type { Notice } from '../notice.js';
 import type { SessionContext } from '../session-context.js';
 import { updateSession } from '../session.js';

@@ -4,7 +4,7 @@
 // and start's failure path undoes its journal (see ../interruption.ts); before
 // that, or at a second Ctrl-C, the lab is left as it is for `stop` or `clean`.
 import { requestStop, safeStopAllowed } from '../interruption.js';
-import { readLabRecord } from '../../lab/kind/state.js';
+import { readLabRecord } from '../../lab/state.js';
 import { netnsBackend } from '../../lab/netns/backend.js';
 
 /**

@@ -3,12 +3,12 @@
 // the session becomes one line of history and the workshop hears of it.
 import type { CleanReport } from '../../lab/backend.js';
 import { backendOfLab } from '../../lab/backends.js';
-import { readLabRecord } from '../../lab/kind/state.js';
+import { readLabRecord } from '../../lab/state.js';
 import type { Progress } from '../../lab/progress.js';
 import { recordFinishedSession } from '../../history/finish.js';
 import { loadScenario, type LoadedScenario } from '../../scenario/loader.js';
 import { resolveLabName } from '../current-lab.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import type { Notice } from '../notice.js';
 import { releaseKindLab } from '../release-kind-lab.js';
 import { readSession, type Session } from '../session.js';
