@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect, it, vi } from 'vitest';
 import { InterruptedError, allowSafeStop, unlessStopped } from '../../../src/engine/interruption.js';
 import { removeLabOnInterrupt, type Interruption } from '../../../src/engine/use-cases/interrupt.js';
-import { labFiles } from '../../../src/lab/netns/names.js';
+import { labRecordFile } from '../../../src/lab/state.js';
 import { useTempFolders } from './fixture.js';
 
 const down = vi.hoisted(() => vi.fn(async (lab: string) => ({ lab, removed: [`lab ${lab}`] })));
@@ -27,8 +27,8 @@ function guarded(lab: string, work: Promise<string>) {
 }
 
 function kindLab(lab: string): void {
-  fs.mkdirSync(path.dirname(labFiles(lab).lab), { recursive: true });
-  fs.writeFileSync(labFiles(lab).lab, JSON.stringify({ name: lab, backend: 'kind' }));
+  fs.mkdirSync(path.dirname(labRecordFile(lab)), { recursive: true });
+  fs.writeFileSync(labRecordFile(lab), JSON.stringify({ name: lab, backend: 'kind' }));
 }
 
 it('removes a netns lab whole, once, and says when it is gone', async () => {

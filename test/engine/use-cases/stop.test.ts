@@ -7,7 +7,7 @@ import { beforeEach, expect, it, vi } from 'vitest';
 import { readSession } from '../../../src/engine/session.js';
 import { stop } from '../../../src/engine/use-cases/stop.js';
 import { silentProgress } from '../../../src/lab/progress.js';
-import { labFiles } from '../../../src/lab/netns/names.js';
+import { labRecordFile } from '../../../src/lab/state.js';
 import { loadScenario } from '../../../src/scenario/loader.js';
 import type { FakeLab } from '../../helpers/fake-lab.js';
 import { LAB, playing, useTempFolders } from './fixture.js';
@@ -31,7 +31,7 @@ beforeEach(() => vi.clearAllMocks());
 async function kindSession(): Promise<FakeLab> {
   const { lab } = await playing({ backend: 'kind', hintsUsed: 1 });
   kind.attached = lab;
-  fs.writeFileSync(labFiles(LAB).lab, JSON.stringify({ name: LAB, backend: 'kind', cluster: 'school' }));
+  fs.writeFileSync(labRecordFile(LAB), JSON.stringify({ name: LAB, backend: 'kind', cluster: 'school' }));
   return lab;
 }
 
