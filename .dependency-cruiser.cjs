@@ -1,9 +1,9 @@
 // The import rules of netbreak's layers, checked by `npm run lint:imports` in CI
 // (docs/architecture.md explains the layers). From top to bottom:
 //
-//   cli (src/cli, src/index.ts)
+//   cli (src/cli, src/index.ts); bench and soak (src/bench, src/soak: programs of their own, like the CLI)
 //   engine (src/engine)
-//   scenario, faults, grading, trace, report, history, workshop, bench, soak
+//   scenario, faults, grading, trace, report, history, workshop
 //   lab (src/lab; each backend's folder src/lab/<backend>/ is private to it)
 //   k8s, exec, errors (src/k8s, src/exec.ts, src/errors.ts, src/process-alive.ts)
 //
@@ -11,8 +11,9 @@
 // a type is as much a dependency of the reader as a value is.
 
 const CLI = '^src/(cli/|index\\.ts$)';
+const TOOLS = '^src/(bench|soak)/';
 const ENGINE = '^src/engine/';
-const MIDDLE = '^src/(scenario|faults|grading|trace|report|history|workshop|bench|soak)/';
+const MIDDLE = '^src/(scenario|faults|grading|trace|report|history|workshop)/';
 const LAB = '^src/lab/';
 const BOTTOM = '^src/(k8s/|exec\\.ts$|errors\\.ts$|process-alive\\.ts$)';
 
@@ -21,14 +22,14 @@ const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error',
 
 /** Within the middle layer: `module` must not import the `others` (folders under src/). */
 const middle = (module, others, why) =>
-  forbid(`${module}-below-${others.join('-')}`, `${module} ${why}`, { path: `^src/${module}/` }, { path: `^src/(${others.join('|')})/` });
+  forbid(`middle-order-${module}`, `${module} ${why}`, { path: `^src/${module}/` }, { path: `^src/(${others.join('|')})/` });
 
 module.exports = {
   forbidden: [
     // Layers: nothing imports upwards.
-    forbid('engine-not-to-cli', 'the engine owns use-cases; the CLI only parses flags and prints, so nothing below it imports it', { path: ENGINE }, { path: CLI }),
-    forbid('middle-not-upwards', 'scenario, faults, grading, trace, report, history, workshop, bench and soak sit below the engine and the CLI', { path: MIDDLE }, { path: [CLI, ENGINE] }),
-    forbid('lab-not-upwards', 'the lab (every backend) knows nothing of scenarios, grading or the engine: it only runs a cluster', { path: LAB }, { path: [CLI, ENGINE, MIDDLE] }),
+    forbid('engine-not-to-cli', 'the engine owns use-cases; the CLI only parses flags and prints, so nothing below it imports it', { path: ENGINE }, { path: [CLI, TOOLS] }),
+    forbid('middle-not-upwards', 'scenario, faults, grading, trace, report, history and workshop sit below the engine and the CLI', { path: MIDDLE }, { path: [CLI, TOOLS, ENGINE] }),
+    forbid('lab-not-upwards', 'the lab (every backend) knows nothing of scenarios, grading or the engine: it only runs a cluster', { path: LAB }, { path: [CLI, TOOLS, ENGINE, MIDDLE] }),
     forbid('bottom-not-upwards', 'k8s, exec and errors are neutral ground every layer may import: they import nothing above them', { path: BOTTOM }, { path: '^src/', pathNot: BOTTOM }),
     forbid('k8s-is-pure', 'src/k8s holds pure Kubernetes logic (no processes run), so that trace, grading and every backend can use it', { path: '^src/k8s/' }, { path: '^src/exec\\.ts$' }),
 
