@@ -29,7 +29,8 @@ export class ReloadWatch {
   schedule(): void {
     this.stop();
     const { opts } = this;
-    const cfgs = opts.config().corefile.servers.map((b) => pluginOf(b, 'reload')).filter((r) => r !== undefined);
+    const servers = opts.config().corefile.servers;
+    const cfgs = servers.map((b) => pluginOf(b, 'reload')).filter((r) => r !== undefined);
     if (!cfgs.length || !opts.corefilePath || opts.closed()) return;
     const interval = Math.min(...cfgs.map((c) => c.intervalMs));
     const jitter = Math.min(...cfgs.map((c) => c.jitterMs));

@@ -55,7 +55,9 @@ export function buildConfig(text: string, opts: BuildOptions): RunningConfig {
   for (const b of blocks) {
     if (opts.port !== undefined) continue;
     for (const port of new Set(b.block.keys.map((k) => k.port))) {
-      if (port !== b.requestedPort) extra.push({ ...b, requestedPort: port, zones: [...new Set(b.block.keys.filter((k) => k.port === port).map((k) => k.zone))] });
+      if (port === b.requestedPort) continue;
+      const zones = [...new Set(b.block.keys.filter((k) => k.port === port).map((k) => k.zone))];
+      extra.push({ ...b, requestedPort: port, zones });
     }
   }
   return { corefile, text, hash: sha512(text), blocks: [...blocks, ...extra] };
