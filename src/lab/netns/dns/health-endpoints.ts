@@ -3,7 +3,7 @@
 // names of the plugins not ready yet (the kubernetes plugin before its first sync).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pluginOf } from './corefile.js';
+import { pluginOf } from '../../../k8s/dns/corefile.js';
 import type { RunningConfig } from './running-config.js';
 import type { SnapshotReader } from './snapshot-reader.js';
 

@@ -1,6 +1,6 @@
 // Builds one server block's query path: its plugins grouped into instances and
 // chained in CoreDNS's plugin.cfg order, each wrapping the rest of the chain.
-import { inExecutionOrder, type LogConfig, type PluginConfig, type RewriteConfig, type ServerBlock, type TemplateConfig } from './corefile.js';
+import { inExecutionOrder, type LogConfig, type PluginConfig, type RewriteConfig, type ServerBlock, type TemplateConfig } from '../../../k8s/dns/corefile.js';
 import { cachePlugin } from './plugins/cache.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { forwardPlugin, resolveUpstreams } from './plugins/forward.js';

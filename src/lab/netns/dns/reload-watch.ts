@@ -3,7 +3,7 @@
 // retried only once it changes again.
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
-import { pluginOf } from './corefile.js';
+import { pluginOf } from '../../../k8s/dns/corefile.js';
 import type { DnsLog } from './plugins/types.js';
 import { sha512, type RunningConfig } from './running-config.js';
 

@@ -2,7 +2,7 @@
 // built into a plugin chain per port it serves. A reload builds a new one beside
 // the running one and swaps them only when the new one listens.
 import { createHash } from 'node:crypto';
-import { parseCorefile, type Corefile, type ServerBlock } from './corefile.js';
+import { parseCorefile, type Corefile, type ServerBlock } from '../../../k8s/dns/corefile.js';
 import { buildChain } from './plugin-chain.js';
 import type { Handler, PluginEnv, PluginInstance } from './plugins/types.js';
 import { matchZone } from './wire.js';

@@ -5,7 +5,7 @@
 // does (a broken new Corefile is logged and the running config kept).
 import { randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { CorefileError, pluginOf } from './corefile.js';
+import { CorefileError, pluginOf } from '../../../k8s/dns/corefile.js';
 import { HealthEndpoints } from './health-endpoints.js';
 import { closeListener, listen, type Listener } from './listeners.js';
 import type { DnsLog, PluginEnv } from './plugins/types.js';
