@@ -111,7 +111,12 @@ function endByForce(r: Running): void {
   signal(r.child, 'SIGKILL');
 }
 
+/** Set by the first signal: a second Ctrl-C (or a supervisor's repeated SIGTERM) must not cut the ending short and leave captures behind. */
+let ending = false;
+
 function onSignal(name: NodeJS.Signals): void {
+  if (ending) return;
+  ending = true;
   for (const r of live) signal(r.child, 'SIGTERM');
   process.stderr.write(`\nnetbreak: interrupted; ending capture processes.\n`);
   // Wait until every capture has really ended (by force after stopMs) before leaving:
@@ -171,8 +176,8 @@ export class CaptureSession {
   static async start(dir: string, specs: CaptureSpec[], filter: string[]): Promise<CaptureSession> {
     fs.mkdirSync(dir, { recursive: true });
     if (live.size === 0) {
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       process.on('exit', onExit);
     }
     const running = specs.map((spec, i): Running => {

@@ -392,6 +392,7 @@ describe('Ctrl-C during trace --pcap on kind (the built CLI, a real signal)', ()
     api.proxyHandler = async ({ path: p, query }) => {
       if (p === 'shell') return { status: 200, body: JSON.stringify({ output: digOutput(/dig \S+ \S+ \S+ (\S+) A/.exec(query.get('cmd') ?? '')![1]!, 'NOERROR', [API_SVC.ip]) }) };
       capturing = fake.containers();
+      // Every later request signals again, as a user pressing Ctrl-C twice would: the ending must not be cut short.
       child.kill(signal);
       await new Promise((r) => setTimeout(r, 3000));
       return { status: 200, body: JSON.stringify({ errors: ['context deadline exceeded'] }) };
