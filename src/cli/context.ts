@@ -5,18 +5,26 @@ import { attachLab, resolveLabName } from '../engine/current-lab.js';
 import { UserError } from '../engine/errors.js';
 import { interruptedChange, readSession, type Session } from '../engine/session.js';
 import { loadScenario, type LoadedScenario } from '../scenario/loader.js';
+import { examGate, type Giveaway } from '../engine/exam/gate.js';
+import { examEnv } from '../engine/exam/task-lab.js';
+import { silentProgress } from '../lab/progress.js';
 
 export function wantsJson(command: Command): boolean {
   return Boolean(command.optsWithGlobals().json);
 }
 
-/** `afterInterruption`: the command repairs an interrupted start or change itself (reset), so it is not refused. */
-export async function sessionContext(command: Command, options: { afterInterruption?: boolean } = {}) {
+/**
+ * `afterInterruption`: the command repairs an interrupted start or change itself (reset), so it is not refused.
+ * `giveaway`: the command would give the answer away, so an exam refuses it.
+ */
+export async function sessionContext(command: Command, options: { afterInterruption?: boolean; giveaway?: Giveaway } = {}) {
   const name = await resolveLabName(command.optsWithGlobals().lab);
   const session = readSession(name);
   if (!session) {
     throw new UserError(`lab "${name}" runs no scenario (it is a sandbox): start one with "netbreak start <scenario>"`, 4);
   }
+  // During an exam: no giveaways, and once the time is up the exam ends before anything else.
+  await examGate(name, options.giveaway ?? 'work', examEnv(silentProgress));
   const interrupted = interruptedChange(session);
   if (!options.afterInterruption && (session.status === 'starting' || interrupted)) {
     throw new UserError(

@@ -6,7 +6,7 @@ import { color, printJson, println } from '../output.js';
 import { reportToWorkshop } from '../workshop-report.js';
 
 export async function run(_options: unknown, command: Command): Promise<void> {
-  const { session, loaded } = await sessionContext(command);
+  const { session, loaded } = await sessionContext(command, { giveaway: 'hint' });
   const hints = loaded.scenario.hints;
   if (session.hintsUsed >= hints.length) {
     if (command.optsWithGlobals().json) return printJson({ hint: null, used: session.hintsUsed, total: hints.length });

@@ -7,7 +7,7 @@ import { printJson, println } from '../output.js';
 import { reportToWorkshop } from '../workshop-report.js';
 
 export async function run(_options: unknown, command: Command): Promise<void> {
-  const { lab, session, loaded } = await sessionContext(command);
+  const { lab, session, loaded } = await sessionContext(command, { giveaway: 'solve' });
   const steps = loaded.scenario.fix;
   await runSteps({ lab, manifests: loaded.manifests }, steps, sessionRecorder(session.lab, 'fix'));
   const updated = await updateSession(session.lab, (s) => {

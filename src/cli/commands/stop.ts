@@ -4,6 +4,7 @@ import { readSession } from '../../engine/session.js';
 import { recordFinishedSession } from '../../history/finish.js';
 import { revertJournal } from '../../engine/start-scenario.js';
 import { UserError } from '../../engine/errors.js';
+import { examOfLab } from '../../engine/exam/current-exam.js';
 import type { CleanReport } from '../../lab/backend.js';
 import { backendByName, backendOfLab } from '../../lab/backends.js';
 import { readLabRecord } from '../../lab/kind/state.js';
@@ -54,6 +55,8 @@ export async function releaseKindLab(name: string, session = readSession(name)):
 export async function run(options: { lab?: string; deleteCluster?: boolean; yes?: boolean }, command: Command): Promise<void> {
   const json = Boolean(command.optsWithGlobals().json);
   const name = await resolveLabName(options.lab);
+  const exam = examOfLab(name);
+  if (exam) throw new UserError(`lab ${name} runs task ${exam.current! + 1} of exam ${exam.id}: move on with "netbreak exam next", or end the exam with "netbreak exam end"`);
   const session = readSession(name);
   const progress = json ? silentProgress : terminalProgress();
   const end = await endLab(name, options, session);
