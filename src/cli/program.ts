@@ -148,6 +148,7 @@ export function buildProgram(): Command {
     .description('a finished session as a document: debrief, answers, score, checks')
     .option('--session <id>', 'the session (an id or its prefix; default: the most recent)')
     .option('--all', 'every session in the history')
+    .option('--exam <id>', "a finished exam's score table (an id, its prefix, or latest)")
     .addOption(new Option('--format <format>', 'document format').choices(['md', 'html', 'json', 'junit']).default('md'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(lazy(() => import('./commands/report.js')));
