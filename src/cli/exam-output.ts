@@ -53,10 +53,17 @@ export function printScoreTable(exam: ExamRecord): void {
     ),
   );
   println();
-  println(kubectlTable(['LAYER', 'TASKS', 'SCORE'], result.layers.map((l) => [l.layer, String(l.tasks), `${l.percent}%`])));
+  println(
+    kubectlTable(
+      ['LAYER', 'TASKS', 'SCORE'],
+      result.layers.map((l) => [l.layer, String(l.tasks), `${l.percent}%`]),
+    ),
+  );
   println();
   const verdict = result.passed ? color.green(`passed (pass mark ${result.passMark}%)`) : color.red(`not passed (pass mark ${result.passMark}%)`);
-  println(`${color.bold(`Total ${result.percent}%`)}: ${verdict}. Each task is also a session in "netbreak progress"; "netbreak report --exam ${exam.id}" writes it up.`);
+  println(
+    `${color.bold(`Total ${result.percent}%`)}: ${verdict}. Each task is also a session in "netbreak progress"; "netbreak report --exam ${exam.id}" writes it up.`,
+  );
 }
 
 /** The open task as the learner works it: its story, symptom and acceptance criteria (never its hints). */

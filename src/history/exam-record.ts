@@ -41,7 +41,9 @@ export const ExamResult = z.object({
   percent: z.number(),
   passed: z.boolean(),
   passMark: z.number(),
-  tasks: z.array(z.object({ index: z.number().int(), scenario: z.string(), weight: z.number(), points: z.number(), fixed: z.boolean(), diagnosis: z.number().nullable() })),
+  tasks: z.array(
+    z.object({ index: z.number().int(), scenario: z.string(), weight: z.number(), points: z.number(), fixed: z.boolean(), diagnosis: z.number().nullable() }),
+  ),
   layers: z.array(LayerScore),
 });
 export type ExamResult = z.infer<typeof ExamResult>;

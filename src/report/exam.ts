@@ -18,7 +18,8 @@ function summary(exam: ExamRecord): string {
 }
 
 function markdown(exam: ExamRecord): string {
-  const table = (head: string[], body: string[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const table = (head: string[], body: string[][]) =>
+    [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   return [
     `# netbreak exam ${exam.id}`,
     '',
@@ -26,10 +27,21 @@ function markdown(exam: ExamRecord): string {
     '',
     table(
       ['Task', 'Scenario', 'Weight', 'Fix', 'Diagnosis', 'Score', 'Sessions'],
-      rows(exam).map((t) => [String(t.index + 1), c(`${t.title} (${t.scenario})`), `${t.weight}%`, t.fixed ? '✓ pass' : '✗ fail', t.diagnosis === null ? '—' : `${t.diagnosis}/100`, `${t.points}/${t.weight}`, c(t.sessions.join(', ') || '—')]),
+      rows(exam).map((t) => [
+        String(t.index + 1),
+        c(`${t.title} (${t.scenario})`),
+        `${t.weight}%`,
+        t.fixed ? '✓ pass' : '✗ fail',
+        t.diagnosis === null ? '—' : `${t.diagnosis}/100`,
+        `${t.points}/${t.weight}`,
+        c(t.sessions.join(', ') || '—'),
+      ]),
     ),
     '',
-    table(['Layer', 'Tasks', 'Score'], (exam.result?.layers ?? []).map((l) => [c(l.layer), String(l.tasks), `${l.percent}%`])),
+    table(
+      ['Layer', 'Tasks', 'Score'],
+      (exam.result?.layers ?? []).map((l) => [c(l.layer), String(l.tasks), `${l.percent}%`]),
+    ),
     '',
   ].join('\n');
 }
@@ -44,7 +56,14 @@ function html(exam: ExamRecord): string {
     '<table>',
     tr(['Task', 'Scenario', 'Weight', 'Fix', 'Diagnosis', 'Score'], 'th'),
     ...rows(exam).map((t) =>
-      tr([String(t.index + 1), h(`${t.title} (${t.scenario})`), `${t.weight}%`, t.fixed ? '<span class="pass">✓ pass</span>' : '<span class="fail">✗ fail</span>', t.diagnosis === null ? '—' : `${t.diagnosis}/100`, `${t.points}/${t.weight}`]),
+      tr([
+        String(t.index + 1),
+        h(`${t.title} (${t.scenario})`),
+        `${t.weight}%`,
+        t.fixed ? '<span class="pass">✓ pass</span>' : '<span class="fail">✗ fail</span>',
+        t.diagnosis === null ? '—' : `${t.diagnosis}/100`,
+        `${t.points}/${t.weight}`,
+      ]),
     ),
     '</table><table>',
     tr(['Layer', 'Tasks', 'Score'], 'th'),

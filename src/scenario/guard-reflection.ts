@@ -60,10 +60,16 @@ function probeSubjects(probe: ProbeSpec, home: Set<string>, verified: Map<string
   const subjects = [{ field: 'probe.from', word: fromName, missing: unnamed(fromName, "where the guard's probe starts") }];
   if (!home.has(fromNs)) subjects.push({ field: 'probe.from', word: fromNs, missing: unnamed(fromNs, "the namespace the guard's probe starts in") });
   subjects.push({ field: 'probe.to', word: target.name, missing: unnamed(target.name, "the target of the guard's probe") });
-  if (target.namespace && !home.has(target.namespace)) subjects.push({ field: 'probe.to', word: target.namespace, missing: unnamed(target.namespace, "the namespace of the guard's probe target") });
+  if (target.namespace && !home.has(target.namespace))
+    subjects.push({ field: 'probe.to', word: target.namespace, missing: unnamed(target.namespace, "the namespace of the guard's probe target") });
   // A port matters when the task otherwise talks about another port of the same target.
   const known = verified.get(target.name);
-  if (target.port && known && known.size > 0 && !known.has(target.port)) subjects.push({ field: 'probe.to', word: target.port, missing: unnamed(target.port, `the port the guard probes on ${target.name}, not the one the task is about`) });
+  if (target.port && known && known.size > 0 && !known.has(target.port))
+    subjects.push({
+      field: 'probe.to',
+      word: target.port,
+      missing: unnamed(target.port, `the port the guard probes on ${target.name}, not the one the task is about`),
+    });
   if (probe.backend) {
     const backend = probe.backend.replace(/-+$/, '').split('/').at(-1)!;
     if (backend) subjects.push({ field: 'probe.backend', word: backend, missing: unnamed(backend, "the pods that must answer the guard's probe") });
@@ -88,7 +94,8 @@ function objectSubjects(guard: Guard, home: Set<string>, task: string): Subject[
   const keeps = field === 'exists' ? 'keeps' : 'wants gone';
   if (containsToken(task, ref.name)) return [];
   const subjects: Subject[] = [];
-  if (!namesKind(task, ref.kind)) subjects.push({ field, word: ref.kind, missing: `names neither the ${ref.kind} this guard ${keeps} nor ${ref.kind} objects in its namespace` });
+  if (!namesKind(task, ref.kind))
+    subjects.push({ field, word: ref.kind, missing: `names neither the ${ref.kind} this guard ${keeps} nor ${ref.kind} objects in its namespace` });
   if (ref.namespace && !home.has(ref.namespace) && !containsToken(task, ref.namespace)) {
     subjects.push({ field, word: ref.namespace, missing: unnamed(ref.namespace, `the namespace of the ${ref.kind} this guard ${keeps}`) });
   }

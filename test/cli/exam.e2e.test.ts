@@ -68,7 +68,13 @@ describe.skipIf(labTests.skip)(labTests.title('netbreak exam, non-interactively,
     // The fix as a learner applies it: the reference manifest of this task's variant, through apply -f; and a right diagnosis.
     const loaded = await loadScenario(path.join(library, FIXED), { seed: fixedTask.seed });
     const file = path.join(work, 'allow-dns.yaml');
-    fs.writeFileSync(file, loaded.manifests.get('manifests/allow-dns.yaml')!.map((o) => stringify(o)).join('---\n'));
+    fs.writeFileSync(
+      file,
+      loaded.manifests
+        .get('manifests/allow-dns.yaml')!
+        .map((o) => stringify(o))
+        .join('---\n'),
+    );
     expect((await cli('apply', '-f', file, '--lab', LAB)).code).toBe(0);
     const key = loaded.scenario.diagnosis;
     const diagnose = await cli('diagnose', '--lab', LAB, '--layer', key.layer, '--object', key.object, '--cause', key.cause, '--evidence', key.evidence.answer);

@@ -1,10 +1,12 @@
 // "A guard never checks something the task did not ask for": scenarios whose
 // guards check what their task text never states, one way each.
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateScenario } from '../../src/scenario/validate.js';
 import { replaceOnce, tempScenario, type TempScenario } from './helpers.js';
 
-const TASK = "task: Make the frontend reach the api again; the shop's NetworkPolicies and the kube-dns Service stay in place, and the frontend must not reach the internet (1.1.1.1).";
+const TASK =
+  "task: Make the frontend reach the api again; the shop's NetworkPolicies and the kube-dns Service stay in place, and the frontend must not reach the internet (1.1.1.1).";
 const GUARDS = `guards:
   - exists: NetworkPolicy/shop/default-deny-egress
   - exists: Service/kube-system/kube-dns
@@ -31,22 +33,29 @@ describe('guards reflected in the task text', () => {
   });
 
   it('fails an object guard whose object the task names neither by name nor by kind, at the guard line', async () => {
-    const found = await problems(withTask("Make the frontend reach the api again; the kube-dns Service stays, and the frontend must not reach the internet (1.1.1.1)."));
+    const found = await problems(
+      withTask('Make the frontend reach the api again; the kube-dns Service stays, and the frontend must not reach the internet (1.1.1.1).'),
+    );
     expect(found).toEqual([
       expect.stringMatching(
         /scenario\.yaml:\d+: guards\[0\]\.exists: checks something the task does not ask for: the task names neither the NetworkPolicy this guard keeps nor NetworkPolicy objects in its namespace; state it in task:/,
       ),
     ]);
-    expect(found[0]).toContain(`${tmp!.file.replace(process.cwd() + '/', '')}:`);
+    expect(found[0]).toContain(`${path.relative(process.cwd(), tmp!.file)}:`);
   });
 
   it('accepts an object named by its own name, without its kind or namespace', async () => {
-    const task = "Make the frontend reach the api again; the shop's NetworkPolicies stay in place, kube-dns too, and the frontend must not reach the internet (1.1.1.1).";
+    const task =
+      "Make the frontend reach the api again; the shop's NetworkPolicies stay in place, kube-dns too, and the frontend must not reach the internet (1.1.1.1).";
     expect(await problems(withTask(task))).toEqual([]);
   });
 
   it("fails an object in another namespace than the symptom's when the task names neither it nor that namespace", async () => {
-    const found = await problems(withTask("Make the frontend reach the api again; the shop's NetworkPolicies and every Service stay in place, and the frontend must not reach the internet (1.1.1.1)."));
+    const found = await problems(
+      withTask(
+        "Make the frontend reach the api again; the shop's NetworkPolicies and every Service stay in place, and the frontend must not reach the internet (1.1.1.1).",
+      ),
+    );
     expect(found).toEqual([expect.stringMatching(/guards\[1\]\.exists: .*never names "kube-system", the namespace of the Service this guard keeps;/)]);
   });
 
@@ -66,8 +75,11 @@ describe('guards reflected in the task text', () => {
 
   it('fails a guard on another port of a target the task is about, until the task names the port', async () => {
     const guard = 'probe: {from: shop/frontend, to: "http://api.shop.svc.cluster.local:9090/", expect: timeout}';
-    expect(await problems(withGuard(guard))).toEqual([expect.stringMatching(/guards\[3\]\.probe\.to: .*never names "9090", the port the guard probes on api, not the one the task is about;/)]);
-    const stated = "Make the frontend reach the api again (its metrics port 9090 stays closed); the shop's NetworkPolicies and the kube-dns Service stay in place, and the frontend must not reach the internet (1.1.1.1).";
+    expect(await problems(withGuard(guard))).toEqual([
+      expect.stringMatching(/guards\[3\]\.probe\.to: .*never names "9090", the port the guard probes on api, not the one the task is about;/),
+    ]);
+    const stated =
+      "Make the frontend reach the api again (its metrics port 9090 stays closed); the shop's NetworkPolicies and the kube-dns Service stay in place, and the frontend must not reach the internet (1.1.1.1).";
     expect(await problems((t) => withTask(stated)(withGuard(guard)(t)))).toEqual([]);
   });
 });

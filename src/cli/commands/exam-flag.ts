@@ -11,7 +11,8 @@ import { printJson } from '../output.js';
 export async function run(task: string | undefined, _options: unknown, command: Command): Promise<void> {
   const env = examEnv(silentProgress);
   const number = task === undefined ? undefined : Number(task);
-  if (number !== undefined && !Number.isInteger(number)) throw new UserError(`exam flag takes a task number, for example "netbreak exam flag 2" (not ${JSON.stringify(task)})`);
+  if (number !== undefined && !Number.isInteger(number))
+    throw new UserError(`exam flag takes a task number, for example "netbreak exam flag 2" (not ${JSON.stringify(task)})`);
   const flagged = flagTask(requireExam(env.files), number, env);
   if (command.optsWithGlobals().json) return printJson(examJson(flagged, env.clock));
   printTaskList(flagged, env.clock);

@@ -18,7 +18,7 @@ export async function move(to: number | 'next', command: Command): Promise<void>
   if (ended) {
     process.exitCode = 1;
     if (json) return printJson(examJson(ended, env.clock));
-    println("Time is up: the exam is over and graded.");
+    println('Time is up: the exam is over and graded.');
     return printScoreTable(ended);
   }
   const exam = requireExam(env.files);

@@ -21,13 +21,19 @@ export interface ExamStartFlags {
 export async function run(options: ExamStartFlags, command: Command): Promise<void> {
   const json = Boolean(command.optsWithGlobals().json);
   const env = examEnv(json ? silentProgress : terminalProgress());
-  const layers = options.layers?.split(',').map((l) => l.trim()).filter(Boolean) ?? [];
+  const layers =
+    options.layers
+      ?.split(',')
+      .map((l) => l.trim())
+      .filter(Boolean) ?? [];
   const exam = await removeLabOnInterrupt(options.lab, () =>
     startExam({ lab: options.lab, count: options.count, minutes: options.minutes, seed: options.seed, layers, backend: options.backend }, env),
   );
   if (json) return printJson(examJson(exam, env.clock));
   println();
-  println(color.bold(`Seed ${exam.seed}`) + color.dim(`  (share it: "netbreak exam start --seed ${exam.seed} --count ${exam.tasks.length}" sits the same exam)`));
+  println(
+    color.bold(`Seed ${exam.seed}`) + color.dim(`  (share it: "netbreak exam start --seed ${exam.seed} --count ${exam.tasks.length}" sits the same exam)`),
+  );
   printTaskList(exam, env.clock);
   println();
   await printOpenTask(exam);

@@ -25,7 +25,13 @@ export async function examGate(lab: string, command: Giveaway | 'work', env: Exa
   if (!exam) return;
   if (timeIsUp(exam, env.clock)) {
     const ended = await endIfTimeIsUp(env);
-    throw new UserError(`the exam's time is up: exam ${ended?.id ?? exam.id} is ended and graded (${ended?.result?.percent ?? 0}%), and lab ${lab} is removed; "netbreak exam status" shows the score table`, 4);
+    throw new UserError(
+      `the exam's time is up: exam ${ended?.id ?? exam.id} is ended and graded (${ended?.result?.percent ?? 0}%), and lab ${lab} is removed; "netbreak exam status" shows the score table`,
+      4,
+    );
   }
-  if (command !== 'work') throw new UserError(`${REFUSAL[command]} (exam ${exam.id}, ${formatDuration(timeLeftMs(exam, env.clock))} left): work it out, or move on with "netbreak exam next"`);
+  if (command !== 'work')
+    throw new UserError(
+      `${REFUSAL[command]} (exam ${exam.id}, ${formatDuration(timeLeftMs(exam, env.clock))} left): work it out, or move on with "netbreak exam next"`,
+    );
 }

@@ -43,12 +43,15 @@ export async function startExam(options: ExamStartOptions, env: ExamEnv): Promis
   const count = options.count ?? DEFAULT_TASK_COUNT;
   if (!Number.isInteger(count) || count < 1 || count > 50) throw new UserError('--count takes a whole number from 1 to 50, for example --count 5');
   const minutes = options.minutes ?? defaultMinutes(count);
-  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) throw new UserError('--minutes takes a number of minutes above 0 and at most 1440, for example --minutes 60');
-  if (options.seed !== undefined && (!Number.isSafeInteger(options.seed) || options.seed < 0)) throw new UserError('--seed takes a whole number from 0 below 2^53, for example --seed 42');
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60)
+    throw new UserError('--minutes takes a number of minutes above 0 and at most 1440, for example --minutes 60');
+  if (options.seed !== undefined && (!Number.isSafeInteger(options.seed) || options.seed < 0))
+    throw new UserError('--seed takes a whole number from 0 below 2^53, for example --seed 42');
   const layers = parseLayers(options.layers ?? []);
   const running = currentExam(env.files);
   if (running) throw new UserError(`exam ${running.id} is still running: finish it with "netbreak exam end" first`);
-  if (readSession(options.lab)) throw new UserError(`a lab is already running: finish it with "netbreak stop" first (or sit the exam beside it with --lab NAME)`);
+  if (readSession(options.lab))
+    throw new UserError(`a lab is already running: finish it with "netbreak stop" first (or sit the exam beside it with --lab NAME)`);
   const backend = await examBackend(options.backend ?? 'auto');
   const seed = options.seed ?? randomSeed();
   const { scenarios } = await listScenarios(scenariosRoot());

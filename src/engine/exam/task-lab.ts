@@ -5,7 +5,7 @@ import { attachLab } from '../current-lab.js';
 import { readSession, updateSession, type Session } from '../session.js';
 import { revertJournal, startScenario } from '../start-scenario.js';
 import { scenariosRoot } from '../scenarios-root.js';
-import { backendByName } from '../../lab/backends.js';
+import { backendByName, type BackendChoice } from '../../lab/backends.js';
 import type { Progress } from '../../lab/progress.js';
 import { runCheck } from '../../grading/check.js';
 import { findScenario, loadScenario } from '../../scenario/loader.js';
@@ -33,7 +33,7 @@ export async function openTask(exam: ExamRecord, index: number, env: ExamEnv): P
   const task = exam.tasks[index]!;
   const building = env.clock.now();
   const loaded = await findScenario(scenariosRoot(), task.scenario, { seed: task.seed });
-  await startScenario(loaded, { lab: exam.lab, seed: task.seed, progress: env.progress, backend: exam.backend as 'netns' });
+  await startScenario(loaded, { lab: exam.lab, seed: task.seed, progress: env.progress, backend: exam.backend as BackendChoice });
   // Building the lab is not the learner's time.
   const opened: ExamRecord = { ...exam, current: index, pausedMs: exam.pausedMs + Math.max(0, env.clock.now() - building) };
   writeCurrentExam(opened, env.files);

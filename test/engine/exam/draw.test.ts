@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { drawExam, weights, type ExamCandidate } from '../../../src/engine/exam/draw.js';
 import type { ExamTask } from '../../../src/history/exam-record.js';
 
-const s = (id: string, layers: ExamCandidate['layers'], difficulty: ExamCandidate['difficulty'], backends: ExamCandidate['backends'] = ['netns', 'kind']): ExamCandidate => ({
+const s = (
+  id: string,
+  layers: ExamCandidate['layers'],
+  difficulty: ExamCandidate['difficulty'],
+  backends: ExamCandidate['backends'] = ['netns', 'kind'],
+): ExamCandidate => ({
   id,
   title: id,
   layers,
@@ -40,7 +45,13 @@ describe('drawing an exam', () => {
   });
 
   it('draws another exam for another seed', () => {
-    const bySeed = new Set([1, 2, 3, 4, 5, 6].map((seed) => tasks({ seed }).map((t) => `${t.scenario}@${t.seed}`).join(' ')));
+    const bySeed = new Set(
+      [1, 2, 3, 4, 5, 6].map((seed) =>
+        tasks({ seed })
+          .map((t) => `${t.scenario}@${t.seed}`)
+          .join(' '),
+      ),
+    );
     expect(bySeed.size).toBeGreaterThan(4);
   });
 
@@ -70,7 +81,9 @@ describe('drawing an exam', () => {
     expect(drawExam(LIBRARY, { seed: 1, count: 4, layers: ['dns'], backend: 'netns' })).toEqual({
       problem: '--count 4 asks for more scenarios than the 3 the library has with the layers dns on the netns backend',
     });
-    expect(drawExam(LIBRARY, { seed: 1, count: 1, layers: ['conntrack'], backend: 'netns' })).toEqual({ problem: 'no scenario of the library runs with the layers conntrack on the netns backend' });
+    expect(drawExam(LIBRARY, { seed: 1, count: 1, layers: ['conntrack'], backend: 'netns' })).toEqual({
+      problem: 'no scenario of the library runs with the layers conntrack on the netns backend',
+    });
   });
 
   it('weighs harder tasks more, in whole percents that add up to 100', () => {

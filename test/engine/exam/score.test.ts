@@ -9,14 +9,35 @@ const before = '2026-12-07T11:59:00.000Z';
 const after = '2026-12-07T12:01:00.000Z';
 
 function session(change: Partial<Session> = {}): Session {
-  return { scenario: 's', scenarioDir: '/x', lab: 'l', backend: 'netns', seed: 1, startedAt: '2026-12-07T11:00:00Z', hintsUsed: 0, journal: [], checks: [], ...change };
+  return {
+    scenario: 's',
+    scenarioDir: '/x',
+    lab: 'l',
+    backend: 'netns',
+    seed: 1,
+    startedAt: '2026-12-07T11:00:00Z',
+    hintsUsed: 0,
+    journal: [],
+    checks: [],
+    ...change,
+  };
 }
 const diagnosis = (total: number, at: string) => ({ answer: { layer: 'dns', object: 'x', cause: 'y', evidence: 'z' }, points: total, max: 100, total, at });
 
 describe('grading one task', () => {
   it("gives 60% of the weight for a fix the grader's check confirms and 40% for the diagnosis score", () => {
-    expect(gradeVisit({ weight: 20 }, session({ diagnosis: diagnosis(100, before) }), DEADLINE, true)).toEqual({ fixed: true, diagnosis: 100, points: 20, judgedBy: 'grader-check' });
-    expect(gradeVisit({ weight: 20 }, session({ diagnosis: diagnosis(55, before) }), DEADLINE, false)).toEqual({ fixed: false, diagnosis: 55, points: 4.4, judgedBy: 'grader-check' });
+    expect(gradeVisit({ weight: 20 }, session({ diagnosis: diagnosis(100, before) }), DEADLINE, true)).toEqual({
+      fixed: true,
+      diagnosis: 100,
+      points: 20,
+      judgedBy: 'grader-check',
+    });
+    expect(gradeVisit({ weight: 20 }, session({ diagnosis: diagnosis(55, before) }), DEADLINE, false)).toEqual({
+      fixed: false,
+      diagnosis: 55,
+      points: 4.4,
+      judgedBy: 'grader-check',
+    });
   });
 
   it('judges the end state, not an earlier passing check, when the grader could check', () => {
@@ -32,7 +53,12 @@ describe('grading one task', () => {
   });
 
   it('a task never checked scores its diagnosis part only', () => {
-    expect(gradeVisit({ weight: 10 }, session({ diagnosis: diagnosis(100, before) }), DEADLINE)).toEqual({ fixed: false, diagnosis: 100, points: 4, judgedBy: 'no-check' });
+    expect(gradeVisit({ weight: 10 }, session({ diagnosis: diagnosis(100, before) }), DEADLINE)).toEqual({
+      fixed: false,
+      diagnosis: 100,
+      points: 4,
+      judgedBy: 'no-check',
+    });
   });
 
   it('earns nothing for a fix made with the reference solution', () => {
@@ -46,7 +72,17 @@ describe('grading one task', () => {
   });
 });
 
-const task = (scenario: string, layers: string[], weight: number, grade?: ExamTask['grade']): ExamTask => ({ scenario, title: scenario, layers, difficulty: 'beginner', seed: 1, weight, flagged: false, sessions: [], grade });
+const task = (scenario: string, layers: string[], weight: number, grade?: ExamTask['grade']): ExamTask => ({
+  scenario,
+  title: scenario,
+  layers,
+  difficulty: 'beginner',
+  seed: 1,
+  weight,
+  flagged: false,
+  sessions: [],
+  grade,
+});
 
 describe('the score table', () => {
   it('scores per task, per layer (a task of two layers in both) and in total against the 66% pass mark', () => {

@@ -21,7 +21,17 @@ function fakeClock(at: number): Clock & { at: number } {
   return clock;
 }
 
-const task = (scenario: string, change: Partial<ExamTask> = {}): ExamTask => ({ scenario, title: scenario, layers: ['dns'], difficulty: 'beginner', seed: 3, weight: 25, flagged: false, sessions: [], ...change });
+const task = (scenario: string, change: Partial<ExamTask> = {}): ExamTask => ({
+  scenario,
+  title: scenario,
+  layers: ['dns'],
+  difficulty: 'beginner',
+  seed: 3,
+  weight: 25,
+  flagged: false,
+  sessions: [],
+  ...change,
+});
 
 function exam(change: Partial<ExamRecord> = {}): ExamRecord {
   return {
@@ -46,7 +56,11 @@ let clock: ReturnType<typeof fakeClock>;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'netbreak-exam-'));
   clock = fakeClock(START);
-  env = examEnv(silentProgress, { clock, files: { current: path.join(dir, 'exam.json'), finished: path.join(dir, 'exams.jsonl') }, history: { file: path.join(dir, 'history.jsonl') } });
+  env = examEnv(silentProgress, {
+    clock,
+    files: { current: path.join(dir, 'exam.json'), finished: path.join(dir, 'exams.jsonl') },
+    history: { file: path.join(dir, 'history.jsonl') },
+  });
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
@@ -77,7 +91,9 @@ describe('the exam gate of the learner commands', () => {
     writeCurrentExam(exam(), env.files);
     const refused = await examGate('exam-test-no-such-lab', 'hint', env).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(UserError);
-    expect((refused as UserError).message).toBe('hints are not available during an exam (exam e1, 30m00s left): work it out, or move on with "netbreak exam next"');
+    expect((refused as UserError).message).toBe(
+      'hints are not available during an exam (exam e1, 30m00s left): work it out, or move on with "netbreak exam next"',
+    );
     await expect(examGate('exam-test-no-such-lab', 'solve', env)).rejects.toThrow(/^the reference fix is not available during an exam/);
     await expect(examGate('exam-test-no-such-lab', 'work', env)).resolves.toBeUndefined();
     // Another lab is not the exam's: its hints are its own business.
@@ -85,7 +101,12 @@ describe('the exam gate of the learner commands', () => {
   });
 
   it('ends and grades the exam at the first command after the time is up', async () => {
-    writeCurrentExam(exam({ tasks: [task('a', { sessions: ['s1'], grade: { fixed: true, diagnosis: 100, points: 25, judgedBy: 'grader-check' } }), task('b'), task('c'), task('d')] }), env.files);
+    writeCurrentExam(
+      exam({
+        tasks: [task('a', { sessions: ['s1'], grade: { fixed: true, diagnosis: 100, points: 25, judgedBy: 'grader-check' } }), task('b'), task('c'), task('d')],
+      }),
+      env.files,
+    );
     clock.at = START + 31 * 60_000;
     const ended = await examGate('exam-test-no-such-lab', 'work', env).catch((e: unknown) => e);
     expect((ended as UserError).exitCode).toBe(4);
