@@ -2,7 +2,7 @@
 // subject (the object it protects, a probe's source and target, the pods that
 // must answer) is named in the task text, so a learner graded by a guard was
 // told about it up front, as an exam task states its acceptance criteria.
-import { parseObjectRef } from '../faults/object-ref.js';
+import { parseObjectRef } from '../k8s/object-ref.js';
 import { containsToken } from './leak-check.js';
 import type { LoadedScenario } from './loader.js';
 import type { Guard, ProbeSpec } from './schema.js';

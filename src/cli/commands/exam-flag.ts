@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { requireExam } from '../../engine/exam/current-exam.js';
 import { flagTask } from '../../engine/exam/navigate.js';
 import { examEnv } from '../../engine/exam/task-lab.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { silentProgress } from '../../lab/progress.js';
 import { examJson, printTaskList } from '../exam-output.js';
 import { printJson } from '../output.js';

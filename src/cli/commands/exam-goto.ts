@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { move } from './exam-move.js';
 
 export async function run(task: string, _options: unknown, command: Command): Promise<void> {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { currentExam } from '../../engine/exam/current-exam.js';
 import { endIfTimeIsUp, lastFinishedExam } from '../../engine/exam/end-exam.js';
 import { examEnv } from '../../engine/exam/task-lab.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { silentProgress } from '../../lab/progress.js';
 import { examJson, printOpenTask, printScoreTable, printTaskList } from '../exam-output.js';
 import { printJson, println } from '../output.js';

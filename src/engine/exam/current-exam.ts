@@ -2,7 +2,7 @@
 // is a one-sentence error, and "no exam" says how to start one.
 import { DamagedExamError, defaultExamFiles, readCurrentExam, type ExamFiles } from '../../history/exam-store.js';
 import type { ExamRecord } from '../../history/exam-record.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 
 export function currentExam(files: ExamFiles = defaultExamFiles()): ExamRecord | undefined {
   try {

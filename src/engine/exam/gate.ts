@@ -1,7 +1,7 @@
 // What the ordinary learner commands may do on an exam's lab: no hints, no
 // reference fix, no debrief (they give the answer away), and once the time is
 // up the exam ends before anything else is done.
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { examOfLab } from './current-exam.js';
 import { endIfTimeIsUp } from './end-exam.js';
 import { formatDuration, timeIsUp, timeLeftMs } from './clock.js';

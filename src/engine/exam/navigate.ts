@@ -4,7 +4,7 @@
 // the grade it had is kept (a visit can only add).
 import type { ExamRecord } from '../../history/exam-record.js';
 import { writeCurrentExam } from '../../history/exam-store.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { openTask, leaveTask, type ExamEnv } from './task-lab.js';
 
 /** The task `next` goes to: the next one never opened, else the next flagged one, after the current task. */

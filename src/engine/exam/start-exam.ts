@@ -1,7 +1,7 @@
 // `netbreak exam start`: draw the tasks from the seed, write the exam record,
 // and open the first task. The exam's clock starts when the first lab is built.
 import { createHash } from 'node:crypto';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { scenariosRoot } from '../scenarios-root.js';
 import { pickBackend, type BackendChoice } from '../../lab/backends.js';
 import { readSession } from '../session.js';

@@ -9,7 +9,7 @@ import { defaultMinutes, formatDuration, timeIsUp, timeLeftMs, type Clock } from
 import { examGate } from '../../../src/engine/exam/gate.js';
 import { nextTaskIndex, toggleFlag } from '../../../src/engine/exam/navigate.js';
 import { examEnv, type ExamEnv } from '../../../src/engine/exam/task-lab.js';
-import { UserError } from '../../../src/engine/errors.js';
+import { UserError } from '../../../src/errors.js';
 import type { ExamRecord, ExamTask } from '../../../src/history/exam-record.js';
 import { readCurrentExam, readFinishedExams, writeCurrentExam } from '../../../src/history/exam-store.js';
 import { silentProgress } from '../../../src/lab/progress.js';
