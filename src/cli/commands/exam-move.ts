@@ -6,14 +6,14 @@ import { endIfTimeIsUp } from '../../engine/exam/end-exam.js';
 import { gotoTask, nextTask } from '../../engine/exam/navigate.js';
 import { examEnv } from '../../engine/exam/task-lab.js';
 import { silentProgress } from '../../lab/progress.js';
-import { removeLabOnInterrupt } from '../interrupt.js';
+import { tellInterruption } from '../interrupt.js';
 import { examJson, printOpenTask, printScoreTable, printTaskList } from '../exam-output.js';
 import { printJson, println } from '../output.js';
 import { terminalProgress } from '../progress.js';
 
 export async function move(to: number | 'next', command: Command): Promise<void> {
   const json = Boolean(command.optsWithGlobals().json);
-  const env = examEnv(json ? silentProgress : terminalProgress());
+  const env = examEnv(json ? silentProgress : terminalProgress(), { interrupted: tellInterruption });
   const ended = await endIfTimeIsUp(env);
   if (ended) {
     process.exitCode = 1;
@@ -22,7 +22,7 @@ export async function move(to: number | 'next', command: Command): Promise<void>
     return printScoreTable(ended);
   }
   const exam = requireExam(env.files);
-  const moved = await removeLabOnInterrupt(exam.lab, () => (to === 'next' ? nextTask(exam, env) : gotoTask(exam, to, env)));
+  const moved = await (to === 'next' ? nextTask(exam, env) : gotoTask(exam, to, env));
   if (json) return printJson(examJson(moved, env.clock));
   printTaskList(moved, env.clock);
   println();

@@ -4,7 +4,7 @@ import { startExam } from '../../engine/exam/start-exam.js';
 import { examEnv } from '../../engine/exam/task-lab.js';
 import type { BackendChoice } from '../../lab/backends.js';
 import { silentProgress } from '../../lab/progress.js';
-import { removeLabOnInterrupt } from '../interrupt.js';
+import { tellInterruption } from '../interrupt.js';
 import { examJson, printOpenTask, printTaskList } from '../exam-output.js';
 import { color, printJson, println } from '../output.js';
 import { terminalProgress } from '../progress.js';
@@ -20,15 +20,13 @@ export interface ExamStartFlags {
 
 export async function run(options: ExamStartFlags, command: Command): Promise<void> {
   const json = Boolean(command.optsWithGlobals().json);
-  const env = examEnv(json ? silentProgress : terminalProgress());
+  const env = examEnv(json ? silentProgress : terminalProgress(), { interrupted: tellInterruption });
   const layers =
     options.layers
       ?.split(',')
       .map((l) => l.trim())
       .filter(Boolean) ?? [];
-  const exam = await removeLabOnInterrupt(options.lab, () =>
-    startExam({ lab: options.lab, count: options.count, minutes: options.minutes, seed: options.seed, layers, backend: options.backend }, env),
-  );
+  const exam = await startExam({ lab: options.lab, count: options.count, minutes: options.minutes, seed: options.seed, layers, backend: options.backend }, env);
   if (json) return printJson(examJson(exam, env.clock));
   println();
   println(

@@ -3,7 +3,9 @@
 // grades the end state, removes the lab and adds the session to the history.
 import { attachLab } from '../current-lab.js';
 import { readSession, updateSession, type Session } from '../session.js';
-import { revertJournal, startScenario } from '../start-scenario.js';
+import { startScenario } from '../start-scenario.js';
+import { releaseKindLab } from '../release-kind-lab.js';
+import { removeLabOnInterrupt, type Interruption } from '../use-cases/interrupt.js';
 import { scenariosRoot } from '../scenarios-root.js';
 import { backendByName, type BackendChoice } from '../../lab/backends.js';
 import type { Progress } from '../../lab/progress.js';
@@ -20,6 +22,8 @@ import { bestGrade, gradeVisit } from './score.js';
 export interface ExamEnv {
   clock: Clock;
   progress: Progress;
+  /** Hears a Ctrl-C while a task's lab is being built (the lab is removed); tests leave it out. */
+  interrupted?: (interruption: Interruption) => void;
   files: ExamFiles;
   history: HistoryLocation;
 }
@@ -33,7 +37,8 @@ export async function openTask(exam: ExamRecord, index: number, env: ExamEnv): P
   const task = exam.tasks[index]!;
   const building = env.clock.now();
   const loaded = await findScenario(scenariosRoot(), task.scenario, { seed: task.seed });
-  await startScenario(loaded, { lab: exam.lab, seed: task.seed, progress: env.progress, backend: exam.backend as BackendChoice });
+  const start = () => startScenario(loaded, { lab: exam.lab, seed: task.seed, progress: env.progress, backend: exam.backend as BackendChoice });
+  await (env.interrupted ? removeLabOnInterrupt(exam.lab, start, env.interrupted) : start());
   // Building the lab is not the learner's time.
   const opened: ExamRecord = { ...exam, current: index, pausedMs: exam.pausedMs + Math.max(0, env.clock.now() - building) };
   writeCurrentExam(opened, env.files);
@@ -60,11 +65,8 @@ async function graderCheck(session: Session): Promise<boolean | undefined> {
 /** Removes a task's lab as stop does: a netns or kubeconfig lab goes whole, a kind cluster is kept with the task's changes undone. */
 async function removeTaskLab(session: Session): Promise<void> {
   const backend = backendByName(session.backend)!;
-  if (backend.release) {
-    const lab = await backend.attach(session.lab).catch(() => undefined);
-    if (lab) await revertJournal(lab, await loadScenario(session.scenarioDir, { seed: session.seed })).catch(() => []);
-    await backend.release(session.lab);
-  } else await backend.down(session.lab);
+  if (backend.release) await releaseKindLab(session.lab, session);
+  else await backend.down(session.lab);
 }
 
 /**
