@@ -155,6 +155,7 @@ export function buildProgram(): Command {
     .description('a finished session as a document: debrief, answers, score, checks')
     .option('--session <id>', 'the session (an id or its prefix; default: the most recent)')
     .option('--all', 'every session in the history')
+    .option('--exam <id>', "a finished exam's score table (an id, its prefix, or latest)")
     .addOption(new Option('--format <format>', 'document format').choices(['md', 'html', 'json', 'junit']).default('md'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(lazy(() => import('./commands/report.js')));
@@ -188,6 +189,30 @@ export function buildProgram(): Command {
     .addOption(labOption())
     .action(lazy(() => import('./commands/trace.js')));
 
+  const exam = program.command('exam').description('a timed mock exam: seeded tasks across layers, no hints, one score table (docs/exam.md)');
+  exam
+    .command('start')
+    .description('draw the tasks from a seed, show them with their weights, start task 1')
+    .option('--count <n>', 'how many tasks', (v) => Number(v))
+    .option('--minutes <n>', 'the time allowed (default: 12 per task, 120 for 10 tasks as on the CKA)', (v) => Number(v))
+    .option('--seed <n>', 'the exam seed: the same seed sits the same tasks, variants and order', (v) => Number(v))
+    .option('--layers <list>', 'comma-separated layers to draw from (default: all)')
+    .option('--lab <name>', 'lab name', 'netbreak')
+    .addOption(backendOption().env('NETBREAK_BACKEND'))
+    .action(lazy(() => import('./commands/exam-start.js')));
+  exam.command('status').description('time left, task k of N, the task list; the score table once ended').action(lazy(() => import('./commands/exam-status.js')));
+  exam.command('next').description('leave this task (graded as it stands) and open the next one').action(lazy(() => import('./commands/exam-move.js')));
+  exam
+    .command('goto')
+    .description('leave this task (graded as it stands) and open task N (its lab is built again)')
+    .argument('<n>', 'task number')
+    .action(lazy(() => import('./commands/exam-goto.js')));
+  exam
+    .command('flag')
+    .description('flag a task to come back to, or unflag it')
+    .argument('[n]', 'task number (default: the current one)')
+    .action(lazy(() => import('./commands/exam-flag.js')));
+  exam.command('end').description('grade the task in progress, remove the lab, print the score table (exit 0 when passed)').action(lazy(() => import('./commands/exam-end.js')));
   const workshop = program.command('workshop').description('a room of attendees on one live scoreboard, offline');
   workshop
     .command('serve')

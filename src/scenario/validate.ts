@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ScenarioError, displayPath, makeIssue, type ScenarioIssue } from './errors.js';
 import { findLeaks } from './leak-check.js';
+import { unstatedGuards } from './guard-reflection.js';
 import { SCENARIO_FILE, checkFolderName, loadScenario, scenarioFolders, type LoadedScenario } from './loader.js';
 import { paramNames, paramsText, variantCount, variantsToCheck, type ParamValues } from './params.js';
 import { fileProblem, locate, parseYaml, readYamlText } from './yaml-source.js';
@@ -74,13 +75,13 @@ export async function validateScenario(dir: string, maxVariants = MAX_VARIANTS_C
   return result;
 }
 
-/** The leak check's findings for a variant, each at its line in scenario.yaml. */
+/** The leak check's and the guard check's findings for a variant, each at its line in scenario.yaml. */
 async function leakReporter(loaded: LoadedScenario): Promise<(variant: LoadedScenario) => ScenarioIssue[]> {
   const scenarioFile = path.join(loaded.dir, SCENARIO_FILE);
   const file = displayPath(scenarioFile);
   const parsed = parseYaml(await readYamlText(scenarioFile, file));
   return (variant) =>
-    findLeaks(variant).map((leak) => {
+    [...findLeaks(variant), ...unstatedGuards(variant)].map((leak) => {
       const segments = leak.path.split(/[.[\]]+/).filter(Boolean).map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
       const pos = locate(parsed, segments);
       return makeIssue({ file, ...(pos ? { line: pos.line } : {}), path: leak.path, problem: leak.problem });

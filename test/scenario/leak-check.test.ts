@@ -65,7 +65,7 @@ describe('the leak check', () => {
       'title: names what the fault changes: "Egress" is written by a fault step; tell what people saw instead.',
       'title: points at the right cause: "policy" matches "policy" in the right cause and no wrong cause uses it; rephrase, or let wrong causes share the word.',
     ]);
-    const task = await problems((t) => t.replace("task: Make the frontend reach the api again; the shop's policies stay in place", 'task: Allow port 53 again; the policies stay in place'));
+    const task = await problems((t) => t.replace("task: Make the frontend reach the api again; the shop's NetworkPolicies", 'task: Allow port 53 again; the NetworkPolicies'));
     expect(task).toEqual([expect.stringMatching(/^task: gives the evidence away: it says "53"/)]);
   });
 

@@ -52,7 +52,7 @@ fix:
   - delete: "NetworkPolicy/{{ params.namespace }}/{{ params.policy }}"
 debrief: |
   {{ params.policy }} in {{ params.namespace }} dropped the SYNs to port {{ params.port }}.
-task: Make the frontend reach the api again.
+task: Make the frontend reach the api again; no NetworkPolicy in {{ params.namespace }} may be deleted.
 `;
 
 const APP = `apiVersion: v1

@@ -5,7 +5,7 @@ import { sessionContext } from '../context.js';
 import { color, printJson, println } from '../output.js';
 
 export async function run(_options: unknown, command: Command): Promise<void> {
-  const { lab, session, loaded } = await sessionContext(command);
+  const { lab, session, loaded } = await sessionContext(command, { giveaway: 'debrief' });
   const { scenario } = loaded;
   const solved = Boolean(session.fixedAt);
   // The symptom's path as it is now: where it dies before the fix, that it arrives after.

@@ -5,7 +5,7 @@ import { printNotices } from '../notices.js';
 import { color, printJson, println } from '../output.js';
 
 export async function run(_options: unknown, command: Command): Promise<void> {
-  const { notices, ...taken } = await takeHint(await sessionContext(command));
+  const { notices, ...taken } = await takeHint(await sessionContext(command, { giveaway: 'hint' }));
   printNotices(notices);
   if (command.optsWithGlobals().json) return printJson(taken);
   if (taken.hint === null) return println(`No more hints: all ${taken.total} are used. "netbreak debrief" explains everything (after you have tried).`);

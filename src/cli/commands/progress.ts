@@ -5,6 +5,7 @@ import { scenariosRoot } from '../../engine/scenarios-root.js';
 import { summarizeProgress } from '../../history/progress.js';
 import { bar } from '../../history/mastery.js';
 import { defaultHistory, readHistory } from '../../history/store.js';
+import { readFinishedExams } from '../../history/exam-store.js';
 import type { LibraryEntry } from '../../history/suggest.js';
 import { listScenarios } from '../../scenario/loader.js';
 import { color, kubectlTable, printJson, println } from '../output.js';
@@ -37,6 +38,13 @@ export async function run(_options: unknown, command: Command): Promise<void> {
   const { file } = defaultHistory();
   const { records, warnings } = readHistory(file);
   warn(warnings);
+  const finished = readFinishedExams();
+  warn(finished.warnings);
+  // The most recent mock exams, newest first: how the learner does against the clock.
+  const exams = finished.exams
+    .slice(-5)
+    .reverse()
+    .map((e) => ({ id: e.id, endedAt: e.endedAt ?? null, seed: e.seed, tasks: e.tasks.length, percent: e.result?.percent ?? null, passed: e.result?.passed ?? null, layers: e.result?.layers ?? [] }));
   const summary = summarizeProgress(records, await library());
   const recent = [...records]
     .sort((a, b) => Date.parse(b.stoppedAt) - Date.parse(a.stoppedAt))
@@ -52,7 +60,7 @@ export async function run(_options: unknown, command: Command): Promise<void> {
     }));
   const withEvidence = records.flatMap((r) => (r.diagnosis?.parts?.evidence ? [r.diagnosis.parts.evidence.correct] : []));
   const evidence = { asked: withEvidence.length, found: withEvidence.filter(Boolean).length };
-  if (json) return printJson({ historyFile: file, ...summary, evidence, recent, warnings });
+  if (json) return printJson({ historyFile: file, ...summary, evidence, recent, exams, warnings: [...warnings, ...finished.warnings] });
 
   if (records.length === 0) {
     println('No finished sessions yet. Start with "netbreak list" to pick a scenario, then "netbreak start <scenario>"; "netbreak stop" records how it went.');
@@ -89,4 +97,15 @@ export async function run(_options: unknown, command: Command): Promise<void> {
       recent.map((r) => [r.id, r.stoppedAt.slice(0, 16).replace('T', ' '), r.scenario, r.diagnosis === null ? '-' : `${r.diagnosis}/100`, evidenceCell(r.evidence), r.outcome]),
     ),
   );
+  if (exams.length > 0) {
+    println();
+    println(color.bold('Exams') + color.dim('  (netbreak report --exam ID)'));
+    const layerCell = (l: { layer: string; percent: number }[]) => l.map((x) => `${x.layer} ${x.percent}%`).join(', ');
+    println(
+      kubectlTable(
+        ['ID', 'ENDED', 'SEED', 'TASKS', 'SCORE', 'RESULT', 'PER LAYER'],
+        exams.map((e) => [e.id, (e.endedAt ?? '').slice(0, 16).replace('T', ' '), String(e.seed), String(e.tasks), e.percent === null ? '-' : `${e.percent}%`, e.passed ? 'passed' : 'not passed', layerCell(e.layers)]),
+      ),
+    );
+  }
 }

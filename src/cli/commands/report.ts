@@ -7,11 +7,14 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { defaultHistory, readHistory } from '../../history/store.js';
 import { renderReport, selectSessions, type ReportFormat, type Selection } from '../../report/render.js';
+import { readFinishedExams } from '../../history/exam-store.js';
+import { renderExamReport, selectExam } from '../../report/exam.js';
 import { printJson, println } from '../output.js';
 import { warn } from './progress.js';
 
 interface ReportOptions {
   session?: string;
+  exam?: string;
   all?: boolean;
   format: ReportFormat;
   output?: string;
@@ -33,11 +36,28 @@ function writeReport(file: string, text: string): void {
   }
 }
 
+/** `--exam ID`: the score table of a finished exam. */
+function examReport(id: string, format: ReportFormat, output: string | undefined, json: boolean): void {
+  const { exams, warnings } = readFinishedExams();
+  warn(warnings);
+  const exam = selectExam(exams, id);
+  if ('problem' in exam) {
+    if (exam.problem === 'empty') throw new UserError('there are no finished exams to report yet: sit one with "netbreak exam start"', 1);
+    throw new UserError(`--exam ${id} ${exam.problem === 'ambiguous' ? 'matches several exams: give more of the id' : 'is not a finished exam: "netbreak progress" lists recent exam ids'}`);
+  }
+  const document = renderExamReport(format, exam);
+  if (!output) return void process.stdout.write(document);
+  writeReport(output, document);
+  if (json) return printJson({ file: path.resolve(output), format, exam: exam.id });
+  println(`Wrote ${output}: ${format} report of exam ${exam.id}.`);
+}
+
 export async function run(options: ReportOptions, command: Command): Promise<void> {
   const json = Boolean(command.optsWithGlobals().json);
-  if (options.session !== undefined && options.all) throw new UserError('give either --session ID or --all, not both');
+  if ([options.session !== undefined, options.all, options.exam !== undefined].filter(Boolean).length > 1) throw new UserError('give one of --session ID, --all or --exam ID');
   // --json alone asks for the JSON document; an explicit --format wins.
   const format: ReportFormat = json && command.getOptionValueSource('format') === 'default' ? 'json' : options.format;
+  if (options.exam !== undefined) return examReport(options.exam, format, options.output, json);
   const { records, warnings } = readHistory(defaultHistory().file);
   warn(warnings);
   const selection: Selection = options.all ? { kind: 'all' } : options.session !== undefined ? { kind: 'id', id: options.session } : { kind: 'latest' };

@@ -5,7 +5,7 @@ import { printNotices } from '../notices.js';
 import { printJson, println } from '../output.js';
 
 export async function run(_options: unknown, command: Command): Promise<void> {
-  const { applied, notices } = await solve(await sessionContext(command));
+  const { applied, notices } = await solve(await sessionContext(command, { giveaway: 'solve' }));
   printNotices(notices);
   if (command.optsWithGlobals().json) return printJson({ applied });
   for (const line of applied) println(`applied reference fix: ${line}`);

@@ -11,6 +11,7 @@ import { resolveLabName } from '../current-lab.js';
 import { UserError } from '../../errors.js';
 import type { Notice } from '../notice.js';
 import { releaseKindLab } from '../release-kind-lab.js';
+import { examOfLab } from '../exam/current-exam.js';
 import { readSession, type Session } from '../session.js';
 import { reportToWorkshop } from '../workshop-report.js';
 
@@ -61,6 +62,11 @@ async function endLab(name: string, request: StopRequest, session: Session | und
 
 export async function stop(request: StopRequest): Promise<Stopped> {
   const name = await resolveLabName(request.lab);
+  const exam = examOfLab(name);
+  if (exam)
+    throw new UserError(
+      `lab ${name} runs task ${exam.current! + 1} of exam ${exam.id}: move on with "netbreak exam next", or end the exam with "netbreak exam end"`,
+    );
   const session = readSession(name);
   // Loaded at most once: undoing a kind lab's journal and the history line both need it.
   let loading: Promise<LoadedScenario> | undefined;
