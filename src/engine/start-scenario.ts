@@ -139,7 +139,8 @@ async function freshBrokenLab(loaded: LoadedScenario, session: Session, progress
   const created = () => writeSession({ ...session, status: 'starting', journal: [] });
   const backend: Backend = backendByName(session.backend) ?? netnsBackend;
   // The lab's own pods come up alongside the setup's (applyManifests waits for both).
-  const lab = await backend.up(session.lab, { ...upOptions, created, systemReadyWithFirstWait: true }, progress);
+  const cluster = loaded.scenario.cluster?.kubeProxyMode ? { kubeProxyMode: loaded.scenario.cluster.kubeProxyMode } : {};
+  const lab = await backend.up(session.lab, { ...upOptions, ...cluster, created, systemReadyWithFirstWait: true }, progress);
   allowSafeStop();
   try {
     await breakLab(lab, loaded, progress);
@@ -178,10 +179,13 @@ export async function startScenario(given: LoadedScenario, options: StartOptions
   const loaded = await variantOf(given, seed);
   const { scenario } = loaded;
   const choice = options.backend ?? 'auto';
-  const pick = await pickBackend(choice, scenario.backends);
+  // kube-proxy in nftables mode is the netns lab's option: netbreak's kind cluster runs iptables mode.
+  const backends = scenario.cluster?.kubeProxyMode === 'nftables' ? scenario.backends.filter((b) => b === 'netns') : scenario.backends;
+  const pick = await pickBackend(choice, backends);
   if ('problem' in pick) {
     if (pick.problem === 'unavailable') throw new UserError(`no backend that scenario ${scenario.id} runs on can run on this machine: ${pick.reason}`, 3);
-    const why = choice === 'auto' ? undefined : scenario.unsupported?.[choice];
+    const nftablesOnly = backends.length < scenario.backends.length && choice !== 'netns';
+    const why = choice === 'auto' ? undefined : nftablesOnly ? 'this variant runs kube-proxy in nftables mode, which only the netns lab offers; another --seed may draw iptables mode' : scenario.unsupported?.[choice];
     const where = choice === 'auto' ? 'on any backend --backend auto picks' : choice === 'netns' ? 'on the netns lab' : `on the ${choice} backend`;
     throw new UserError(`scenario ${scenario.id} does not run ${where}${why ? ` (${why})` : ''}: ${pick.reason}, or pick another with "netbreak list"`);
   }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../../engine/errors.js';
+import type { KubeProxyMode } from '../../k8s/kube-proxy/proxy-mode.js';
 import { backendByName } from '../../lab/backends.js';
 import { readLabRecord } from '../../lab/kind/state.js';
 import { silentProgress } from '../../lab/progress.js';
@@ -7,23 +8,26 @@ import { terminalProgress } from '../progress.js';
 import { removeLabOnInterrupt } from '../interrupt.js';
 import { printJson, println } from '../output.js';
 
-export async function run(options: { name: string; nodes?: number; backend: 'netns' | 'kind' }, command: Command): Promise<void> {
+export async function run(options: { name: string; nodes?: number; proxyMode: KubeProxyMode; backend: 'netns' | 'kind' }, command: Command): Promise<void> {
   if (options.nodes !== undefined && options.backend === 'kind') {
     throw new UserError('--nodes is for the netns lab: a kind lab has the two workers of clusters/kind-default.yaml');
+  }
+  if (options.proxyMode !== 'iptables' && options.backend === 'kind') {
+    throw new UserError('--proxy-mode is for the netns lab: a kind lab runs kube-proxy in the iptables mode of clusters/kind-default.yaml');
   }
   if (options.nodes !== undefined && !(Number.isInteger(options.nodes) && options.nodes >= 1 && options.nodes <= 9)) {
     throw new UserError('--nodes takes a number of worker nodes from 1 to 9');
   }
   const json = Boolean(command.optsWithGlobals().json);
   const backend = backendByName(options.backend)!;
-  const lab = await removeLabOnInterrupt(options.name, () => backend.up(options.name, { workers: options.nodes }, json ? silentProgress : terminalProgress()));
+  const lab = await removeLabOnInterrupt(options.name, () => backend.up(options.name, { workers: options.nodes, kubeProxyMode: options.proxyMode }, json ? silentProgress : terminalProgress()));
   const nodes = await lab.nodes();
   const record = readLabRecord(lab.name);
-  if (json) return printJson({ lab: lab.name, backend: backend.name, nodes, ...(record?.cluster ? { cluster: record.cluster, kubeconfig: record.kubeconfig, context: record.context } : {}) });
+  if (json) return printJson({ lab: lab.name, backend: backend.name, nodes, kubeProxyMode: options.proxyMode, ...(record?.cluster ? { cluster: record.cluster, kubeconfig: record.kubeconfig, context: record.context } : {}) });
   if (record?.cluster) {
     println(`Lab "${lab.name}" is up on kind cluster ${record.cluster}: nodes ${nodes.join(', ')}.`);
     println(`Try: netbreak apply --lab ${lab.name} -f app.yaml; netbreak get pods -A -o wide; kubectl --kubeconfig ${record.kubeconfig} --context ${record.context} get nodes`);
     return;
   }
-  println(`Lab "${lab.name}" is up: nodes ${nodes.join(', ')}. Try: netbreak apply --lab ${lab.name} -f app.yaml; netbreak get pods -A -o wide`);
+  println(`Lab "${lab.name}" is up: nodes ${nodes.join(', ')}, kube-proxy in ${options.proxyMode} mode. Try: netbreak apply --lab ${lab.name} -f app.yaml; netbreak get pods -A -o wide`);
 }

@@ -73,7 +73,11 @@ export const netnsBackend = {
     // Held while the lab is built, so that `clean` from another state folder does not take it for a crashed lab.
     const releaseBuildLock = await holdBuildLock(lab);
     if (!releaseBuildLock) throw exists();
-    const topology = loadTopology(DEFAULT_TOPOLOGY, options.workers);
+    if (options.kubeProxyMode === 'nftables') {
+      const missing = missingSentence('kube-proxy in nftables mode', ['nft']);
+      if (missing) throw new PreflightError(missing);
+    }
+    const topology = loadTopology(DEFAULT_TOPOLOGY, options.workers, options.kubeProxyMode);
     const files = labFiles(lab);
     try {
       fs.mkdirSync(files.pods, { recursive: true });
