@@ -70,13 +70,10 @@ export function buildTopology(roles: ('control-plane' | 'worker')[], kubeProxyMo
   };
 }
 
-/**
- * Reads a topology file; `workers` overrides the number of worker nodes (`lab up --nodes`)
- * and `kubeProxyMode` the file's mode (`lab up --proxy-mode`, a scenario's cluster.kubeProxyMode).
- */
-export function loadTopology(file: string, workers?: number, kubeProxyMode?: KubeProxyMode): Topology {
+/** Reads a topology file; `workers` overrides the number of worker nodes (`lab up --nodes`). */
+export function loadTopology(file: string, workers?: number): Topology {
   const parsed = TopologyFile.parse(YAML.parse(fs.readFileSync(file, 'utf8')));
   let roles = parsed.nodes.map((n) => n.role);
   if (workers !== undefined) roles = ['control-plane', ...Array<'worker'>(workers).fill('worker')];
-  return buildTopology(roles, kubeProxyMode ?? parsed.kubeProxyMode);
+  return buildTopology(roles, parsed.kubeProxyMode);
 }
