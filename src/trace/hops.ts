@@ -2,6 +2,8 @@
 // hop list a person can read: where the packet went, which Kubernetes object
 // each rule came from, and where (and by what) it died. Pure: collect.ts reads
 // the lab, this file only reasons over what was read.
+import { diffNftCounters, parseNftTable, type NftDelta } from './nft-counters.js';
+import { nftServiceHops } from './nft-service.js';
 import type { KubeObject, V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../lab/objects.js';
 import type { ProbeResult } from '../lab/lab.js';
 import { parseProbeUrl } from '../lab/probe-url.js';
@@ -72,6 +74,9 @@ export interface NamespaceCounters {
   /** `conntrack -L` before and after (nodes only). */
   conntrackBefore?: string;
   conntrackAfter?: string;
+  /** `nft list table ip kube-proxy` before and after (nodes in nftables mode only). */
+  nftBefore?: string;
+  nftAfter?: string;
 }
 
 export interface TraceInput {
@@ -316,6 +321,8 @@ interface NamespaceState {
   /** Every rule after the probe, counted or not. */
   rules: SavedRule[];
   conntrack: ConntrackEntry[];
+  /** kube-proxy's nftables rules that counted while the probe ran; absent when the node runs it in iptables mode. */
+  nft?: NftDelta[];
   owners?: NodeOwners;
   inPod: boolean;
 }
@@ -382,6 +389,7 @@ class Tracer {
         conntrack: diffConntrack(parseConntrack(c.conntrackBefore ?? ''), parseConntrack(c.conntrackAfter ?? '')),
         inPod,
       };
+      if (c.nftBefore !== undefined && c.nftAfter !== undefined) state.nft = diffNftCounters(parseNftTable(c.nftBefore), parseNftTable(c.nftAfter));
       if ('node' in c.where) state.owners = this.ownersFor(c.where.node);
       this.byKey.set(state.key, state);
       const resets = state.diff.rules.filter((d) => d.reset || d.added).length;
@@ -542,7 +550,45 @@ class Tracer {
     let endpoint = { ip: flow.dst, port: flow.port };
     const svc = this.servicePort(flow.dst, flow.port, flow.protocol);
     const srcState = this.state({ node: S.node });
-    if (svc) {
+    if (svc && srcState?.nft) {
+      // kube-proxy in nftables mode: the table's own counters tell the story.
+      const serviceText = describeService(svc);
+      const running = this.input.kubeProxyNodes?.includes(S.node);
+      const nft = nftServiceHops({
+        node: S.node,
+        service: svc,
+        serviceText,
+        flow: { dst: flow.dst, port: flow.port, protocol: flow.protocol, ok: flow.ok, retried: flow.kind === 'dns' ? 'other queries went to' : 'retransmissions went to' },
+        src: S.ip,
+        grown: srcState.nft,
+        conntrack: srcState.conntrack,
+        current: endpointsForPort(svc, this.input.endpointSlices, S.node).map((ep) => ep.endpoint),
+        kubeProxyRunning: running,
+        podAt: (ip) => {
+          const pod = this.podByIP(ip);
+          return pod ? { ref: podRef(pod), namespace: pod.namespace, name: pod.name } : undefined;
+        },
+      });
+      for (const hop of nft.hops) add({ ...hop, where: S.node });
+      tracked = nft.tracked;
+      endpoint = nft.endpoint ?? endpoint;
+      if (nft.rootCause) rootCause = nft.rootCause;
+      if (nft.rejected) {
+        const reason = this.noEndpoints(svc);
+        rootCause = reason.blame;
+        add({ status: 'fail', step: 'service', text: `Service ${svc.namespace}/${svc.name} has no endpoints${svc.portName ? ` (port ${svc.portName})` : ''}: kube-proxy's no-endpoint-services map on ${S.node} sends it to reject-chain (${reason.why})`, where: S.node, object: rootCause });
+      } else if (nft.untouched) {
+        add({
+          status: flow.ok ? 'info' : 'fail',
+          step: 'service',
+          text: `no kube-proxy rule for ${serviceText} (${svc.clusterIP}:${svc.port}) counted in ${S.node}'s table ip kube-proxy: the packet left with the ClusterIP untranslated (${running === false ? `kube-proxy is not running on ${S.node}` : `is kube-proxy running on ${S.node}?`})`,
+          where: S.node,
+          object: { kind: 'Service', namespace: svc.namespace, name: svc.name },
+        });
+        if (!flow.ok && running === false) rootCause = { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${S.node}` };
+      }
+      if (tracked && flow.kind === 'connection') add({ status: 'info', step: 'conntrack', text: `conntrack on ${S.node}: ${describeConntrack(tracked)}`, where: S.node });
+    } else if (svc) {
       const svcObject: HopObject = { kind: 'Service', namespace: svc.namespace, name: svc.name, ...(svc.portName ? { detail: `port ${svc.portName}` } : {}) };
       const serviceText = describeService(svc);
       const counted = this.counted(srcState, flow, endpoint, { in: veth });
