@@ -3,7 +3,7 @@
 // namespace), and per-Service chains named HASH-ns/svc/proto/port, where HASH is the
 // first 8 characters of base32(sha256(name)), so `service-ULMVA6XW-ns1/svc1/tcp/p80`
 // here is the name a real node would show.
-import { hashPrefix } from '../../lab/netns/chain-hash.js';
+import { hashPrefix } from '../chain-hash.js';
 
 export const KUBE_PROXY_TABLE = 'kube-proxy';
 

@@ -4,10 +4,10 @@
 // bit 14, --detect-local-mode ClusterCIDR, NodePorts on the node's primary IP).
 // Printed as the `add …` commands knftables sends to `nft -f`, sorted the way
 // upstream's tests dump them, so whole rulesets compare as text.
-import type { V1EndpointSlice, V1Service } from '../../lab/objects.js';
-import { categorizeEndpoints, endpointsForPort, type EndpointInfo } from '../../lab/netns/kube-proxy/endpoints.js';
-import { cidrContains, formatIPv4CIDR, parseIPv4CIDR } from '../../lab/netns/kube-proxy/ipv4.js';
-import { externallyAccessible, servicePorts, usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from '../../lab/netns/kube-proxy/service-ports.js';
+import { cidrContains, formatIPv4Cidr, parseIPv4CidrSloppy, parseIPv4Sloppy } from '../ipv4.js';
+import type { V1EndpointSlice, V1Service } from '../objects.js';
+import { categorizeEndpoints, endpointsForPort, type EndpointInfo } from './endpoints.js';
+import { externallyAccessible, servicePorts, usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from './service-ports.js';
 import { KUBE_PROXY_TABLE, NFT, nftAffinitySet, nftEndpointChain, nftServiceChains, type NftServiceChains } from './nft-names.js';
 
 export interface NftKubeProxyInput {
@@ -276,9 +276,10 @@ function writeServicePort(sync: Sync, info: ServicePortInfo, endpoints: Endpoint
   if (usesExternalChain) writeExternalChain(sync, info, chains, externalPolicyChain, hasExternal);
 
   if (usesFirewallChain) {
-    const sources = info.loadBalancerSourceRanges.map(formatIPv4CIDR);
+    const sources = info.loadBalancerSourceRanges.map(formatIPv4Cidr);
     // A node that holds the VIP locally talks to it with the VIP as source.
-    if (info.loadBalancerSourceRanges.some((range) => cidrContains(range, sync.input.nodeIP))) sources.push(...info.loadBalancerVIPs);
+    const nodeIP = parseIPv4Sloppy(sync.input.nodeIP);
+    if (nodeIP !== undefined && info.loadBalancerSourceRanges.some((range) => cidrContains(range, nodeIP))) sources.push(...info.loadBalancerVIPs);
     tx.rule(chains.firewall, `ip saddr != { ${sources.join(' , ')} }`, 'drop');
   }
 
@@ -323,9 +324,9 @@ function writeServiceToEndpoints(tx: Transaction, info: ServicePortInfo, chain: 
 }
 
 function cidrText(text: string, what: string): string {
-  const net = parseIPv4CIDR(text);
+  const net = parseIPv4CidrSloppy(text);
   if (!net) throw new Error(`kube-proxy ${what} "${text}" is not an IPv4 CIDR such as 10.244.0.0/16`);
-  return formatIPv4CIDR(net);
+  return formatIPv4Cidr(net);
 }
 
 function quote(text: string): string {

@@ -3,8 +3,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { assertLabName, LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
-import type { ObjectRef } from '../objects.js';
+import { type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import { assertLabName } from '../state.js';
+import { LabNotRunningError, PreflightError } from '../../errors.js';
+import type { ObjectRef } from '../../k8s/objects.js';
 import type { Progress } from '../progress.js';
 import { LAB_BINARIES, missingSentence } from '../host-packages.js';
 import { setnsUnavailable } from './agent/enter-netns.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kubeProxyNftables, nftReplaceScript, type NftKubeProxyInput } from '../../../src/k8s/kube-proxy/nft-ruleset.js';
-import { service, slice } from '../../lab/netns/kube-proxy/fixtures.js';
+import { service, slice } from './fixtures.js';
 
 // Upstream's TestOverallNFTablesRules (pkg/proxy/nftables/proxier_test.go, Kubernetes 1.33
 // layout): the same six Services, the fake proxier's node and CIDRs, and its expected dump.
