@@ -33,8 +33,3 @@ export function kubeProxyModeOf(configText: string | undefined): KubeProxyMode |
   const parsed = KubeProxyMode.safeParse(mode);
   return parsed.success ? parsed.data : undefined;
 }
-
-/** The tool that shows kube-proxy's Service rules on a node in this mode. */
-export function kubeProxyRulesCommand(mode: KubeProxyMode): string {
-  return mode === 'nftables' ? 'nft list table ip kube-proxy' : 'iptables-save -t nat';
-}
