@@ -19,13 +19,13 @@ const LAB = 'e2e-nftmode';
 const cli = (...args: string[]) => netbreak(args, env);
 const SCENARIO = 'frontend-waits';
 
-/** The first seed whose variant runs kube-proxy in nftables mode. */
-async function nftablesSeed(): Promise<{ seed: number; params: Record<string, string | number> }> {
+/** The first seed whose variant of `id` runs kube-proxy in nftables mode. */
+async function nftablesSeed(id = SCENARIO): Promise<{ seed: number; params: Record<string, string | number> }> {
   for (let seed = 1; seed < 200; seed++) {
-    const loaded = await loadScenario(path.join(ROOT, 'scenarios', SCENARIO), { seed });
+    const loaded = await loadScenario(path.join(ROOT, 'scenarios', id), { seed });
     if (loaded.scenario.cluster?.kubeProxyMode === 'nftables') return { seed, params: { ...loaded.params } };
   }
-  throw new Error(`no seed below 200 draws nftables mode for ${SCENARIO}`);
+  throw new Error(`no seed below 200 draws nftables mode for ${id}`);
 }
 
 describe.skipIf(labTests.skip)(labTests.title(`${SCENARIO} with kube-proxy in nftables mode`), () => {
@@ -72,4 +72,24 @@ describe.skipIf(labTests.skip)(labTests.title(`${SCENARIO} with kube-proxy in nf
     expect(fixed.json().items.filter((i: { pass: boolean }) => !i.pass)).toEqual([]);
     expect(fixed.code).toBe(0);
   });
+});
+
+// The other kube-proxy scenario whose variant draws the mode: its faults show and its reference fix passes there too.
+describe.skipIf(labTests.skip)(labTests.title('fridays-two-changes with kube-proxy in nftables mode'), () => {
+  const lab = 'e2e-nftmode2';
+  afterAll(async () => {
+    await cli('stop', '--lab', lab);
+    expect(await labNamespaces(lab)).toEqual([]);
+  });
+
+  it('fault visible, reference fix passes', async () => {
+    const { seed } = await nftablesSeed('fridays-two-changes');
+    const start = await cli('start', 'fridays-two-changes', '--lab', lab, '--seed', String(seed), '--json');
+    expect(start.code, start.stderr).toBe(0);
+    expect((await cli('status', '--lab', lab, '--json')).json().kubeProxyMode).toBe('nftables');
+    expect((await cli('check', '--lab', lab, '--json')).code).toBe(1);
+    expect((await cli('solve', '--lab', lab)).code).toBe(0);
+    const fixed = await cli('check', '--lab', lab, '--json');
+    expect(fixed.json().items.filter((i: { pass: boolean }) => !i.pass)).toEqual([]);
+  }, 180_000);
 });
