@@ -42,7 +42,6 @@ describe.skipIf(labTests.skip)(labTests.title(`${SCENARIO} with kube-proxy in nf
     await cli('stop', '--lab', LAB);
     expect(await labNamespaces(LAB)).toEqual([]);
     expect(await hostNetworkState(LAB)).toEqual(before);
-    fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('shows the fault: check fails, and the frontend node still DNATs in its nftables table', async () => {
@@ -93,3 +92,5 @@ describe.skipIf(labTests.skip)(labTests.title('fridays-two-changes with kube-pro
     expect(fixed.json().items.filter((i: { pass: boolean }) => !i.pass)).toEqual([]);
   }, 180_000);
 });
+
+afterAll(() => fs.rmSync(stateDir, { recursive: true, force: true }));
