@@ -5,22 +5,28 @@ import { backendByName } from '../../lab/backends.js';
 import { readLabRecord } from '../../lab/state.js';
 import { silentProgress } from '../../lab/progress.js';
 import { terminalProgress } from '../progress.js';
-import { removeLabOnInterrupt } from '../interrupt.js';
+import { removeLabOnInterrupt } from '../../engine/use-cases/interrupt.js';
+import { tellInterruption } from '../interrupt.js';
 import { printJson, println } from '../output.js';
 
-export async function run(options: { name: string; nodes?: number; proxyMode: KubeProxyMode; backend: 'netns' | 'kind' }, command: Command): Promise<void> {
-  if (options.nodes !== undefined && options.backend === 'kind') {
+export async function run(options: { name: string; nodes?: number; proxyMode: KubeProxyMode; backend: string }, command: Command): Promise<void> {
+  const capabilities = backendByName(options.backend)!.capabilities;
+  if (options.nodes !== undefined && !capabilities.setsWorkerCount) {
     throw new UserError('--nodes is for the netns lab: a kind lab has the two workers of clusters/kind-default.yaml');
   }
-  if (options.proxyMode !== 'iptables' && options.backend === 'kind') {
-    throw new UserError('--proxy-mode is for the netns lab: a kind lab runs kube-proxy in the iptables mode of clusters/kind-default.yaml');
+  if (!capabilities.kubeProxyModes.includes(options.proxyMode)) {
+    throw new UserError(`--proxy-mode ${options.proxyMode} is for the netns lab: ${capabilities.title} runs kube-proxy in ${capabilities.kubeProxyModes.join(' or ')} mode`);
   }
   if (options.nodes !== undefined && !(Number.isInteger(options.nodes) && options.nodes >= 1 && options.nodes <= 9)) {
     throw new UserError('--nodes takes a number of worker nodes from 1 to 9');
   }
   const json = Boolean(command.optsWithGlobals().json);
   const backend = backendByName(options.backend)!;
-  const lab = await removeLabOnInterrupt(options.name, () => backend.up(options.name, { workers: options.nodes, kubeProxyMode: options.proxyMode }, json ? silentProgress : terminalProgress()));
+  const lab = await removeLabOnInterrupt(
+    options.name,
+    () => backend.up(options.name, { workers: options.nodes, kubeProxyMode: options.proxyMode }, json ? silentProgress : terminalProgress()),
+    tellInterruption,
+  );
   const nodes = await lab.nodes();
   const record = readLabRecord(lab.name);
   if (json) return printJson({ lab: lab.name, backend: backend.name, nodes, kubeProxyMode: options.proxyMode, ...(record?.cluster ? { cluster: record.cluster, kubeconfig: record.kubeconfig, context: record.context } : {}) });
