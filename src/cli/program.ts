@@ -250,6 +250,7 @@ export function buildProgram(): Command {
     .description('nodes, CoreDNS and kube-proxy; nothing broken')
     .option('--name <name>', 'lab name', 'netbreak')
     .option('--nodes <n>', 'worker nodes (netns)', (v) => Number(v))
+    .addOption(new Option('--proxy-mode <mode>', "kube-proxy's mode on every node (netns)").choices(['iptables', 'nftables']).default('iptables'))
     .addOption(new Option('--backend <name>', backendSummaries(standalone)).choices(standalone.map((b) => b.name)).default(DEFAULT_BACKEND.name))
     .action(lazy(() => import('./commands/lab-up.js')));
   lab

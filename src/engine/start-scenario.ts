@@ -137,7 +137,8 @@ async function freshBrokenLab(loaded: LoadedScenario, session: Session, progress
   const created = () => writeSession({ ...session, status: 'starting', journal: [] });
   const backend: Backend = backendNamed(session.backend);
   // The lab's own pods come up alongside the setup's (applyManifests waits for both).
-  const lab = await backend.up(session.lab, { ...upOptions, created, systemReadyWithFirstWait: true }, progress);
+  const cluster = loaded.scenario.cluster?.kubeProxyMode ? { kubeProxyMode: loaded.scenario.cluster.kubeProxyMode } : {};
+  const lab = await backend.up(session.lab, { ...upOptions, ...cluster, created, systemReadyWithFirstWait: true }, progress);
   allowSafeStop();
   try {
     await breakLab(lab, loaded, progress);
@@ -176,10 +177,14 @@ export async function startScenario(given: LoadedScenario, options: StartOptions
   const loaded = await variantOf(given, seed);
   const { scenario } = loaded;
   const choice = options.backend ?? 'auto';
-  const pick = await pickBackend(choice, scenario.backends);
+  // A variant that asks for a kube-proxy mode runs only where labs can be made with it.
+  const mode = scenario.cluster?.kubeProxyMode;
+  const backends = mode ? scenario.backends.filter((b) => backendByName(b)?.capabilities.kubeProxyModes.includes(mode)) : scenario.backends;
+  const pick = await pickBackend(choice, backends);
   if ('problem' in pick) {
     if (pick.problem === 'unavailable') throw new UserError(`no backend that scenario ${scenario.id} runs on can run on this machine: ${pick.reason}`, 3);
-    const why = choice === 'auto' ? undefined : scenario.unsupported?.[choice];
+    const modeless = mode !== undefined && backends.length < scenario.backends.length && !backends.includes(choice);
+    const why = choice === 'auto' ? undefined : modeless ? `this variant runs kube-proxy in ${mode} mode, which ${backendByName(choice)?.capabilities.title ?? choice} does not make; another --seed may draw another mode` : scenario.unsupported?.[choice];
     const where = choice === 'auto' ? 'on any backend --backend auto picks' : `on ${backendByName(choice)!.capabilities.title}`;
     throw new UserError(`scenario ${scenario.id} does not run ${where}${why ? ` (${why})` : ''}: ${pick.reason}, or pick another with "netbreak list"`);
   }

@@ -23,6 +23,11 @@ function base32(bytes: Uint8Array): string {
   return out;
 }
 
+/** The first `length` characters of base32(sha256(text)): 16 for iptables chains, 8 for nftables ones. */
+export function hashPrefix(text: string, length: number): string {
+  return base32(createHash('sha256').update(text).digest()).slice(0, length);
+}
+
 export function hash16(text: string): string {
-  return base32(createHash('sha256').update(text).digest()).slice(0, 16);
+  return hashPrefix(text, 16);
 }

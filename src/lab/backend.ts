@@ -1,5 +1,6 @@
 // A backend makes and removes labs of one kind (kind's "provider"). The engine
 // finds one by name in src/lab/backends.ts.
+import type { KubeProxyMode } from '../k8s/kube-proxy/proxy-mode.js';
 import type { Lab } from './lab.js';
 import type { BackendCapabilities } from './capabilities.js';
 import type { Progress } from './progress.js';
@@ -9,6 +10,8 @@ export type Availability = { ok: true; detail: string } | { ok: false; reason: s
 export interface UpOptions {
   /** Number of worker nodes (the topology file's count when absent). */
   workers?: number;
+  /** kube-proxy's mode on every node (the topology file's, iptables by default, when absent). */
+  kubeProxyMode?: KubeProxyMode;
   /** kubeconfig backend: the context to use (required: netbreak never falls back to the current context). */
   context?: string;
   /** kubeconfig backend: the kubeconfig file ($KUBECONFIG or ~/.kube/config when absent). */

@@ -1,4 +1,6 @@
 // What a backend can do, as data (kind's providers describe themselves the same way).
+import type { KubeProxyMode } from '../k8s/kube-proxy/proxy-mode.js';
+
 /**
  * What a backend can do and how the engine treats its labs, as data: code above
  * src/lab reads these instead of asking which backend it is, so a new backend
@@ -32,6 +34,8 @@ export interface BackendCapabilities {
   readonly keptOnRelease?: string;
   /** `netbreak lab up --nodes N` sets how many worker nodes its labs have. */
   readonly setsWorkerCount: boolean;
+  /** The kube-proxy modes its labs can be made with (UpOptions.kubeProxyMode, `lab up --proxy-mode`); the first is its default. */
+  readonly kubeProxyModes: readonly KubeProxyMode[];
   /** `netbreak lab up` and `lab down` make and remove its labs on their own, without a scenario. */
   readonly standaloneLabs: boolean;
   /** What `netbreak clean` removes beyond the lab, for the message after an interrupted start; absent when nothing. */

@@ -30,6 +30,7 @@ export const LAB_BINARIES = ['ip', 'iptables', 'iptables-restore', 'iptables-sav
 export const TOOLBOX: { tool: string; why: string }[] = [
   { tool: 'ip', why: 'routes, links, addresses' },
   { tool: 'iptables', why: 'kube-proxy and NetworkPolicy rules, counters' },
+  { tool: 'nft', why: 'kube-proxy rules in nftables mode' },
   { tool: 'conntrack', why: 'connection tracking entries' },
   { tool: 'tcpdump', why: 'packets on the wire' },
   { tool: 'curl', why: 'HTTP from inside a pod' },

@@ -45,6 +45,8 @@ export interface CounterSnapshot {
   iptables: string;
   /** `conntrack -L` output, for nodes; absent for pods or when conntrack is not installed. */
   conntrack?: string;
+  /** `nft list table ip kube-proxy`, for nodes whose kube-proxy runs in nftables mode; absent otherwise. */
+  nft?: string;
   /** Why something could not be read, in one sentence. */
   error?: string;
 }

@@ -1,6 +1,7 @@
 // The scenario file format. This schema is the contract between scenario authors
 // and the engine; the published JSON Schema (schema/scenario.schema.json) is
 // generated from it so editors can complete and check scenario files.
+import { KubeProxyMode } from '../k8s/kube-proxy/proxy-mode.js';
 import { z } from 'zod';
 import { BACKEND_NAMES } from '../lab/backends.js';
 import { ManifestPath } from '../faults/manifest-path.js';
@@ -144,6 +145,8 @@ export const Scenario = z
      * manifests takes the picked value.
      */
     params: ParamsSection.optional(),
+    /** The cluster the scenario runs on, where it differs from the default (often a param: the mode is part of the variant). */
+    cluster: z.object({ kubeProxyMode: KubeProxyMode }).strict().optional(),
     story: z.string().min(1),
     /** The acceptance criteria of the fix, stated up front as an exam task does; never the cause. */
     task: z.string().min(1),

@@ -127,6 +127,7 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
       after: a.iptables,
       ...(b.conntrack !== undefined ? { conntrackBefore: b.conntrack } : {}),
       ...(a.conntrack !== undefined ? { conntrackAfter: a.conntrack } : {}),
+      ...(b.nft !== undefined && a.nft !== undefined ? { nftBefore: b.nft, nftAfter: a.nft } : {}),
     };
   });
   const trace: TraceReport = buildTrace({

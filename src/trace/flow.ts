@@ -1,5 +1,6 @@
 // One flow as the tracer follows it (the DNS query, or the connection), and what
 // each network namespace on its way counted of it.
+import type { NftDelta } from './nft-counters.js';
 import type { ConntrackEntry, CounterDiff, SavedRule } from './counter-diff.js';
 import type { Flow, Hop, HopObject, NamespaceRef, PathPoint, TracePod, Verdict } from './hops.js';
 import type { NodeOwners } from './owners.js';
@@ -29,6 +30,8 @@ export interface NamespaceState {
   /** Every rule after the probe, counted or not. */
   rules: SavedRule[];
   conntrack: ConntrackEntry[];
+  /** kube-proxy's nftables rules that counted while the probe ran; absent when the node runs it in iptables mode. */
+  nft?: NftDelta[];
   owners?: NodeOwners;
   inPod: boolean;
 }

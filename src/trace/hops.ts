@@ -47,6 +47,9 @@ export interface NamespaceCounters {
   /** `conntrack -L` before and after (nodes only). */
   conntrackBefore?: string;
   conntrackAfter?: string;
+  /** `nft list table ip kube-proxy` before and after (nodes in nftables mode only). */
+  nftBefore?: string;
+  nftAfter?: string;
 }
 
 export interface TraceInput {

@@ -17,6 +17,8 @@ import { workloadOf } from './workload.js';
 import { clusterZoneOf, kubernetesZoneFault } from '../k8s/dns/corefile-zone.js';
 import { loopbackOnly, parseListeners } from './listeners.js';
 import { dnatEndpoint } from './dnat-endpoint.js';
+import { diffNftCounters, parseNftTable } from './nft-counters.js';
+import { nftServiceHops } from './nft-service.js';
 import type { FlowSpec, NamespaceState, PacketContext, WalkResult } from './flow.js';
 import { whereKey, type Hop, type HopObject, type MatchedRule, type NamespaceRef, type PathPoint, type TraceInput, type TraceNode, type TracePod, type Verdict } from './hops.js';
 import { BLOCKING, describeService, ownerOf, ruleOf, type NodeOwners, type Owner, type ServiceRef } from './owners.js';
@@ -46,6 +48,7 @@ export class Tracer {
         conntrack: diffConntrack(parseConntrack(c.conntrackBefore ?? ''), parseConntrack(c.conntrackAfter ?? '')),
         inPod,
       };
+      if (c.nftBefore !== undefined && c.nftAfter !== undefined) state.nft = diffNftCounters(parseNftTable(c.nftBefore), parseNftTable(c.nftAfter));
       if ('node' in c.where) state.owners = this.ownersFor(c.where.node);
       this.byKey.set(state.key, state);
       const resets = state.diff.rules.filter((d) => d.reset || d.added).length;
@@ -215,6 +218,7 @@ export class Tracer {
     let endpoint = { ip: flow.dst, port: flow.port };
     const svc = this.servicePort(flow.dst, flow.port, flow.protocol);
     const srcState = this.state({ node: S.node });
+    if (svc && srcState?.nft) return this.throughNftService(w, svc, srcState, endpoint);
     if (svc) {
       const svcObject: HopObject = { kind: 'Service', namespace: svc.namespace, name: svc.name, ...(svc.portName ? { detail: `port ${svc.portName}` } : {}) };
       const serviceText = describeService(svc);
@@ -287,6 +291,48 @@ export class Tracer {
       }
     }
     return endpoint;
+  }
+
+  /** 2, with kube-proxy in nftables mode: the counters of the node's `table ip kube-proxy` tell the story. */
+  private throughNftService(w: Walk, svc: ServicePortInfo, srcState: NamespaceState, sent: Endpoint): Endpoint {
+    const { flow, add } = w;
+    const S = flow.src;
+    const serviceText = describeService(svc);
+    const running = this.input.kubeProxyNodes?.includes(S.node);
+    const nft = nftServiceHops({
+      node: S.node,
+      service: svc,
+      serviceText,
+      flow: { dst: flow.dst, port: flow.port, protocol: flow.protocol, ok: flow.ok, retried: flow.kind === 'dns' ? 'other queries went to' : 'retransmissions went to' },
+      src: S.ip,
+      grown: srcState.nft ?? [],
+      conntrack: srcState.conntrack,
+      current: endpointsForPort(svc, this.input.endpointSlices, S.node).map((ep) => ep.endpoint),
+      kubeProxyRunning: running,
+      podAt: (ip) => {
+        const pod = this.podByIP(ip);
+        return pod ? { ref: podRef(pod), namespace: pod.namespace, name: pod.name } : undefined;
+      },
+    });
+    for (const hop of nft.hops) add({ ...hop, where: S.node });
+    if (nft.tracked) w.tracked = nft.tracked;
+    if (nft.rootCause) w.rootCause = nft.rootCause;
+    if (nft.rejected) {
+      const reason = this.noEndpoints(svc);
+      w.rootCause = reason.blame;
+      add({ status: 'fail', step: 'service', text: `Service ${svc.namespace}/${svc.name} has no endpoints${svc.portName ? ` (port ${svc.portName})` : ''}: kube-proxy's no-endpoint-services map on ${S.node} sends it to reject-chain (${reason.why})`, where: S.node, object: w.rootCause });
+    } else if (nft.untouched) {
+      add({
+        status: flow.ok ? 'info' : 'fail',
+        step: 'service',
+        text: `no kube-proxy rule for ${serviceText} (${svc.clusterIP}:${svc.port}) counted in ${S.node}'s table ip kube-proxy: the packet left with the ClusterIP untranslated (${running === false ? `kube-proxy is not running on ${S.node}` : `is kube-proxy running on ${S.node}?`})`,
+        where: S.node,
+        object: { kind: 'Service', namespace: svc.namespace, name: svc.name },
+      });
+      if (!flow.ok && running === false) w.rootCause = { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${S.node}` };
+    }
+    if (w.tracked && flow.kind === 'connection') add({ status: 'info', step: 'conntrack', text: `conntrack on ${S.node}: ${describeConntrack(w.tracked)}`, where: S.node });
+    return nft.endpoint ?? sent;
   }
 
   /** 3. Node by node along the routes, from the source node to the node that delivers (or loses) the packet. */

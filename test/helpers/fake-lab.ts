@@ -39,6 +39,7 @@ export class FakeLab implements Lab {
     slowToSettle: true,
     disposable: false,
     setsWorkerCount: false,
+    kubeProxyModes: ['iptables'],
   standaloneLabs: false,
   };
   readonly calls: Call[] = [];

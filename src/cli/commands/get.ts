@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import YAML from 'yaml';
 import { attachLab } from '../../engine/current-lab.js';
 import { UserError } from '../../errors.js';
+import { labKubeProxyMode } from '../kube-proxy-mode.js';
 import { tableFor } from '../object-tables.js';
 import { isClusterScoped, parseResourceRef } from '../../k8s/kinds.js';
 import { kubectlTable, printJson, println } from '../output.js';
@@ -39,6 +40,12 @@ export async function run(resource: string, name: string | undefined, options: G
     return;
   }
   const { head, rows } = tableFor(kind, objects, { wide: output === 'wide', allNamespaces: Boolean(options.allNamespaces) && !clusterScoped });
+  if (kind === 'Node' && output === 'wide') {
+    // Not a kube-apiserver column: the one thing about a node this trainer's stories turn on.
+    const mode = (await labKubeProxyMode(lab)) ?? '<unknown>';
+    head.push('KUBE-PROXY');
+    rows.forEach((row) => row.push(mode));
+  }
   if (options.showLabels) {
     head.push('LABELS');
     objects.forEach((o, i) => rows[i]!.push(Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'));

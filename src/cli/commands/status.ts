@@ -3,6 +3,7 @@ import { resolveLabName } from '../../engine/current-lab.js';
 import { readSession } from '../../engine/session.js';
 import { isPodReady } from '../../lab/netns/controllers/endpoints.js';
 import { attachLab } from '../../engine/current-lab.js';
+import { labKubeProxyMode } from '../kube-proxy-mode.js';
 import { clock, color, mark, printJson, println } from '../output.js';
 
 export async function run(options: { lab?: string }, command: Command): Promise<void> {
@@ -11,12 +12,14 @@ export async function run(options: { lab?: string }, command: Command): Promise<
   const lab = await attachLab(name);
   const health = await lab.health();
   const pods = await lab.list('Pod');
+  const kubeProxyMode = await labKubeProxyMode(lab);
   const ready = pods.filter(isPodReady).length;
   const elapsed = session ? Date.now() - Date.parse(session.startedAt) : 0;
   const lastCheck = session?.checks.at(-1);
   const status = {
     lab: name,
     backend: lab.backend,
+    kubeProxyMode: kubeProxyMode ?? null,
     scenario: session?.scenario ?? null,
     seed: session?.seed ?? null,
     elapsedMs: elapsed,
@@ -27,6 +30,7 @@ export async function run(options: { lab?: string }, command: Command): Promise<
   };
   if (command.optsWithGlobals().json) return printJson(status);
   println(`${color.bold('Lab')}        ${name} (${lab.backend})`);
+  println(`${color.bold('kube-proxy')} ${kubeProxyMode ? `${kubeProxyMode} mode` : 'mode unknown (no kube-system/kube-proxy ConfigMap)'}`);
   if (session) {
     println(`${color.bold('Scenario')}   ${session.scenario} (seed ${session.seed})`);
     println(`${color.bold('Elapsed')}    ${clock(elapsed)}`);

@@ -15,6 +15,8 @@ export const kindCapabilities: BackendCapabilities = {
   disposable: false,
   keptOnRelease: 'its kind cluster',
   setsWorkerCount: false,
+  // netbreak's kind cluster (clusters/kind-default.yaml) runs iptables mode.
+  kubeProxyModes: ['iptables'],
   standaloneLabs: true,
   cleanAlsoRemoves: 'the kind cluster if netbreak created it',
 };

@@ -13,5 +13,7 @@ export const kubeconfigCapabilities: BackendCapabilities = {
   disposable: false,
   // It needs --context and --learner, which only `start` takes.
   setsWorkerCount: false,
+  // netbreak changes nothing of an existing cluster: a variant that asks for nftables mode does not start here.
+  kubeProxyModes: ['iptables'],
   standaloneLabs: false,
 };

@@ -26,6 +26,8 @@ const SYSTEM_WORKLOADS: ObjectRef[] = [
   { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy' },
 ];
 export const DEFAULT_TOPOLOGY = fileURLToPath(new URL('../../../clusters/netns-default.yaml', import.meta.url));
+/** The same cluster with kube-proxy in nftables mode. */
+export const NFTABLES_TOPOLOGY = fileURLToPath(new URL('../../../clusters/netns-nftables.yaml', import.meta.url));
 
 export async function netnsAvailability(): Promise<Availability> {
   if (process.platform !== 'linux') return { ok: false, reason: 'the netns lab needs Linux network namespaces: use the kind backend on this machine (--backend kind)' };
@@ -77,7 +79,11 @@ export const netnsBackend = {
     // Held while the lab is built, so that `clean` from another state folder does not take it for a crashed lab.
     const releaseBuildLock = await holdBuildLock(lab);
     if (!releaseBuildLock) throw exists();
-    const topology = loadTopology(DEFAULT_TOPOLOGY, options.workers);
+    if (options.kubeProxyMode === 'nftables') {
+      const missing = missingSentence('kube-proxy in nftables mode', ['nft']);
+      if (missing) throw new PreflightError(missing);
+    }
+    const topology = loadTopology(options.kubeProxyMode === 'nftables' ? NFTABLES_TOPOLOGY : DEFAULT_TOPOLOGY, options.workers);
     const files = labFiles(lab);
     try {
       fs.mkdirSync(files.pods, { recursive: true });

@@ -13,5 +13,6 @@ export const netnsCapabilities: BackendCapabilities = {
   slowToSettle: false,
   disposable: true,
   setsWorkerCount: true,
+  kubeProxyModes: ['iptables', 'nftables'],
   standaloneLabs: true,
 };

@@ -35,7 +35,7 @@ export async function createNode(lab: string, topology: Topology, node: LabNode)
 
 /**
  * What a kind node has before any pod runs: kindnet's masquerade chain for traffic
- * leaving the pod network, and the jumps that kube-proxy and the policy agent hook
+ * leaving the pod network, and the jumps that kube-proxy (iptables mode) and the policy agent hook
  * into the built-in chains (policy first in FORWARD, so a DROP of NetworkPolicy
  * wins over kube-proxy's accept of marked traffic in KUBE-FORWARD).
  */
@@ -51,8 +51,9 @@ export function nodeBaseRules(topology: Topology): string {
     tables[table].rules.push(`-A ${chain} ${rule.map(quote).join(' ')}`);
   };
   add('filter', netpolJump.chain, netpolJump.rule);
-  // Upstream inserts each jump at the top, so the last one listed ends up first.
-  for (const j of [...kubeProxyJumps].reverse()) add(j.table, j.chain, j.rule);
+  // Upstream inserts each jump at the top, so the last one listed ends up first. In nftables
+  // mode kube-proxy hooks its own table's base chains instead and leaves iptables alone.
+  if (topology.kubeProxyMode === 'iptables') for (const j of [...kubeProxyJumps].reverse()) add(j.table, j.chain, j.rule);
   tables.nat.chains.add('KIND-MASQ-AGENT');
   tables.nat.rules.push(
     '-A POSTROUTING -m addrtype ! --dst-type LOCAL -m comment --comment "kind-masq-agent: ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom KIND-MASQ-AGENT chain" -j KIND-MASQ-AGENT',

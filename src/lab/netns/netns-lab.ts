@@ -139,11 +139,14 @@ export class NetnsLab implements Lab {
     return Promise.all(
       targets.map(async (target): Promise<CounterSnapshot> => {
         const exec = (argv: string[]) => ('node' in target ? this.nodeExec(target.node, argv) : this.podExec(target.namespace, target.pod, argv));
-        const [rules, tracked] = await Promise.all([
+        const [rules, tracked, table] = await Promise.all([
           exec(['iptables-save', '-c']),
           'node' in target ? exec(['conntrack', '-L']) : Promise.resolve(undefined),
+          // Only a node in nftables mode has the table; elsewhere nft fails and there is nothing to read.
+          'node' in target ? exec(['nft', 'list', 'table', 'ip', 'kube-proxy']).catch(() => undefined) : Promise.resolve(undefined),
         ]);
         const snapshot: CounterSnapshot = { target, iptables: rules.exitCode === 0 ? rules.stdout : '' };
+        if (table?.exitCode === 0) snapshot.nft = table.stdout;
         if (rules.exitCode !== 0) snapshot.error = `iptables-save failed: ${rules.stderr.trim().split('\n')[0] ?? ''}`;
         // conntrack -L exits 1 with an empty table on some versions; the entries are on stdout either way.
         if (tracked && (tracked.exitCode === 0 || tracked.stdout)) snapshot.conntrack = tracked.stdout;

@@ -2,11 +2,14 @@
 // DaemonSet runs a pod, so a node without one keeps its last rules, stale, as a
 // real node does after kube-proxy exits) and the NetworkPolicy agent. Each writes
 // only its own chains with `iptables-restore --noflush`, so a rule a learner or a
-// fault typed into a built-in chain stays where it is.
+// fault typed into a built-in chain stays where it is; kube-proxy in nftables mode
+// replaces only its own `table ip kube-proxy`.
 import { runOk } from '../../exec.js';
 import type { KubeObject, V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../../k8s/objects.js';
 import type { PodSpec } from './controllers/workloads.js';
 import { isPodReady } from './controllers/endpoints.js';
+import { kubeProxyNftables } from '../../k8s/kube-proxy/nft-ruleset.js';
+import { loadKubeProxyTable } from './kube-proxy/nft-load.js';
 import { kubeProxyRestore } from '../../k8s/kube-proxy/rules.js';
 import { netpolRestore } from '../../k8s/netpol/compile.js';
 import type { PolicyPod } from '../../k8s/netpol/types.js';
@@ -63,7 +66,21 @@ export class NodeAgents {
     const policies = store.list('NetworkPolicy') as unknown as V1NetworkPolicy[];
     await Promise.all(
       this.topology.nodes.map(async (node) => {
-        if (proxyNodes.has(node.name)) {
+        if (proxyNodes.has(node.name) && this.topology.kubeProxyMode === 'nftables') {
+          const commands = kubeProxyNftables({
+            nodeName: node.name,
+            nodeIP: node.ip,
+            clusterCIDR: this.topology.podSubnet,
+            serviceCIDR: this.topology.serviceSubnet,
+            services,
+            endpointSlices: slices,
+            counters: true,
+          });
+          if (this.kubeProxy.get(node.name)?.text !== commands) {
+            await loadKubeProxyTable(nodeNetns(this.lab, node.name), commands);
+            this.kubeProxy.set(node.name, { text: commands, chains: { nat: [], filter: [] } });
+          }
+        } else if (proxyNodes.has(node.name)) {
           const previous = this.kubeProxy.get(node.name);
           const text = kubeProxyRestore({
             nodeName: node.name,

@@ -1,9 +1,10 @@
 // What every lab cluster has before a scenario adds anything, as kubeadm and kind
 // create it: the system namespaces, nodes, CoreDNS (ConfigMap, Deployment,
-// kube-dns Service) and the kube-proxy DaemonSet.
+// kube-dns Service) and kube-proxy (ConfigMap, DaemonSet).
 import type { KubeObject } from '../../k8s/objects.js';
 import type { Topology } from './topology.js';
 import { KUBEADM_DEFAULT_COREFILE } from '../../k8s/dns/kubeadm-corefile.js';
+import { KUBE_PROXY_CONFIG, kubeProxyConfigText } from '../../k8s/kube-proxy/proxy-mode.js';
 
 
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -94,6 +95,13 @@ export function systemObjects(topology: Topology): KubeObject[] {
           { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
         ],
       },
+    },
+    {
+      // Where a learner (and `netbreak status`) reads the node's proxy mode, as on a kubeadm cluster.
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: KUBE_PROXY_CONFIG.name, namespace: KUBE_PROXY_CONFIG.namespace, labels: { app: 'kube-proxy' } },
+      data: { [KUBE_PROXY_CONFIG.key]: kubeProxyConfigText(topology.kubeProxyMode, topology.podSubnet) },
     },
     {
       apiVersion: 'apps/v1',

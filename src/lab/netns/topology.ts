@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { KubeProxyMode } from '../../k8s/kube-proxy/proxy-mode.js';
 
 const TopologyFile = z
   .object({
@@ -10,6 +11,8 @@ const TopologyFile = z
     podSubnet: z.literal('10.244.0.0/16'),
     serviceSubnet: z.literal('10.96.0.0/16'),
     nodeSubnet: z.literal('172.18.0.0/16'),
+    /** How kube-proxy programs Services on every node, as kind's networking.kubeProxyMode. */
+    kubeProxyMode: KubeProxyMode.default('iptables'),
     nodes: z.array(z.object({ role: z.enum(['control-plane', 'worker']) }).strict()).min(1).max(10),
   })
   .strict();
@@ -33,6 +36,7 @@ export interface Topology {
   /** The fabric's own address: the nodes' default gateway and the lab's upstream resolver. */
   fabricIP: string;
   dnsServiceIP: string;
+  kubeProxyMode: KubeProxyMode;
   nodes: LabNode[];
 }
 
@@ -46,9 +50,10 @@ export function kindNodeNames(roles: ('control-plane' | 'worker')[]): string[] {
   });
 }
 
-export function buildTopology(roles: ('control-plane' | 'worker')[]): Topology {
+export function buildTopology(roles: ('control-plane' | 'worker')[], kubeProxyMode: KubeProxyMode = 'iptables'): Topology {
   const names = kindNodeNames(roles);
   return {
+    kubeProxyMode,
     podSubnet: '10.244.0.0/16',
     serviceSubnet: '10.96.0.0/16',
     nodeSubnet: '172.18.0.0/16',
@@ -70,5 +75,5 @@ export function loadTopology(file: string, workers?: number): Topology {
   const parsed = TopologyFile.parse(YAML.parse(fs.readFileSync(file, 'utf8')));
   let roles = parsed.nodes.map((n) => n.role);
   if (workers !== undefined) roles = ['control-plane', ...Array<'worker'>(workers).fill('worker')];
-  return buildTopology(roles);
+  return buildTopology(roles, parsed.kubeProxyMode);
 }

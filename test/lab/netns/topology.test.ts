@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TOPOLOGY } from '../../../src/lab/netns/backend.js';
+import { DEFAULT_TOPOLOGY, NFTABLES_TOPOLOGY } from '../../../src/lab/netns/backend.js';
 import { buildTopology, kindNodeNames, loadTopology } from '../../../src/lab/netns/topology.js';
 
 describe('kindNodeNames', () => {
@@ -32,6 +32,24 @@ describe('buildTopology', () => {
 describe('loadTopology', () => {
   it('reads the shipped default: one control-plane and two workers', () => {
     expect(loadTopology(DEFAULT_TOPOLOGY).nodes.map((n) => n.name)).toEqual(['control-plane', 'worker', 'worker2']);
+  });
+
+  it('runs kube-proxy in iptables mode by default, in nftables mode from clusters/netns-nftables.yaml', () => {
+    expect(loadTopology(DEFAULT_TOPOLOGY).kubeProxyMode).toBe('iptables');
+    const nftables = loadTopology(NFTABLES_TOPOLOGY);
+    expect(nftables.kubeProxyMode).toBe('nftables');
+    expect(nftables.nodes.map((n) => n.name)).toEqual(['control-plane', 'worker', 'worker2']);
+  });
+
+  it('refuses a kube-proxy mode the lab does not run', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netbreak-topology-'));
+    try {
+      const file = path.join(dir, 'topology.yaml');
+      fs.writeFileSync(file, fs.readFileSync(DEFAULT_TOPOLOGY, 'utf8').replace('kubeProxyMode: iptables', 'kubeProxyMode: ipvs'));
+      expect(() => loadTopology(file)).toThrow(/kubeProxyMode/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--nodes N overrides the number of workers', () => {
