@@ -16,7 +16,6 @@ import YAML from 'yaml';
 import { run } from '../exec.js';
 import { matrixPods, runMatrix } from '../grading/matrix.js';
 import { netnsBackend } from '../lab/netns/backend.js';
-import { podNetns } from '../lab/netns/names.js';
 import type { KubeObject } from '../lab/objects.js';
 import { silentProgress } from '../lab/progress.js';
 import { labMemory } from './lab-memory.js';
@@ -127,7 +126,7 @@ async function matrix(): Promise<void> {
         for (const from of pods) {
           for (const to of pods) {
             const argv = protocol === 'tcp' ? ['nc', '-z', '-w', '1', to.ip, String(port)] : ['sh', '-c', `echo hostname | nc -u -w 1 ${to.ip} ${port}`];
-            await run(['ip', 'netns', 'exec', podNetns('bench-matrix', from.ref.split('/')[0]!, from.ref.split('/')[1]!), ...argv]);
+            await lab.podExec(from.ref.split('/')[0]!, from.ref.split('/')[1]!, argv);
           }
         }
       }
