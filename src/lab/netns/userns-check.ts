@@ -48,10 +48,10 @@ export const APPARMOR_BLOCKED =
   'load the AppArmor profile of docs/rootless.md that allows user namespaces for /usr/bin/unshare, or allow them for everyone with ' +
   `"sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0", ${AS_ROOT}`;
 
-/** Tries what a lab does first: a user and network namespace in which the caller, not root, adds a link. */
+/** Tries what a lab does first: a user and network namespace in which the caller, not root, adds a veth pair. */
 async function canMakeLabNamespaces(): Promise<boolean> {
   const ids = insideIds();
-  const result = await run(['unshare', '--user', `--map-user=${ids.uid}`, `--map-group=${ids.gid}`, '--keep-caps', '--net', 'ip', 'link', 'add', 'nb-probe', 'type', 'dummy']);
+  const result = await run(['unshare', '--user', `--map-user=${ids.uid}`, `--map-group=${ids.gid}`, '--keep-caps', '--net', 'ip', 'link', 'add', 'nb-probe', 'type', 'veth', 'peer', 'name', 'nb-probe1']);
   return result.exitCode === 0;
 }
 
