@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { netbreak, type CliResult } from '../helpers/cli.js';
 import { guardHost } from '../helpers/host-guard.js';
-import { labNamespaces } from '../helpers/host-state.js';
+import { hostNamespacesOf, labProcessesRunning } from '../helpers/host-state.js';
 import { labGate } from '../helpers/lab-gate.js';
 
 const labTests = labGate();
@@ -105,11 +105,13 @@ describe.skipIf(labTests.skip)(labTests.title('concurrent commands and side-by-s
 
   it('stopping one lab leaves the other running', async () => {
     expect((await on(A, 'stop')).code).toBe(0);
-    expect(await labNamespaces(A)).toEqual([]);
+    expect(labProcessesRunning(stateDir, A)).toEqual([]);
+    expect(await hostNamespacesOf(A)).toEqual([]);
     expect((await on(B, 'check')).code).toBe(0);
     expect((await netbreak(['status', '--json'], env)).json().lab).toBe(B);
     expect((await on(B, 'stop')).code).toBe(0);
-    expect(await labNamespaces(B)).toEqual([]);
+    expect(labProcessesRunning(stateDir, B)).toEqual([]);
+    expect(await hostNamespacesOf(B)).toEqual([]);
     expect(fs.readdirSync(path.join(stateDir, 'labs'))).toEqual([]);
   });
 });

@@ -129,6 +129,7 @@ await serveUpstream(upstreamZone(topology.fabricIP, topology.nodes), topology.fa
 fs.rmSync(files.socket, { force: true });
 server.listen(files.socket, () => {
   // The pid outside the lab's pid namespace (/proc is the machine's): what the CLI and cleanup see.
+  fs.chmodSync(files.socket, 0o600);
   fs.writeFileSync(files.pid, fs.readlinkSync('/proc/self'));
   supervisor.start();
 });
