@@ -104,7 +104,7 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
 
   it('says exactly which binary and package are missing, before creating anything', async () => {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-path-'));
-    for (const tool of ['ip', 'nsenter']) fs.symlinkSync(execaSync('sh', ['-c', `command -v ${tool}`]).stdout, path.join(bin, tool));
+    for (const tool of ['ip', 'unshare', 'perl']) fs.symlinkSync(execaSync('sh', ['-c', `command -v ${tool}`]).stdout, path.join(bin, tool));
     const r = await netbreak(['lab', 'up', '--name', `${LAB}-x`], { ...env, PATH: bin });
     expect(r.code).toBe(3);
     expect(r.stderr).toBe('netbreak: the netns lab needs iptables, iptables-restore and iptables-save, which are not installed: run "apt-get install -y iptables" (or "netbreak doctor --fix").');

@@ -35,6 +35,15 @@ export function labGate(tools: string[] = []): Gate {
   return gate(missing ?? userNamespaceBlocked(procSysReader('/proc/sys'), isRoot) ?? (isRoot || canMakeLabNamespaces() ? undefined : APPARMOR_BLOCKED));
 }
 
+/**
+ * The gate for a group that makes network namespaces in the host's own /run/netns,
+ * outside any lab (kernel and packet tests of the lab's building blocks): root only.
+ */
+export function hostNetnsGate(tools: string[] = []): Gate {
+  if (!isRoot) return gate('makes network namespaces on the host itself, outside any lab, which needs root: run the tests as root (sudo npm test)');
+  return gate(missingSentence('this test', [...new Set(['ip', 'iptables', 'iptables-restore', 'iptables-save', ...tools])], undefined, true));
+}
+
 /** What a lab does first, tried as this user: a user and network namespace in which it adds a link. */
 function canMakeLabNamespaces(): boolean {
   const uid = String(process.getuid?.());

@@ -6,6 +6,7 @@
 // /etc/netns: legacy-cleanup.ts still finds and removes those (root's only).
 import fs from 'node:fs';
 import path from 'node:path';
+import { PreflightError } from '../backend.js';
 import { alive } from './holder.js';
 import { findLegacyLeftovers, labsWithLegacyNamespaces, removeLegacyOnce } from './legacy-cleanup.js';
 import { labFiles, stateRoot } from './names.js';
@@ -58,7 +59,15 @@ function labProcesses(lab: string): LabProcess[] {
 /** Labs with a state folder under this state root: the ones commands act on. */
 export function labsInStateRoot(): string[] {
   const labsDir = path.join(stateRoot(), 'labs');
-  return fs.existsSync(labsDir) ? fs.readdirSync(labsDir).sort() : [];
+  try {
+    return fs.readdirSync(labsDir).sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    // Another user's folder (NETBREAK_STATE_DIR pointed at it): its labs are theirs alone.
+    if (code === 'EACCES') throw new PreflightError(`netbreak keeps labs in ${labsDir}, which this user cannot read: each user has labs of their own; unset NETBREAK_STATE_DIR or point it at a folder of yours`);
+    throw error;
+  }
 }
 
 /** What `clean` removes: every lab of this state root, and (for root) labs that older versions left in the host's /run/netns. */
