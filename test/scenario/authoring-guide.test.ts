@@ -1,4 +1,4 @@
-// The complete example in scenarios/README.md must be a valid scenario, every
+// The complete example in docs/writing-scenarios.md must be a valid scenario, every
 // variant of it: the guide is written from it and cannot go stale.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/loader.js';
 import { validateScenario } from '../../src/scenario/validate.js';
 
-const GUIDE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios', 'README.md');
+const GUIDE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'writing-scenarios.md');
 
 /** The fenced blocks that follow a `<!-- file: path -->` comment, by path. */
 function exampleFiles(markdown: string): Map<string, string> {
@@ -33,7 +33,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-it('the example in scenarios/README.md validates, every variant', async () => {
+it('the example in docs/writing-scenarios.md validates, every variant', async () => {
   const result = await validateScenario(dir);
   expect(result.issues).toEqual([]);
   expect(result.variants).toEqual({ checked: 18, total: 18 });
