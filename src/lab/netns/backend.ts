@@ -60,8 +60,12 @@ async function waitForSupervisor(lab: string, holder: number, timeoutMs: number)
 /** Makes the lab's state folder, private to its owner; false when it exists (a lab of that name is there). */
 function makeLabDir(lab: string): boolean {
   const dir = labFiles(lab).dir;
-  fs.mkdirSync(stateRoot(), { recursive: true, mode: 0o700 });
-  fs.mkdirSync(`${stateRoot()}/labs`, { recursive: true, mode: 0o700 });
+  const labs = `${stateRoot()}/labs`;
+  fs.mkdirSync(labs, { recursive: true, mode: 0o700 });
+  // Made by an older version (0755): the names of one's labs are nobody else's business either. Only
+  // netbreak's own `labs` folder is tightened, never the state root, which NETBREAK_STATE_DIR may point anywhere.
+  const stat = fs.statSync(labs);
+  if (stat.uid === process.getuid?.() && (stat.mode & 0o077) !== 0) fs.chmodSync(labs, stat.mode & 0o700);
   try {
     fs.mkdirSync(dir, { mode: 0o700 });
   } catch (error) {
