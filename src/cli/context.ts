@@ -2,7 +2,7 @@
 // and its scenario.
 import type { Command } from 'commander';
 import { attachLab, resolveLabName } from '../engine/current-lab.js';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../errors.js';
 import { interruptedChange, readSession, type Session } from '../engine/session.js';
 import { loadScenario, type LoadedScenario } from '../scenario/loader.js';
 

@@ -5,7 +5,7 @@
 // src/engine/interruption.ts); before that, or at a second Ctrl-C, netbreak
 // leaves at once and says which command undoes what was made.
 import { requestStop, safeStopAllowed } from '../engine/interruption.js';
-import { readLabRecord } from '../lab/kind/state.js';
+import { readLabRecord } from '../lab/state.js';
 import { netnsBackend } from '../lab/netns/backend.js';
 
 function leaveAsItIs(lab: string, backend: string): never {

@@ -5,11 +5,12 @@
 // change is journaled before it is made, so a crash at any point leaves a
 // session that says what was in progress (see interruptedChange).
 import { netnsBackend } from '../lab/netns/backend.js';
-import { ClusterAccessError, leftForClean, type Backend, type UpOptions } from '../lab/backend.js';
+import { type Backend, type UpOptions } from '../lab/backend.js';
+import { ClusterAccessError, leftForClean, UserError } from '../errors.js';
 import { backendByName, pickBackend, type BackendChoice } from '../lab/backends.js';
-import { readLabRecord } from '../lab/kind/state.js';
+import { readLabRecord } from '../lab/state.js';
 import type { Lab } from '../lab/lab.js';
-import { refOf, type ObjectRef } from '../lab/objects.js';
+import { refOf, type ObjectRef } from '../k8s/objects.js';
 import type { Progress } from '../lab/progress.js';
 import { applyStep } from '../faults/apply.js';
 import { faultKind } from '../faults/registry.js';
@@ -17,7 +18,6 @@ import type { StepContext } from '../faults/fault-kind.js';
 import { loadScenario, type LoadedScenario } from '../scenario/loader.js';
 import { randomSeed } from '../scenario/params.js';
 import { judgeProbe } from '../grading/probes.js';
-import { UserError } from './errors.js';
 import { InterruptedError, allowSafeStop, unlessStopped } from './interruption.js';
 import { readSession, sessionRecorder, updateSession, writeSession, type JournalEntry, type Session, type StepRecorder } from './session.js';
 import type { Step } from '../scenario/schema.js';

@@ -1,7 +1,6 @@
 // A backend makes and removes labs of one kind (kind's "provider"). The engine
 // finds one by name in src/lab/backends.ts.
 import type { Lab } from './lab.js';
-import { LAB_NAME_PATTERN } from './netns/names.js';
 import type { Progress } from './progress.js';
 
 export type Availability = { ok: true; detail: string } | { ok: false; reason: string };
@@ -50,43 +49,4 @@ export interface Backend {
   labs(): Promise<string[]>;
   /** Names of labs `clean` would remove: these, plus crashed labs found on the machine. */
   leftovers(): Promise<string[]>;
-}
-
-export class LabNotRunningError extends Error {}
-export class PreflightError extends Error {}
-
-/**
- * The cluster or container engine a lab runs on did not answer, or refused
- * netbreak (connection refused, a certificate or credential it rejects, a
- * kubeconfig that is gone, Docker stopped): the user's environment, never a bug.
- * The message is one sentence naming the component and what to do. exitCode is
- * 3 while a lab is being made (this machine cannot run it) and 4 once it ran
- * (the lab died), as README's exit-code table says.
- */
-export class ClusterAccessError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: 3 | 4 = 3,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
-
-/**
- * The same error with what start could not remove named for `netbreak clean`:
- * a user's error keeps its class (and so its exit code), anything else is
- * returned as it was.
- */
-export function leftForClean(error: unknown, what: string): unknown {
-  const tail = `, and ${what} is left for "netbreak clean" to remove`;
-  const text = (e: Error) => e.message.replace(/\.$/, '') + tail;
-  if (error instanceof ClusterAccessError) return new ClusterAccessError(text(error), error.exitCode, { cause: error });
-  if (error instanceof PreflightError) return new PreflightError(text(error), { cause: error });
-  return error;
-}
-
-/** Every backend names its lab's namespaces, folders or cluster after the lab: one rule for all of them. */
-export function assertLabName(lab: string): void {
-  if (!LAB_NAME_PATTERN.test(lab)) throw new PreflightError(`lab name "${lab}" is not valid: use 1–20 lower-case letters, digits and dashes`);
 }

@@ -1,7 +1,7 @@
 // Every backend, in one explicit list.
 import type { Backend } from './backend.js';
 import { kindBackendAvailability } from './kind/availability.js';
-import { labsOfBackend, readLabRecord } from './kind/state.js';
+import { labsOfBackend, readLabRecord } from './state.js';
 import { lazyBackend } from './lazy-backend.js';
 import { netnsBackend } from './netns/backend.js';
 

@@ -1,13 +1,8 @@
 // The Lab contract: what every backend (netns, kind, kubeconfig) offers the engine.
 // Everything above src/lab talks to a cluster only through this interface.
-import type { KubeObject, ObjectRef } from './objects.js';
-import type { ProbeOutcome } from '../scenario/schema.js';
-
-export interface ExecResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+import type { KubeObject, ObjectRef } from '../k8s/objects.js';
+import type { ExecResult } from '../exec.js';
+import type { ProbeOutcome } from './probe-outcome.js';
 
 export interface ProbeRequest {
   /** `namespace/pod`, or `namespace/deployment` for the first ready pod of that Deployment. */

@@ -2,16 +2,16 @@
 // hop list a person can read: where the packet went, which Kubernetes object
 // each rule came from, and where (and by what) it died. Pure: collect.ts reads
 // the lab, this file only reasons over what was read.
-import type { KubeObject, V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../lab/objects.js';
+import type { KubeObject, V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../k8s/objects.js';
 import type { ProbeResult } from '../lab/lab.js';
 import { parseProbeUrl } from '../lab/probe-url.js';
-import { kubeProxyOwners, type KubeProxyChainOwner } from '../lab/netns/kube-proxy/owner.js';
-import { servicePorts, type ServicePortInfo } from '../lab/netns/kube-proxy/service-ports.js';
-import { endpointsForPort } from '../lab/netns/kube-proxy/endpoints.js';
-import { evaluateFlow, type FlowVerdict } from '../lab/netns/netpol/evaluate.js';
-import { netpolOwners } from '../lab/netns/netpol/owners.js';
-import type { ChainOwner, Direction, PolicyPod, Protocol } from '../lab/netns/netpol/types.js';
-import { cidrContains, parseCidr4, parseIPv4 } from '../lab/netns/netpol/ipv4.js';
+import { kubeProxyOwners, type KubeProxyChainOwner } from '../k8s/kube-proxy/owner.js';
+import { servicePorts, type ServicePortInfo } from '../k8s/kube-proxy/service-ports.js';
+import { endpointsForPort } from '../k8s/kube-proxy/endpoints.js';
+import { evaluateFlow, type FlowVerdict } from '../k8s/netpol/evaluate.js';
+import { netpolOwners } from '../k8s/netpol/owners.js';
+import type { ChainOwner, Direction, PolicyPod, Protocol } from '../k8s/netpol/types.js';
+import { cidrContains, parseIPv4CidrStrict, parseIPv4Strict } from '../k8s/ipv4.js';
 import {
   diffConntrack,
   diffCounters,
@@ -27,7 +27,7 @@ import { parseRuleMatch, ruleMayMatch, type PacketView } from './rule-match.js';
 import { rankIsolatingPolicies, type IsolatingPolicy } from './policy-miss.js';
 import { whyNoEndpoints, type NoEndpointsReason } from './why-no-endpoints.js';
 import { workloadOf } from './workload.js';
-import { clusterZoneOf, kubernetesZoneFault } from './corefile-zone.js';
+import { clusterZoneOf, kubernetesZoneFault } from '../k8s/dns/corefile-zone.js';
 import { loopbackOnly, parseListeners } from './listeners.js';
 
 export interface TracePod {
@@ -181,12 +181,12 @@ function podRef(pod: { namespace: string; name: string }): string {
 
 function cidrOf(dst: string): { base: number; prefix: number } | undefined {
   if (dst === 'default') return { base: 0, prefix: 0 };
-  return parseCidr4(dst.includes('/') ? dst : `${dst}/32`);
+  return parseIPv4CidrStrict(dst.includes('/') ? dst : `${dst}/32`);
 }
 
 /** The route the kernel would pick from the main table: longest prefix wins. */
 export function longestPrefixMatch(routes: RouteEntry[], ip: string): RouteEntry | undefined {
-  const addr = parseIPv4(ip);
+  const addr = parseIPv4Strict(ip);
   if (addr === undefined) return undefined;
   let best: RouteEntry | undefined;
   let bestPrefix = -1;
@@ -202,8 +202,8 @@ export function longestPrefixMatch(routes: RouteEntry[], ip: string): RouteEntry
 }
 
 function ipInCidr(ip: string, cidr: string | undefined): boolean {
-  const c = cidr ? parseCidr4(cidr) : undefined;
-  const a = parseIPv4(ip);
+  const c = cidr ? parseIPv4CidrStrict(cidr) : undefined;
+  const a = parseIPv4Strict(ip);
   return c !== undefined && a !== undefined && cidrContains(c, a);
 }
 
@@ -1052,7 +1052,7 @@ export function buildTrace(input: TraceInput): TraceResult {
   const flows: { spec: FlowSpec; endpoint: { ip: string; port: number } }[] = [];
   let verdict: Verdict = 'lost';
   let blame: HopObject | undefined;
-  const isName = parseIPv4(target.host) === undefined;
+  const isName = parseIPv4Strict(target.host) === undefined;
   const queries = probe.dns ?? [];
 
   // DNS: each query as the pod's resolver sent it, then the result.

@@ -2,13 +2,13 @@
 // (apply replaces, patch merges as RFC 7386), node commands and probes answer
 // from scripts the test sets, and every call is recorded in order.
 import { mergePatch } from '../../src/lab/merge-patch.js';
-import type { ExecResult, Lab, ProbeRequest, ProbeResult } from '../../src/lab/lab.js';
-import { refString, type KubeObject, type ObjectRef } from '../../src/lab/objects.js';
-
-const CLUSTER_SCOPED = new Set(['Namespace', 'Node']);
+import type { Lab, ProbeRequest, ProbeResult } from '../../src/lab/lab.js';
+import type { ExecResult } from '../../src/exec.js';
+import { isClusterScoped } from '../../src/k8s/kinds.js';
+import { refString, type KubeObject, type ObjectRef } from '../../src/k8s/objects.js';
 
 function keyOf(ref: ObjectRef): string {
-  return refString({ kind: ref.kind, name: ref.name, ...(CLUSTER_SCOPED.has(ref.kind) ? {} : { namespace: ref.namespace ?? 'default' }) });
+  return refString({ kind: ref.kind, name: ref.name, ...(isClusterScoped(ref.kind) ? {} : { namespace: ref.namespace ?? 'default' }) });
 }
 
 function refOfObject(obj: KubeObject): ObjectRef {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTrace, longestPrefixMatch, type Hop, type TraceResult } from '../../src/trace/hops.js';
-import { KUBEADM_DEFAULT_COREFILE } from '../../src/k8s/kubeadm-corefile.js';
+import { KUBEADM_DEFAULT_COREFILE } from '../../src/k8s/dns/kubeadm-corefile.js';
 import { loadFixture, traceInput, type Fixture } from './helpers.js';
 
 const lines = (t: TraceResult) => t.hops.filter((h) => h.status !== 'info').map((h) => `${h.status === 'ok' ? '✓' : '✗'} ${h.text}`);

@@ -4,7 +4,7 @@ import type { CleanReport } from '../../lab/backend.js';
 import { kindBackend } from '../../lab/kind/backend.js';
 import { leftoverCaptureContainers, removeCaptureContainers } from '../../lab/kind/capture-container.js';
 import { kubeconfigBackend } from '../../lab/kubeconfig/backend.js';
-import { readLabRecord } from '../../lab/kind/state.js';
+import { readLabRecord } from '../../lab/state.js';
 import { printJson, println } from '../output.js';
 import { confirmClusterDeletion, releaseKindLab } from './stop.js';
 

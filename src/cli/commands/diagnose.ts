@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { updateSession } from '../../engine/session.js';
 import { DIAGNOSIS_PARTS, diagnosisChoices, scoreDiagnosis, type DiagnosisAnswer } from '../../grading/diagnosis.js';
 import { hintCost } from '../../grading/hints.js';
 import type { Lab } from '../../lab/lab.js';
-import { refString } from '../../lab/objects.js';
+import { refString } from '../../k8s/objects.js';
 import { LAYERS } from '../../scenario/schema.js';
 import { sessionContext } from '../context.js';
 import { color, mark, printJson, println } from '../output.js';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { resolveKindLab, resolveLabName } from '../../engine/current-lab.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { backendByName, backendOfLab } from '../../lab/backends.js';
-import { readLabRecord } from '../../lab/kind/state.js';
+import { readLabRecord } from '../../lab/state.js';
 import { printJson, println } from '../output.js';
 import { confirmClusterDeletion } from './stop.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { backendByName } from '../../lab/backends.js';
-import { readLabRecord } from '../../lab/kind/state.js';
+import { readLabRecord } from '../../lab/state.js';
 import { silentProgress } from '../../lab/progress.js';
 import { terminalProgress } from '../progress.js';
 import { removeLabOnInterrupt } from '../interrupt.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { startScenario } from '../../engine/start-scenario.js';
 import { scenariosRoot } from '../../engine/scenarios-root.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { findScenario } from '../../scenario/loader.js';
 import { randomSeed } from '../../scenario/params.js';
 import { silentProgress } from '../../lab/progress.js';

@@ -2,13 +2,14 @@
 // learner's own copies of the scenario's namespaces (`shop` → `nb-alice-shop`),
 // which netbreak creates and labels. It refuses node-level steps and any change
 // in a namespace it did not create, each with one sentence saying why.
-import type { ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
-import type { KubeObject, ObjectRef } from '../objects.js';
+import type { Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { ExecResult } from '../../exec.js';
+import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { KindLab, MANAGED_BY } from '../kind/kind-lab.js';
 import { LAB_LABEL } from '../kind/labels.js';
 import type { KubeClient } from '../kind/kube-client.js';
 import { unchangedNodeNames } from '../kind/node-names.js';
-import { readClusterRecord, writeLabRecord } from '../kind/state.js';
+import { readClusterRecord, writeLabRecord } from '../state.js';
 import { LEARNER_LABEL, NamespaceMap, NamespaceRefusedError } from './namespaces.js';
 
 export class NodeLevelRefusedError extends Error {}

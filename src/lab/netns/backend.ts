@@ -3,8 +3,10 @@
 // Root and ordinary users run labs the same way (holder.ts).
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { assertLabName, LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
-import type { ObjectRef } from '../objects.js';
+import { type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import { assertLabName, stateRoot } from '../state.js';
+import { LabNotRunningError, PreflightError } from '../../errors.js';
+import type { ObjectRef } from '../../k8s/objects.js';
 import type { Progress } from '../progress.js';
 import { LAB_BINARIES, missingSentence } from '../host-packages.js';
 import { setnsUnavailable } from './agent/enter-netns.js';
@@ -12,7 +14,7 @@ import { callSupervisor } from './api-client.js';
 import { findLeftovers, labsInStateRoot, labsWithLeftovers, removeLab } from './cleanup.js';
 import { enterUnsupported, writeJoiner } from './enter-lab.js';
 import { alive, startHolder } from './holder.js';
-import { labFiles, stateRoot } from './names.js';
+import { labFiles } from './names.js';
 import { NetnsLab } from './netns-lab.js';
 import { loadTopology } from './topology.js';
 import { userNamespaceProblem } from './userns-check.js';

@@ -2,14 +2,15 @@
 // A lab is one process tree in namespaces of its own (holder.ts): killing its
 // holder and supervisor makes the kernel free every namespace, veth, rule and
 // socket of it, so what is left for cleanup is the state folder. Labs made by
-// netbreak before 0.x kept their namespaces in the host's /run/netns and
-// /etc/netns: legacy-cleanup.ts still finds and removes those (root's only).
+// netbreak versions before that kept their namespaces in the host's /run/netns
+// and /etc/netns: legacy-cleanup.ts still finds and removes those (root's only).
 import fs from 'node:fs';
 import path from 'node:path';
-import { PreflightError } from '../backend.js';
+import { PreflightError } from '../../errors.js';
+import { stateRoot } from '../state.js';
 import { alive } from './holder.js';
 import { findLegacyLeftovers, labsWithLegacyNamespaces, removeLegacyOnce } from './legacy-cleanup.js';
-import { labFiles, stateRoot } from './names.js';
+import { labFiles } from './names.js';
 
 export interface Leftovers {
   lab: string;

@@ -3,8 +3,8 @@
 // and one namespace per node plays a node container. These functions run in the
 // supervisor, inside the lab's namespaces: the host's network is out of their reach.
 import { runOk } from '../../exec.js';
-import { kubeProxyJumps } from './kube-proxy/jumps.js';
-import { netpolJump } from './netpol/jump.js';
+import { kubeProxyJumps } from '../../k8s/kube-proxy/jumps.js';
+import { netpolJump } from '../../k8s/netpol/jump.js';
 import { nodeNetns } from './names.js';
 import type { LabNode, Topology } from './topology.js';
 

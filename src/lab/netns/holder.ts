@@ -11,7 +11,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { LEAN_NODE_FLAGS } from './lean-node.js';
-import { labFiles, stateRoot } from './names.js';
+import { stateRoot } from '../state.js';
+import { labFiles } from './names.js';
 
 /** Who the lab's processes are inside its user namespace. */
 export interface InsideIds {

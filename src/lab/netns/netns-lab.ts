@@ -1,9 +1,10 @@
 // The Lab contract for a running netns lab: object operations go to the lab's
 // supervisor, node and pod commands run inside the lab's namespaces (enter-lab.ts).
 import { run } from '../../exec.js';
-import { LabNotRunningError } from '../backend.js';
-import type { Capturer, CounterSnapshot, CounterTarget, ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
-import type { KubeObject, ObjectRef } from '../objects.js';
+import { LabNotRunningError } from '../../errors.js';
+import type { Capturer, CounterSnapshot, CounterTarget, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { ExecResult } from '../../exec.js';
+import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { callSupervisor } from './api-client.js';
 import { isPodReady } from './controllers/endpoints.js';
 import { enterArgv, type LabTarget } from './enter-lab.js';

@@ -11,7 +11,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mergePatch } from '../../../src/lab/merge-patch.js';
-import type { KubeObject } from '../../../src/lab/objects.js';
+import type { KubeObject } from '../../../src/k8s/objects.js';
 
 interface Resource {
   name: string;

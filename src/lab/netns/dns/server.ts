@@ -19,7 +19,7 @@ import {
   type RewriteConfig,
   type ServerBlock,
   type TemplateConfig,
-} from './corefile.js';
+} from '../../../k8s/dns/corefile.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { cachePlugin } from './plugins/cache.js';
 import { errorsPlugin } from './plugins/errors.js';
