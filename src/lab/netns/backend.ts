@@ -134,6 +134,8 @@ export const netnsBackend = {
   },
 
   async down(lab: string): Promise<CleanReport> {
+    // Says so, in one sentence, when the state folder is another user's.
+    labsInStateRoot();
     const removed = await removeLab(lab);
     return {
       lab,

@@ -40,10 +40,13 @@ interface LabProcess {
  */
 function labProcesses(lab: string): LabProcess[] {
   const labFile = labFiles(lab).lab;
+  const uid = process.getuid?.() ?? 0;
   const found: LabProcess[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
+      // Only our own processes: another user's lab of the same name and folder path is none of ours.
+      if (uid !== 0 && fs.statSync(`/proc/${entry}`).uid !== uid) continue;
       const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
       const at = argv.findIndex((a) => a.endsWith('supervisor-main.js'));
       // Supervisors of older versions were started without their lab file.
