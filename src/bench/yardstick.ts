@@ -12,7 +12,8 @@ import { buildTopology } from '../lab/netns/topology.js';
 /** The shell script of the plumbing for `workers` worker nodes and `pods` pods spread over the nodes. */
 export function plumbingScript(workers: number, pods: number): string {
   const topology = buildTopology(['control-plane', ...Array<'worker'>(workers).fill('worker')]);
-  const lines = ['set -e', 'mount -t tmpfs yardstick /run', 'mkdir /run/netns', 'ip link add br0 type bridge', `ip addr add ${topology.fabricIP}/16 dev br0`, 'ip link set br0 up'];
+  const lines = ['set -e', 'mount -t tmpfs yardstick /run', 'mkdir /run/netns'];
+  lines.push('ip link add br0 type bridge', `ip addr add ${topology.fabricIP}/16 dev br0`, 'ip link set br0 up');
   for (const node of topology.nodes) {
     const ns = `node${node.index}`;
     lines.push(

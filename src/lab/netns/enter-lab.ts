@@ -7,8 +7,8 @@
 // Inside, the lab's processes run as an ordinary user with the capabilities of the
 // lab's user namespace kept as ambient capabilities (so tcpdump, which drops
 // privileges only when its uid is 0, keeps working). A process that joins a user
-// namespace gets its capabilities only until it runs a program, and util-linux's
-// nsenter (before 2.40) cannot keep them across exec; so a few lines of Perl
+// namespace gets its capabilities only until it runs a program, and the nsenter of
+// Debian 12 and Ubuntu 22.04/24.04 cannot keep them across exec; so a few lines of Perl
 // (perl-base is part of every Debian and Ubuntu system) do what nsenter would, and
 // raise the capabilities to ambient between setns(2) and exec. They also give a pod's
 // commands the pod's resolv.conf (bind-mounted over /etc/resolv.conf in a mount
@@ -84,7 +84,8 @@ export function enterArgv(lab: string, holder: number, target: LabTarget, argv: 
   const netns = 'node' in target ? nodeNetns(lab, target.node) : 'pod' in target ? podNetns(lab, target.namespace, target.pod) : undefined;
   const files = 'pod' in target ? podEtcFiles(lab, target.namespace, target.pod) : { resolvConf: '', hostname: '' };
   const inNetns = netns ? ['ip', 'netns', 'exec', netns] : [];
-  return ['perl', labFiles(lab).joiner, String(nr.setns), String(nr.capset), String(nr.prctl), String(nr.unshare), String(nr.mount), String(holder), files.resolvConf, files.hostname, ...inNetns, ...argv];
+  const numbers = [nr.setns, nr.capset, nr.prctl, nr.unshare, nr.mount].map(String);
+  return ['perl', labFiles(lab).joiner, ...numbers, String(holder), files.resolvConf, files.hostname, ...inNetns, ...argv];
 }
 
 /** Writes the lab's joiner script into its state folder (readable by its owner only). */

@@ -16,7 +16,8 @@ type MountCall = (source: string | null, target: string, fstype: string | null, 
 
 async function loadMount(): Promise<{ mount: MountCall; errno: () => number }> {
   const { default: koffi } = await import('koffi');
-  const mount = koffi.load(null).func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)') as MountCall;
+  const signature = 'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)';
+  const mount = koffi.load(null).func(signature) as MountCall;
   return { mount, errno: () => koffi.errno() };
 }
 

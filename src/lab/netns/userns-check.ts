@@ -33,30 +33,42 @@ const AS_ROOT = 'or run netbreak as root (sudo), which is always allowed';
 /** Why `unshare --user` (with capabilities inside) will not work for this caller, or undefined when it should. */
 export function userNamespaceBlocked(read: SysctlReader, root: boolean): string | undefined {
   if (read('user.max_user_namespaces') === '0') {
-    return 'the netns lab runs each lab in a user namespace of its own, and this machine allows none (user.max_user_namespaces=0): allow them with "sudo sysctl -w user.max_user_namespaces=15000" (and the same line in /etc/sysctl.d/ to keep it)';
+    return (
+      'the netns lab runs each lab in a user namespace of its own, and this machine allows none (user.max_user_namespaces=0): ' +
+      'allow them with "sudo sysctl -w user.max_user_namespaces=15000" (and the same line in /etc/sysctl.d/ to keep it)'
+    );
   }
   if (root) return undefined;
   if (read('kernel.unprivileged_userns_clone') === '0') {
-    return `the netns lab runs each lab in a user namespace of its own, which this machine allows only root to make (kernel.unprivileged_userns_clone=0): allow it with "sudo sysctl -w kernel.unprivileged_userns_clone=1" (and the same line in /etc/sysctl.d/ to keep it), ${AS_ROOT}`;
+    return (
+      'the netns lab runs each lab in a user namespace of its own, which this machine allows only root to make (kernel.unprivileged_userns_clone=0): ' +
+      `allow it with "sudo sysctl -w kernel.unprivileged_userns_clone=1" (and the same line in /etc/sysctl.d/ to keep it), ${AS_ROOT}`
+    );
   }
   return undefined;
 }
 
 /** The sentence for Ubuntu's AppArmor restriction, once trying showed that it applies to us. */
 export const APPARMOR_BLOCKED =
-  'the netns lab runs each lab in a user namespace of its own, in which AppArmor takes every capability away from ordinary users here (kernel.apparmor_restrict_unprivileged_userns=1): ' +
+  'the netns lab runs each lab in a user namespace of its own, in which AppArmor takes every capability away from ordinary users here ' +
+  '(kernel.apparmor_restrict_unprivileged_userns=1): ' +
   'load the AppArmor profile of docs/rootless.md that allows user namespaces for /usr/bin/unshare, or allow them for everyone with ' +
   `"sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0", ${AS_ROOT}`;
 
 /** Tries what a lab does first: a user and network namespace in which the caller, not root, adds a veth pair. */
 async function canMakeLabNamespaces(): Promise<boolean> {
   const ids = insideIds();
-  const result = await run(['unshare', '--user', `--map-user=${ids.uid}`, `--map-group=${ids.gid}`, '--keep-caps', '--net', 'ip', 'link', 'add', 'nb-probe', 'type', 'veth', 'peer', 'name', 'nb-probe1']);
+  const namespaces = ['unshare', '--user', `--map-user=${ids.uid}`, `--map-group=${ids.gid}`, '--keep-caps', '--net'];
+  const result = await run([...namespaces, 'ip', 'link', 'add', 'nb-probe', 'type', 'veth', 'peer', 'name', 'nb-probe1']);
   return result.exitCode === 0;
 }
 
 /** Why no lab can start here as this user, as one sentence with the ways out; undefined when labs can start. */
-export async function userNamespaceProblem(read: SysctlReader = procSysReader(), root = process.getuid?.() === 0, tryIt = canMakeLabNamespaces): Promise<string | undefined> {
+export async function userNamespaceProblem(
+  read: SysctlReader = procSysReader(),
+  root = process.getuid?.() === 0,
+  tryIt = canMakeLabNamespaces,
+): Promise<string | undefined> {
   const blocked = userNamespaceBlocked(read, root);
   if (blocked) return blocked;
   if (!root && read('kernel.apparmor_restrict_unprivileged_userns') === '1' && !(await tryIt())) return APPARMOR_BLOCKED;
