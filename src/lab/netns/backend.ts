@@ -1,6 +1,7 @@
 // The embedded netns backend: checks the machine, starts a lab (its holder and
 // supervisor in namespaces of their own, then kube-system) and removes it by name.
 // Root and ordinary users run labs the same way (holder.ts).
+import { netnsCapabilities } from './capabilities.js';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
@@ -89,6 +90,7 @@ export interface NetnsUpOptions extends UpOptions {
 
 export const netnsBackend = {
   name: 'netns',
+  capabilities: netnsCapabilities,
 
   available: netnsAvailability,
 

@@ -23,17 +23,18 @@ const SYSCALLS: Partial<Record<string, { setns: number; capset: number; prctl: n
 };
 
 /**
- * Joins the user, mount and pid namespaces of process $pid, keeps every capability
- * as ambient, optionally bind-mounts $resolv over /etc/resolv.conf (and $hostname
+ * Joins the user, mount and pid namespaces of process $pid (and its network
+ * namespace, the fabric, when $fabric is 1), keeps every capability as ambient,
+ * optionally bind-mounts $resolv over /etc/resolv.conf (and $hostname
  * over /etc/hostname) in a private mount namespace, then runs the command as a
  * child in the lab's pid namespace and exits as it did. Exit 125: could not enter.
  */
 const JOIN = String.raw`
 use strict;
-my ($nr_setns, $nr_capset, $nr_prctl, $nr_unshare, $nr_mount, $pid, $resolv, $hostname) = splice(@ARGV, 0, 8);
+my ($nr_setns, $nr_capset, $nr_prctl, $nr_unshare, $nr_mount, $pid, $fabric, $resolv, $hostname) = splice(@ARGV, 0, 9);
 sub fail { print STDERR "netbreak: cannot enter the lab (holder process $pid): $_[0]\n"; exit 125 }
 sub ns { open(my $fh, '<', "/proc/$pid/ns/$_[0]") or fail("/proc/$pid/ns/$_[0]: $!"); return $fh }
-my ($user, $mnt, $pidns) = (ns('user'), ns('mnt'), ns('pid_for_children'));
+my ($user, $mnt, $pidns, $net) = (ns('user'), ns('mnt'), ns('pid_for_children'), ns('net'));
 my $cwd = readlink('/proc/self/cwd') // '/';
 syscall($nr_setns, fileno($user), 0x10000000) == 0 or fail("setns(user namespace): $!");
 open(my $lastf, '<', '/proc/sys/kernel/cap_last_cap') or fail("/proc/sys/kernel/cap_last_cap: $!");
@@ -46,6 +47,7 @@ syscall($nr_capset, $hdr, $data) == 0 or fail("capset: $!");
 for my $cap (0 .. $last) { syscall($nr_prctl, 47, 2, $cap, 0, 0) == 0 or fail("raising ambient capability $cap: $!") }
 syscall($nr_setns, fileno($mnt), 0x00020000) == 0 or fail("setns(mount namespace): $!");
 syscall($nr_setns, fileno($pidns), 0x20000000) == 0 or fail("setns(pid namespace): $!");
+if ($fabric eq '1') { syscall($nr_setns, fileno($net), 0x40000000) == 0 or fail("setns(network namespace): $!") }
 chdir($cwd) or chdir('/');
 if ($resolv ne '') {
   my ($root, $etc_resolv, $etc_hostname) = ('/', '/etc/resolv.conf', '/etc/hostname');
@@ -85,7 +87,8 @@ export function enterArgv(lab: string, holder: number, target: LabTarget, argv: 
   const files = 'pod' in target ? podEtcFiles(lab, target.namespace, target.pod) : { resolvConf: '', hostname: '' };
   const inNetns = netns ? ['ip', 'netns', 'exec', netns] : [];
   const numbers = [nr.setns, nr.capset, nr.prctl, nr.unshare, nr.mount].map(String);
-  return ['perl', labFiles(lab).joiner, ...numbers, String(holder), files.resolvConf, files.hostname, ...inNetns, ...argv];
+  const fabric = 'lab' in target ? '1' : '0';
+  return ['perl', labFiles(lab).joiner, ...numbers, String(holder), fabric, files.resolvConf, files.hostname, ...inNetns, ...argv];
 }
 
 /** Writes the lab's joiner script into its state folder (readable by its owner only). */

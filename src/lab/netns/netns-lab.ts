@@ -2,6 +2,7 @@
 // supervisor, node and pod commands run inside the lab's namespaces (enter-lab.ts).
 import { run } from '../../exec.js';
 import { LabNotRunningError } from '../../errors.js';
+import { netnsCapabilities } from './capabilities.js';
 import type { Capturer, CounterSnapshot, CounterTarget, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
 import type { ExecResult } from '../../exec.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
@@ -13,6 +14,7 @@ import { labFiles } from './names.js';
 
 export class NetnsLab implements Lab {
   readonly backend = 'netns';
+  readonly capabilities = netnsCapabilities;
   private readonly socket: string;
   /** Workloads the next waitReady() waits for besides its own: the lab's system pods, right after up(). */
   private pendingSystem: ObjectRef[] = [];
