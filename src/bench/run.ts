@@ -69,7 +69,8 @@ const self: Runner = { label: process.getuid?.() === 0 ? 'root' : 'ordinary user
 async function cli(args: string[], as: Runner = self): Promise<{ ms: number; code: number; stdout: string }> {
   const started = performance.now();
   const argv = [...as.wrap, process.execPath, BIN, ...args];
-  const env = { NETBREAK_STATE_DIR: as.stateDir, NETBREAK_DATA_DIR: as.dataDir, NO_COLOR: '1', HOME: as.wrap.length ? as.stateDir : (process.env.HOME ?? '') };
+  // The benchmark measures the embedded lab: no backend detection (which would also look for Docker and kind).
+  const env = { NETBREAK_STATE_DIR: as.stateDir, NETBREAK_DATA_DIR: as.dataDir, NO_COLOR: '1', NETBREAK_BACKEND: 'netns', HOME: as.wrap.length ? as.stateDir : (process.env.HOME ?? '') };
   const r = await execa(argv[0]!, argv.slice(1), { reject: false, env: { PATH: process.env.PATH, ...env } });
   return { ms: performance.now() - started, code: r.exitCode ?? -1, stdout: r.stdout };
 }
