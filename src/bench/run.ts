@@ -1,11 +1,13 @@
 // `npm run bench`: the figures that say whether netbreak is fast, measured on
 // this machine through the real CLI (what a learner waits for), printed as a
-// table with each goal, and written as JSON. Needs root. Not a test: it asserts
-// nothing; read the figures.
+// table with each goal, and written as JSON. Runs as root or as an ordinary user
+// (as root, the yardstick part also measures an ordinary user's labs). Not a test:
+// it asserts nothing; read the figures.
 //
 //   npm run bench                 # full run (several minutes)
 //   npm run bench -- --quick      # fewer repetitions, fewer labs
 //   npm run bench -- --only scenarios,concurrent --labs 20   # some parts; labs started at once
+//   npm run bench -- --only yardstick   # start/check/stop as ratios to bare `ip` plumbing, root and ordinary user
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,15 +18,15 @@ import YAML from 'yaml';
 import { run } from '../exec.js';
 import { matrixPods, runMatrix } from '../grading/matrix.js';
 import { netnsBackend } from '../lab/netns/backend.js';
-import { podNetns } from '../lab/netns/names.js';
 import type { KubeObject } from '../k8s/objects.js';
 import { silentProgress } from '../lab/progress.js';
 import { labMemory } from './lab-memory.js';
+import { measureYardstick } from './yardstick.js';
 import { summarize } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = path.join(ROOT, 'bin/netbreak.js');
-const PARTS = ['scenarios', 'matrix', 'concurrent', 'cycles'] as const;
+const PARTS = ['yardstick', 'scenarios', 'matrix', 'concurrent', 'cycles'] as const;
 const USAGE = `usage: npm run bench -- [--quick] [--only ${PARTS.join(',')}] [--labs N[,N…]]`;
 function readFlags() {
   const { values } = parseArgs({
@@ -54,14 +56,27 @@ process.env.NETBREAK_STATE_DIR = stateDir;
 // Bench sessions are not the user's practice: their history goes to a folder removed at the end.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-bench-data-'));
 
-async function cli(args: string[]): Promise<{ ms: number; code: number; stdout: string }> {
+/** Who runs the CLI: this process's user, or (from root) an ordinary user through setpriv, with folders of their own. */
+interface Runner {
+  label: string;
+  wrap: string[];
+  uid: number;
+  stateDir: string;
+  dataDir: string;
+}
+const self: Runner = { label: process.getuid?.() === 0 ? 'root' : 'ordinary user', wrap: [], uid: process.getuid?.() ?? 0, stateDir, dataDir };
+
+async function cli(args: string[], as: Runner = self): Promise<{ ms: number; code: number; stdout: string }> {
   const started = performance.now();
-  const r = await execa(process.execPath, [BIN, ...args], { reject: false, env: { NETBREAK_STATE_DIR: stateDir, NETBREAK_DATA_DIR: dataDir, NO_COLOR: '1' } });
+  const argv = [...as.wrap, process.execPath, BIN, ...args];
+  // The benchmark measures the embedded lab: no backend detection (which would also look for Docker and kind).
+  const env = { NETBREAK_STATE_DIR: as.stateDir, NETBREAK_DATA_DIR: as.dataDir, NO_COLOR: '1', NETBREAK_BACKEND: 'netns', HOME: as.wrap.length ? as.stateDir : (process.env.HOME ?? '') };
+  const r = await execa(argv[0]!, argv.slice(1), { reject: false, env: { PATH: process.env.PATH, ...env } });
   return { ms: performance.now() - started, code: r.exitCode ?? -1, stdout: r.stdout };
 }
 
-async function must(args: string[]): Promise<number> {
-  const r = await cli(args);
+async function must(args: string[], as: Runner = self): Promise<number> {
+  const r = await cli(args, as);
   if (r.code !== 0) throw new Error(`netbreak ${args.join(' ')} failed (exit ${r.code})`);
   return r.ms;
 }
@@ -77,6 +92,57 @@ interface Figure {
 }
 const figures: Figure[] = [];
 const log = (text: string) => process.stderr.write(`${text}\n`);
+
+/** An ordinary user (nobody) with folders of their own, for a benchmark started as root. */
+function ordinaryUser(): Runner {
+  const uid = 65534;
+  const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), 'nb-bench-user-')), fs.mkdtempSync(path.join(os.tmpdir(), 'nb-bench-user-data-'))];
+  for (const dir of dirs) fs.chownSync(dir, uid, uid);
+  return { label: 'ordinary user', wrap: ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'], uid, stateDir: dirs[0]!, dataDir: dirs[1]! };
+}
+
+/** start → fault shown, check and stop of one scenario, as ratios to the yardstick, for root and an ordinary user side by side. */
+async function yardstick(): Promise<void> {
+  const reps = quick ? 3 : 5;
+  const runners = process.getuid?.() === 0 ? [self, ordinaryUser()] : [self];
+  const startRatio: Record<string, number> = {};
+  try {
+    for (const as of runners) {
+      const start: number[] = [];
+      const check: number[] = [];
+      const stop: number[] = [];
+      const bare: number[] = [];
+      let pods = 0;
+      for (let i = 0; i < reps; i++) {
+        start.push(await must(['start', 'friday-merge', '--lab', 'bench-y', '--seed', '0'], as));
+        if (i === 0) {
+          const listed = JSON.parse((await cli(['get', 'pods', '-A', '-o', 'json', '--lab', 'bench-y'], as)).stdout) as { items: { spec: { hostNetwork?: boolean } }[] };
+          pods = listed.items.filter((p) => !p.spec.hostNetwork).length;
+        }
+        check.push((await cli(['check', '--lab', 'bench-y'], as)).ms);
+        stop.push(await must(['stop', '--lab', 'bench-y'], as));
+        bare.push(await measureYardstick(2, pods, as.wrap, as.uid));
+      }
+      const y = summarize(bare).median;
+      const ratio = (ms: number[]) => summarize(ms).median / 1000 / y;
+      startRatio[as.label] = ratio(start);
+      log(`  ${as.label}: yardstick ${y.toFixed(2)} s, start ${(summarize(start).median / 1000).toFixed(2)} s`);
+      figures.push({ name: `${as.label}: yardstick, bare ip plumbing of 3 nodes and ${pods} pods (median of ${reps})`, value: y, unit: 's' });
+      figures.push({ name: `${as.label}: friday-merge start → fault shown, × yardstick`, value: startRatio[as.label]!, unit: '×', goal: 2, kind: 'max', note: `${(summarize(start).median / 1000).toFixed(2)} s` });
+      figures.push({ name: `${as.label}: check, × yardstick`, value: ratio(check), unit: '×', note: `${(summarize(check).median / 1000).toFixed(2)} s` });
+      figures.push({ name: `${as.label}: stop, × yardstick`, value: ratio(stop), unit: '×', note: `${(summarize(stop).median / 1000).toFixed(2)} s` });
+    }
+    if (startRatio.root !== undefined && startRatio['ordinary user'] !== undefined) {
+      figures.push({ name: 'ordinary user start ratio ÷ root start ratio', value: startRatio['ordinary user'] / startRatio.root, unit: '×', goal: 1.1, kind: 'max' });
+    }
+  } finally {
+    for (const as of runners.filter((r) => r !== self)) {
+      await cli(['clean'], as);
+      fs.rmSync(as.stateDir, { recursive: true, force: true });
+      fs.rmSync(as.dataDir, { recursive: true, force: true });
+    }
+  }
+}
 
 async function scenarioTimings(): Promise<void> {
   const reps = quick ? 3 : 7;
@@ -127,7 +193,7 @@ async function matrix(): Promise<void> {
         for (const from of pods) {
           for (const to of pods) {
             const argv = protocol === 'tcp' ? ['nc', '-z', '-w', '1', to.ip, String(port)] : ['sh', '-c', `echo hostname | nc -u -w 1 ${to.ip} ${port}`];
-            await run(['ip', 'netns', 'exec', podNetns('bench-matrix', from.ref.split('/')[0]!, from.ref.split('/')[1]!), ...argv]);
+            await lab.podExec(from.ref.split('/')[0]!, from.ref.split('/')[1]!, argv);
           }
         }
       }
@@ -183,9 +249,12 @@ function verdict(f: Figure): string {
 }
 
 async function main(): Promise<void> {
-  if (process.getuid?.() !== 0) throw new Error('the benchmark starts netns labs and needs root');
   log(`netbreak bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${quick ? ' (quick)' : ''}`);
   try {
+    if (only.includes('yardstick')) {
+      log('yardstick: root and an ordinary user …');
+      await yardstick();
+    }
     if (only.includes('scenarios')) {
       log('scenario timings …');
       await scenarioTimings();

@@ -22,8 +22,8 @@ export interface DataOwner {
 }
 
 /**
- * The user sudo was called by, with their home from the passwd file. The lab
- * needs root, and `sudo` resets HOME to /root; without this the history would
+ * The user sudo was called by, with their home from the passwd file. Someone
+ * may still run netbreak with sudo, and `sudo` resets HOME to /root; without this the history would
  * land in root's home and `netbreak progress` run as the learner would find none.
  */
 export function sudoOwner(env: DataDirEnv = process.env, uid = process.getuid?.() ?? -1, passwd = readPasswd): DataOwner | undefined {

@@ -12,6 +12,8 @@ export const PACKAGE_OF: Record<string, string> = {
   'iptables-restore': 'iptables',
   'iptables-save': 'iptables',
   nsenter: 'util-linux',
+  unshare: 'util-linux',
+  perl: 'perl-base',
   setpriv: 'util-linux',
   conntrack: 'conntrack',
   tcpdump: 'tcpdump',
@@ -24,7 +26,7 @@ export const PACKAGE_OF: Record<string, string> = {
 };
 
 /** What the netns lab itself runs: without any of these no lab can start. */
-export const LAB_BINARIES = ['ip', 'iptables', 'iptables-restore', 'iptables-save', 'nsenter'] as const;
+export const LAB_BINARIES = ['ip', 'iptables', 'iptables-restore', 'iptables-save', 'unshare', 'perl'] as const;
 
 /** The learner's toolbox: the tools the debriefs use. */
 export const TOOLBOX: { tool: string; why: string }[] = [

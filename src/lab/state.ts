@@ -22,10 +22,9 @@ export interface StateRootEnv {
 }
 
 /**
- * Where labs keep their state: `$NETBREAK_STATE_DIR`; else, for root (whom the
- * netns lab needs), `/run/netbreak`; else the user's own state folder,
- * `$XDG_STATE_HOME/netbreak` or `~/.local/state/netbreak`, where a user without
- * root keeps the labs of the kind and kubeconfig backends.
+ * Where labs keep their state: `$NETBREAK_STATE_DIR`; else, for root,
+ * `/run/netbreak`; else the user's own state folder, `$XDG_STATE_HOME/netbreak`
+ * or `~/.local/state/netbreak`, private to them (every backend's labs).
  */
 export function stateRoot(env: StateRootEnv = process.env, uid = process.getuid?.() ?? -1): string {
   if (env.NETBREAK_STATE_DIR) return env.NETBREAK_STATE_DIR;

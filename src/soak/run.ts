@@ -79,7 +79,7 @@ async function hostFingerprint(): Promise<string> {
 /** Everything of one lab still on the machine, as `netbreak clean` would find it. */
 async function leftoverCount(lab: string): Promise<number> {
   const l = await findLeftovers(lab);
-  return l.namespaces.length + l.processes.length + l.etcNetns.length + (l.supervisor ? 1 : 0) + (l.stateDir ? 1 : 0);
+  return l.namespaces.length + l.processes.length + l.etcNetns.length + (l.supervisor ? 1 : 0) + (l.holder ? 1 : 0) + (l.stateDir ? 1 : 0);
 }
 
 interface CycleFigures {

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { execa, execaSync } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netbreak, ROOT } from '../helpers/cli.js';
-import { hostNetworkState, labNamespaces } from '../helpers/host-state.js';
+import { hostNetworkState, labNamespaces, labProcessesRunning } from '../helpers/host-state.js';
 import { labGate } from '../helpers/lab-gate.js';
-import { asOrdinaryUser } from '../helpers/root.js';
+import { asOrdinaryUser, isRoot, ORDINARY_USER } from '../helpers/root.js';
 
 const labTests = labGate(['setpriv']);
 
@@ -39,18 +39,18 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/the fault did not show: shop\/frontend → http:\/\/api\.shop\.svc\.cluster\.local:8080\/ gave success/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(await labNamespaces(LAB)).toEqual([]);
+    expect(await labNamespaces(LAB, stateDir)).toEqual([]);
     expect(labsLeft()).toEqual([]);
   });
 
   it('refuses a second start while a lab runs, and leaves the first one alone', async () => {
     // Seed 0: the reference variant (namespace shop) the commands below name.
     expect((await netbreak(['start', 'afternoon-deploy', '--lab', LAB, '--seed', '0'], env)).code).toBe(0);
-    const namespaces = await labNamespaces(LAB);
+    const namespaces = await labNamespaces(LAB, stateDir);
     const second = await netbreak(['start', 'friday-merge', '--lab', LAB], env);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/a lab is already running: finish it with "netbreak stop" first/);
-    expect(await labNamespaces(LAB)).toEqual(namespaces);
+    expect(await labNamespaces(LAB, stateDir)).toEqual(namespaces);
     expect((await netbreak(['status', '--json'], env)).json().scenario).toBe('afternoon-deploy');
   });
 
@@ -81,9 +81,11 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
     expect(doctor.json().labs).toContainEqual(expect.objectContaining({ lab: LAB, running: false }));
     const clean = await netbreak(['clean', '--json'], env);
     expect(clean.code).toBe(0);
+    // The kernel freed the lab's namespaces when its supervisor died: the state folder is all that is left.
     const removed: string[] = clean.json().removed.find((r: { lab: string }) => r.lab === LAB).removed;
-    expect(removed.some((r) => r.startsWith(`network namespace nb-${LAB}-pod-shop-api-`))).toBe(true);
-    expect(await labNamespaces(LAB)).toEqual([]);
+    expect(removed).toEqual([path.join(stateDir, 'labs', LAB)]);
+    expect(labProcessesRunning(stateDir, LAB)).toEqual([]);
+    expect(await labNamespaces(LAB, stateDir)).toEqual([]);
     expect(labsLeft()).toEqual([]);
     expect((await netbreak(['clean'], env)).stdout).toMatch(/Nothing to clean/);
   });
@@ -91,32 +93,52 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
   it('Ctrl-C during start removes the half-built lab and exits 130', async () => {
     const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'start', 'friday-merge', '--lab', LAB, '--seed', '0'], { reject: false, env: { ...env, NO_COLOR: '1' } });
     const until = Date.now() + 20_000;
-    while ((await labNamespaces(LAB)).filter((n) => n.includes('-pod-shop-')).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    while ((await labNamespaces(LAB, stateDir)).filter((n) => n.includes('-pod-shop-')).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode).toBe(130);
     expect(r.stderr).toMatch(/interrupted; removing lab/);
-    expect(await labNamespaces(LAB)).toEqual([]);
+    expect(await labNamespaces(LAB, stateDir)).toEqual([]);
     expect(labsLeft()).toEqual([]);
   });
 
   it('says exactly which binary and package are missing, before creating anything', async () => {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-path-'));
-    for (const tool of ['ip', 'nsenter']) fs.symlinkSync(execaSync('sh', ['-c', `command -v ${tool}`]).stdout, path.join(bin, tool));
+    for (const tool of ['ip', 'unshare', 'perl']) fs.symlinkSync(execaSync('sh', ['-c', `command -v ${tool}`]).stdout, path.join(bin, tool));
     const r = await netbreak(['lab', 'up', '--name', `${LAB}-x`], { ...env, PATH: bin });
     expect(r.code).toBe(3);
     expect(r.stderr).toBe('netbreak: the netns lab needs iptables, iptables-restore and iptables-save, which are not installed: run "apt-get install -y iptables" (or "netbreak doctor --fix").');
-    expect(await labNamespaces(LAB)).toEqual([]);
+    expect(await labNamespaces(LAB, stateDir)).toEqual([]);
     fs.rmSync(bin, { recursive: true, force: true });
   });
 
-  it('says that the lab needs root when run as an ordinary user', async () => {
-    const [cmd, ...args] = asOrdinaryUser([process.execPath, path.join(ROOT, 'bin/netbreak.js'), 'lab', 'up', '--name', 'user']);
-    const r = await execa(cmd!, args, {
-      reject: false,
-      env: { ...env, NO_COLOR: '1' },
-    });
-    expect(r.exitCode).toBe(3);
-    expect(r.stderr).toMatch(/needs root: run netbreak with sudo/);
+  it.skipIf(!isRoot)('an ordinary user starts a lab of their own, kept in files only they can read', { timeout: 60_000 }, async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-life-user-'));
+    fs.chownSync(home, ORDINARY_USER, ORDINARY_USER);
+    const asUser = async (...args: string[]) => {
+      const [cmd, ...rest] = asOrdinaryUser([process.execPath, path.join(ROOT, 'bin/netbreak.js'), ...args]);
+      return execa(cmd!, rest, { reject: false, env: { HOME: home, PATH: process.env.PATH, NO_COLOR: '1' } });
+    };
+    try {
+      const up = await asUser('lab', 'up', '--name', 'user');
+      expect(up.exitCode, up.stderr).toBe(0);
+      const labDir = path.join(home, '.local/state/netbreak/labs/user');
+      for (const dir of [path.join(home, '.local/state/netbreak'), path.join(home, '.local/state/netbreak/labs'), labDir]) {
+        expect((fs.statSync(dir).mode & 0o777).toString(8), dir).toBe('700');
+      }
+      for (const file of ['lab.json', 'store.json', 'supervisor.sock', 'holder.pid']) {
+        const stat = fs.statSync(path.join(labDir, file));
+        expect([stat.uid, (stat.mode & 0o777).toString(8)], file).toEqual([ORDINARY_USER, '600']);
+      }
+      const inside = await asUser('exec', '--lab', 'user', 'node/worker', '--', 'sh', '-c', 'id -u; iptables-save -t nat | grep -c KUBE-SERVICES');
+      expect(inside.exitCode, inside.stderr).toBe(0);
+      expect(inside.stdout.split('\n')[0]).toBe(String(ORDINARY_USER));
+      expect(Number(inside.stdout.split('\n')[1])).toBeGreaterThan(0);
+      expect((await asUser('lab', 'down', '--name', 'user')).exitCode).toBe(0);
+      expect(fs.existsSync(labDir)).toBe(false);
+    } finally {
+      await asUser('clean');
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,12 @@
-// The one skip gate of every test that needs this machine's lab: root and the
+// The one skip gate of every test that needs this machine's lab: user namespaces
+// (root always has them; an ordinary user where the kernel allows) and the
 // Debian packages the lab runs (plus any tool the test itself runs). A group
 // that cannot run here is skipped whole, its title naming the package and the
 // install line, and lab-skip-reporter.ts counts those groups at the end of the
 // run (and fails a CI run that skipped any).
+import { spawnSync } from 'node:child_process';
 import { LAB_BINARIES, missingSentence } from '../../src/lab/host-packages.js';
+import { APPARMOR_BLOCKED, procSysReader, userNamespaceBlocked } from '../../src/lab/netns/userns-check.js';
 import { isRoot } from './root.js';
 
 /** What a gated title carries; the reporter finds skipped groups by it. */
@@ -28,8 +31,24 @@ export function gate(reason: string | undefined): Gate {
  * binaries the test runs itself besides the lab's (tcpdump, dig, …).
  */
 export function labGate(tools: string[] = []): Gate {
-  if (!isRoot) return gate('needs root to create network namespaces: run the tests as root (sudo npm test)');
-  return gate(missingSentence('this lab test', [...new Set([...LAB_BINARIES, ...tools])], undefined, true));
+  const missing = missingSentence('this lab test', [...new Set([...LAB_BINARIES, ...tools])], undefined, true);
+  return gate(missing ?? userNamespaceBlocked(procSysReader('/proc/sys'), isRoot) ?? (isRoot || canMakeLabNamespaces() ? undefined : APPARMOR_BLOCKED));
+}
+
+/**
+ * The gate for a group that makes network namespaces in the host's own /run/netns,
+ * outside any lab (kernel and packet tests of the lab's building blocks): root only.
+ */
+export function hostNetnsGate(tools: string[] = []): Gate {
+  if (!isRoot) return gate('makes network namespaces on the host itself, outside any lab, which needs root: run the tests as root (sudo npm test)');
+  return gate(missingSentence('this test', [...new Set(['ip', 'iptables', 'iptables-restore', 'iptables-save', ...tools])], undefined, true));
+}
+
+/** What a lab does first, tried as this user: a user and network namespace in which it adds a link. */
+function canMakeLabNamespaces(): boolean {
+  const uid = String(process.getuid?.());
+  const probe = spawnSync('unshare', ['--user', `--map-user=${uid}`, '--keep-caps', '--net', 'ip', 'link', 'add', 'nb-probe', 'type', 'veth', 'peer', 'name', 'nb-probe1']);
+  return probe.status === 0;
 }
 
 /** The gate for a group that needs only root (files given away, users switched), not the lab. */

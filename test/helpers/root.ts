@@ -1,9 +1,8 @@
-// Lab tests create network namespaces and need root; elsewhere they are skipped with a reason.
+// Who runs the tests, and how a test started as root runs a command as an ordinary user.
 import fs from 'node:fs';
 import path from 'node:path';
 
 export const isRoot = process.getuid?.() === 0;
-export const ROOT_ONLY = isRoot ? '' : ' (skipped: needs root to create network namespaces)';
 
 // Looked up once, on the PATH the test run started with: tests may narrow PATH later.
 const SETPRIV = (process.env.PATH ?? '').split(':').map((dir) => path.join(dir, 'setpriv')).find((file) => fs.existsSync(file)) ?? 'setpriv';

@@ -3,19 +3,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { holdBuildLock, labsWithLeftovers } from '../../src/lab/netns/cleanup.js';
 import { netbreak, type CliResult } from '../helpers/cli.js';
 import { guardHost } from '../helpers/host-guard.js';
-import { labNamespaces } from '../helpers/host-state.js';
+import { hostNamespacesOf, labProcessesRunning } from '../helpers/host-state.js';
 import { labGate } from '../helpers/lab-gate.js';
 
 const labTests = labGate();
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-rel-conc-'));
 const env = { NETBREAK_STATE_DIR: stateDir };
-// Both start with nb-rel-c-, so the host guard counts both labs' /etc/netns folders as this file's.
 const A = 'rel-c-a';
 const B = 'rel-c-b';
 // --lab right after the command word: for exec, everything after -- belongs to the command run in the lab.
@@ -94,32 +91,27 @@ describe.skipIf(labTests.skip)(labTests.title('concurrent commands and side-by-s
     expect(await rules(A)).not.toBe(bRules);
   });
 
-  it('clean from another state folder leaves alone a lab that is still being built (no supervisor yet)', async () => {
-    // A lab half way through `lab up` elsewhere: its first namespace exists, its builder holds the build lock.
-    const lab = 'rel-c-build';
-    const release = (await holdBuildLock(lab))!;
-    expect(release).toBeDefined();
-    await execa('ip', ['netns', 'add', `nb-${lab}-fabric`]);
+  it('clean with another state folder sees neither lab and leaves both running', async () => {
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-rel-conc-other-'));
     try {
-      expect(await holdBuildLock(lab), 'a second builder of the same lab').toBeUndefined();
-      expect(await labsWithLeftovers()).not.toContain(lab);
-      release();
-      await new Promise((r) => setTimeout(r, 50));
-      // Its builder gone, it is a crashed lab like any other.
-      expect(await labsWithLeftovers()).toContain(lab);
+      const clean = await netbreak(['clean', '--json'], { NETBREAK_STATE_DIR: elsewhere });
+      expect(clean.code, clean.stderr).toBe(0);
+      expect(clean.json().removed.map((r: { lab: string }) => r.lab)).toEqual([]);
     } finally {
-      release();
-      await execa('ip', ['netns', 'del', `nb-${lab}-fabric`], { reject: false });
+      fs.rmSync(elsewhere, { recursive: true, force: true });
     }
+    for (const lab of [A, B]) expect((await on(lab, 'exec', 'node/worker', '--', 'true')).code).toBe(0);
   });
 
   it('stopping one lab leaves the other running', async () => {
     expect((await on(A, 'stop')).code).toBe(0);
-    expect(await labNamespaces(A)).toEqual([]);
+    expect(labProcessesRunning(stateDir, A)).toEqual([]);
+    expect(await hostNamespacesOf(A)).toEqual([]);
     expect((await on(B, 'check')).code).toBe(0);
     expect((await netbreak(['status', '--json'], env)).json().lab).toBe(B);
     expect((await on(B, 'stop')).code).toBe(0);
-    expect(await labNamespaces(B)).toEqual([]);
+    expect(labProcessesRunning(stateDir, B)).toEqual([]);
+    expect(await hostNamespacesOf(B)).toEqual([]);
     expect(fs.readdirSync(path.join(stateDir, 'labs'))).toEqual([]);
   });
 });

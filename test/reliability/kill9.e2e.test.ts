@@ -1,9 +1,11 @@
 // Crash recovery: `kill -9` of the CLI at every step of `start`, in the middle of
-// a journaled change, during `apply` and during `stop`, and of the supervisor
-// (whose threads are the pods). After each, `doctor` lists the leftovers without
-// removing them, `clean` removes them and says what it removed, and nothing of
-// the lab is left: no network namespace, no process, no /etc/netns folder, no
-// file under the state folder, no host interface.
+// a journaled change, during `apply` and during `stop`, and of the lab's holder or
+// supervisor (whose threads are the pods) at several points of start and apply.
+// After each, `doctor` lists the leftovers without removing them, `clean` removes
+// them and says what it removed, and nothing of the lab is left: no process in
+// the lab's user namespace (so no namespace, mount, veth or rule either: the
+// kernel frees them with the last process), nothing in the host's /run/netns or
+// /etc/netns, no file under the state folder, no host interface.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,15 +13,18 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { netbreak, ROOT } from '../helpers/cli.js';
 import { guardHost } from '../helpers/host-guard.js';
-import { labNamespaces } from '../helpers/host-state.js';
+import { hostNamespacesOf, hostNetworkState } from '../helpers/host-state.js';
 import { labGate } from '../helpers/lab-gate.js';
 
 const labTests = labGate(['pgrep']);
 import { DEFAULT_TOPOLOGY } from '../../src/lab/netns/backend.js';
-import { createFabric } from '../../src/lab/netns/fabric.js';
+import { writeJoiner } from '../../src/lab/netns/enter-lab.js';
+import { holderArgv } from '../../src/lab/netns/holder.js';
 import { loadTopology } from '../../src/lab/netns/topology.js';
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-rel-k9-'));
+// This file's lab, as netbreak's own modules name its files (holderArgv, writeJoiner).
+process.env.NETBREAK_STATE_DIR = stateDir;
 // Sessions these crashes finish go to a throw-away history, never the user's own.
 const env = { NETBREAK_STATE_DIR: stateDir, NETBREAK_DATA_DIR: path.join(stateDir, 'data') };
 const LAB = 'rel-k9';
@@ -28,16 +33,35 @@ const labDir = path.join(stateDir, 'labs', LAB);
 const cli = (...args: string[]) => netbreak([...args, '--lab', LAB], env);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Processes of the lab, found independently of netbreak's cleanup: by their arguments. */
+/** The user namespaces this file's labs ran in (`user:[inode]`), noted while they ran: whatever is still in one is the lab's. */
+const labUserNamespaces = new Set<string>();
+
+const ownUserNamespace = fs.readlinkSync('/proc/self/ns/user');
+
+/** Notes the user namespace of the lab's holder, once it has one (right after its start it is still the machine's). */
+function noteLabNamespace(): void {
+  try {
+    const ns = fs.readlinkSync(`/proc/${fs.readFileSync(path.join(labDir, 'holder.pid'), 'utf8').trim()}/ns/user`);
+    if (ns !== ownUserNamespace) labUserNamespaces.add(ns);
+  } catch {
+    // no holder (yet, or any more)
+  }
+}
+
+/**
+ * Processes of the lab, found independently of netbreak's cleanup: by their
+ * arguments, and by the lab's user namespace (for its processes and for any
+ * descriptor that pins one of its namespaces).
+ */
 function labProcesses(): string[] {
-  const netns = new RegExp(`^nb-${LAB}-(fabric|node-|pod-)`);
   const found: string[] = [];
   for (const pid of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
       if (fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z')) continue;
       const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       const supervisor = argv.findIndex((a) => a.endsWith('supervisor-main.js'));
-      if (argv.some((a) => a.startsWith(`${labDir}/`) || netns.test(a)) || (supervisor >= 0 && argv[supervisor + 1] === LAB)) found.push(`${pid} ${argv.join(' ').slice(0, 120)}`);
+      const inLab = labUserNamespaces.has(fs.readlinkSync(`/proc/${pid}/ns/user`));
+      if (inLab || argv.some((a) => a.startsWith(`${labDir}/`)) || (supervisor >= 0 && argv[supervisor + 1] === LAB)) found.push(`${pid} ${argv.join(' ').slice(0, 120)}`);
     } catch {
       // ended while we looked
     }
@@ -50,7 +74,7 @@ let linksBefore: (string | undefined)[];
 
 async function leftovers() {
   return {
-    namespaces: await labNamespaces(LAB),
+    namespaces: await hostNamespacesOf(LAB),
     processes: labProcesses(),
     etcNetns: fs.existsSync('/etc/netns') ? fs.readdirSync('/etc/netns').filter((n) => n.startsWith(`nb-${LAB}-`)) : [],
     stateFiles: fs.existsSync(labDir) ? fs.readdirSync(labDir, { recursive: true }) : [],
@@ -65,6 +89,7 @@ async function killWhen(args: string[], when: (stderr: string) => boolean): Prom
   let stderr = '';
   let killed = false;
   const tryKill = () => {
+    noteLabNamespace();
     try {
       if (!killed && child.exitCode === null && when(stderr)) killed = child.kill('SIGKILL');
     } catch {
@@ -103,17 +128,16 @@ async function doctorThenClean(expected: { running?: boolean } = {}): Promise<st
   expect(before, 'the crash left nothing for clean to do').not.toEqual(NOTHING);
   const doctor = await netbreak(['doctor', '--json'], env);
   expect(doctor.json().labs).toContainEqual(expect.objectContaining({ lab: LAB, ...expected }));
-  // Pod namespaces come and go while a supervisor lives; the fabric's and the nodes' stay until clean.
-  const machines = (l: { namespaces: string[] }) => l.namespaces.filter((n) => !n.includes('-pod-'));
   const afterDoctor = await leftovers();
   expect(afterDoctor.stateFiles.length, 'doctor removed the state folder').toBeGreaterThan(0);
-  expect(machines(afterDoctor), 'doctor removed namespaces').toEqual(machines(before));
+  expect(afterDoctor.processes, 'doctor ended processes of the lab').toEqual(before.processes);
   const clean = await netbreak(['clean', '--json'], env);
   expect(clean.code, clean.stderr).toBe(0);
   const report = clean.json().removed.find((r: { lab: string }) => r.lab === LAB);
   expect(report, 'clean did not report the lab').toBeDefined();
   expect(report.removed).toContain(labDir);
-  for (const ns of machines(afterDoctor)) expect(report.removed).toContain(`network namespace ${ns}`);
+  // A lab whose holder still ran is ended with it; one whose holder died is already gone, its folder aside.
+  if (afterDoctor.processes.length === 0) expect(report.removed).toEqual([labDir]);
   expect(await leftovers()).toEqual(NOTHING);
   return report.removed;
 }
@@ -122,6 +146,7 @@ async function doctorThenClean(expected: { running?: boolean } = {}): Promise<st
 async function startFully(): Promise<string> {
   const start = await cli('start', SCENARIO, '--json');
   expect(start.code, start.stderr).toBe(0);
+  noteLabNamespace();
   return start.json().params.namespace;
 }
 
@@ -130,7 +155,7 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
   guardHost(LAB);
   // Whatever a failed test left (this file's own lab only), so that one failure does not fail the next test too.
   const removeOwnLab = async () => {
-    if (fs.existsSync(labDir) || (await labNamespaces(LAB)).length) await netbreak(['lab', 'down', '--name', LAB], env);
+    if (fs.existsSync(labDir) || labProcesses().length) await netbreak(['lab', 'down', '--name', LAB], env);
   };
   beforeAll(async () => {
     linksBefore = await hostLinks();
@@ -146,7 +171,7 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
     const start = await cli('start', SCENARIO);
     expect(start.code, start.stderr).toBe(0);
     steps = [...start.stderr.matchAll(/^ ✓ (.+) \(\d+\.\ds\)$/gm)].map((m) => m[1]!);
-    expect(steps.length).toBeGreaterThanOrEqual(6);
+    expect(steps.length).toBeGreaterThanOrEqual(5);
     expect(session().status).toBe('running');
     expect((await cli('stop')).code).toBe(0);
     expect(await leftovers()).toEqual(NOTHING);
@@ -156,7 +181,7 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
     expect(steps.length).toBeGreaterThan(0);
     for (let k = 0; k < steps.length; k++) {
       // Steps print when they end, so "k lines shown" is the very start of step k. Step 0: once the first namespace exists.
-      const at = k === 0 ? () => fs.existsSync(`/run/netns/nb-${LAB}-fabric`) : (stderr: string) => stderr.split('\n').filter((l) => l.startsWith(' ✓')).length >= k;
+      const at = k === 0 ? () => fs.existsSync(path.join(labDir, 'holder.pid')) : (stderr: string) => stderr.split('\n').filter((l) => l.startsWith(' ✓')).length >= k;
       await killWhen(['start', SCENARIO], at);
       // The session is written as soon as the lab's folder exists, before the first namespace.
       expect(session()?.status, `killed at "${steps[k]}"`).toBe('starting');
@@ -197,11 +222,10 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
     process.kill(Number(fs.readFileSync(path.join(labDir, 'supervisor.pid'), 'utf8')), 'SIGKILL');
     await sleep(50);
     expect((await cli('check')).code).toBe(4);
-    // The pods were threads of the supervisor: nothing of the lab runs any more, only its namespaces and files are left.
+    // The pods were threads of the supervisor, the first process of the lab's pid namespace: nothing of the lab runs any more.
     expect(labProcesses()).toEqual([]);
-    for (const ns of await labNamespaces(LAB)) expect((await execa('ip', ['netns', 'pids', ns])).stdout, ns).toBe('');
     const removed = await doctorThenClean({ running: false });
-    expect(removed.some((r) => r.startsWith(`network namespace nb-${LAB}-pod-`))).toBe(true);
+    expect(removed).toEqual([labDir]);
   });
 
   it('kill -9 during apply: the file landed whole or not at all, the lab keeps working, clean removes all', async () => {
@@ -214,7 +238,9 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
         '  selector: {matchLabels: {app: web}}', '  template:', '    metadata: {labels: {app: web}}', '    spec: {containers: [{name: web, image: registry.k8s.io/e2e-test-images/agnhost:2.53, args: [netexec, --http-port=8080]}]}', ''].join('\n'),
     );
     // Killed while it waits for the new pods: the supervisor already holds the objects.
-    await killWhen(['apply', '-f', manifest], () => fs.readdirSync('/run/netns').some((n) => n.startsWith(`nb-${LAB}-pod-extra-`)));
+    const podsOfExtra = () => (JSON.parse(fs.readFileSync(path.join(labDir, 'store.json'), 'utf8')) as { objects: { kind: string; metadata: { namespace?: string } }[] }).objects
+      .filter((o) => o.kind === 'Pod' && o.metadata.namespace === 'extra').length;
+    await killWhen(['apply', '-f', manifest], () => podsOfExtra() > 0);
     expect(session().status).toBe('running');
     const deploy = await cli('get', 'deploy', 'web', '-n', 'extra', '-o', 'json');
     expect(deploy.code).toBe(0);
@@ -223,19 +249,15 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
     await doctorThenClean();
   });
 
-  it('a supervisor that never wrote its pid file (its CLI died right after spawning it) is still found and ended by clean', async () => {
-    // What `lab up` has made by the time it spawns the supervisor: the state folder, the lab file and the
-    // fabric namespace, in which the supervisor runs (it serves the node network's DNS there).
+  it('a holder whose pid was never written (its CLI died right after spawning it) is still found and ended by clean', async () => {
+    // What `lab up` has made by the time it spawns the holder: the state folder, the lab file and the joiner.
     fs.mkdirSync(path.join(labDir, 'pods'), { recursive: true });
-    const labFile = path.join(labDir, 'lab.json');
-    const topology = loadTopology(DEFAULT_TOPOLOGY);
-    fs.writeFileSync(labFile, JSON.stringify({ name: LAB, backend: 'netns', topology }));
-    await createFabric(LAB, topology);
-    const supervisor = execa('nsenter', [`--net=/run/netns/nb-${LAB}-fabric`, process.execPath, path.join(ROOT, 'dist/lab/netns/supervisor-main.js'), LAB, labFile], {
-      env: { ...env },
-      detached: true,
-      reject: false,
-    });
+    fs.writeFileSync(path.join(labDir, 'lab.json'), JSON.stringify({ name: LAB, backend: 'netns', topology: loadTopology(DEFAULT_TOPOLOGY) }));
+    writeJoiner(LAB);
+    const [cmd, ...args] = holderArgv(path.join(ROOT, 'dist/lab/netns/supervisor-main.js'), LAB);
+    const holder = execa(cmd!, args, { env: { ...env }, detached: true, reject: false });
+    fs.writeFileSync(path.join(labDir, 'holder.pid'), String(holder.pid));
+    noteLabNamespace();
     const pidFile = path.join(labDir, 'supervisor.pid');
     const until = Date.now() + 10_000;
     while (!fs.existsSync(pidFile)) {
@@ -243,10 +265,58 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
       await sleep(20);
     }
     fs.rmSync(pidFile);
+    fs.rmSync(path.join(labDir, 'holder.pid'));
     const removed = await doctorThenClean();
-    expect(removed).toContain(`supervisor process ${supervisor.pid}`);
-    const ended = await supervisor; // clean ends it as it ends any supervisor: SIGTERM, then SIGKILL if it lingers
-    expect(ended.exitCode === 0 || ended.signal !== undefined).toBe(true);
+    expect(removed).toContain(`lab holder process ${holder.pid} (and with it every process, namespace and link of the lab)`);
+    expect((await holder).signal).toBe('SIGKILL');
+  });
+
+  // The lab's holder killed at points of start and apply: the kernel ends the lab with it, the CLI says so.
+  const holderKillPoints: { name: string; args: () => string[]; when: () => boolean }[] = [
+    { name: 'while its supervisor makes the nodes', args: () => ['start', SCENARIO], when: () => fs.existsSync(path.join(labDir, 'holder.pid')) && !fs.existsSync(path.join(labDir, 'supervisor.sock')) },
+    { name: 'while kube-system starts', args: () => ['start', SCENARIO], when: () => fs.existsSync(path.join(labDir, 'supervisor.sock')) },
+    { name: 'while the fault is applied', args: () => ['start', SCENARIO], when: () => session()?.journal.some((e: { phase: string }) => e.phase === 'fault') ?? false },
+  ];
+  for (const point of holderKillPoints) {
+    it(`kill -9 of the holder ${point.name}: nothing of the lab is left, the host is as it was`, async () => {
+      const host = await hostNetworkState(LAB);
+      const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), ...point.args(), '--lab', LAB], { reject: false, env: { ...env, NO_COLOR: '1' } });
+      let killed = false;
+      while (!killed && child.exitCode === null) {
+        noteLabNamespace();
+        if (point.when()) {
+          process.kill(Number(fs.readFileSync(path.join(labDir, 'holder.pid'), 'utf8')), 'SIGKILL');
+          killed = true;
+        }
+        await sleep(2);
+      }
+      const result = await child;
+      expect(killed, `${point.name}: start ended first (exit ${result.exitCode}): ${result.stderr}`).toBe(true);
+      expect(result.exitCode).not.toBe(0);
+      const until = Date.now() + 5000;
+      while (labProcesses().length && Date.now() < until) await sleep(20);
+      expect(labProcesses()).toEqual([]);
+      expect(await hostNetworkState(LAB)).toEqual(host);
+      await netbreak(['clean'], env);
+      expect(await leftovers()).toEqual(NOTHING);
+    });
+  }
+
+  it('kill -9 of the holder during apply: the lab is gone, apply fails, clean leaves nothing', async () => {
+    await startFully();
+    const manifest = path.join(stateDir, 'more.yaml');
+    fs.writeFileSync(manifest, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: more}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: more}\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: agnhost, args: [netexec]}]}\n');
+    const holder = Number(fs.readFileSync(path.join(labDir, 'holder.pid'), 'utf8'));
+    const apply = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'apply', '-f', manifest, '--lab', LAB], { reject: false, env: { ...env, NO_COLOR: '1' } });
+    await sleep(150);
+    process.kill(holder, 'SIGKILL');
+    const result = await apply;
+    const until = Date.now() + 5000;
+    while (labProcesses().length && Date.now() < until) await sleep(20);
+    expect(labProcesses()).toEqual([]);
+    expect(result.exitCode === 0 || /not running|supervisor|lab/.test(result.stderr), result.stderr).toBe(true);
+    const removed = await doctorThenClean({ running: false });
+    expect(removed).toEqual([labDir]);
   });
 
   it('kill -9 during stop: doctor lists what stop did not get to, clean finishes it', async () => {

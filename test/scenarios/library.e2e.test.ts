@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/loader.js';
 import { netbreak, netbreakShell, ROOT } from '../helpers/cli.js';
-import { hostNetworkState, labNamespaces } from '../helpers/host-state.js';
+import { hostNamespacesOf, hostNetworkState, labProcessesRunning } from '../helpers/host-state.js';
 import { labGate } from '../helpers/lab-gate.js';
 
 const labTests = labGate();
@@ -97,7 +97,8 @@ describe.skipIf(labTests.skip)(labTests.title('scenario library on the netns lab
 
       const stop = await cli('stop', '--json');
       expect(stop.code).toBe(0);
-      expect(await labNamespaces(LAB)).toEqual([]);
+      expect(labProcessesRunning(stateDir, LAB)).toEqual([]);
+      expect(await hostNamespacesOf(LAB)).toEqual([]);
       expect(fs.readdirSync(path.join(stateDir, 'labs'))).toEqual([]);
     });
   }

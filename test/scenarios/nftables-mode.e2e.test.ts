@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/loader.js';
 import { netbreak, ROOT } from '../helpers/cli.js';
-import { hostNetworkState, labNamespaces } from '../helpers/host-state.js';
+import { hostNamespacesOf, hostNetworkState, labProcessesRunning } from '../helpers/host-state.js';
 import { labGate } from '../helpers/lab-gate.js';
 
 const labTests = labGate(['nft']);
@@ -40,7 +40,8 @@ describe.skipIf(labTests.skip)(labTests.title(`${SCENARIO} with kube-proxy in nf
   }, 180_000);
   afterAll(async () => {
     await cli('stop', '--lab', LAB);
-    expect(await labNamespaces(LAB)).toEqual([]);
+    expect(labProcessesRunning(stateDir, LAB)).toEqual([]);
+    expect(await hostNamespacesOf(LAB)).toEqual([]);
     expect(await hostNetworkState(LAB)).toEqual(before);
   });
 
@@ -78,7 +79,8 @@ describe.skipIf(labTests.skip)(labTests.title('fridays-two-changes with kube-pro
   const lab = 'e2e-nftmode2';
   afterAll(async () => {
     await cli('stop', '--lab', lab);
-    expect(await labNamespaces(lab)).toEqual([]);
+    expect(labProcessesRunning(stateDir, lab)).toEqual([]);
+    expect(await hostNamespacesOf(lab)).toEqual([]);
   });
 
   it('fault visible, reference fix passes', async () => {

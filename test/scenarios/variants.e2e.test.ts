@@ -15,7 +15,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { netbreak, ROOT } from '../helpers/cli.js';
 import { guardHost } from '../helpers/host-guard.js';
-import { labNamespaces } from '../helpers/host-state.js';
+import { hostNamespacesOf, labProcessesRunning } from '../helpers/host-state.js';
 import { labGate } from '../helpers/lab-gate.js';
 
 const labTests = labGate();
@@ -81,7 +81,8 @@ describe.skipIf(labTests.skip)(labTests.title(`seeded variants of ${ID} on the n
       expect(diagnose.json().points).toBe(100);
 
       expect((await cli('stop', '--json')).code).toBe(0);
-      expect(await labNamespaces(LAB)).toEqual([]);
+      expect(labProcessesRunning(stateDir, LAB)).toEqual([]);
+      expect(await hostNamespacesOf(LAB)).toEqual([]);
     }
   });
 });
@@ -118,7 +119,7 @@ describe.skipIf(labTests.skip)(labTests.title('three seeds of each scenario on t
   const labEnv = { NETBREAK_STATE_DIR: dir };
   guardHost('e2e-var');
   afterAll(async () => {
-    for (const lab of labs) if ((await labNamespaces(lab)).length > 0) await netbreak(['stop', '--lab', lab], labEnv);
+    for (const lab of labs) if (labProcessesRunning(dir, lab).length > 0) await netbreak(['stop', '--lab', lab], labEnv);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -142,7 +143,8 @@ describe.skipIf(labTests.skip)(labTests.title('three seeds of each scenario on t
       expect(diagnose.json().points, at).toBe(100);
     } finally {
       expect((await on('stop', '--json')).code, at).toBe(0);
-      expect(await labNamespaces(lab), at).toEqual([]);
+      expect(labProcessesRunning(dir, lab), at).toEqual([]);
+      expect(await hostNamespacesOf(lab), at).toEqual([]);
     }
   }
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/loader.js';
 import { rulesWithoutCounters } from '../../src/trace/counter-diff.js';
 import { netbreak, ROOT } from '../helpers/cli.js';
-import { hostNetworkState, labNamespaces } from '../helpers/host-state.js';
+import { hostNamespacesOf, hostNetworkState, inLab, labNamespaces, labProcessesRunning } from '../helpers/host-state.js';
 import { labGate } from '../helpers/lab-gate.js';
 
 const labTests = labGate(['tcpdump', 'pgrep']);
@@ -183,9 +183,9 @@ function parseDiagnosis(object: string): Diagnosis {
 
 /** The rules of every namespace of the lab, without counters: what a trace must not change. */
 async function labRules(): Promise<Record<string, string>> {
-  const namespaces = await labNamespaces(LAB);
-  const dumps = await Promise.all(namespaces.map((ns) => execa('ip', ['netns', 'exec', ns, 'iptables-save'], { reject: false })));
-  return Object.fromEntries(namespaces.map((ns, i) => [ns, rulesWithoutCounters(dumps[i]!.stdout)]));
+  const namespaces = await labNamespaces(LAB, stateDir);
+  const dumps = await Promise.all(namespaces.map((ns) => inLab(LAB, stateDir, { lab: true }, ['ip', 'netns', 'exec', ns, 'iptables-save'])));
+  return Object.fromEntries(namespaces.map((ns, i) => [ns, rulesWithoutCounters(dumps[i]?.stdout ?? '')]));
 }
 
 /** tcpdump processes writing into `dir`. */
@@ -201,8 +201,9 @@ describe.skipIf(labTests.skip)(labTests.title('netbreak trace on the netns lab')
     host = await hostNetworkState(LAB);
   });
   afterAll(async () => {
-    if ((await labNamespaces(LAB)).length) await onLab('stop');
-    expect(await labNamespaces(LAB)).toEqual([]);
+    if (labProcessesRunning(stateDir, LAB).length) await onLab('stop');
+    expect(labProcessesRunning(stateDir, LAB)).toEqual([]);
+    expect(await hostNamespacesOf(LAB)).toEqual([]);
     expect(await hostNetworkState(LAB)).toEqual(host);
     fs.rmSync(stateDir, { recursive: true, force: true });
     console.log(`trace e2e: ${LIBRARY.length} scenarios in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -226,7 +227,7 @@ describe.skipIf(labTests.skip)(labTests.title('netbreak trace on the netns lab')
         await traceScenario(id, expected, start.json().symptom, parseDiagnosis(loaded.scenario.diagnosis.object));
       } finally {
         expect((await onLab('stop')).code).toBe(0);
-        expect(await labNamespaces(LAB)).toEqual([]);
+        expect(labProcessesRunning(stateDir, LAB)).toEqual([]);
       }
     });
   }

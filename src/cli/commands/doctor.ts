@@ -72,7 +72,7 @@ export async function run(options: { backend?: BackendChoice; fix?: boolean; yes
   for (const lab of await netnsBackend.leftovers()) {
     if ((readLabRecord(lab)?.backend ?? 'netns') !== 'netns') continue;
     const l = await findLeftovers(lab);
-    leftovers.push({ lab, running: Boolean(l.supervisor), namespaces: l.namespaces.length, processes: l.processes.length });
+    leftovers.push({ lab, running: Boolean(l.supervisor ?? l.holder), namespaces: l.namespaces.length, processes: l.processes.length });
   }
   const kindLabs = (await kindBackend.leftovers()).map((lab) => ({ lab, backend: 'kind', running: Boolean(readLabRecord(lab)), cluster: readLabRecord(lab)?.cluster ?? lab }));
   const captures = (await leftoverCaptureContainers()).containers;

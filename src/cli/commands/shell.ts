@@ -7,5 +7,6 @@ export async function run(target: string, options: { namespace: string; lab?: st
   const lab = await attachLab(options.lab);
   const resolved = await resolveTarget(lab, target, options.namespace);
   process.stderr.write(`Shell in ${targetLabel(resolved)}'s network namespace (exit to leave). Host tools see only this namespace's network.\n`);
-  process.exitCode = await runInteractive(lab.shellCommand(resolved), { PS1: `[${targetLabel(resolved)}] \\w# ` });
+  // Where the learner is (pod or node, and which lab); `\$` is # for uid 0 and $ otherwise (labs run as an ordinary user inside).
+  process.exitCode = await runInteractive(lab.shellCommand(resolved), { PS1: `[${targetLabel(resolved)} in lab ${lab.name}] \\w\\$ ` });
 }

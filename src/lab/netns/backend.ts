@@ -1,23 +1,24 @@
-// The embedded netns backend: checks the machine, creates a lab (fabric, nodes,
-// supervisor, kube-system) step by step, and removes it by name.
-import { spawn } from 'node:child_process';
+// The embedded netns backend: checks the machine, starts a lab (its holder and
+// supervisor in namespaces of their own, then kube-system) and removes it by name.
+// Root and ordinary users run labs the same way (holder.ts).
 import { netnsCapabilities } from './capabilities.js';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
-import { assertLabName } from '../state.js';
+import { assertLabName, stateRoot } from '../state.js';
 import { LabNotRunningError, PreflightError } from '../../errors.js';
 import type { ObjectRef } from '../../k8s/objects.js';
 import type { Progress } from '../progress.js';
 import { LAB_BINARIES, missingSentence } from '../host-packages.js';
 import { setnsUnavailable } from './agent/enter-netns.js';
 import { callSupervisor } from './api-client.js';
-import { findLeftovers, holdBuildLock, labsInStateRoot, labsWithLeftovers, labsWithNamespaces, removeLab } from './cleanup.js';
-import { createFabric, createNode } from './fabric.js';
-import { LEAN_NODE_FLAGS } from './lean-node.js';
-import { fabricNetns, labFiles, netnsPath } from './names.js';
+import { findLeftovers, labsInStateRoot, labsWithLeftovers, removeLab } from './cleanup.js';
+import { enterUnsupported, writeJoiner } from './enter-lab.js';
+import { alive, startHolder } from './holder.js';
+import { labFiles } from './names.js';
 import { NetnsLab } from './netns-lab.js';
 import { loadTopology } from './topology.js';
+import { userNamespaceProblem } from './userns-check.js';
 
 const SUPERVISOR_MAIN = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
 /** The lab's own workloads, which every lab runs before any of the learner's. */
@@ -31,15 +32,20 @@ export const NFTABLES_TOPOLOGY = fileURLToPath(new URL('../../../clusters/netns-
 
 export async function netnsAvailability(): Promise<Availability> {
   if (process.platform !== 'linux') return { ok: false, reason: 'the netns lab needs Linux network namespaces: use the kind backend on this machine (--backend kind)' };
-  if (process.getuid?.() !== 0) return { ok: false, reason: 'the netns lab creates network namespaces and needs root: run netbreak with sudo (or as root)' };
+  const arch = enterUnsupported();
+  if (arch) return { ok: false, reason: arch };
   const missing = missingSentence('the netns lab', LAB_BINARIES);
   if (missing) return { ok: false, reason: missing };
+  const userns = await userNamespaceProblem();
+  if (userns) return { ok: false, reason: userns };
   const setns = await setnsUnavailable();
   if (setns) return { ok: false, reason: setns };
-  return { ok: true, detail: 'root, iproute2 and iptables present, setns(2) callable' };
+  const who = process.getuid?.() === 0 ? 'root' : 'an ordinary user';
+  return { ok: true, detail: `user namespaces allowed for ${who}, iproute2 and iptables present, setns(2) callable` };
 }
 
-async function waitForSupervisor(lab: string, timeoutMs: number): Promise<void> {
+/** Waits for the supervisor's socket to answer; fails early, with the last lines of its log, when the holder ends first. */
+async function waitForSupervisor(lab: string, holder: number, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < until) {
@@ -48,11 +54,31 @@ async function waitForSupervisor(lab: string, timeoutMs: number): Promise<void> 
       return;
     } catch (error) {
       lastError = error;
-      await new Promise((r) => setTimeout(r, 25));
+      if (!alive(holder)) break;
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
   const log = fs.existsSync(labFiles(lab).log) ? fs.readFileSync(labFiles(lab).log, 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
   throw new Error(`the lab supervisor did not start: ${log || (lastError as Error)?.message}`);
+}
+
+/** Makes the lab's state folder, private to its owner; false when it exists (a lab of that name is there). */
+function makeLabDir(lab: string): boolean {
+  const dir = labFiles(lab).dir;
+  const labs = `${stateRoot()}/labs`;
+  fs.mkdirSync(labs, { recursive: true, mode: 0o700 });
+  // Made by an older version (0755): the names of one's labs are nobody else's business either. Only
+  // netbreak's own `labs` folder is tightened, never the state root, which NETBREAK_STATE_DIR may point anywhere.
+  const stat = fs.statSync(labs);
+  if (stat.uid === process.getuid?.() && (stat.mode & 0o077) !== 0) fs.chmodSync(labs, stat.mode & 0o700);
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  fs.mkdirSync(labFiles(lab).pods, { mode: 0o700 });
+  return true;
 }
 
 export interface NetnsUpOptions extends UpOptions {
@@ -75,35 +101,19 @@ export const netnsBackend = {
     const availability = await netnsAvailability();
     if (!availability.ok) throw new PreflightError(availability.reason);
     const exists = () => new PreflightError(`a lab named "${lab}" already exists: stop it with "netbreak stop" (or "netbreak lab down --name ${lab}") first`);
-    if (labsInStateRoot().includes(lab) || (await labsWithNamespaces()).includes(lab)) throw exists();
-    // Held while the lab is built, so that `clean` from another state folder does not take it for a crashed lab.
-    const releaseBuildLock = await holdBuildLock(lab);
-    if (!releaseBuildLock) throw exists();
     if (options.kubeProxyMode === 'nftables') {
       const missing = missingSentence('kube-proxy in nftables mode', ['nft']);
       if (missing) throw new PreflightError(missing);
     }
     const topology = loadTopology(options.kubeProxyMode === 'nftables' ? NFTABLES_TOPOLOGY : DEFAULT_TOPOLOGY, options.workers);
+    if (!makeLabDir(lab)) throw exists();
     const files = labFiles(lab);
     try {
-      fs.mkdirSync(files.pods, { recursive: true });
-      fs.writeFileSync(files.lab, JSON.stringify({ name: lab, backend: 'netns', createdAt: new Date().toISOString(), topology }, null, 2));
+      fs.writeFileSync(files.lab, JSON.stringify({ name: lab, backend: 'netns', createdAt: new Date().toISOString(), topology }, null, 2), { mode: 0o600 });
+      writeJoiner(lab);
       options.created?.();
-      await progress.step(`Preparing nodes (${topology.nodes.map((n) => n.name).join(', ')})`, async () => {
-        await createFabric(lab, topology);
-        await Promise.all(topology.nodes.map((node) => createNode(lab, topology, node)));
-      });
-      await progress.step(`Starting control plane and the node network's DNS (${topology.fabricIP})`, async () => {
-        const log = fs.openSync(files.log, 'a');
-        // The supervisor runs in the fabric namespace, the lab's "host", where it also answers as the node
-        // network's DNS server (upstream-dns.ts). nsenter changes only the network namespace: `ip netns exec`
-        // would give it a private mount namespace, in which the namespaces it adds for pods would stay unseen.
-        // The lab file's path in its arguments lets cleanup find this process by the lab's folder even before it writes its pid file.
-        const argv = [`--net=${netnsPath(fabricNetns(lab))}`, process.execPath, ...LEAN_NODE_FLAGS, SUPERVISOR_MAIN, lab, files.lab];
-        const child = spawn('nsenter', argv, { detached: true, stdio: ['ignore', log, log] });
-        child.unref();
-        fs.closeSync(log);
-        await waitForSupervisor(lab, 10_000);
+      await progress.step(`Preparing nodes (${topology.nodes.map((n) => n.name).join(', ')}) and the control plane in the lab's own namespaces`, async () => {
+        await waitForSupervisor(lab, startHolder(SUPERVISOR_MAIN, lab), 10_000);
       });
       const instance = new NetnsLab(lab);
       if (options.systemReadyWithFirstWait) instance.waitForSystemWithFirst(SYSTEM_WORKLOADS);
@@ -112,8 +122,6 @@ export const netnsBackend = {
     } catch (error) {
       await removeLab(lab);
       throw error;
-    } finally {
-      releaseBuildLock();
     }
   },
 
@@ -134,10 +142,13 @@ export const netnsBackend = {
   },
 
   async down(lab: string): Promise<CleanReport> {
+    // Says so, in one sentence, when the state folder is another user's.
+    labsInStateRoot();
     const removed = await removeLab(lab);
     return {
       lab,
       removed: [
+        ...(removed.holder ? [`lab holder process ${removed.holder} (and with it every process, namespace and link of the lab)`] : []),
         ...(removed.supervisor ? [`supervisor process ${removed.supervisor}`] : []),
         ...removed.processes.map((p) => `process ${p} (inside the lab's namespaces)`),
         ...removed.namespaces.map((n) => `network namespace ${n}`),

@@ -1,28 +1,25 @@
-// The lab's machines: a private "fabric" namespace with a bridge plays the role of
-// kind's Docker network, and one namespace per node plays a node container. Every
-// interface is created directly inside the lab's namespaces (`ip -n … link add …
-// netns …`), so the host's own link table never changes, not even for a moment.
-import { run, runOk } from '../../exec.js';
+// The lab's machines: the lab's own network namespace (the supervisor's, see
+// holder.ts) is the "fabric", whose bridge plays the role of kind's Docker network,
+// and one namespace per node plays a node container. These functions run in the
+// supervisor, inside the lab's namespaces: the host's network is out of their reach.
+import { runOk } from '../../exec.js';
 import { kubeProxyJumps } from '../../k8s/kube-proxy/jumps.js';
 import { netpolJump } from '../../k8s/netpol/jump.js';
-import { fabricNetns, nodeNetns } from './names.js';
+import { nodeNetns } from './names.js';
 import type { LabNode, Topology } from './topology.js';
 
-export async function createFabric(lab: string, topology: Topology): Promise<void> {
-  const ns = fabricNetns(lab);
-  await runOk(['ip', 'netns', 'add', ns]);
-  await runOk(['ip', '-n', ns, '-batch', '-'], {
+/** Sets up the caller's own network namespace as the lab's fabric. */
+export async function createFabric(topology: Topology): Promise<void> {
+  await runOk(['ip', '-batch', '-'], {
     input: ['link set lo up', 'link add br0 type bridge', `addr add ${topology.fabricIP}/16 dev br0`, 'link set br0 up'].join('\n') + '\n',
   });
 }
 
 export async function createNode(lab: string, topology: Topology, node: LabNode): Promise<void> {
   const ns = nodeNetns(lab, node.name);
-  const fabric = fabricNetns(lab);
   const port = `n${node.index}`;
   await runOk(['ip', 'netns', 'add', ns]);
-  await runOk(['ip', '-n', fabric, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
-  await runOk(['ip', '-n', fabric, '-batch', '-'], { input: `link set ${port} master br0\nlink set ${port} up\n` });
+  await runOk(['ip', '-batch', '-'], { input: `link add ${port} type veth peer name eth0 netns ${ns}\nlink set ${port} master br0\nlink set ${port} up\n` });
   const routes = topology.nodes.filter((n) => n !== node).map((n) => `route add ${n.podCIDR} via ${n.ip} dev eth0`);
   await runOk(['ip', '-n', ns, '-batch', '-'], {
     input: ['link set lo up', `addr add ${node.ip}/16 dev eth0`, 'link set eth0 up', `route add default via ${topology.fabricIP} dev eth0`, ...routes].join('\n') + '\n',
@@ -63,9 +60,4 @@ export function nodeBaseRules(topology: Topology): string {
   return (['filter', 'nat'] as const)
     .map((t) => [`*${t}`, ...[...tables[t].chains].map((c) => `:${c} - [0:0]`), ...tables[t].rules, 'COMMIT'].join('\n'))
     .join('\n') + '\n';
-}
-
-/** Removes a namespace if it exists; used when a start fails half-way and by cleanup. */
-export async function deleteNetns(name: string): Promise<void> {
-  await run(['ip', 'netns', 'del', name]);
 }

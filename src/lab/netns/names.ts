@@ -1,6 +1,7 @@
-// How the embedded lab names what it creates. Every network namespace starts with
-// `nb-<lab>-` and every file lives in the lab's folder (src/lab/state.ts), so
-// `netbreak clean` can find all of it after a crash without any other record.
+// How the embedded lab names what it creates. Its network namespaces live in the
+// lab's own mount namespace (holder.ts), where their names start with `nb-<lab>-`
+// as they did when labs shared the host's /run/netns; every file lives in the
+// lab's folder (src/lab/state.ts), so `netbreak clean` can find all of it after a crash.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { labDir, labRecordFile } from '../state.js';
@@ -14,15 +15,15 @@ export const labFiles = (lab: string) => {
     store: path.join(dir, 'store.json'),
     socket: path.join(dir, 'supervisor.sock'),
     pid: path.join(dir, 'supervisor.pid'),
+    /** The pid of the lab's holder: the process whose namespaces are the lab's (see holder.ts). */
+    holder: path.join(dir, 'holder.pid'),
+    /** The script that enters the lab (enter-lab.ts), written at start so `--explain` shows a short command. */
+    joiner: path.join(dir, 'join-lab.pl'),
     log: path.join(dir, 'supervisor.log'),
     lab: labRecordFile(lab),
     pods: path.join(dir, 'pods'),
   };
 };
-
-export function fabricNetns(lab: string): string {
-  return `${NETNS_PREFIX}${lab}-fabric`;
-}
 
 export function nodeNetns(lab: string, node: string): string {
   return `${NETNS_PREFIX}${lab}-node-${node}`;
@@ -51,18 +52,13 @@ export function podLogFile(lab: string, namespace: string, pod: string): string 
   return path.join(labFiles(lab).pods, `${namespace}_${pod}.log`);
 }
 
-/** Where `ip netns add` pins a namespace: what `nsenter --net=` and setns(2) open. */
+/** Where `ip netns add` pins a namespace, in the lab's own /run: what setns(2) opens from inside the lab. */
 export function netnsPath(netns: string): string {
   return path.join('/run/netns', netns);
 }
 
-/** `ip netns exec` bind-mounts /etc/netns/<netns>/* over /etc, which is how each pod sees its own resolv.conf. */
-export function etcNetnsDir(netns: string): string {
-  return path.join('/etc/netns', netns);
+/** The files a pod's commands see as /etc/resolv.conf and /etc/hostname, as kubelet writes them. */
+export function podEtcFiles(lab: string, namespace: string, pod: string): { resolvConf: string; hostname: string } {
+  const base = path.join(labFiles(lab).pods, `${namespace}_${pod}`);
+  return { resolvConf: `${base}.resolv.conf`, hostname: `${base}.hostname` };
 }
-
-/**
- * Marks that netbreak created /etc/netns, so the last lab to go removes it again.
- * A fixed path, not under the state folder: labs of different state folders share /etc/netns.
- */
-export const ETC_NETNS_MARKER = '/run/netbreak-created-etc-netns';

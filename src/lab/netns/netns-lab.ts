@@ -1,13 +1,16 @@
 // The Lab contract for a running netns lab: object operations go to the lab's
-// supervisor, node and pod commands run with `ip netns exec` in the lab's namespaces.
+// supervisor, node and pod commands run inside the lab's namespaces (enter-lab.ts).
 import { run } from '../../exec.js';
+import { LabNotRunningError } from '../../errors.js';
 import { netnsCapabilities } from './capabilities.js';
 import type { Capturer, CounterSnapshot, CounterTarget, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
 import type { ExecResult } from '../../exec.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { callSupervisor } from './api-client.js';
 import { isPodReady } from './controllers/endpoints.js';
-import { labFiles, nodeNetns, podNetns } from './names.js';
+import { enterArgv, type LabTarget } from './enter-lab.js';
+import { holderPid } from './holder.js';
+import { labFiles } from './names.js';
 
 export class NetnsLab implements Lab {
   readonly backend = 'netns';
@@ -107,31 +110,34 @@ export class NetnsLab implements Lab {
     return (await this.list('Node')).map((n) => n.metadata.name);
   }
 
+  /** The argv that runs `argv` in a node's or pod's network namespace inside this lab. */
+  private enter(target: LabTarget, argv: string[]): string[] {
+    const holder = holderPid(this.name);
+    if (holder === undefined) throw new LabNotRunningError(`the lab "${this.name}" is not running any more (its holder process is gone): run "netbreak clean", then start again`);
+    return enterArgv(this.name, holder, target, argv);
+  }
+
   async nodeExec(node: string, argv: string[]): Promise<ExecResult> {
-    return run(['ip', 'netns', 'exec', nodeNetns(this.name, node), ...argv]);
+    return run(this.enter({ node }, argv));
   }
 
   async podExec(namespace: string, pod: string, argv: string[]): Promise<ExecResult> {
-    return run(['ip', 'netns', 'exec', podNetns(this.name, namespace, pod), ...argv]);
+    return run(this.enter({ namespace, pod }, argv));
   }
 
   shellCommand(target: { node: string } | { namespace: string; pod: string }, argv: string[] = []): string[] {
-    const ns = 'node' in target ? nodeNetns(this.name, target.node) : podNetns(this.name, target.namespace, target.pod);
-    return ['ip', 'netns', 'exec', ns, ...(argv.length ? argv : ['bash', '--norc', '-i'])];
+    return this.enter(target, argv.length ? argv : ['bash', '--norc', '-i']);
   }
 
   async probe(request: ProbeRequest): Promise<ProbeResult> {
     return this.call<ProbeResult>('POST', '/v1/probe', request);
   }
 
-  /** `ip netns exec` runs tcpdump in the namespace as a child of this process, writing to this machine's files; SIGTERM ends it. */
+  /** tcpdump runs inside the lab as a child of this process, writing to this machine's files; SIGTERM ends it. */
   async capturer(): Promise<Capturer> {
     return {
       tcpdumpOnThisMachine: true,
-      process: (target, tcpdumpArgs) => {
-        const ns = 'node' in target ? nodeNetns(this.name, target.node) : podNetns(this.name, target.namespace, target.pod);
-        return { argv: ['ip', 'netns', 'exec', ns, 'tcpdump', ...tcpdumpArgs] };
-      },
+      process: (target, tcpdumpArgs) => ({ argv: this.enter(target, ['tcpdump', ...tcpdumpArgs]) }),
     };
   }
 

@@ -13,8 +13,7 @@ import { run, runOk } from '../../exec.js';
 import type { KubeObject } from '../../k8s/objects.js';
 import type { PodSpec } from './controllers/workloads.js';
 import { LISTENING, type PodThreadOptions } from './agent/pod-thread-contract.js';
-import { createEtcNetnsDir } from './etc-netns.js';
-import { etcNetnsDir, hostVethName, labFiles, netnsPath, nodeNetns, podControlSocket, podLogFile, podNetns } from './names.js';
+import { hostVethName, labFiles, netnsPath, nodeNetns, podControlSocket, podEtcFiles, podLogFile, podNetns } from './names.js';
 import type { LabNode, Topology } from './topology.js';
 import { planAgent, type AgentPlan } from './workload.js';
 
@@ -150,9 +149,10 @@ export class PodRuntime {
     const nodeNs = nodeNetns(this.lab, record.node.name);
     const veth = hostVethName(record.uid);
     const gw = record.node.gateway;
-    const etc = createEtcNetnsDir(netns);
-    fs.writeFileSync(path.join(etc, 'resolv.conf'), this.resolvConf(record.namespace, spec));
-    fs.writeFileSync(path.join(etc, 'hostname'), `${record.name}\n`);
+    // What the pod's commands see as /etc/resolv.conf and /etc/hostname (enter-lab.ts bind-mounts them).
+    const etc = podEtcFiles(this.lab, record.namespace, record.name);
+    fs.writeFileSync(etc.resolvConf, this.resolvConf(record.namespace, spec));
+    fs.writeFileSync(etc.hostname, `${record.name}\n`);
     await runOk(['ip', 'netns', 'add', netns]);
     await runOk(['ip', '-n', nodeNs, '-batch', '-'], {
       // replace, not add: a pod that had this IP a moment ago may still have its route (see remove()).
@@ -236,7 +236,7 @@ export class PodRuntime {
       pod: `${record.namespace}/${record.name}`,
       ip: record.ip!,
       netnsPath: netnsPath(record.netns!),
-      resolvConf: path.join(etcNetnsDir(record.netns!), 'resolv.conf'),
+      resolvConf: podEtcFiles(this.lab, record.namespace, record.name).resolvConf,
       control: podControlSocket(this.lab, record.uid),
       tcpPorts: plan.tcpPorts,
       udpPorts: plan.udpPorts,
@@ -345,7 +345,8 @@ export class PodRuntime {
       // the old /32 route. Deleting the node's end first removes both ends and the route now.
       await run(['ip', '-n', nodeNetns(this.lab, record.node.name), 'link', 'del', hostVethName(record.uid)]);
       await run(['ip', 'netns', 'del', record.netns]);
-      fs.rmSync(etcNetnsDir(record.netns), { recursive: true, force: true });
+      const etc = podEtcFiles(this.lab, record.namespace, record.name);
+      for (const file of [etc.resolvConf, etc.hostname]) fs.rmSync(file, { force: true });
     }
     fs.rmSync(path.join(labFiles(this.lab).pods, record.uid.slice(0, 8)), { recursive: true, force: true });
     fs.rmSync(podControlSocket(this.lab, record.uid), { force: true });

@@ -1,16 +1,20 @@
-// Process entry of a lab supervisor: `node supervisor-main.js <lab> [<lab.json>]`.
-// Started detached by `netbreak start`/`lab up` in the lab's fabric namespace, ended
-// by SIGTERM from `stop`. Besides the control plane it serves the node network's
-// DNS (upstream-dns.ts) on the fabric's address, which needs no process of its own.
-// The lab file's path (in the lab's state folder) is what cleanup matches to find
-// this process when its pid file was never written (the CLI died just after spawning it).
+// Process entry of a lab supervisor: `node supervisor-main.js <lab> <lab.json>`.
+// Started by `netbreak start`/`lab up` as the first process of the lab's own
+// namespaces (holder.ts), it makes the lab's machines (its own network namespace is
+// the fabric), then serves the control plane; `stop` ends it by killing its holder.
+// Besides the control plane it serves the node network's DNS (upstream-dns.ts) on
+// the fabric's address, which needs no process of its own.
 import fs from 'node:fs';
 import http from 'node:http';
+import { createFabric, createNode } from './fabric.js';
+import { makePrivateRun } from './lab-mounts.js';
 import type { Topology } from './topology.js';
 import { labFiles } from './names.js';
 import { isUserError, Supervisor } from './supervisor.js';
 import { serveUpstream, upstreamLogFile, upstreamZone } from './upstream-dns.js';
 
+// Everything this lab writes (store, logs, pods' sockets) is its owner's alone.
+process.umask(0o077);
 const lab = process.argv[2]!;
 const files = labFiles(lab);
 const { topology } = JSON.parse(fs.readFileSync(process.argv[3] ?? files.lab, 'utf8')) as { topology: Topology };
@@ -113,11 +117,19 @@ function shutdown(): void {
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 
+// The lab's /run/netns first, then its machines: nothing serves before the nodes exist.
+const skipped = await makePrivateRun();
+if (skipped.length) console.error(`not in the lab's /run (the lab does not need them): ${skipped.join(', ')}`);
+await createFabric(topology);
+await Promise.all(topology.nodes.map((node) => createNode(lab, topology, node)));
+
 // Up before the CoreDNS pods start: they forward to it.
 const upstreamLog = upstreamLogFile(lab);
 await serveUpstream(upstreamZone(topology.fabricIP, topology.nodes), topology.fabricIP, 53, (line) => fs.appendFileSync(upstreamLog, `${line}\n`));
 fs.rmSync(files.socket, { force: true });
 server.listen(files.socket, () => {
-  fs.writeFileSync(files.pid, String(process.pid));
+  // The pid outside the lab's pid namespace (/proc is the machine's): what the CLI and cleanup see.
+  fs.chmodSync(files.socket, 0o600);
+  fs.writeFileSync(files.pid, fs.readlinkSync('/proc/self'));
   supervisor.start();
 });

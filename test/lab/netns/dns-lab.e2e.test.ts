@@ -16,7 +16,7 @@ import type { KubeObject, ObjectRef } from '../../../src/k8s/objects.js';
 import { KUBEADM_DEFAULT_COREFILE } from '../../../src/k8s/dns/kubeadm-corefile.js';
 import { NetnsLab } from '../../../src/lab/netns/netns-lab.js';
 import { netbreak } from '../../helpers/cli.js';
-import { hostNetworkState } from '../../helpers/host-state.js';
+import { hostNetworkState, inLab } from '../../helpers/host-state.js';
 import { labGate } from '../../helpers/lab-gate.js';
 
 const labTests = labGate(['dig']);
@@ -222,11 +222,21 @@ describe.skipIf(labTests.skip)(labTests.title('cluster DNS on the netns lab'), (
   });
 
   it('runs the upstream resolver in the fabric namespace, and nowhere else', async () => {
-    // The lab's supervisor serves it, from the fabric namespace, on the fabric's address; no other process runs there.
-    const fabric = `nb-${LAB}-fabric`;
-    expect((await execa('ip', ['netns', 'identify', String(supervisorPid)])).stdout.trim()).toBe(fabric);
-    expect((await execa('ip', ['netns', 'pids', fabric])).stdout.trim()).toBe(String(supervisorPid));
-    const listening = (await execa('ip', ['netns', 'exec', fabric, 'ss', '-Hlnup'])).stdout;
+    // The lab's supervisor serves it, from the lab's own network namespace (the fabric), on the fabric's address;
+    // no other process runs there but the lab's holder, which made the namespace.
+    const holderPid = Number(fs.readFileSync(path.join(stateDir, 'labs', LAB, 'holder.pid'), 'utf8'));
+    const fabric = fs.readlinkSync(`/proc/${supervisorPid}/ns/net`);
+    expect(fabric).not.toBe(fs.readlinkSync('/proc/self/ns/net'));
+    const inFabric = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((pid) => {
+      try {
+        return fs.readlinkSync(`/proc/${pid}/ns/net`) === fabric;
+      } catch {
+        return false;
+      }
+    });
+    expect(inFabric.map(Number).sort()).toEqual([holderPid, supervisorPid].sort());
+    const listening = (await inLab(LAB, stateDir, { lab: true }, ['ss', '-Hlnup']))!.stdout;
+    // The lab keeps the machine's /proc, so ss names the supervisor by its pid outside the lab.
     expect(listening).toMatch(new RegExp(`172\\.18\\.0\\.1:53 .*pid=${supervisorPid},`));
   });
 

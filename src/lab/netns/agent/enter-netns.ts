@@ -43,7 +43,7 @@ export async function enterNetns(netnsPath: string): Promise<void> {
     if (setns.call(fd, CLONE_NEWNET) !== 0) {
       const errno = setns.errno();
       const name = Object.entries(os.constants.errno).find(([, n]) => n === errno)?.[0] ?? `errno ${errno}`;
-      const why = name === 'EPERM' ? 'entering a network namespace needs root (CAP_SYS_ADMIN)' : name;
+      const why = name === 'EPERM' ? 'entering a network namespace needs CAP_SYS_ADMIN in its user namespace (the lab supervisor has it)' : name;
       throw new Error(`setns(2) into ${netnsPath} failed: ${why}`);
     }
   } finally {

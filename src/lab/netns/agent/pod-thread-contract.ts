@@ -8,7 +8,7 @@ export interface PodThreadOptions {
   ip: string;
   /** /run/netns/<name>: the namespace the thread enters before opening any socket. */
   netnsPath: string;
-  /** The pod's resolv.conf as kubelet wrote it (/etc/netns/<name>/resolv.conf). */
+  /** The pod's resolv.conf as kubelet wrote it (in the lab's state folder, see names.ts podEtcFiles). */
   resolvConf: string;
   control: string;
   tcpPorts: number[];

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROOT } from '../../../helpers/cli.js';
-import { labGate } from '../../../helpers/lab-gate.js';
+import { hostNetnsGate } from '../../../helpers/lab-gate.js';
 
-const labTests = labGate();
+const labTests = hostNetnsGate();
 
 const NETNS = `nb-enter-${process.pid}`;
 const ENTER = new URL(`file://${ROOT}/dist/lab/netns/agent/enter-netns.js`).href;

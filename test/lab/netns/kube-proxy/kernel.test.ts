@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeProxyJumps } from '../../../../src/k8s/kube-proxy/jumps.js';
 import { kubeProxyRestore } from '../../../../src/k8s/kube-proxy/rules.js';
 import { guardHost } from '../../../helpers/host-guard.js';
-import { labGate } from '../../../helpers/lab-gate.js';
+import { hostNetnsGate } from '../../../helpers/lab-gate.js';
 import { slice, smallCluster } from '../../../k8s/kube-proxy/fixtures.js';
 
-const labTests = labGate();
+const labTests = hostNetnsGate();
 const ns = `nbtest-kp-${process.pid}`;
 
 

@@ -10,7 +10,7 @@ import { planNetpolJump } from '../../../../src/k8s/netpol/jump.js';
 import { netpolOwners } from '../../../../src/k8s/netpol/owners.js';
 import type { PolicyInput, PolicyPod } from '../../../../src/k8s/netpol/types.js';
 import { hostNetworkState } from '../../../helpers/host-state.js';
-import { gate, labGate } from '../../../helpers/lab-gate.js';
+import { gate, hostNetnsGate } from '../../../helpers/lab-gate.js';
 import { namespace, policy } from '../../../k8s/netpol/helpers/world.js';
 
 const PREFIX = `nbtest-np-${process.pid}`;
@@ -37,7 +37,7 @@ const netnsOf = (p: PolicyPod) => `${PREFIX}-${p.name}`;
 const byName = (name: string) => pods.find((p) => p.name === name)!;
 
 async function whyCannotRun(): Promise<string | undefined> {
-  const lab = labGate();
+  const lab = hostNetnsGate();
   if (lab.skip) return lab.reason;
   const probe = `${PREFIX}-probe`;
   const r = await execa('ip', ['netns', 'add', probe], { reject: false });
