@@ -4,7 +4,8 @@ import { UserError } from '../../errors.js';
 import { backendByName, backendOfLab } from '../../lab/backends.js';
 import { readLabRecord } from '../../lab/state.js';
 import { printJson, println } from '../output.js';
-import { confirmClusterDeletion } from './stop.js';
+import { kindClusterOf } from '../../engine/use-cases/stop.js';
+import { confirmClusterDeletion } from '../confirm-cluster-deletion.js';
 
 export async function run(options: { name?: string; backend?: 'netns' | 'kind'; yes?: boolean }, command: Command): Promise<void> {
   // Without --name, --backend kind picks among the clusters netbreak created, so that one needs no second look.
@@ -17,7 +18,7 @@ export async function run(options: { name?: string; backend?: 'netns' | 'kind'; 
   const backend = options.backend ? backendByName(options.backend)! : backendOfLab(name);
   if (backend.name === 'kind') {
     if (!pickedFromKindClusters && !(await backend.leftovers()).includes(name)) throw new UserError(`there is no kind cluster "${name}" that netbreak created ("netbreak doctor" lists them)`, 4);
-    if (!(await confirmClusterDeletion(name, options.yes))) throw new UserError('cancelled: the kind cluster is kept', 130);
+    if (!(await confirmClusterDeletion(kindClusterOf(name), options.yes))) throw new UserError('cancelled: the kind cluster is kept', 130);
   }
   const report = await backend.down(name);
   if (command.optsWithGlobals().json) return printJson(report);

@@ -4,7 +4,8 @@ import { backendByName } from '../../lab/backends.js';
 import { readLabRecord } from '../../lab/state.js';
 import { silentProgress } from '../../lab/progress.js';
 import { terminalProgress } from '../progress.js';
-import { removeLabOnInterrupt } from '../interrupt.js';
+import { removeLabOnInterrupt } from '../../engine/use-cases/interrupt.js';
+import { tellInterruption } from '../interrupt.js';
 import { printJson, println } from '../output.js';
 
 export async function run(options: { name: string; nodes?: number; backend: 'netns' | 'kind' }, command: Command): Promise<void> {
@@ -16,7 +17,7 @@ export async function run(options: { name: string; nodes?: number; backend: 'net
   }
   const json = Boolean(command.optsWithGlobals().json);
   const backend = backendByName(options.backend)!;
-  const lab = await removeLabOnInterrupt(options.name, () => backend.up(options.name, { workers: options.nodes }, json ? silentProgress : terminalProgress()));
+  const lab = await removeLabOnInterrupt(options.name, () => backend.up(options.name, { workers: options.nodes }, json ? silentProgress : terminalProgress()), tellInterruption);
   const nodes = await lab.nodes();
   const record = readLabRecord(lab.name);
   if (json) return printJson({ lab: lab.name, backend: backend.name, nodes, ...(record?.cluster ? { cluster: record.cluster, kubeconfig: record.kubeconfig, context: record.context } : {}) });

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { releaseKindLab } from '../../../src/cli/commands/stop.js';
+import { releaseKindLab } from '../../../src/engine/release-kind-lab.js';
 import { runSteps, startScenario } from '../../../src/engine/start-scenario.js';
 import { readSession, sessionRecorder } from '../../../src/engine/session.js';
 import { scenariosRoot } from '../../../src/engine/scenarios-root.js';

@@ -149,7 +149,7 @@ export function simulate(table: SimTable, chain: string, p: SimPacket): SimResul
         mark = (mark & ~m!) ^ v!;
         continue;
       }
-      if (!t || !t.startsWith('NETPOL-')) throw new Error(`unexpected target ${t}`);
+      if (!t?.startsWith('NETPOL-')) throw new Error(`unexpected target ${t}`);
       const r = run(t, depth + 1);
       if (r !== 'RETURN') return r;
     }
