@@ -44,6 +44,10 @@ const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string }> = {
   'fridays-two-changes': { args: ['delete', 'netpol/{{ params.egressPolicy }}', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.egressPolicy }} still exists' },
   'one-worker-unhealthy': { args: ['exec', 'node/{{ params.node }}', '--', 'iptables', '-t', 'raw', '-F'], guard: /monitoring\/uptime → tcp:\/\/worker2?:2379 expects timeout\n\s+refused/ },
   'one-worker-hangs': { args: ['exec', 'node/{{ params.node }}', '--', 'iptables', '-F'], guard: /monitoring\/uptime → http:\/\/orders-db\.\S+ expects timeout\n\s+success/ },
+  'names-down-after-lunch': { args: ['delete', 'cm/coredns', '-n', 'kube-system'], guard: /ConfigMap\/kube-system\/coredns still exists/ },
+  'one-worker-cut-off': { args: ['exec', 'node/{{ params.nodes.api }}', '--', 'sh', '-c', 'sysctl -w net.ipv4.ip_forward=1 && iptables -F'], guard: /\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/ },
+  'after-the-allow-list': { args: ['exec', 'node/{{ params.nodes.mailer }}', '--', 'iptables', '-t', 'nat', '-I', 'POSTROUTING', '-j', 'MASQUERADE'], guard: /\/frontend → http:\/\/api\S+ expects success[^\n]*\n\s+timeout/ },
+  'reports-lost-the-shards': { args: ['delete', 'netpol/reports-egress', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/reports-egress still exists' },
 };
 
 function fillParams(text: string, params: Record<string, string | number>): string {

@@ -45,6 +45,11 @@ interface Expected {
   blame: (d: Diagnosis) => Record<string, unknown>;
   /** The failed hop that names it must say why. */
   says: RegExp;
+  /**
+   * Why trace cannot name this fault yet. The test then must fail (it.fails): when trace learns it,
+   * the test says so, and the gap entry goes.
+   */
+  gap?: string;
 }
 
 const sameObject = (d: Diagnosis) => ({ kind: d.kind, ...(d.namespace ? { namespace: d.namespace } : {}), name: d.name });
@@ -162,6 +167,30 @@ const EXPECTED: Record<string, Expected> = {
     blame: (d) => ({ ...sameObject(d), detail: 'egress' }),
     says: /^dropped on worker2 by NetworkPolicy shop\/frontend-egress \(egress: .*no rule allows udp\/53 /,
   },
+  'names-down-after-lunch': {
+    verdict: 'dns-failed',
+    blame: (d) => ({ ...sameObject(d), detail: any(/forward \. 127\.0\.0\.53/) }),
+    says: /CoreDNS .*loop/,
+    gap: 'trace stops at "none of the CoreDNS pods is Ready" (Deployment kube-system/coredns); it does not yet read why they crash (the loop plugin, a forward to a loopback address)',
+  },
+  'one-worker-cut-off': {
+    verdict: 'lost',
+    blame: (d) => ({ kind: 'Node', name: d.name, detail: 'net.ipv4.ip_forward = 0' }),
+    says: /^dropped on worker2: IP forwarding is off/,
+    gap: 'trace sees the SYN routed to the pod on worker2 and lost without a counted drop; it does not yet read the nodes\' forwarding sysctls',
+  },
+  'after-the-allow-list': {
+    verdict: 'dns-failed',
+    blame: (d) => ({ kind: 'Node', name: d.name, detail: 'no masquerade for traffic leaving the cluster' }),
+    says: /KIND-MASQ-AGENT/,
+    gap: 'trace blames the mailer\'s dnsConfig (a nameserver outside the cluster is legitimate here) and does not yet check that traffic leaving the cluster is masqueraded',
+  },
+  'reports-lost-the-shards': {
+    verdict: 'dns-failed',
+    blame: (d) => ({ ...sameObject(d), detail: 'egress' }),
+    // Only the object: trace follows the UDP query, not the retry over TCP that the policy drops.
+    says: /^dropped on \S+ by NetworkPolicy warehouse\/reports-egress \(egress: it isolates warehouse\/reports-\S+/,
+  },
   'refused-every-call': {
     verdict: 'refused',
     blame: (d) => ({ ...sameObject(d), detail: 'targetPort 80' }),
@@ -215,7 +244,8 @@ describe.skipIf(labTests.skip)(labTests.title('netbreak trace on the netns lab')
 
   for (const id of LIBRARY) {
     // A start, a trace, a fix, a trace and a stop: about 10 s on an idle machine; room for a busy CI runner.
-    it(`${id}: the symptom's trace names the faulting object; after the fix it ends in "delivered"`, { timeout: 90_000 }, async () => {
+    const test = EXPECTED[id]?.gap ? it.fails : it;
+    test(`${id}: the symptom's trace names the faulting object; after the fix it ends in "delivered"`, { timeout: 90_000 }, async () => {
       const expected = EXPECTED[id];
       if (!expected) {
         throw new Error(`scenario ${id} has no entry in EXPECTED (test/trace/trace.e2e.test.ts): trace its symptom by hand (netbreak start ${id} --seed 0, then netbreak trace … -o json) and write down what the trace must blame`);

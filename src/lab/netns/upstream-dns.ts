@@ -154,7 +154,9 @@ export function serveUpstream(zone: UpstreamZone, host: string, port: number, lo
     });
     udp.on('message', (msg, rinfo) => {
       const out = handle(msg, 'udp', { address: rinfo.address, port: rinfo.port });
-      if (out) udp.send(out, rinfo.port, rinfo.address);
+      // An answer to an address the node network has no route to (a pod's own address, when a node
+      // stopped masquerading) is lost on the way, as on a real network: never an error of the server's.
+      if (out) udp.send(out, rinfo.port, rinfo.address, () => {});
     });
     udp.once('error', reject);
     tcp.once('error', reject);

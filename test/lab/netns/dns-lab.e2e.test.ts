@@ -133,6 +133,8 @@ spec:
 const FAST_RELOAD = KUBEADM_DEFAULT_COREFILE.replace(/^ {4}reload$/m, '    reload 2s');
 const TYPO = FAST_RELOAD.replace('kubernetes cluster.local', 'kubernetes cluster.lcoal');
 const INVALID = KUBEADM_DEFAULT_COREFILE.replace(/^ {4}forward \./m, '    forwrd .');
+/** Outside names forwarded to the pod's own loopback, where CoreDNS itself listens: a loop. */
+const FORWARDS_TO_ITSELF = KUBEADM_DEFAULT_COREFILE.replace(/^ {4}forward \. \/etc\/resolv\.conf/m, '    forward . 127.0.0.53');
 
 /** Alive and not a zombie waiting for init to reap it. */
 function running(pid: number): boolean {
@@ -357,6 +359,29 @@ describe.skipIf(labTests.skip)(labTests.title('cluster DNS on the netns lab'), (
     expect(await dig('web.shop.svc.cluster.local')).toMatch(/connection refused|timed out/);
 
     // Fixed ConfigMap: the crash-looping pods start with it at their next restart, no rollout needed.
+    await setCorefile(KUBEADM_DEFAULT_COREFILE);
+    await corednsReady();
+    expect((await probe('dns://web')).outcome).toBe('success');
+  });
+
+  it('a Corefile that forwards to CoreDNS itself: the loop plugin ends each pod at start, which crash-loops', async () => {
+    expect(FORWARDS_TO_ITSELF).not.toBe(KUBEADM_DEFAULT_COREFILE);
+    await setCorefile(FORWARDS_TO_ITSELF);
+    await lab.restart(COREDNS);
+    const logs = async () => (await pods('kube-system', 'kube-dns')).map((p) => path.join(stateDir, 'labs', LAB, 'pods', `kube-system_${p.metadata.name}.log`));
+    await eventually(async () => {
+      const coredns = await pods('kube-system', 'kube-dns');
+      expect(coredns).toHaveLength(2);
+      for (const p of coredns) {
+        const c = (p.status as { containerStatuses: { ready: boolean; restartCount: number; state: { waiting?: { reason: string } } }[] }).containerStatuses[0]!;
+        expect(c.ready).toBe(false);
+        expect(c.restartCount).toBeGreaterThanOrEqual(1);
+      }
+    });
+    // Upstream's words, with the address the probe came from and the server's listen address.
+    for (const log of await logs()) expect(fs.readFileSync(log, 'utf8')).toMatch(/\[FATAL\] plugin\/loop: Loop \(127\.0\.0\.1:\d+ -> :53\) detected for zone "\."/);
+    expect(['dns-error', 'dns-timeout']).toContain((await probe('dns://web')).outcome);
+
     await setCorefile(KUBEADM_DEFAULT_COREFILE);
     await corednsReady();
     expect((await probe('dns://web')).outcome).toBe('success');

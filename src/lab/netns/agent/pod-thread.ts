@@ -30,7 +30,10 @@ async function startApplication(): Promise<void> {
     // late as it would in a cluster; a restart applies it at once.
     // Loaded only in CoreDNS pods: every other pod stays smaller.
     const { startDnsServer } = await import('../dns/server.js');
-    await startDnsServer({ corefile, corefilePath: file, corefileName: name, storePath: store, resolvConfPath: options.resolvConf });
+    // A fatal error (the loop plugin's "Loop … detected") ends the container, as CoreDNS's log.Fatal
+    // ends its process: the kubelet restarts it with back-off, and the pod shows CrashLoopBackOff.
+    const onFatal = () => process.exit(1);
+    await startDnsServer({ corefile, corefilePath: file, corefileName: name, storePath: store, resolvConfPath: options.resolvConf, onFatal });
     return;
   }
   const { startNetexec } = await import('./netexec.js');
