@@ -162,6 +162,11 @@ const EXPECTED: Record<string, Expected> = {
     blame: (d) => ({ ...sameObject(d), detail: 'egress' }),
     says: /^dropped on worker2 by NetworkPolicy shop\/frontend-egress \(egress: .*no rule allows udp\/53 /,
   },
+  'after-the-latency-work': {
+    verdict: 'dropped',
+    blame: (d) => ({ ...sameObject(d), detail: 'no local endpoints' }),
+    says: /^dropped on worker2 by kube-proxy: Service shop\/api has no local endpoints \(port http\): its internalTrafficPolicy is Local/,
+  },
   'refused-every-call': {
     verdict: 'refused',
     blame: (d) => ({ ...sameObject(d), detail: 'targetPort 80' }),
