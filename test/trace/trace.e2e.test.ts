@@ -167,6 +167,11 @@ const EXPECTED: Record<string, Expected> = {
     blame: (d) => ({ ...sameObject(d), detail: 'no local endpoints' }),
     says: /^dropped on worker2 by kube-proxy: Service shop\/api has no local endpoints \(port http\): its internalTrafficPolicy is Local/,
   },
+  'always-the-same-clients': {
+    verdict: 'refused',
+    blame: (d) => ({ ...sameObject(d), detail: any(/^pod api-canary-\S+: nothing listens on tcp\/8080$/) }),
+    says: /^refused by 10\.244\.\d+\.\d+:8080 \(pod shop\/api-canary-\S+\): nothing listens on tcp\/8080 there/,
+  },
   'refused-every-call': {
     verdict: 'refused',
     blame: (d) => ({ ...sameObject(d), detail: 'targetPort 80' }),
