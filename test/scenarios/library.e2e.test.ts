@@ -45,6 +45,7 @@ const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string }> = {
   'one-worker-unhealthy': { args: ['exec', 'node/{{ params.node }}', '--', 'iptables', '-t', 'raw', '-F'], guard: /monitoring\/uptime → tcp:\/\/worker2?:2379 expects timeout\n\s+refused/ },
   'after-the-latency-work': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
   'always-the-same-clients': { args: ['delete', 'deploy/api-canary', '-n', '{{ params.namespace }}'], guard: 'Deployment/{{ params.namespace }}/api-canary still exists' },
+  'ready-but-no-endpoints': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
   'one-worker-hangs': { args: ['exec', 'node/{{ params.node }}', '--', 'iptables', '-F'], guard: /monitoring\/uptime → http:\/\/orders-db\.\S+ expects timeout\n\s+success/ },
 };
 

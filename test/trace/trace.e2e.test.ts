@@ -172,6 +172,11 @@ const EXPECTED: Record<string, Expected> = {
     blame: (d) => ({ ...sameObject(d), detail: any(/^pod api-canary-\S+: nothing listens on tcp\/8080$/) }),
     says: /^refused by 10\.244\.\d+\.\d+:8080 \(pod shop\/api-canary-\S+\): nothing listens on tcp\/8080 there/,
   },
+  'ready-but-no-endpoints': {
+    verdict: 'rejected',
+    blame: (d) => ({ ...sameObject(d), detail: 'targetPort http-api' }),
+    says: /^rejected on \S+ by kube-proxy: Service shop\/api has no endpoints \(port http\): its targetPort "http-api" names no container port of the 2 pods of Deployment shop\/api/,
+  },
   'refused-every-call': {
     verdict: 'refused',
     blame: (d) => ({ ...sameObject(d), detail: 'targetPort 80' }),
