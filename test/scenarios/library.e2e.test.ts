@@ -46,6 +46,7 @@ const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string }> = {
   'after-the-latency-work': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
   'always-the-same-clients': { args: ['delete', 'deploy/api-canary', '-n', '{{ params.namespace }}'], guard: 'Deployment/{{ params.namespace }}/api-canary still exists' },
   'ready-but-no-endpoints': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
+  'connection-refused-on-80': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
   'one-worker-hangs': { args: ['exec', 'node/{{ params.node }}', '--', 'iptables', '-F'], guard: /monitoring\/uptime → http:\/\/orders-db\.\S+ expects timeout\n\s+success/ },
 };
 

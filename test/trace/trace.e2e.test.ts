@@ -177,6 +177,13 @@ const EXPECTED: Record<string, Expected> = {
     blame: (d) => ({ ...sameObject(d), detail: 'targetPort http-api' }),
     says: /^rejected on \S+ by kube-proxy: Service shop\/api has no endpoints \(port http\): its targetPort "http-api" names no container port of the 2 pods of Deployment shop\/api/,
   },
+  'connection-refused-on-80': {
+    // Trace does not know yet that a headless Service translates no port: it names the pods that refused
+    // (the api Deployment's), not the Service that sent the client to them on port 80.
+    verdict: 'refused',
+    blame: () => ({ kind: 'Deployment', namespace: 'shop', name: 'api', detail: any(/^pod api-\S+: nothing listens on tcp\/80$/) }),
+    says: /^refused by 10\.244\.\d+\.\d+:80 \(pod shop\/api-\S+\): nothing listens on tcp\/80 there/,
+  },
   'refused-every-call': {
     verdict: 'refused',
     blame: (d) => ({ ...sameObject(d), detail: 'targetPort 80' }),
