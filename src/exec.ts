@@ -4,13 +4,18 @@
 // the supervisor, so this is plain child_process: execa takes two to three
 // times the CPU per command and a twentieth of a second to load.
 import { spawn } from 'node:child_process';
-import type { ExecResult } from './lab/lab.js';
 
 let explain: ((line: string) => void) | undefined;
 
 /** Print every command line before it runs (the CLI's --explain flag). */
 export function setExplain(sink: ((line: string) => void) | undefined): void {
   explain = sink;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
 }
 
 export interface RunOptions {

@@ -3,13 +3,11 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.js';
 import { applyWorkshopLab } from './cli/workshop-defaults.js';
-import { setExplain } from './exec.js';
-import { UserError } from './engine/errors.js';
-import { ClusterAccessError, PreflightError } from './lab/backend.js';
+import { MissingBinaryError, setExplain } from './exec.js';
+import { ClusterAccessError, PreflightError, UserError } from './errors.js';
 import { ScenarioError } from './scenario/errors.js';
 import { ProbeUrlError } from './lab/probe-url.js';
 import { SupervisorError, SupervisorUnreachableError } from './lab/netns/api-client.js';
-import { MissingBinaryError } from './exec.js';
 
 function fail(message: string, code: number): void {
   process.stderr.write(`netbreak: ${message.replace(/\.?$/, '.')}\n`);

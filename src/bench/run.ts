@@ -17,7 +17,7 @@ import { run } from '../exec.js';
 import { matrixPods, runMatrix } from '../grading/matrix.js';
 import { netnsBackend } from '../lab/netns/backend.js';
 import { podNetns } from '../lab/netns/names.js';
-import type { KubeObject } from '../lab/objects.js';
+import type { KubeObject } from '../k8s/objects.js';
 import { silentProgress } from '../lab/progress.js';
 import { labMemory } from './lab-memory.js';
 import { summarize } from './stats.js';

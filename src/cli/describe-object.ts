@@ -1,7 +1,7 @@
 // `describe` text per kind: the fields a learner needs when hunting a network
 // fault (selectors, endpoints, ports, policy rules), in kubectl's layout.
 import YAML from 'yaml';
-import type { KubeObject } from '../lab/objects.js';
+import type { KubeObject } from '../k8s/objects.js';
 
 const kv = (m: Record<string, string> | undefined) => {
   const entries = Object.entries(m ?? {});

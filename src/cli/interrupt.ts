@@ -1,40 +1,27 @@
-// Ctrl-C while a lab is being built must not leave half a lab behind; then exit
-// with 130, as shells expect after SIGINT. A netns lab is removed whole. A lab
-// on a cluster that outlives netbreak (kind, kubeconfig) is stopped at the next
-// safe point once it is up, and start's failure path undoes its journal (see
-// src/engine/interruption.ts); before that, or at a second Ctrl-C, netbreak
-// leaves at once and says which command undoes what was made.
-import { requestStop, safeStopAllowed } from '../engine/interruption.js';
-import { readLabRecord } from '../lab/kind/state.js';
-import { netnsBackend } from '../lab/netns/backend.js';
+// What the user reads when Ctrl-C lands while a lab is being built; what
+// happens to the lab is the engine's (src/engine/use-cases/interrupt.ts).
+import type { Interruption } from '../engine/use-cases/interrupt.js';
+import type { Backend } from '../lab/backend.js';
 
-function leaveAsItIs(lab: string, backend: string): never {
-  const clean = backend === 'kind' ? '; "netbreak clean" also deletes the kind cluster if netbreak created it' : '';
+function leaveAsItIs(lab: string, backend: Backend): never {
+  const also = backend.capabilities.cleanAlsoRemoves;
+  const clean = also ? `; "netbreak clean" also deletes ${also}` : '';
   process.stderr.write(`\nnetbreak: interrupted; lab ${lab} is left as it is: "netbreak stop --lab ${lab}" undoes what its journal records and removes it${clean}.\n`);
   process.exit(130);
 }
 
-export async function removeLabOnInterrupt<T>(lab: string, work: () => Promise<T>): Promise<T> {
-  let signals = 0;
-  const onSignal = () => {
-    signals++;
-    const backend = readLabRecord(lab)?.backend ?? 'netns';
-    if (backend === 'netns') {
-      if (signals > 1) return; // already removing it
-      process.stderr.write(`\nnetbreak: interrupted; removing lab ${lab}.\n`);
-      void netnsBackend.down(lab).finally(() => process.exit(130));
-      return;
-    }
-    if (signals > 1 || !safeStopAllowed()) leaveAsItIs(lab, backend);
-    process.stderr.write(`\nnetbreak: interrupted; finishing the change in progress, then undoing the changes made so far (Ctrl-C again to leave lab ${lab} as it is).\n`);
-    requestStop();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await work();
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+export function tellInterruption(interruption: Interruption): void {
+  const { lab } = interruption;
+  switch (interruption.event) {
+    case 'removing':
+      return void process.stderr.write(`\nnetbreak: interrupted; removing lab ${lab}.\n`);
+    case 'removed':
+      return process.exit(130);
+    case 'stopping':
+      return void process.stderr.write(
+        `\nnetbreak: interrupted; finishing the change in progress, then undoing the changes made so far (Ctrl-C again to leave lab ${lab} as it is).\n`,
+      );
+    case 'left':
+      return leaveAsItIs(lab, interruption.backend);
   }
 }

@@ -1,8 +1,8 @@
 // Manifests given on the command line (-f FILE) get the same checks as scenario manifests.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../engine/errors.js';
-import type { KubeObject } from '../lab/objects.js';
+import { UserError } from '../errors.js';
+import type { KubeObject } from '../k8s/objects.js';
 import { loadManifestFile } from '../scenario/manifests.js';
 
 export async function readManifestArg(file: string): Promise<KubeObject[]> {

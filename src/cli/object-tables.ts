@@ -1,5 +1,5 @@
 // `get` output per kind, with kubectl's columns.
-import type { KubeObject } from '../lab/objects.js';
+import type { KubeObject } from '../k8s/objects.js';
 import { age } from './output.js';
 
 type Row = (o: KubeObject, wide: boolean) => string[];

@@ -1,7 +1,7 @@
 // Every interactive question netbreak asks goes through this module, which also
 // turns Ctrl-C into a clean "cancelled" error; tests replace this one module.
 import { confirm, input, select } from '@inquirer/prompts';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../errors.js';
 
 function cancelled(error: unknown): never {
   if ((error as Error).name === 'ExitPromptError') throw new UserError('cancelled', 130);

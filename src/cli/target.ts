@@ -1,7 +1,7 @@
 // `frontend`, `frontend-7d9f…-x2k4p` or `node/worker`: what shell and exec act on.
 import type { Lab } from '../lab/lab.js';
 import { findPod } from '../lab/find-pod.js';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../errors.js';
 
 export type Target = { node: string } | { namespace: string; pod: string };
 

@@ -3,7 +3,7 @@
 // …) and each attendee's commands find their own lab without --lab.
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { labDir } from '../lab/netns/names.js';
+import { labDir } from '../lab/state.js';
 import { joinedWorkshop } from '../workshop/files.js';
 
 /**

@@ -1,8 +1,7 @@
 // Which lab a command acts on: the one named by --lab, or the only one running.
-import { LabNotRunningError } from '../lab/backend.js';
+import { LabNotRunningError, UserError } from '../errors.js';
 import { backendByName, backendOfLab, backends } from '../lab/backends.js';
 import type { Lab, ProbeRequest, ProbeResult } from '../lab/lab.js';
-import { UserError } from './errors.js';
 
 /** A running lab of any backend, with what status and probe --matrix use beyond the Lab contract. */
 export type AttachedLab = Lab & {

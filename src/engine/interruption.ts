@@ -4,7 +4,7 @@
 // waits in between give up, so the start fails at a clean boundary and its own
 // failure path undoes the journal, as after any failed start. The netns lab
 // needs none of this: Ctrl-C removes it whole.
-import { UserError } from './errors.js';
+import { UserError } from '../errors.js';
 
 export class InterruptedError extends UserError {
   constructor(message = 'interrupted') {

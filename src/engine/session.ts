@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { labDir } from '../lab/netns/names.js';
+import { labDir } from '../lab/state.js';
 import type { UndoRecord } from '../faults/fault-kind.js';
 import type { Step } from '../scenario/schema.js';
 import type { CheckItem } from '../grading/check.js';
 import type { DiagnosisAnswer } from '../grading/diagnosis.js';
-import { UserError } from './errors.js';
+import { UserError } from '../errors.js';
 import { throwIfStopRequested } from './interruption.js';
 import { processAlive } from '../process-alive.js';
 

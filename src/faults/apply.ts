@@ -1,7 +1,7 @@
 // `apply: manifests/x.yaml` — create or replace the objects of one manifest file.
 import { z } from 'zod';
-import { ManifestPath } from '../scenario/schema.js';
-import { refOf, type KubeObject } from '../lab/objects.js';
+import { ManifestPath } from './manifest-path.js';
+import { refOf, type KubeObject } from '../k8s/objects.js';
 import { changedWords } from './telltales.js';
 import type { FaultKind } from './fault-kind.js';
 

@@ -1,8 +1,8 @@
 // `delete: Kind/namespace/name` — remove one object (a learner's "fix" is often this step).
-import { ObjectRefString } from '../scenario/schema.js';
-import type { KubeObject } from '../lab/objects.js';
+import { ObjectRefString } from '../k8s/object-ref.js';
+import type { KubeObject } from '../k8s/objects.js';
 import type { FaultKind } from './fault-kind.js';
-import { parseObjectRef } from './object-ref.js';
+import { parseObjectRef } from '../k8s/object-ref.js';
 
 export const deleteStep = {
   name: 'delete',

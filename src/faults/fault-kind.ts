@@ -2,7 +2,7 @@
 // owns its parameter schema, its apply and its revert).
 import type { z } from 'zod';
 import type { Lab } from '../lab/lab.js';
-import type { KubeObject } from '../lab/objects.js';
+import type { KubeObject } from '../k8s/objects.js';
 import type { TelltaleContext } from './telltales.js';
 
 export interface StepContext {

@@ -1,10 +1,10 @@
 // `patch: {object: Kind/ns/name, merge: {...}}` — a JSON merge patch (RFC 7386), as `kubectl patch --type merge`.
 import { z } from 'zod';
-import { ObjectRefString } from '../scenario/schema.js';
+import { ObjectRefString } from '../k8s/object-ref.js';
 import { inverseMergePatch } from '../lab/merge-patch.js';
 import { changedWords } from './telltales.js';
 import type { FaultKind } from './fault-kind.js';
-import { parseObjectRef } from './object-ref.js';
+import { parseObjectRef } from '../k8s/object-ref.js';
 
 const PatchParams = z.object({ object: ObjectRefString, merge: z.record(z.string(), z.unknown()) }).strict();
 type PatchParams = z.infer<typeof PatchParams>;

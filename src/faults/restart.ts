@@ -1,8 +1,8 @@
 // `restart: Deployment/ns/name` — as `kubectl rollout restart`: new pods, new pod IPs.
 // Nothing to revert: the pods are as healthy as before, only replaced.
-import { ObjectRefString } from '../scenario/schema.js';
+import { ObjectRefString } from '../k8s/object-ref.js';
 import type { FaultKind } from './fault-kind.js';
-import { parseObjectRef } from './object-ref.js';
+import { parseObjectRef } from '../k8s/object-ref.js';
 
 export const restartStep = {
   name: 'restart',

@@ -1,8 +1,8 @@
 // `scale: {object: Deployment/ns/name, replicas: N}` — as `kubectl scale`.
 import { z } from 'zod';
-import { ObjectRefString } from '../scenario/schema.js';
+import { ObjectRefString } from '../k8s/object-ref.js';
 import type { FaultKind } from './fault-kind.js';
-import { parseObjectRef } from './object-ref.js';
+import { parseObjectRef } from '../k8s/object-ref.js';
 
 const ScaleParams = z.object({ object: ObjectRefString, replicas: z.number().int().min(0).max(20) }).strict();
 type ScaleParams = z.infer<typeof ScaleParams>;

@@ -2,7 +2,7 @@
 // it puts there. `scenario validate` holds a scenario's story and early hints
 // against them, because a story that says "targetPort" or "app=fronted" has
 // told the learner where to look before they looked.
-import type { KubeObject, ObjectRef } from '../lab/objects.js';
+import type { KubeObject, ObjectRef } from '../k8s/objects.js';
 
 export interface TelltaleContext {
   /** Manifests of the scenario, already loaded and validated, by relative path. */

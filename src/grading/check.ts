@@ -2,8 +2,8 @@
 // show the fix did not cheat (the policy still exists, blocked traffic is still
 // blocked). Every item says what it checked and why it failed.
 import type { Lab } from '../lab/lab.js';
-import { refString } from '../lab/objects.js';
-import { parseObjectRef } from '../faults/object-ref.js';
+import { refString } from '../k8s/objects.js';
+import { parseObjectRef } from '../k8s/object-ref.js';
 import type { Scenario } from '../scenario/schema.js';
 import { judgeProbe, type JudgedProbe } from './probes.js';
 

@@ -1,6 +1,7 @@
 // Grading the learner's diagnosis: which layer, which object, which root cause.
 // Pure functions, so interactive `diagnose`, `diagnose --layer … --json` and the
 // tests all score and order choices the same way.
+import { canonicalKind } from '../k8s/kinds.js';
 import type { Scenario } from '../scenario/schema.js';
 import { mulberry32 } from '../scenario/params.js';
 import { evidenceMatches } from './evidence.js';
@@ -49,30 +50,12 @@ export type DiagnosisParts = Record<DiagnosisPart, PartScore>;
 export const DIAGNOSIS_POINTS: Record<DiagnosisPart, number> = { layer: 10, object: 20, cause: 35, evidence: 35 };
 export { DEFAULT_HINT_COST };
 
-/** Kind names as learners type them (kubectl short names and plurals) → the API kind. */
-const KIND_ALIASES: Record<string, string> = {};
-for (const [kind, aliases] of Object.entries({
-  Namespace: ['ns', 'namespaces'],
-  Pod: ['po', 'pods'],
-  Deployment: ['deploy', 'deployments', 'deployment.apps'],
-  DaemonSet: ['ds', 'daemonsets', 'daemonset.apps'],
-  Service: ['svc', 'services'],
-  EndpointSlice: ['endpointslices', 'endpointslice.discovery.k8s.io'],
-  Endpoints: ['ep'],
-  NetworkPolicy: ['netpol', 'networkpolicies', 'networkpolicy.networking.k8s.io'],
-  ConfigMap: ['cm', 'configmaps'],
-  Node: ['no', 'nodes'],
-})) {
-  KIND_ALIASES[kind.toLowerCase()] = kind;
-  for (const alias of aliases) KIND_ALIASES[alias] = kind;
-}
-
 /** `Kind/ns/name` with the kind in canonical spelling; names stay case-sensitive. */
 export function normalizeObjectRef(text: string): string {
   const parts = text.trim().split('/');
   if (parts.length < 2 || parts.length > 3) return text.trim();
   const [kind, ...rest] = parts;
-  const canonical = KIND_ALIASES[kind!.toLowerCase()] ?? kind!;
+  const canonical = canonicalKind(kind!) ?? kind!;
   return [canonical, ...rest.map((p) => p.trim())].join('/');
 }
 

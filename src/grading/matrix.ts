@@ -7,7 +7,7 @@
 // probeMany function it is given, so the CLI and the conformance tests share
 // one implementation and the unit tests can fake the lab.
 import type { ProbeRequest, ProbeResult } from '../lab/lab.js';
-import type { KubeObject } from '../lab/objects.js';
+import type { KubeObject } from '../k8s/objects.js';
 
 export type MatrixProtocol = 'tcp' | 'udp';
 

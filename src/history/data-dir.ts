@@ -32,7 +32,7 @@ export function sudoOwner(env: DataDirEnv = process.env, uid = process.getuid?.(
     .split('\n')
     .map((l) => l.split(':'))
     .find((f) => f[0] === env.SUDO_USER && f[2] === env.SUDO_UID);
-  if (!line || !line[5]) return undefined;
+  if (!line?.[5]) return undefined;
   return { uid: Number(env.SUDO_UID), gid: Number(env.SUDO_GID ?? line[3]), home: line[5] };
 }
 

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import type { Session } from '../engine/session.js';
 import type { CheckItem } from '../grading/check.js';
 import { hintCosts, scoreDiagnosis } from '../grading/diagnosis.js';
-import { parseObjectRef } from '../faults/object-ref.js';
-import { refString } from '../lab/objects.js';
+import { parseObjectRef } from '../k8s/object-ref.js';
+import { refString } from '../k8s/objects.js';
 import { EvidenceFormat, type Scenario } from '../scenario/schema.js';
 
 export const HISTORY_VERSION = 1;

@@ -1,6 +1,6 @@
 // How learners and scenarios name pods: the exact pod name, or a Deployment (or
 // name prefix) meaning its first ready pod, since pod names carry random suffixes.
-import type { KubeObject } from './objects.js';
+import type { KubeObject } from '../k8s/objects.js';
 
 function isReady(pod: KubeObject): boolean {
   const conditions = (pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];

@@ -4,8 +4,8 @@
 // who never touched the lab should do no better than chance.
 import { faultKind } from '../faults/registry.js';
 import type { TelltaleContext } from '../faults/telltales.js';
-import { KUBEADM_DEFAULT_COREFILE } from '../k8s/kubeadm-corefile.js';
-import { refOf, refString, type KubeObject, type ObjectRef } from '../lab/objects.js';
+import { KUBEADM_DEFAULT_COREFILE } from '../k8s/dns/kubeadm-corefile.js';
+import { refOf, refString, type KubeObject, type ObjectRef } from '../k8s/objects.js';
 import type { LoadedScenario } from './loader.js';
 import { BUILTIN_OBJECTS } from './loader.js';
 import type { Scenario } from './schema.js';

@@ -1,7 +1,8 @@
 // Kubernetes manifests of a scenario: ordinary multi-document YAML, checked up
 // front for the kinds netbreak's labs know and for the mistakes the API server
 // would reject later (bad names, ports, selectors), each with a file:line.
-import type { KubeObject } from '../lab/objects.js';
+import { isClusterScoped } from '../k8s/kinds.js';
+import type { KubeObject } from '../k8s/objects.js';
 import { ScenarioError, formatPath, quote } from './errors.js';
 import { describeValue, isPlainObject } from './issue-text.js';
 import { andList, closeMatches, orList } from './suggest.js';
@@ -22,11 +23,9 @@ export const SUPPORTED_KINDS = {
 } as const;
 export type SupportedKind = keyof typeof SUPPORTED_KINDS;
 
-const CLUSTER_SCOPED = new Set<string>(['Namespace', 'Node']);
-
 /** Whether objects of this kind live in a namespace (everything but Namespace and Node). */
 export function isNamespaced(kind: string): boolean {
-  return !CLUSTER_SCOPED.has(kind);
+  return !isClusterScoped(kind);
 }
 
 /** Where an object was defined: file (display path) and the line of its document. */

@@ -2,6 +2,10 @@
 // and the engine; the published JSON Schema (schema/scenario.schema.json) is
 // generated from it so editors can complete and check scenario files.
 import { z } from 'zod';
+import { BACKEND_NAMES } from '../lab/backends.js';
+import { ManifestPath } from '../faults/manifest-path.js';
+import { ObjectRefString } from '../k8s/object-ref.js';
+import { PROBE_OUTCOMES } from '../lab/probe-outcome.js';
 import { ParamsSection } from './params.js';
 
 export const LAYERS = [
@@ -18,16 +22,10 @@ export const LAYERS = [
 export const Layer = z.enum(LAYERS);
 export type Layer = z.infer<typeof Layer>;
 
-export const BACKENDS = ['netns', 'kind', 'kubeconfig'] as const;
-export const BackendName = z.enum(BACKENDS);
+/** The backends a scenario may declare: every one in src/lab/backends.ts. */
+export const BACKENDS = BACKEND_NAMES;
+export const BackendName = z.enum(BACKENDS as [string, ...string[]]);
 export type BackendName = z.infer<typeof BackendName>;
-
-/** `Kind/namespace/name` for namespaced kinds, `Kind/name` for cluster-scoped ones. */
-export const ObjectRefString = z
-  .string()
-  .regex(/^[A-Z][A-Za-z]+\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/, {
-    message: 'must look like Kind/namespace/name (for example NetworkPolicy/shop/default-deny)',
-  });
 
 /** `namespace/pod-or-deployment`: where a probe starts. A Deployment name picks its first ready pod. */
 export const PodRefString = z
@@ -36,8 +34,6 @@ export const PodRefString = z
     message: 'must look like namespace/pod (for example shop/frontend)',
   });
 
-/** dns-error: the resolver got SERVFAIL, REFUSED or a name without an address. */
-export const PROBE_OUTCOMES = ['success', 'refused', 'timeout', 'nxdomain', 'dns-timeout', 'dns-error', 'unreachable', 'wrong-backend'] as const;
 export const ProbeOutcome = z.enum(PROBE_OUTCOMES);
 export type ProbeOutcome = z.infer<typeof ProbeOutcome>;
 
@@ -131,11 +127,6 @@ export const Guard = z.union([
 export type Guard = z.infer<typeof Guard>;
 
 export const Verify = z.object({ probe: ProbeSpec }).strict();
-
-export const ManifestPath = z
-  .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*\.ya?ml$/, { message: 'must be a relative .yaml path inside the scenario folder' })
-  .refine((p) => !p.split('/').includes('..'), { message: 'must stay inside the scenario folder (no ..)' });
 
 export const Scenario = z
   .object({

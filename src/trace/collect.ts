@@ -2,14 +2,15 @@
 // routes, snapshot counters, send one probe, snapshot again (optionally with
 // tcpdump running along the path), and hand everything to buildTrace.
 import path from 'node:path';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../errors.js';
 import { MissingBinaryError } from '../exec.js';
 import { findPod } from '../lab/find-pod.js';
 import type { CounterSnapshot, CounterTarget, Lab } from '../lab/lab.js';
-import type { V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../lab/objects.js';
+import type { V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../k8s/objects.js';
 import { parseProbeUrl } from '../lab/probe-url.js';
 import { CaptureSession, type CaptureSpec } from './capture.js';
-import { buildTrace, whereKey, type NamespaceCounters, type NamespaceRef, type RouteEntry, type TracePod } from './hops.js';
+import { buildTrace } from './build-trace.js';
+import { whereKey, type NamespaceCounters, type NamespaceRef, type RouteEntry, type TracePod } from './hops.js';
 import { candidateServices, endpointPods, kubeProxyNodes, nodePortServices, parseRoutes, podWhere, traceNodes, tracePods, uniquePods } from './inputs.js';
 import type { TraceReport } from './render.js';
 

@@ -1,8 +1,9 @@
 // The cluster's objects as the trace needs them: pods with their IP, node and
 // veth, nodes with their address and podCIDR, and which pods a URL may end at.
-import type { KubeObject, V1EndpointSlice, V1Service } from '../lab/objects.js';
-import type { Protocol } from '../lab/netns/netpol/types.js';
-import { longestPrefixMatch, type NamespaceRef, type RouteEntry, type TraceNode, type TracePod } from './hops.js';
+import type { KubeObject, V1EndpointSlice, V1Service } from '../k8s/objects.js';
+import type { Protocol } from '../k8s/netpol/types.js';
+import type { NamespaceRef, RouteEntry, TraceNode, TracePod } from './hops.js';
+import { longestPrefixMatch } from './routes.js';
 
 interface PodSpecLike {
   nodeName?: string;

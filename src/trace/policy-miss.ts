@@ -5,9 +5,9 @@
 // right peer but the wrong port (the Service's port instead of the pod's), is
 // the likely mistake, so it is named first and its near miss explained.
 import type { V1LabelSelector, V1NetworkPolicyPeer, V1NetworkPolicyPort } from '@kubernetes/client-node';
-import type { V1Namespace, V1NetworkPolicy } from '../lab/objects.js';
-import { ipBlockMatches, peerSelectsPod, policyNamespace, policyPortMatches, policyRef, policyRules, portProtocol } from '../lab/netns/netpol/policy.js';
-import type { Direction, PolicyPod, Protocol } from '../lab/netns/netpol/types.js';
+import type { V1Namespace, V1NetworkPolicy } from '../k8s/objects.js';
+import { ipBlockMatches, peerSelectsPod, policyNamespace, policyPortMatches, policyRef, policyRules, portProtocol } from '../k8s/netpol/policy.js';
+import type { Direction, PolicyPod, Protocol } from '../k8s/netpol/types.js';
 
 export interface IsolatingPolicy {
   /** `namespace/name`. */

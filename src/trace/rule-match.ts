@@ -4,7 +4,7 @@
 // learner's curl); a rule whose text excludes the traced flow is set aside.
 // Matches the text cannot judge (marks, conntrack state, statistic …) are
 // assumed to match, so this only ever rules out, never rules in.
-import { cidrContains, parseCidr4, parseIPv4 } from '../lab/netns/netpol/ipv4.js';
+import { cidrContains, parseIPv4CidrStrict, parseIPv4Strict } from '../k8s/ipv4.js';
 
 export interface PacketView {
   src: string;
@@ -89,9 +89,9 @@ export function parseRuleMatch(args: string[]): RuleMatch {
 }
 
 function addressIn(test: string, ip: string): boolean {
-  const addr = parseIPv4(ip);
+  const addr = parseIPv4Strict(ip);
   if (addr === undefined) return true;
-  const cidr = parseCidr4(test.includes('/') ? test : `${test}/32`);
+  const cidr = parseIPv4CidrStrict(test.includes('/') ? test : `${test}/32`);
   return cidr === undefined ? true : cidrContains(cidr, addr);
 }
 

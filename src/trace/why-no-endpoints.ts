@@ -3,7 +3,7 @@
 // clean-up), the workload that should run those pods is scaled to zero, or the
 // pods exist and none is Ready (a readiness probe that never passes). The
 // answer names the object to change, which is not always the Service.
-import type { KubeObject, V1Service } from '../lab/objects.js';
+import type { KubeObject, V1Service } from '../k8s/objects.js';
 import type { HopObject } from './hops.js';
 import { workloadOf, type WorkloadRef } from './workload.js';
 

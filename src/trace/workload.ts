@@ -3,7 +3,7 @@
 // makes a Deployment's pods itself; a real cluster puts a ReplicaSet
 // `<deployment>-<pod-template-hash>` in between, which is read off the names
 // rather than listed.
-import type { KubeObject } from '../lab/objects.js';
+import type { KubeObject } from '../k8s/objects.js';
 
 export interface WorkloadRef {
   kind: string;

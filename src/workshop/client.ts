@@ -2,7 +2,7 @@
 // board. Network trouble (refused, timed out, a 5xx) is WorkshopUnreachableError
 // and worth retrying; a 4xx is WorkshopRefusedError with the server's sentence
 // and is not.
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../errors.js';
 import { normalizeJoinCode } from './join-code.js';
 import type { Membership } from './membership.js';
 import type { Board } from './scoreboard.js';

@@ -2,7 +2,7 @@
 // is the user's to fix, and the sentence says which file and what to do.
 import fs from 'node:fs';
 import type { z } from 'zod';
-import { UserError } from '../engine/errors.js';
+import { UserError } from '../errors.js';
 import { firstIssue } from './zod-issue.js';
 
 /** `what` names the content ("a workshop membership"), `fix` the way out of a damaged file. */

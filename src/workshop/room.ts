@@ -3,7 +3,7 @@
 // JSON by room-file.ts) changed by the functions below, which return either
 // the result or a rejection with the HTTP status and one sentence for the client.
 import { z } from 'zod';
-import { LAB_NAME_PATTERN } from '../lab/netns/names.js';
+import { LAB_NAME_PATTERN } from '../lab/state.js';
 import { newJoinCode, sameJoinCode } from './join-code.js';
 import { workshopSeeds } from './seeds.js';
 import { mergeSummaries, SessionSummary, type WorkshopEvent } from './session-summary.js';

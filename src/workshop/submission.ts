@@ -24,7 +24,6 @@ const Envelope = z.object({
   ts: z.number().int().positive(),
   event: z.unknown(),
 });
-type Envelope = z.infer<typeof Envelope>;
 
 export interface SignedRequest {
   method: string;

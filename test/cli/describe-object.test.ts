@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeObject } from '../../src/cli/describe-object.js';
-import type { KubeObject } from '../../src/lab/objects.js';
+import type { KubeObject } from '../../src/k8s/objects.js';
 
 const policy = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'shop' }, spec });
 /** The lines after `Spec:`, trimmed of the two-space base indent kubectl uses. */

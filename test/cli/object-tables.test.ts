@@ -1,6 +1,6 @@
 import { describe, expect, it, vi, beforeAll, afterAll } from 'vitest';
 import { tableFor } from '../../src/cli/object-tables.js';
-import type { KubeObject } from '../../src/lab/objects.js';
+import type { KubeObject } from '../../src/k8s/objects.js';
 
 const NOW = Date.parse('2024-06-01T12:00:00Z');
 const created = new Date(NOW - 192_000).toISOString(); // 3m12s

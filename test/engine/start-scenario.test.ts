@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { runSteps } from '../../src/engine/start-scenario.js';
 import { faultKind } from '../../src/faults/registry.js';
-import type { KubeObject } from '../../src/lab/objects.js';
+import type { KubeObject } from '../../src/k8s/objects.js';
 import { FakeLab, deployment, namespace, networkPolicy, service } from '../helpers/fake-lab.js';
 
 function setup() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyStep } from '../../src/faults/apply.js';
-import type { KubeObject } from '../../src/lab/objects.js';
+import type { KubeObject } from '../../src/k8s/objects.js';
 import { FakeLab, namespace, networkPolicy, service } from '../helpers/fake-lab.js';
 
 function ctx(lab: FakeLab, manifests: Record<string, KubeObject[]>) {

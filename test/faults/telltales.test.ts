@@ -7,7 +7,7 @@ import { patchStep } from '../../src/faults/patch.js';
 import { restartStep } from '../../src/faults/restart.js';
 import { scaleStep } from '../../src/faults/scale.js';
 import { changedWords, type TelltaleContext } from '../../src/faults/telltales.js';
-import type { KubeObject } from '../../src/lab/objects.js';
+import type { KubeObject } from '../../src/k8s/objects.js';
 import { networkPolicy, service } from '../helpers/fake-lab.js';
 
 function context(setup: KubeObject[], manifests: Record<string, KubeObject[]> = {}): TelltaleContext {

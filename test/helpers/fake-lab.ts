@@ -1,14 +1,15 @@
 // An in-memory Lab for tests of everything above src/lab: objects live in a Map
 // (apply replaces, patch merges as RFC 7386), node commands and probes answer
 // from scripts the test sets, and every call is recorded in order.
+import type { BackendCapabilities } from '../../src/lab/capabilities.js';
 import { mergePatch } from '../../src/lab/merge-patch.js';
-import type { ExecResult, Lab, ProbeRequest, ProbeResult } from '../../src/lab/lab.js';
-import { refString, type KubeObject, type ObjectRef } from '../../src/lab/objects.js';
-
-const CLUSTER_SCOPED = new Set(['Namespace', 'Node']);
+import type { Lab, ProbeRequest, ProbeResult } from '../../src/lab/lab.js';
+import type { ExecResult } from '../../src/exec.js';
+import { isClusterScoped } from '../../src/k8s/kinds.js';
+import { refString, type KubeObject, type ObjectRef } from '../../src/k8s/objects.js';
 
 function keyOf(ref: ObjectRef): string {
-  return refString({ kind: ref.kind, name: ref.name, ...(CLUSTER_SCOPED.has(ref.kind) ? {} : { namespace: ref.namespace ?? 'default' }) });
+  return refString({ kind: ref.kind, name: ref.name, ...(isClusterScoped(ref.kind) ? {} : { namespace: ref.namespace ?? 'default' }) });
 }
 
 function refOfObject(obj: KubeObject): ObjectRef {
@@ -26,6 +27,20 @@ export type Call =
 export class FakeLab implements Lab {
   readonly name = 'fake';
   readonly backend = 'fake';
+  /** A cluster's, as the engine treats kind and kubeconfig labs (slow to settle, nothing to count or capture). */
+  capabilities: BackendCapabilities = {
+    title: 'the fake backend',
+    summary: 'objects in memory',
+    nodeFaults: true,
+    counters: false,
+    pcap: false,
+    namespacesPerLearner: false,
+    readyTimeoutMs: 5 * 60_000,
+    slowToSettle: true,
+    disposable: false,
+    setsWorkerCount: false,
+  standaloneLabs: false,
+  };
   readonly calls: Call[] = [];
   private readonly objects = new Map<string, KubeObject>();
   private uids = 0;

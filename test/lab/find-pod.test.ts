@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findPod } from '../../src/lab/find-pod.js';
-import type { KubeObject } from '../../src/lab/objects.js';
+import type { KubeObject } from '../../src/k8s/objects.js';
 
 function pod(name: string, owner: string | undefined, ready: boolean): KubeObject {
   return {

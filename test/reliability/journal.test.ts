@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { interruptedChange, readSession, sessionFile, sessionRecorder, writeSession, type Session } from '../../src/engine/session.js';
 import { runSteps } from '../../src/engine/start-scenario.js';
-import type { KubeObject } from '../../src/lab/objects.js';
+import type { KubeObject } from '../../src/k8s/objects.js';
 import type { Step } from '../../src/scenario/schema.js';
 import { ROOT } from '../helpers/cli.js';
 import { deployment, FakeLab, namespace, networkPolicy, service } from '../helpers/fake-lab.js';

@@ -178,7 +178,7 @@ describe('loadScenario with a seed', () => {
   });
 
   it('loads a scenario without params and rejects its placeholders', async () => {
-    const plain = SCENARIO.replace(/^params:\n(  .*\n)+/m, '');
+    const plain = SCENARIO.replace(/^params:\n( {2}.*\n)+/m, '');
     await write({ scenario: plain });
     const err = await errorOf(loadScenario(dir, { seed: 4 }));
     expect(err.issues[0]!.message).toBe(`${file()}:7: story: unknown placeholder "{{ params.namespace }}": this scenario declares no params; declare namespace under params: in scenario.yaml.`);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findPod } from '../../src/lab/find-pod.js';
 import type { ProbeResult } from '../../src/lab/lab.js';
-import type { KubeObject, V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../../src/lab/objects.js';
+import type { KubeObject, V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../../src/k8s/objects.js';
 import type { NamespaceCounters, RouteEntry, TraceInput } from '../../src/trace/hops.js';
 import { kubeProxyNodes, traceNodes, tracePods } from '../../src/trace/inputs.js';
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import type { V1Namespace, V1NetworkPolicy } from '../../src/lab/objects.js';
-import type { PolicyPod } from '../../src/lab/netns/netpol/types.js';
+import type { V1Namespace, V1NetworkPolicy } from '../../src/k8s/objects.js';
+import type { PolicyPod } from '../../src/k8s/netpol/types.js';
 import { rankIsolatingPolicies } from '../../src/trace/policy-miss.js';
 
 const pod = (namespace: string, name: string, labels: Record<string, string>, ip: string): PolicyPod => ({ namespace, name, labels, ip, nodeName: 'worker', hostVeth: '', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject, V1Service } from '../../src/lab/objects.js';
+import type { KubeObject, V1Service } from '../../src/k8s/objects.js';
 import { whyNoEndpoints } from '../../src/trace/why-no-endpoints.js';
 
 const service = (selector: Record<string, string>, targetPort: number | string = 'http'): V1Service => ({

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { KubeObject } from '../../src/lab/objects.js';
+import type { KubeObject } from '../../src/k8s/objects.js';
 import { workloadOf } from '../../src/trace/workload.js';
 
 const pod = (owner: { kind: string; name: string } | undefined, hash?: string): KubeObject => ({

@@ -64,7 +64,7 @@ describe('reporting to the workshop', () => {
     const server = await serve(room, 0, skewed);
     const m = await joined(room, server);
     expect(Math.abs(m.clockOffsetMs - 2 * 3_600_000)).toBeLessThan(5000);
-    expect(fs.statSync(process.env.NETBREAK_DATA_DIR + '/workshop.json').mode & 0o777).toBe(0o600);
+    expect(fs.statSync(`${process.env.NETBREAK_DATA_DIR}/workshop.json`).mode & 0o777).toBe(0o600);
     expect(await deliver(event('started'))).toEqual({ status: 'sent', sent: 1 });
     expect(await deliver(event('hint', { hintsUsed: 1 }))).toEqual({ status: 'sent', sent: 1 });
     expect(cellOf(room)!.session.hintsUsed).toBe(1);

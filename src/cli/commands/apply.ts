@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { attachLab } from '../../engine/current-lab.js';
-import { refOf } from '../../lab/objects.js';
-import { UserError } from '../../engine/errors.js';
+import { refOf } from '../../k8s/objects.js';
+import { UserError } from '../../errors.js';
 import { readManifestArg } from '../manifest-file.js';
 import { printJson, println } from '../output.js';
 

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { attachLab } from '../../engine/current-lab.js';
-import { UserError } from '../../engine/errors.js';
-import { refOf, type ObjectRef } from '../../lab/objects.js';
+import { UserError } from '../../errors.js';
+import { refOf, type ObjectRef } from '../../k8s/objects.js';
 import { readManifestArg } from '../manifest-file.js';
-import { isClusterScopedKind, parseResourceRef } from '../resource-kinds.js';
+import { isClusterScoped, parseResourceRef } from '../../k8s/kinds.js';
 import { printJson, println } from '../output.js';
 
 export async function run(ref: string | undefined, options: { filename?: string; namespace: string; lab?: string }, command: Command): Promise<void> {
@@ -12,7 +12,7 @@ export async function run(ref: string | undefined, options: { filename?: string;
   else if (ref) {
     const { kind, name } = parseResourceRef(ref);
     if (!name) throw new UserError(`say which ${kind.toLowerCase()} to delete: netbreak delete ${ref}/NAME -n NAMESPACE`);
-    refs = [{ kind, name, ...(isClusterScopedKind(kind) ? {} : { namespace: options.namespace }) }];
+    refs = [{ kind, name, ...(isClusterScoped(kind) ? {} : { namespace: options.namespace }) }];
   } else throw new UserError('say what to delete: netbreak delete -f FILE, or netbreak delete kind/name -n NAMESPACE');
   const lab = await attachLab(options.lab);
   const results = [];

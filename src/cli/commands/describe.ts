@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { attachLab } from '../../engine/current-lab.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { describeObject } from '../describe-object.js';
-import { isClusterScopedKind, parseResourceRef } from '../resource-kinds.js';
+import { isClusterScoped, parseResourceRef } from '../../k8s/kinds.js';
 import { printJson, println } from '../output.js';
 
 export async function run(ref: string, name: string | undefined, options: { namespace: string; lab?: string }, command: Command): Promise<void> {
   const { kind, name: objectName } = parseResourceRef(ref, name);
   if (!objectName) throw new UserError(`say which ${kind.toLowerCase()}: netbreak describe ${ref.split('/')[0]}/NAME -n NAMESPACE`);
   const lab = await attachLab(options.lab);
-  const namespace = isClusterScopedKind(kind) ? undefined : options.namespace;
+  const namespace = isClusterScoped(kind) ? undefined : options.namespace;
   const object = await lab.get({ kind, name: objectName, ...(namespace ? { namespace } : {}) });
   if (!object) throw new UserError(`${kind} "${objectName}" not found${namespace ? ` in namespace ${namespace}` : ''}`, 1);
   if (command.optsWithGlobals().json) return printJson(object);

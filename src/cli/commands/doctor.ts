@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { run as exec, MissingBinaryError, runInteractive } from '../../exec.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { aptInstallLine, LAB_BINARIES, missingBinaries, packagesFor, PACKAGE_OF, TOOLBOX as TOOLS } from '../../lab/host-packages.js';
 import { interactive, yesNo } from '../prompts.js';
 import { AUTO_ORDER, backends, type BackendChoice } from '../../lab/backends.js';
 import { kindBackend } from '../../lab/kind/backend.js';
 import { leftoverCaptureContainers } from '../../lab/kind/capture-container.js';
-import { readLabRecord } from '../../lab/kind/state.js';
+import { readLabRecord } from '../../lab/state.js';
 import { findLeftovers } from '../../lab/netns/cleanup.js';
 import { netnsBackend } from '../../lab/netns/backend.js';
 import { color, mark, printJson, println } from '../output.js';

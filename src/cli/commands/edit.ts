@@ -4,17 +4,17 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import YAML from 'yaml';
 import { attachLab } from '../../engine/current-lab.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { runInteractive } from '../../exec.js';
 import { loadManifestFile } from '../../scenario/manifests.js';
-import { isClusterScopedKind, parseResourceRef } from '../resource-kinds.js';
+import { isClusterScoped, parseResourceRef } from '../../k8s/kinds.js';
 import { println } from '../output.js';
 
 export async function run(ref: string, options: { namespace: string; lab?: string }, _command: Command): Promise<void> {
   const { kind, name } = parseResourceRef(ref);
   if (!name) throw new UserError(`say which ${kind.toLowerCase()} to edit: netbreak edit ${ref}/NAME -n NAMESPACE`);
   const lab = await attachLab(options.lab);
-  const namespace = isClusterScopedKind(kind) ? undefined : options.namespace;
+  const namespace = isClusterScoped(kind) ? undefined : options.namespace;
   const current = await lab.get({ kind, name, ...(namespace ? { namespace } : {}) });
   if (!current) throw new UserError(`${kind} "${name}" not found${namespace ? ` in namespace ${namespace}` : ''}`, 1);
   const { status: _status, ...editable } = current;

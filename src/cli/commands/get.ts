@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import YAML from 'yaml';
 import { attachLab } from '../../engine/current-lab.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { tableFor } from '../object-tables.js';
-import { isClusterScopedKind, parseResourceRef } from '../resource-kinds.js';
+import { isClusterScoped, parseResourceRef } from '../../k8s/kinds.js';
 import { kubectlTable, printJson, println } from '../output.js';
 
 interface GetOptions {
@@ -19,7 +19,7 @@ export async function run(resource: string, name: string | undefined, options: G
   const output = command.optsWithGlobals().json ? 'json' : options.output;
   if (output && !['wide', 'yaml', 'json'].includes(output)) throw new UserError(`-o ${output} is not supported: use -o wide, -o yaml or -o json`);
   const lab = await attachLab(options.lab);
-  const clusterScoped = isClusterScopedKind(kind);
+  const clusterScoped = isClusterScoped(kind);
   const namespace = clusterScoped || options.allNamespaces ? undefined : options.namespace;
   let objects = await lab.list(kind, namespace);
   if (one) {

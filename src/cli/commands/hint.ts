@@ -1,26 +1,14 @@
 import type { Command } from 'commander';
-import { updateSession } from '../../engine/session.js';
-import { hintCost, hintText } from '../../grading/hints.js';
+import { takeHint } from '../../engine/use-cases/hint.js';
 import { sessionContext } from '../context.js';
+import { printNotices } from '../notices.js';
 import { color, printJson, println } from '../output.js';
-import { reportToWorkshop } from '../workshop-report.js';
 
 export async function run(_options: unknown, command: Command): Promise<void> {
-  const { session, loaded } = await sessionContext(command);
-  const hints = loaded.scenario.hints;
-  if (session.hintsUsed >= hints.length) {
-    if (command.optsWithGlobals().json) return printJson({ hint: null, used: session.hintsUsed, total: hints.length });
-    return println(`No more hints: all ${hints.length} are used. "netbreak debrief" explains everything (after you have tried).`);
-  }
-  // The hint is picked under the session lock: two shells asking at once get hints 2 and 3, never 2 twice.
-  let hint = hints[session.hintsUsed]!;
-  const updated = await updateSession(session.lab, (s) => {
-    hint = hints[Math.min(s.hintsUsed, hints.length - 1)]!;
-    s.hintsUsed = Math.min(s.hintsUsed + 1, hints.length);
-  });
-  await reportToWorkshop('hint', updated);
-  const result = { hint: hintText(hint), number: updated.hintsUsed, total: hints.length, cost: hintCost(hint) };
-  if (command.optsWithGlobals().json) return printJson(result);
-  println(`${color.bold(`Hint ${result.number}/${result.total}`)} ${color.dim(`(−${result.cost} points)`)}`);
-  println(result.hint);
+  const { notices, ...taken } = await takeHint(await sessionContext(command));
+  printNotices(notices);
+  if (command.optsWithGlobals().json) return printJson(taken);
+  if (taken.hint === null) return println(`No more hints: all ${taken.total} are used. "netbreak debrief" explains everything (after you have tried).`);
+  println(`${color.bold(`Hint ${taken.number}/${taken.total}`)} ${color.dim(`(−${taken.cost} points)`)}`);
+  println(taken.hint);
 }

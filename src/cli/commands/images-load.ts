@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { resolveKindLab } from '../../engine/current-lab.js';
-import { UserError } from '../../engine/errors.js';
-import { PreflightError } from '../../lab/backend.js';
+import { PreflightError, UserError } from '../../errors.js';
 import { clusterMadeByNetbreak, refusal } from '../../lab/kind/backend.js';
 import { engineStatus } from '../../lab/kind/docker.js';
 import { loadImages, missingImages } from '../../lab/kind/images.js';
 import { getClusters } from '../../lab/kind/kind-cli.js';
-import { readLabRecord } from '../../lab/kind/state.js';
+import { readLabRecord } from '../../lab/state.js';
 import { silentProgress } from '../../lab/progress.js';
 import { terminalProgress } from '../progress.js';
 import { printJson, println } from '../output.js';

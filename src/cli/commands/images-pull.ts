@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { PreflightError } from '../../lab/backend.js';
+import { PreflightError } from '../../errors.js';
 import { engineStatus } from '../../lab/kind/docker.js';
 import { pullImage } from '../../lab/kind/images.js';
 import { silentProgress } from '../../lab/progress.js';

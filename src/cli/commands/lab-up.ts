@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { backendByName } from '../../lab/backends.js';
-import { readLabRecord } from '../../lab/kind/state.js';
+import { readLabRecord } from '../../lab/state.js';
 import { silentProgress } from '../../lab/progress.js';
 import { terminalProgress } from '../progress.js';
-import { removeLabOnInterrupt } from '../interrupt.js';
+import { removeLabOnInterrupt } from '../../engine/use-cases/interrupt.js';
+import { tellInterruption } from '../interrupt.js';
 import { printJson, println } from '../output.js';
 
-export async function run(options: { name: string; nodes?: number; backend: 'netns' | 'kind' }, command: Command): Promise<void> {
-  if (options.nodes !== undefined && options.backend === 'kind') {
+export async function run(options: { name: string; nodes?: number; backend: string }, command: Command): Promise<void> {
+  if (options.nodes !== undefined && !backendByName(options.backend)!.capabilities.setsWorkerCount) {
     throw new UserError('--nodes is for the netns lab: a kind lab has the two workers of clusters/kind-default.yaml');
   }
   if (options.nodes !== undefined && !(Number.isInteger(options.nodes) && options.nodes >= 1 && options.nodes <= 9)) {
@@ -16,7 +17,7 @@ export async function run(options: { name: string; nodes?: number; backend: 'net
   }
   const json = Boolean(command.optsWithGlobals().json);
   const backend = backendByName(options.backend)!;
-  const lab = await removeLabOnInterrupt(options.name, () => backend.up(options.name, { workers: options.nodes }, json ? silentProgress : terminalProgress()));
+  const lab = await removeLabOnInterrupt(options.name, () => backend.up(options.name, { workers: options.nodes }, json ? silentProgress : terminalProgress()), tellInterruption);
   const nodes = await lab.nodes();
   const record = readLabRecord(lab.name);
   if (json) return printJson({ lab: lab.name, backend: backend.name, nodes, ...(record?.cluster ? { cluster: record.cluster, kubeconfig: record.kubeconfig, context: record.context } : {}) });

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { defaultHistory, readHistory } from '../../history/store.js';
 import { renderReport, selectSessions, type ReportFormat, type Selection } from '../../report/render.js';
 import { printJson, println } from '../output.js';

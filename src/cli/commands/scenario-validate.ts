@@ -3,7 +3,7 @@
 // valid, 2 when any is not (a bad file is bad input, as everywhere else).
 import type { Command } from 'commander';
 import { scenariosRoot } from '../../engine/scenarios-root.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { MAX_VARIANTS_CHECKED, validateTarget } from '../../scenario/validate.js';
 import { color, mark, printJson, println } from '../output.js';
 

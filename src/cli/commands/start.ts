@@ -1,16 +1,12 @@
 import type { Command } from 'commander';
-import { startScenario } from '../../engine/start-scenario.js';
-import { scenariosRoot } from '../../engine/scenarios-root.js';
-import { UserError } from '../../engine/errors.js';
-import { findScenario } from '../../scenario/loader.js';
-import { randomSeed } from '../../scenario/params.js';
+import { start } from '../../engine/use-cases/start.js';
+import { UserError } from '../../errors.js';
 import { silentProgress } from '../../lab/progress.js';
-import type { BackendChoice } from '../../lab/backends.js';
+import { backendByName, type BackendChoice } from '../../lab/backends.js';
 import { terminalProgress } from '../progress.js';
-import { removeLabOnInterrupt } from '../interrupt.js';
+import { tellInterruption } from '../interrupt.js';
+import { printNotices } from '../notices.js';
 import { color, printJson, println } from '../output.js';
-import { reportToWorkshop } from '../workshop-report.js';
-import { joinedWorkshop } from '../../workshop/files.js';
 
 export interface StartFlags {
   lab: string;
@@ -22,28 +18,26 @@ export interface StartFlags {
 }
 
 export async function run(id: string, options: StartFlags, command: Command): Promise<void> {
-  if (options.backend !== 'kubeconfig' && (options.context || options.learner || options.kubeconfig)) {
+  const perLearner = Boolean(options.backend && backendByName(options.backend)?.capabilities.namespacesPerLearner);
+  if (!perLearner && (options.context || options.learner || options.kubeconfig)) {
     throw new UserError('--context, --kubeconfig and --learner are for the kubeconfig backend: add --backend kubeconfig');
   }
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UserError('--seed takes a whole number, for example --seed 42');
   const json = Boolean(command.optsWithGlobals().json);
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new UserError('--seed is too large: give a whole number below 2^53, for example --seed 42');
-  // Joined to a workshop: the attendee's own variant, and on a shared cluster their own namespaces.
-  const membership = joinedWorkshop() ? (await import('../../workshop/membership.js')).readMembership() : undefined;
-  const seed = options.seed ?? membership?.seeds[id] ?? randomSeed();
-  const learner = options.learner ?? (options.backend === 'kubeconfig' ? membership?.attendee.name : undefined);
-  const loaded = await findScenario(scenariosRoot(), id, { seed });
-  const session = await removeLabOnInterrupt(options.lab, () =>
-    startScenario(loaded, {
-      lab: options.lab,
-      seed,
-      progress: json ? silentProgress : terminalProgress(),
-      backend: options.backend ?? 'auto',
-      upOptions: { context: options.context, kubeconfig: options.kubeconfig, learner },
-    }),
-  );
+  const { session, loaded, notices } = await start({
+    scenario: id,
+    lab: options.lab,
+    seed: options.seed,
+    backend: options.backend,
+    context: options.context,
+    kubeconfig: options.kubeconfig,
+    learner: options.learner,
+    progress: json ? silentProgress : terminalProgress(),
+    interrupted: tellInterruption,
+  });
+  printNotices(notices);
   const { scenario } = loaded;
-  await reportToWorkshop('started', session);
   if (json) {
     printJson({ scenario: scenario.id, title: scenario.title, lab: session.lab, backend: session.backend, seed: session.seed, params: loaded.params, startedAt: session.startedAt, story: scenario.story, task: scenario.task, symptom: scenario.symptom });
     return;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { attachLab } from '../../engine/current-lab.js';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { SupervisorError } from '../../lab/netns/api-client.js';
 import { parseProbeUrl } from '../../lab/probe-url.js';
 import { collectTrace } from '../../trace/collect.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
-import { LAB_NAME_PATTERN } from '../../lab/netns/names.js';
+import { UserError } from '../../errors.js';
+import { LAB_NAME_PATTERN } from '../../lab/state.js';
 import { joinWorkshop, parseJoinUrl, WorkshopRefusedError, WorkshopUnreachableError } from '../../workshop/client.js';
 import { membershipFile } from '../../workshop/files.js';
 import { readMembership, writeMembership } from '../../workshop/membership.js';

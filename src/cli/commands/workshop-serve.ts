@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { scenariosRoot } from '../../engine/scenarios-root.js';
 import { findScenario } from '../../scenario/loader.js';
 import { ScenarioError } from '../../scenario/errors.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
 import { fetchBoard, WorkshopRefusedError, WorkshopUnreachableError } from '../../workshop/client.js';
 import { readMembership } from '../../workshop/membership.js';
 import { deliver } from '../../workshop/reporter.js';

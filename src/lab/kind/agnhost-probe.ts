@@ -4,9 +4,9 @@
 // and map what happened to the same outcomes the netns lab reports.
 import net from 'node:net';
 import type { DnsQueryLog, ProbeResult } from '../lab.js';
-import type { KubeObject } from '../objects.js';
+import type { KubeObject } from '../../k8s/objects.js';
 import { parseProbeUrl } from '../probe-url.js';
-import type { ProbeOutcome } from '../../scenario/schema.js';
+import type { ProbeOutcome } from '../probe-outcome.js';
 
 /** How a probe reaches the agnhost in the source pod: the API server's pod proxy, or exec. */
 export interface AgnhostChannel {

@@ -4,7 +4,7 @@
 // cluster what to do about each; KubeClient turns such a failure into one
 // ClusterAccessError sentence instead of a stack trace.
 import { ApiException } from '@kubernetes/client-node';
-import { ClusterAccessError } from '../backend.js';
+import { ClusterAccessError } from '../../errors.js';
 
 export type ApiProblem = { kind: 'unreachable' | 'tls' | 'credentials'; detail: string };
 

@@ -6,13 +6,16 @@
 // netbreak.dev/created-by=netbreak (set by clusters/kind-default.yaml) and the
 // lab records that its up() created them.
 import fs from 'node:fs';
+import { kindCapabilities } from './capabilities.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { fileURLToPath } from 'node:url';
 import { CommandFailedError } from '../../exec.js';
-import { assertLabName, ClusterAccessError, LabNotRunningError, leftForClean, PreflightError, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import { type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import { assertLabName, type ClusterLabRecord, ensureLabDir, kubeconfigFileOf, LAB_NAME_PATTERN, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord } from '../state.js';
+import { ClusterAccessError, LabNotRunningError, leftForClean, PreflightError } from '../../errors.js';
 import type { AccessAdvice } from './api-problems.js';
 import type { Progress } from '../progress.js';
-import { LAB_NAME_PATTERN } from '../netns/names.js';
+import { leftoverCaptureContainers, removeCaptureContainers } from './capture-container.js';
 import { engineStatus, type ContainerEngine } from './docker.js';
 import { kindAvailability, kindBackendAvailability } from './availability.js';
 import { createCluster, deleteCluster, getClusters, getKubeconfig, kindErrorLine } from './kind-cli.js';
@@ -20,7 +23,6 @@ import { apiErrorText } from './api-problems.js';
 import { KubeClient } from './kube-client.js';
 import { KindLab } from './kind-lab.js';
 import { CREATED_BY_LABEL, LAB_LABEL } from './labels.js';
-import { ensureLabDir, kubeconfigFileOf, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord, type ClusterLabRecord } from './state.js';
 
 export const KIND_CONFIG = fileURLToPath(new URL('../../../clusters/kind-default.yaml', import.meta.url));
 export const CREATED_BY_SELECTOR = `${CREATED_BY_LABEL}=netbreak`;
@@ -128,6 +130,7 @@ function labOf(record: ClusterLabRecord, c: KubeClient): KindLab {
 
 export const kindBackend = {
   name: 'kind',
+  capabilities: kindCapabilities,
 
   available: kindBackendAvailability,
 
@@ -274,6 +277,13 @@ export const kindBackend = {
   },
 
   labs: async () => labsOfBackend('kind'),
+
+  /** Capture containers a killed `trace --pcap` left beside a kind node; `clean` removes them before the cluster they joined. */
+  async removeStrays(): Promise<CleanReport[]> {
+    const captures = await leftoverCaptureContainers();
+    const removed = await removeCaptureContainers(captures.engine, captures.containers);
+    return removed.map((c) => ({ lab: c.lab, removed: [`capture container ${c.name} (tcpdump in the network namespace of ${c.node})`] }));
+  },
 
   /** Kind labs on this machine, and kind clusters netbreak created whose lab folder is gone (after a reboot or a crash). */
   async leftovers(): Promise<string[]> {

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { explainCommand, run } from '../../exec.js';
-import { PreflightError } from '../backend.js';
+import { PreflightError } from '../../errors.js';
 import type { CaptureProcess } from '../lab.js';
 import { engineStatus, type ContainerEngine } from './docker.js';
 import { CAPTURE_IMAGE, missingImages, pullImage } from './images.js';

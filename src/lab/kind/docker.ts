@@ -1,8 +1,8 @@
 // The container engine kind runs its nodes in: is it up (docker, else podman),
 // and `docker exec` into a node container for node-level steps and shells.
 import { MissingBinaryError, run } from '../../exec.js';
-import { ClusterAccessError } from '../backend.js';
-import type { ExecResult } from '../lab.js';
+import { ClusterAccessError } from '../../errors.js';
+import type { ExecResult } from '../../exec.js';
 
 export type ContainerEngine = 'docker' | 'podman';
 export type EngineStatus = { ok: true; engine: ContainerEngine; version: string } | { ok: false; reason: string };

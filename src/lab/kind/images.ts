@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CommandFailedError, MissingBinaryError, run, runOk } from '../../exec.js';
-import { PreflightError } from '../backend.js';
+import { PreflightError } from '../../errors.js';
 import type { ContainerEngine } from './docker.js';
 import { kindArgv, kindErrorLine } from './kind-cli.js';
 

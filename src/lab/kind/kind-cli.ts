@@ -2,7 +2,7 @@
 // passes its own --kubeconfig file, so the user's kubeconfig and current
 // context are never read or changed.
 import { CommandFailedError, MissingBinaryError, run, runOk } from '../../exec.js';
-import { ClusterAccessError, PreflightError } from '../backend.js';
+import { ClusterAccessError, PreflightError } from '../../errors.js';
 import type { ContainerEngine } from './docker.js';
 
 /** kindnet enforces NetworkPolicy from v0.24.0 on, and the scenarios rely on it. */

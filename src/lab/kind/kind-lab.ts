@@ -3,11 +3,13 @@
 // node commands through `docker exec` into kind's node containers, probes
 // from the source pod's agnhost (exec by default, or the API server's pod proxy),
 // and `trace --pcap` captures in containers that join the nodes' network namespaces.
-import { UserError } from '../../engine/errors.js';
+import { UserError } from '../../errors.js';
+import { kindCapabilities } from './capabilities.js';
 import { run } from '../../exec.js';
 import { findPod } from '../find-pod.js';
-import type { Capturer, CounterSnapshot, CounterTarget, ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
-import type { KubeObject, ObjectRef } from '../objects.js';
+import type { Capturer, CounterSnapshot, CounterTarget, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { ExecResult } from '../../exec.js';
+import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { agnhostContainer, agnhostProbe, type AgnhostChannel } from './agnhost-probe.js';
 import { captureContainer, ensureCaptureImage } from './capture-container.js';
 import { execArgv, nodeExec, type ContainerEngine } from './docker.js';
@@ -43,6 +45,7 @@ export class ProbeSourceError extends Error {}
 export class KindLab implements Lab {
   readonly name: string;
   readonly backend: string = 'kind';
+  readonly capabilities = kindCapabilities;
   readonly client: KubeClient;
   protected readonly options: ClusterLabOptions;
   protected readonly nodeNames: NodeNames;

@@ -6,34 +6,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import { ClusterAccessError } from '../backend.js';
+import { ClusterAccessError } from '../../errors.js';
 import type { ReadyProgress } from '../lab.js';
 import { accessError, apiErrorText, GENERIC_ADVICE, type AccessAdvice } from './api-problems.js';
-import type { KubeObject, ObjectRef } from '../objects.js';
+import { apiVersionOf } from '../../k8s/kinds.js';
+import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 
 export const FIELD_MANAGER = 'netbreak';
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
-
-/** The apiVersion netbreak reads and writes each kind with (refs name only the kind). */
-export const KIND_API_VERSIONS: Record<string, string> = {
-  Namespace: 'v1',
-  Node: 'v1',
-  Pod: 'v1',
-  Service: 'v1',
-  Endpoints: 'v1',
-  ConfigMap: 'v1',
-  Deployment: 'apps/v1',
-  DaemonSet: 'apps/v1',
-  ReplicaSet: 'apps/v1',
-  EndpointSlice: 'discovery.k8s.io/v1',
-  NetworkPolicy: 'networking.k8s.io/v1',
-};
-
-export function apiVersionOf(kind: string): string {
-  const apiVersion = KIND_API_VERSIONS[kind];
-  if (!apiVersion) throw new Error(`netbreak does not know the Kubernetes kind "${kind}": use one of ${Object.keys(KIND_API_VERSIONS).join(', ')}`);
-  return apiVersion;
-}
 
 function header(ref: ObjectRef): KubernetesObject & { metadata: { name: string; namespace?: string } } {
   return { apiVersion: apiVersionOf(ref.kind), kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } };

@@ -5,7 +5,7 @@
 // node fields of pod specs: nodeName, the kubernetes.io/hostname selector and
 // node affinity), so one scenario and one hint work on both backends, and
 // netbreak's own commands show and accept the scenario's names.
-import type { KubeObject, ObjectRef } from '../objects.js';
+import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 
 const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 /** The node field a nodeSelectorTerm's matchFields can name. */

@@ -3,16 +3,18 @@
 // their own copies of a scenario's namespaces, labelled netbreak.dev/learner;
 // nothing else in the cluster is changed, and teardown deletes only those.
 import fs from 'node:fs';
+import { kubeconfigCapabilities } from './capabilities.js';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { assertLabName, ClusterAccessError, LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import { type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import { assertLabName, type ClusterLabRecord, ensureLabDir, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord } from '../state.js';
+import { ClusterAccessError, LabNotRunningError, PreflightError } from '../../errors.js';
 import type { Progress } from '../progress.js';
 import type { AccessAdvice } from '../kind/api-problems.js';
 import { apiErrorText } from '../kind/api-problems.js';
 import { KubeClient } from '../kind/kube-client.js';
 import { LAB_LABEL } from '../kind/labels.js';
-import { ensureLabDir, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord, type ClusterLabRecord } from '../kind/state.js';
 import { KubeconfigLab } from './kubeconfig-lab.js';
 import { LEARNER_LABEL, LEARNER_PATTERN, NamespaceMap } from './namespaces.js';
 
@@ -71,6 +73,7 @@ async function ownNamespaces(c: KubeClient, record: ClusterLabRecord): Promise<s
 
 export const kubeconfigBackend = {
   name: 'kubeconfig',
+  capabilities: kubeconfigCapabilities,
 
   async available(): Promise<Availability> {
     const file = defaultKubeconfig();

@@ -2,13 +2,15 @@
 // learner's own copies of the scenario's namespaces (`shop` → `nb-alice-shop`),
 // which netbreak creates and labels. It refuses node-level steps and any change
 // in a namespace it did not create, each with one sentence saying why.
-import type { ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
-import type { KubeObject, ObjectRef } from '../objects.js';
+import { kubeconfigCapabilities } from './capabilities.js';
+import type { Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { ExecResult } from '../../exec.js';
+import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { KindLab, MANAGED_BY } from '../kind/kind-lab.js';
 import { LAB_LABEL } from '../kind/labels.js';
 import type { KubeClient } from '../kind/kube-client.js';
 import { unchangedNodeNames } from '../kind/node-names.js';
-import { readClusterRecord, writeLabRecord } from '../kind/state.js';
+import { readClusterRecord, writeLabRecord } from '../state.js';
 import { LEARNER_LABEL, NamespaceMap, NamespaceRefusedError } from './namespaces.js';
 
 export class NodeLevelRefusedError extends Error {}
@@ -24,6 +26,7 @@ export interface KubeconfigLabOptions {
 export class KubeconfigLab implements Lab {
   readonly name: string;
   readonly backend = 'kubeconfig';
+  readonly capabilities = kubeconfigCapabilities;
   readonly map: NamespaceMap;
   private readonly inner: KindLab;
   private readonly client: KubeClient;

@@ -2,7 +2,7 @@
 // namespaces: `shop` becomes `nb-<learner>-shop`. This module maps objects,
 // refs, probe sources and service DNS names there and back, so scenarios,
 // grading and the learner's `get` keep speaking of `shop`.
-import type { KubeObject } from '../objects.js';
+import type { KubeObject } from '../../k8s/objects.js';
 
 export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 export const LEARNER_LABEL = 'netbreak.dev/learner';

@@ -1,11 +1,11 @@
 // What the API server does to an object before storing it: defaults, allocated
 // ClusterIPs and NodePorts, and refusals a learner would also get from kubectl.
-import type { KubeObject } from '../objects.js';
+import { isClusterScoped } from '../../k8s/kinds.js';
+import type { KubeObject } from '../../k8s/objects.js';
 import type { ObjectStore } from './store.js';
-import { isClusterScoped } from './store.js';
 import type { Topology } from './topology.js';
-import { networkPolicyProblems } from './netpol/validate.js';
-import type { V1NetworkPolicy } from '../objects.js';
+import { networkPolicyProblems } from '../../k8s/netpol/validate.js';
+import type { V1NetworkPolicy } from '../../k8s/objects.js';
 
 export class AdmissionError extends Error {}
 

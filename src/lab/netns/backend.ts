@@ -1,10 +1,13 @@
 // The embedded netns backend: checks the machine, creates a lab (fabric, nodes,
 // supervisor, kube-system) step by step, and removes it by name.
 import { spawn } from 'node:child_process';
+import { netnsCapabilities } from './capabilities.js';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { assertLabName, LabNotRunningError, PreflightError, type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
-import type { ObjectRef } from '../objects.js';
+import { type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import { assertLabName } from '../state.js';
+import { LabNotRunningError, PreflightError } from '../../errors.js';
+import type { ObjectRef } from '../../k8s/objects.js';
 import type { Progress } from '../progress.js';
 import { LAB_BINARIES, missingSentence } from '../host-packages.js';
 import { setnsUnavailable } from './agent/enter-netns.js';
@@ -61,6 +64,7 @@ export interface NetnsUpOptions extends UpOptions {
 
 export const netnsBackend = {
   name: 'netns',
+  capabilities: netnsCapabilities,
 
   available: netnsAvailability,
 

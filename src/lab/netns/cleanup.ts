@@ -6,7 +6,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { run } from '../../exec.js';
 import { removeEtcNetnsIfOursAndEmpty } from './etc-netns.js';
-import { etcNetnsDir, labFiles, labNetnsPrefix, NETNS_PREFIX, stateRoot } from './names.js';
+import { etcNetnsDir, labFiles, labNetnsPrefix, NETNS_PREFIX } from './names.js';
+import { stateRoot } from '../state.js';
 
 export interface Leftovers {
   lab: string;

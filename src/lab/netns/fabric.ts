@@ -3,8 +3,8 @@
 // interface is created directly inside the lab's namespaces (`ip -n … link add …
 // netns …`), so the host's own link table never changes, not even for a moment.
 import { run, runOk } from '../../exec.js';
-import { kubeProxyJumps } from './kube-proxy/jumps.js';
-import { netpolJump } from './netpol/jump.js';
+import { kubeProxyJumps } from '../../k8s/kube-proxy/jumps.js';
+import { netpolJump } from '../../k8s/netpol/jump.js';
 import { fabricNetns, nodeNetns } from './names.js';
 import type { LabNode, Topology } from './topology.js';
 

@@ -1,35 +1,11 @@
 // How the embedded lab names what it creates. Every network namespace starts with
-// `nb-<lab>-` and every file lives under the state directory, so `netbreak clean`
-// can find all of it after a crash without any other record.
+// `nb-<lab>-` and every file lives in the lab's folder (src/lab/state.ts), so
+// `netbreak clean` can find all of it after a crash without any other record.
 import { createHash } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
+import { labDir, labRecordFile } from '../state.js';
 
 export const NETNS_PREFIX = 'nb-';
-export const LAB_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/;
-
-export interface StateRootEnv {
-  NETBREAK_STATE_DIR?: string;
-  XDG_STATE_HOME?: string;
-  HOME?: string;
-}
-
-/**
- * Where labs keep their state: `$NETBREAK_STATE_DIR`; else, for root (whom the
- * netns lab needs), `/run/netbreak`; else the user's own state folder,
- * `$XDG_STATE_HOME/netbreak` or `~/.local/state/netbreak`, where a user without
- * root keeps the labs of the kind and kubeconfig backends.
- */
-export function stateRoot(env: StateRootEnv = process.env, uid = process.getuid?.() ?? -1): string {
-  if (env.NETBREAK_STATE_DIR) return env.NETBREAK_STATE_DIR;
-  if (uid === 0) return '/run/netbreak';
-  if (env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME)) return path.join(env.XDG_STATE_HOME, 'netbreak');
-  return path.join(env.HOME || os.homedir(), '.local', 'state', 'netbreak');
-}
-
-export function labDir(lab: string): string {
-  return path.join(stateRoot(), 'labs', lab);
-}
 
 export const labFiles = (lab: string) => {
   const dir = labDir(lab);
@@ -39,7 +15,7 @@ export const labFiles = (lab: string) => {
     socket: path.join(dir, 'supervisor.sock'),
     pid: path.join(dir, 'supervisor.pid'),
     log: path.join(dir, 'supervisor.log'),
-    lab: path.join(dir, 'lab.json'),
+    lab: labRecordFile(lab),
     pods: path.join(dir, 'pods'),
   };
 };

@@ -1,14 +1,17 @@
 // The Lab contract for a running netns lab: object operations go to the lab's
 // supervisor, node and pod commands run with `ip netns exec` in the lab's namespaces.
 import { run } from '../../exec.js';
-import type { Capturer, CounterSnapshot, CounterTarget, ExecResult, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
-import type { KubeObject, ObjectRef } from '../objects.js';
+import { netnsCapabilities } from './capabilities.js';
+import type { Capturer, CounterSnapshot, CounterTarget, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { ExecResult } from '../../exec.js';
+import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { callSupervisor } from './api-client.js';
 import { isPodReady } from './controllers/endpoints.js';
 import { labFiles, nodeNetns, podNetns } from './names.js';
 
 export class NetnsLab implements Lab {
   readonly backend = 'netns';
+  readonly capabilities = netnsCapabilities;
   private readonly socket: string;
   /** Workloads the next waitReady() waits for besides its own: the lab's system pods, right after up(). */
   private pendingSystem: ObjectRef[] = [];

@@ -4,12 +4,12 @@
 // only its own chains with `iptables-restore --noflush`, so a rule a learner or a
 // fault typed into a built-in chain stays where it is.
 import { runOk } from '../../exec.js';
-import type { KubeObject, V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../objects.js';
+import type { KubeObject, V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../../k8s/objects.js';
 import type { PodSpec } from './controllers/workloads.js';
 import { isPodReady } from './controllers/endpoints.js';
-import { kubeProxyRestore } from './kube-proxy/rules.js';
-import { netpolRestore } from './netpol/compile.js';
-import type { PolicyPod } from './netpol/types.js';
+import { kubeProxyRestore } from '../../k8s/kube-proxy/rules.js';
+import { netpolRestore } from '../../k8s/netpol/compile.js';
+import type { PolicyPod } from '../../k8s/netpol/types.js';
 import { nodeNetns } from './names.js';
 import type { ObjectStore } from './store.js';
 import type { Topology } from './topology.js';

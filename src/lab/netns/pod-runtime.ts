@@ -10,7 +10,7 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import { run, runOk } from '../../exec.js';
-import type { KubeObject } from '../objects.js';
+import type { KubeObject } from '../../k8s/objects.js';
 import type { PodSpec } from './controllers/workloads.js';
 import { LISTENING, type PodThreadOptions } from './agent/pod-thread-contract.js';
 import { createEtcNetnsDir } from './etc-netns.js';

@@ -3,13 +3,9 @@
 // processes (the CLI after a crash, the DNS server) read whole snapshots.
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { type KubeObject, type ObjectRef, type StoreSnapshot } from '../objects.js';
-
-const CLUSTER_SCOPED = new Set(['Namespace', 'Node']);
-
-export function isClusterScoped(kind: string): boolean {
-  return CLUSTER_SCOPED.has(kind);
-}
+import { isClusterScoped } from '../../k8s/kinds.js';
+import { type KubeObject, type ObjectRef } from '../../k8s/objects.js';
+import { type StoreSnapshot } from './store-snapshot.js';
 
 function key(ref: ObjectRef): string {
   return `${ref.kind}/${isClusterScoped(ref.kind) ? '' : (ref.namespace ?? 'default')}/${ref.name}`;

@@ -3,7 +3,7 @@
 // answers the CLI over a Unix socket. It reconciles after every change, so the
 // data plane follows an object change within a fraction of a second.
 import http from 'node:http';
-import type { KubeObject, ObjectRef } from '../objects.js';
+import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import type { ProbeResult } from '../lab.js';
 import { mergePatch } from '../merge-patch.js';
 import { parseProbeUrl, ProbeUrlError } from '../probe-url.js';

@@ -1,9 +1,9 @@
 // What every lab cluster has before a scenario adds anything, as kubeadm and kind
 // create it: the system namespaces, nodes, CoreDNS (ConfigMap, Deployment,
 // kube-dns Service) and the kube-proxy DaemonSet.
-import type { KubeObject } from '../objects.js';
+import type { KubeObject } from '../../k8s/objects.js';
 import type { Topology } from './topology.js';
-import { KUBEADM_DEFAULT_COREFILE } from '../../k8s/kubeadm-corefile.js';
+import { KUBEADM_DEFAULT_COREFILE } from '../../k8s/dns/kubeadm-corefile.js';
 
 
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });

@@ -28,7 +28,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import path from 'node:path';
-import { COMMON_LOG_FORMAT } from './dns/corefile.js';
+import { COMMON_LOG_FORMAT } from '../../k8s/dns/corefile.js';
 import { formatLogLine } from './dns/plugins/log.js';
 import { decode, finalizeReply, FLAG, fq, isSubdomain, lowerFq, opcodeOf, replyTo, setRcode, type Answer, type DecodedPacket, type Packet } from './dns/wire.js';
 import { labFiles } from './names.js';

@@ -42,8 +42,14 @@ it('finds agnhost and its --http-port in the pod spec', () => {
 function channel(dig: string, dial: { status: number; body: string }) {
   const calls: string[] = [];
   const c: AgnhostChannel = {
-    shell: async (cmd) => (calls.push(`shell ${cmd}`), dig),
-    dial: async (params) => (calls.push(`dial ${new URLSearchParams(params)}`), dial),
+    shell: async (cmd) => {
+      calls.push(`shell ${cmd}`);
+      return dig;
+    },
+    dial: async (params) => {
+      calls.push(`dial ${new URLSearchParams(params)}`);
+      return dial;
+    },
   };
   return { c, calls };
 }

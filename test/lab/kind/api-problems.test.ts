@@ -13,7 +13,7 @@ import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startScenario } from '../../../src/engine/start-scenario.js';
 import { scenariosRoot } from '../../../src/engine/scenarios-root.js';
-import { ClusterAccessError } from '../../../src/lab/backend.js';
+import { ClusterAccessError } from '../../../src/errors.js';
 import { apiProblem } from '../../../src/lab/kind/api-problems.js';
 import { kindBackend } from '../../../src/lab/kind/backend.js';
 import { nodeExec } from '../../../src/lab/kind/docker.js';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { PreflightError } from '../../../src/lab/backend.js';
+import { PreflightError } from '../../../src/errors.js';
 import { kindBackend, kindTimeouts } from '../../../src/lab/kind/backend.js';
 import { KindLab } from '../../../src/lab/kind/kind-lab.js';
 import type { Progress } from '../../../src/lab/progress.js';

@@ -11,7 +11,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mergePatch } from '../../../src/lab/merge-patch.js';
-import type { KubeObject } from '../../../src/lab/objects.js';
+import type { KubeObject } from '../../../src/k8s/objects.js';
 
 interface Resource {
   name: string;
@@ -105,6 +105,7 @@ export class FakeApiServer {
   readonly objects = new Map<string, KubeObject>();
   proxyHandler: ProxyHandler = agnhostHandler;
   /** Called before each request is handled; it may delay it, or refuse it with a status (a test's way to act mid-command). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hold that only delays the request returns nothing at all.
   hold?: (method: string, path: string, body: string) => Promise<{ status: number; message: string } | void>;
   /** Reads of a Deployment report it not ready this many times after each change (to see waiting and progress). */
   notReadyReads = 0;

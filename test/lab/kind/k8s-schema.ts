@@ -12,7 +12,7 @@ import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { EndpointSlice } from 'kubernetes-models/discovery.k8s.io/v1/EndpointSlice';
-import type { KubeObject } from '../../../src/lab/objects.js';
+import type { KubeObject } from '../../../src/k8s/objects.js';
 
 type Model = new (data: any) => { validate(): void };
 

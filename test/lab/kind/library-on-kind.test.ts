@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { releaseKindLab } from '../../../src/cli/commands/stop.js';
+import { releaseKindLab } from '../../../src/engine/release-kind-lab.js';
 import { runSteps, startScenario } from '../../../src/engine/start-scenario.js';
 import { readSession, sessionRecorder } from '../../../src/engine/session.js';
 import { scenariosRoot } from '../../../src/engine/scenarios-root.js';
@@ -21,7 +21,7 @@ import { runCheck } from '../../../src/grading/check.js';
 import { kindBackend } from '../../../src/lab/kind/backend.js';
 import { buildTopology } from '../../../src/lab/netns/topology.js';
 import { systemObjects } from '../../../src/lab/netns/system-objects.js';
-import type { KubeObject } from '../../../src/lab/objects.js';
+import type { KubeObject } from '../../../src/k8s/objects.js';
 import { silentProgress } from '../../../src/lab/progress.js';
 import { listScenarios, loadScenario, type LoadedScenario } from '../../../src/scenario/loader.js';
 import type { ProbeOutcome } from '../../../src/scenario/schema.js';

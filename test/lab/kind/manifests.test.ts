@@ -4,12 +4,12 @@
 // namespaces, and the objects patch/scale/restart steps produce from them.
 import { expect, it } from 'vitest';
 import { scenariosRoot } from '../../../src/engine/scenarios-root.js';
-import { parseObjectRef } from '../../../src/faults/object-ref.js';
+import { parseObjectRef } from '../../../src/k8s/object-ref.js';
 import { KindLab } from '../../../src/lab/kind/kind-lab.js';
 import { RESTARTED_AT, type KubeClient } from '../../../src/lab/kind/kube-client.js';
 import { LEARNER_LABEL, NamespaceMap } from '../../../src/lab/kubeconfig/namespaces.js';
 import { mergePatch } from '../../../src/lab/merge-patch.js';
-import type { KubeObject } from '../../../src/lab/objects.js';
+import type { KubeObject } from '../../../src/k8s/objects.js';
 import { listScenarios, loadScenario, type LoadedScenario } from '../../../src/scenario/loader.js';
 import { variantsToCheck } from '../../../src/scenario/params.js';
 import { schemaProblems } from './k8s-schema.js';

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { kindNodeNames, mapNodeNames, mapNodeRef, mapObjectNodeNames, unchangedNodeNames } from '../../../src/lab/kind/node-names.js';
-import type { KubeObject } from '../../../src/lab/objects.js';
+import type { KubeObject } from '../../../src/k8s/objects.js';
 
 const kind = kindNodeNames('netbreak');
 

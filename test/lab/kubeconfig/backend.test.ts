@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { PreflightError } from '../../../src/lab/backend.js';
+import { PreflightError } from '../../../src/errors.js';
 import { silentProgress } from '../../../src/lab/progress.js';
 import { kubeconfigBackend, kubeconfigTimeouts } from '../../../src/lab/kubeconfig/backend.js';
 import { NodeLevelRefusedError } from '../../../src/lab/kubeconfig/kubeconfig-lab.js';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { admit, AdmissionError } from '../../../src/lab/netns/admission.js';
 import { ObjectStore } from '../../../src/lab/netns/store.js';
 import { buildTopology } from '../../../src/lab/netns/topology.js';
-import type { KubeObject } from '../../../src/lab/objects.js';
+import type { KubeObject } from '../../../src/k8s/objects.js';
 
 const topology = buildTopology(['control-plane', 'worker', 'worker']);
 let dir: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeBaseRules } from '../../../src/lab/netns/fabric.js';
-import { planNetpolJump } from '../../../src/lab/netns/netpol/jump.js';
+import { planNetpolJump } from '../../../src/k8s/netpol/jump.js';
 import { buildTopology } from '../../../src/lab/netns/topology.js';
 
 const rules = nodeBaseRules(buildTopology(['control-plane', 'worker', 'worker']));

@@ -32,7 +32,7 @@ import {
   type Peer,
   type TruthTable,
 } from '../../../src/grading/matrix.js';
-import type { KubeObject, ObjectRef } from '../../../src/lab/objects.js';
+import type { KubeObject, ObjectRef } from '../../../src/k8s/objects.js';
 import { NetnsLab } from '../../../src/lab/netns/netns-lab.js';
 import { netbreak, ROOT } from '../../helpers/cli.js';
 import { guardHost } from '../../helpers/host-guard.js';

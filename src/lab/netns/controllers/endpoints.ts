@@ -2,7 +2,7 @@
 // readiness, write the EndpointSlice (what kube-proxy and DNS read) and the
 // legacy Endpoints object (what `kubectl get endpoints` shows).
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../../objects.js';
+import type { KubeObject } from '../../../k8s/objects.js';
 import type { ObjectStore } from '../store.js';
 import { mapSelectorMatches } from '../service-selector.js';
 import type { PodSpec } from './workloads.js';

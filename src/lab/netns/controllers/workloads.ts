@@ -1,10 +1,10 @@
 // Deployment and DaemonSet controllers plus the scheduler: turn workloads into
 // Pod objects on nodes, as kube-controller-manager and kube-scheduler would.
 import { createHash, randomInt } from 'node:crypto';
-import type { KubeObject } from '../../objects.js';
+import type { KubeObject } from '../../../k8s/objects.js';
 import type { ObjectStore } from '../store.js';
 import type { V1LabelSelector } from '@kubernetes/client-node';
-import { matchesLabelSelector } from '../netpol/selector.js';
+import { matchesLabelSelector } from '../../../k8s/netpol/selector.js';
 
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 

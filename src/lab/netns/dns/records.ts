@@ -5,8 +5,9 @@
 // handler.go), including its NXDOMAIN-versus-NODATA choices, because learners
 // compare what they see here with what they read about real clusters.
 import net from 'node:net';
-import type { KubeObject, StoreSnapshot } from '../../objects.js';
-import type { Fallthrough, KubernetesConfig } from './corefile.js';
+import type { KubeObject } from '../../../k8s/objects.js';
+import type { StoreSnapshot } from '../store-snapshot.js';
+import type { Fallthrough, KubernetesConfig } from '../../../k8s/dns/corefile.js';
 import { fq, isSubdomain, lowerFq, matchZone, type Answer } from './wire.js';
 
 /** The version of the Kubernetes DNS schema CoreDNS reports at `dns-version.<zone>`. */

@@ -5,7 +5,7 @@
 // for api.default.svc.cluster.local first?" has the same answer as in a cluster.
 import { randomInt } from 'node:crypto';
 import net from 'node:net';
-import { ExchangeError, exchangeTcp, UdpQuery } from './transport.js';
+import { type ExchangeError, exchangeTcp, UdpQuery } from './transport.js';
 import { answerData, encode, FLAG, fq, hasFlag, lowerFq, rcodeOf, type DecodedPacket } from './wire.js';
 
 export interface ResolvConf {

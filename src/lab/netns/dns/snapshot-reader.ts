@@ -2,7 +2,7 @@
 // by the lab supervisor, so a changed inode, size or mtime means a new snapshot;
 // otherwise the parsed one is reused and a query costs one stat().
 import fs from 'node:fs/promises';
-import type { StoreSnapshot } from '../../objects.js';
+import type { StoreSnapshot } from '../store-snapshot.js';
 
 export class SnapshotReader {
   private last: { stamp: string; snapshot: StoreSnapshot } | undefined;

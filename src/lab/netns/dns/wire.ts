@@ -28,7 +28,7 @@ export function decode(buf: Buffer): DecodedPacket {
 
 export function rcodeNumber(name: string): number {
   const i = RCODE_NAMES.indexOf(name.toUpperCase());
-  return i < 0 ? 0 : i;
+  return Math.max(i, 0);
 }
 
 export function rcodeOf(p: Packet): string {

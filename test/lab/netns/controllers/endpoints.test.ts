@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reconcileEndpoints } from '../../../../src/lab/netns/controllers/endpoints.js';
 import { ObjectStore } from '../../../../src/lab/netns/store.js';
-import type { KubeObject } from '../../../../src/lab/objects.js';
+import type { KubeObject } from '../../../../src/k8s/objects.js';
 
 let dir: string;
 let store: ObjectStore;

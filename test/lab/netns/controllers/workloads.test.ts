@@ -14,7 +14,7 @@ import {
 import { ObjectStore } from '../../../../src/lab/netns/store.js';
 import { nodeObjects } from '../../../../src/lab/netns/system-objects.js';
 import { buildTopology } from '../../../../src/lab/netns/topology.js';
-import type { KubeObject } from '../../../../src/lab/objects.js';
+import type { KubeObject } from '../../../../src/k8s/objects.js';
 
 const CP_TOLERATION = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
 let dir: string;

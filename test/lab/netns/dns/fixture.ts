@@ -1,5 +1,6 @@
 // A small cluster as the lab's object store holds it, for the DNS tests.
-import type { KubeObject, StoreSnapshot } from '../../../../src/lab/objects.js';
+import type { KubeObject } from '../../../../src/k8s/objects.js';
+import type { StoreSnapshot } from '../../../../src/lab/netns/store-snapshot.js';
 
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 

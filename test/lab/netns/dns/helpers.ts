@@ -1,7 +1,7 @@
 // Shared helpers for the DNS server and resolver tests: everything stays on 127.0.0.1.
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import type { StoreSnapshot } from '../../../../src/lab/objects.js';
+import type { StoreSnapshot } from '../../../../src/lab/netns/store-snapshot.js';
 import type { DnsLog } from '../../../../src/lab/netns/dns/server.js';
 import { exchangeTcp, exchangeUdp } from '../../../../src/lab/netns/dns/transport.js';
 import { answerData, decode, encode, FLAG, replyTo, setRcode, type Answer, type DecodedPacket } from '../../../../src/lab/netns/dns/wire.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KUBEADM_DEFAULT_COREFILE } from '../../../../src/k8s/kubeadm-corefile.js';
-import { parseCorefile, pluginOf, type KubernetesConfig } from '../../../../src/lab/netns/dns/corefile.js';
+import { KUBEADM_DEFAULT_COREFILE } from '../../../../src/k8s/dns/kubeadm-corefile.js';
+import { parseCorefile, pluginOf, type KubernetesConfig } from '../../../../src/k8s/dns/corefile.js';
 import { addressFromReverse, answerKubernetes, type KubernetesAnswer } from '../../../../src/lab/netns/dns/records.js';
 import { answerData, ttlOf } from '../../../../src/lab/netns/dns/wire.js';
 import { fixtureSnapshot } from './fixture.js';

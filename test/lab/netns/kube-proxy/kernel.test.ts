@@ -2,11 +2,11 @@
 // host's own tables are never touched. Needs root (and ip + iptables); skipped otherwise.
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeProxyJumps } from '../../../../src/lab/netns/kube-proxy/jumps.js';
-import { kubeProxyRestore } from '../../../../src/lab/netns/kube-proxy/rules.js';
+import { kubeProxyJumps } from '../../../../src/k8s/kube-proxy/jumps.js';
+import { kubeProxyRestore } from '../../../../src/k8s/kube-proxy/rules.js';
 import { guardHost } from '../../../helpers/host-guard.js';
 import { labGate } from '../../../helpers/lab-gate.js';
-import { slice, smallCluster } from './fixtures.js';
+import { slice, smallCluster } from '../../../k8s/kube-proxy/fixtures.js';
 
 const labTests = labGate();
 const ns = `nbtest-kp-${process.pid}`;

@@ -4,14 +4,14 @@
 // time out. Root only; everything happens inside our own nbtest-np-<pid>-* namespaces.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa, type ResultPromise } from 'execa';
-import type { V1NetworkPolicy } from '../../../../src/lab/objects.js';
-import { netpolRestore } from '../../../../src/lab/netns/netpol/compile.js';
-import { planNetpolJump } from '../../../../src/lab/netns/netpol/jump.js';
-import { netpolOwners } from '../../../../src/lab/netns/netpol/owners.js';
-import type { PolicyInput, PolicyPod } from '../../../../src/lab/netns/netpol/types.js';
+import type { V1NetworkPolicy } from '../../../../src/k8s/objects.js';
+import { netpolRestore } from '../../../../src/k8s/netpol/compile.js';
+import { planNetpolJump } from '../../../../src/k8s/netpol/jump.js';
+import { netpolOwners } from '../../../../src/k8s/netpol/owners.js';
+import type { PolicyInput, PolicyPod } from '../../../../src/k8s/netpol/types.js';
 import { hostNetworkState } from '../../../helpers/host-state.js';
 import { gate, labGate } from '../../../helpers/lab-gate.js';
-import { namespace, policy } from './helpers/world.js';
+import { namespace, policy } from '../../../k8s/netpol/helpers/world.js';
 
 const PREFIX = `nbtest-np-${process.pid}`;
 const NODE = `${PREFIX}-node`;

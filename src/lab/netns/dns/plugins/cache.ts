@@ -2,7 +2,7 @@
 // TTL, NXDOMAIN/NODATA per the SOA up to the denial TTL, SERVFAIL for a few
 // seconds), and answers repeats from memory with the TTL counted down. This is
 // why a fixed Service can keep "failing" for up to 30 s with kubeadm's `cache 30`.
-import type { CacheConfig } from '../corefile.js';
+import type { CacheConfig } from '../../../../k8s/dns/corefile.js';
 import { doBit, FLAG, hasFlag, isSubdomain, lowerFq, rcodeOf, type Answer, type Packet } from '../wire.js';
 import { questionOf, type PluginInstance } from './types.js';
 

@@ -1,6 +1,6 @@
 // errors: prints the error a plugin returned, as `[ERROR] plugin/errors: 2 name. A: …`.
-import type { ErrorsConfig } from '../corefile.js';
-import { goRegexToJs } from '../corefile.js';
+import type { ErrorsConfig } from '../../../../k8s/dns/corefile.js';
+import { goRegexToJs } from '../../../../k8s/dns/corefile.js';
 import { fq, rcodeNumber, rcodeOf } from '../wire.js';
 import { questionOf, type PluginEnv, type PluginInstance } from './types.js';
 

@@ -3,7 +3,7 @@
 // budget; when none answers the client gets SERVFAIL and errors prints why.
 import fs from 'node:fs';
 import { randomInt } from 'node:crypto';
-import { CorefileError, type ForwardConfig } from '../corefile.js';
+import { CorefileError, type ForwardConfig } from '../../../../k8s/dns/corefile.js';
 import { parseResolvConf } from '../resolver.js';
 import { exchangeTcp, exchangeUdp } from '../transport.js';
 import { encode, isSubdomain, lowerFq, rcodeOf, type Packet } from '../wire.js';

@@ -3,7 +3,7 @@
 // NXDOMAIN with), exactly as CoreDNS's hosts plugin does.
 import fs from 'node:fs';
 import net from 'node:net';
-import type { HostsConfig } from '../corefile.js';
+import type { HostsConfig } from '../../../../k8s/dns/corefile.js';
 import { addressFromReverse, fallsThrough } from '../records.js';
 import { FLAG, fq, lowerFq, matchZone, replyTo, type Answer } from '../wire.js';
 import { errorReply, questionOf, type DnsLog, type PluginInstance } from './types.js';

@@ -1,5 +1,5 @@
 // kubernetes: cluster records from the lab's object store (see records.ts for the rules).
-import type { KubernetesConfig } from '../corefile.js';
+import type { KubernetesConfig } from '../../../../k8s/dns/corefile.js';
 import { answerKubernetes } from '../records.js';
 import { FLAG, rcodeOf, replyTo } from '../wire.js';
 import { questionOf, type PluginEnv, type PluginInstance } from './types.js';

@@ -1,6 +1,6 @@
 // loadbalance: round_robin shuffles the address records of every answer (CNAMEs
 // stay first), so clients spread over a headless service's endpoints.
-import type { LoadbalanceConfig } from '../corefile.js';
+import type { LoadbalanceConfig } from '../../../../k8s/dns/corefile.js';
 import type { Answer } from '../wire.js';
 import type { PluginInstance } from './types.js';
 

@@ -1,7 +1,7 @@
 // log: one line per query in CoreDNS's log format, so a learner reading the
 // coredns pod's log sees the lines they know from real clusters:
 // [INFO] 10.244.1.3:51234 - 1234 "A IN api.shop.svc.cluster.local. udp 60 false 512" NOERROR qr,aa,rd 106 0.000123s
-import type { LogClass, LogConfig } from '../corefile.js';
+import type { LogClass, LogConfig } from '../../../../k8s/dns/corefile.js';
 import { doBit, ednsOf, finalizeReply, flagString, fq, isSubdomain, lowerFq, opcodeOf, rcodeOf, type Packet } from '../wire.js';
 import { questionOf, type PluginEnv, type PluginInstance, type Query } from './types.js';
 

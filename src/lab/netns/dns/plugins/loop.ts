@@ -3,7 +3,7 @@
 // round in circles (typically `forward . /etc/resolv.conf` pointing at the DNS
 // server itself) and CoreDNS exits with a fatal error; so does the lab's server.
 import { randomInt } from 'node:crypto';
-import type { LoopConfig } from '../corefile.js';
+import type { LoopConfig } from '../../../../k8s/dns/corefile.js';
 import { exchangeUdp } from '../transport.js';
 import { encode, FLAG, isSubdomain, lowerFq } from '../wire.js';
 import { questionOf, type PluginEnv, type PluginInstance } from './types.js';

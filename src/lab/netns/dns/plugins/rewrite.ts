@@ -1,7 +1,7 @@
 // rewrite: changes the question before the rest of the chain sees it, and maps
 // the response back so the client gets an answer to what it asked.
-import type { NameMatch, RewriteRule } from '../corefile.js';
-import { goRegexToJs } from '../corefile.js';
+import type { NameMatch, RewriteRule } from '../../../../k8s/dns/corefile.js';
+import { goRegexToJs } from '../../../../k8s/dns/corefile.js';
 import { errorReply, questionOf, type PluginInstance, type Query } from './types.js';
 import { fq, lowerFq, setRcode, rcodeOf, type Answer, type DecodedPacket, type Packet, type Question } from '../wire.js';
 

@@ -3,8 +3,8 @@
 // The lab renders the common expressions ({{ .Name }}, {{ .Zone }}, {{ .Type }},
 // {{ .Class }}, {{ .Remote }}, {{ index .Match N }}, {{ .Group.name }}).
 import net from 'node:net';
-import type { TemplateConfig } from '../corefile.js';
-import { goRegexToJs } from '../corefile.js';
+import type { TemplateConfig } from '../../../../k8s/dns/corefile.js';
+import { goRegexToJs } from '../../../../k8s/dns/corefile.js';
 import { fq, FLAG, lowerFq, matchZone, replyTo, type Answer } from '../wire.js';
 import { fallsThrough } from '../records.js';
 import { errorReply, questionOf, type PluginInstance, type Query } from './types.js';

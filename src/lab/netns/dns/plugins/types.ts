@@ -1,7 +1,7 @@
 // The plugin contract of the lab's DNS server: CoreDNS's plugin.Handler recast
 // as middleware. Each plugin wraps the rest of the chain (`next`); the server
 // builds the chain in plugin.cfg order.
-import type { StoreSnapshot } from '../../../objects.js';
+import type { StoreSnapshot } from '../../store-snapshot.js';
 import { replyTo, type DecodedPacket, type Packet } from '../wire.js';
 
 export interface Query {
