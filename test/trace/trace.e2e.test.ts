@@ -169,7 +169,8 @@ const EXPECTED: Record<string, Expected> = {
   },
   'always-the-same-clients': {
     verdict: 'refused',
-    blame: (d) => ({ ...sameObject(d), detail: any(/^pod api-canary-\S+: nothing listens on tcp\/8080$/) }),
+    // Trace names the pod that refuses (the canary's Deployment); the affinity that keeps the frontend there is the Service's.
+    blame: () => ({ kind: 'Deployment', namespace: 'shop', name: 'api-canary', detail: any(/^pod api-canary-\S+: nothing listens on tcp\/8080$/) }),
     says: /^refused by 10\.244\.\d+\.\d+:8080 \(pod shop\/api-canary-\S+\): nothing listens on tcp\/8080 there/,
   },
   'ready-but-no-endpoints': {
