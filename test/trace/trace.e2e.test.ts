@@ -191,6 +191,29 @@ const EXPECTED: Record<string, Expected> = {
     // Only the object: trace follows the UDP query, not the retry over TCP that the policy drops.
     says: /^dropped on \S+ by NetworkPolicy warehouse\/reports-egress \(egress: it isolates warehouse\/reports-\S+/,
   },
+  'after-the-latency-work': {
+    verdict: 'dropped',
+    blame: (d) => ({ ...sameObject(d), detail: 'no local endpoints' }),
+    says: /^dropped on worker2 by kube-proxy: Service shop\/api has no local endpoints \(port http\): its internalTrafficPolicy is Local/,
+  },
+  'always-the-same-clients': {
+    verdict: 'refused',
+    // Trace names the pod that refuses (the canary's Deployment); the affinity that keeps the frontend there is the Service's.
+    blame: () => ({ kind: 'Deployment', namespace: 'shop', name: 'api-canary', detail: any(/^pod api-canary-\S+: nothing listens on tcp\/8080$/) }),
+    says: /^refused by 10\.244\.\d+\.\d+:8080 \(pod shop\/api-canary-\S+\): nothing listens on tcp\/8080 there/,
+  },
+  'ready-but-no-endpoints': {
+    verdict: 'rejected',
+    blame: (d) => ({ ...sameObject(d), detail: 'targetPort http-api' }),
+    says: /^rejected on \S+ by kube-proxy: Service shop\/api has no endpoints \(port http\): its targetPort "http-api" names no container port of the 2 pods of Deployment shop\/api/,
+  },
+  'connection-refused-on-80': {
+    // Trace does not know yet that a headless Service translates no port: it names the pods that refused
+    // (the api Deployment's), not the Service that sent the client to them on port 80.
+    verdict: 'refused',
+    blame: () => ({ kind: 'Deployment', namespace: 'shop', name: 'api', detail: any(/^pod api-\S+: nothing listens on tcp\/80$/) }),
+    says: /^refused by 10\.244\.\d+\.\d+:80 \(pod shop\/api-\S+\): nothing listens on tcp\/80 there/,
+  },
   'refused-every-call': {
     verdict: 'refused',
     blame: (d) => ({ ...sameObject(d), detail: 'targetPort 80' }),

@@ -275,7 +275,11 @@ export class PodRuntime {
     record.startedAt = new Date().toISOString();
     this.report(record, this.status(record, {}));
     thread.on('message', (message) => {
-      if (message === LISTENING) void this.probeReadiness(record, thread);
+      if (message !== LISTENING) return;
+      // kubelet runs the first readiness probe initialDelaySeconds after the container started; until then the pod is not Ready.
+      const delay = firstProbeDelayMs(record.plan?.readinessProbe, Date.parse(record.startedAt!), Date.now());
+      if (delay === 0) void this.probeReadiness(record, thread);
+      else record.readinessTimer = setTimeout(() => void this.probeReadiness(record, thread), delay);
     });
     // An exception nothing caught ends the thread; like a crashed container's last words, it goes to the log.
     thread.on('error', (error) => log.write(`${error.stack ?? error.message}\n`));
@@ -367,6 +371,12 @@ export function nextPodHost(isUsed: (host: number) => boolean, last: number): nu
     if (!isUsed(host)) return host;
   }
   return undefined;
+}
+
+/** How long after `now` the first readiness probe is due: initialDelaySeconds (default 0) counted from the container's start. */
+export function firstProbeDelayMs(probe: unknown, startedAtMs: number, nowMs: number): number {
+  const initialDelaySeconds = (probe as { initialDelaySeconds?: number } | undefined)?.initialDelaySeconds ?? 0;
+  return Math.max(0, startedAtMs + initialDelaySeconds * 1000 - nowMs);
 }
 
 /** ConfigMaps that the pod's (non-optional) configMap volumes name and that do not exist. */

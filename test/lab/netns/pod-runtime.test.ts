@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextPodHost } from '../../../src/lab/netns/pod-runtime.js';
+import { firstProbeDelayMs, nextPodHost } from '../../../src/lab/netns/pod-runtime.js';
 
 describe('nextPodHost: host-local IPAM order', () => {
   const usedOf = (...hosts: number[]) => (h: number) => hosts.includes(h);
@@ -21,5 +21,18 @@ describe('nextPodHost: host-local IPAM order', () => {
 
   it('returns undefined when the /24 is full', () => {
     expect(nextPodHost(() => true, 10)).toBeUndefined();
+  });
+});
+
+describe('firstProbeDelayMs: kubelet waits initialDelaySeconds before the first readiness probe', () => {
+  it('probes at once without a probe or without initialDelaySeconds', () => {
+    expect(firstProbeDelayMs(undefined, 1000, 1200)).toBe(0);
+    expect(firstProbeDelayMs({ httpGet: { port: 8080 } }, 1000, 1200)).toBe(0);
+  });
+
+  it('counts the delay from the container start, not from when it began to listen', () => {
+    expect(firstProbeDelayMs({ httpGet: { port: 8080 }, initialDelaySeconds: 5 }, 1000, 1000)).toBe(5000);
+    expect(firstProbeDelayMs({ httpGet: { port: 8080 }, initialDelaySeconds: 5 }, 1000, 1800)).toBe(4200);
+    expect(firstProbeDelayMs({ tcpSocket: { port: 8080 }, initialDelaySeconds: 5 }, 1000, 9000)).toBe(0);
   });
 });

@@ -43,55 +43,85 @@ export function hostnameFor(pod: KubeObject, svc: KubeObject): { hostname?: stri
   return { hostname: spec.hostname };
 }
 
-function desiredFor(store: ObjectStore, svc: KubeObject): { slice: KubeObject; endpoints: KubeObject } | undefined {
+interface EndpointPort {
+  name: string;
+  protocol: string;
+  port: number;
+}
+
+/**
+ * The Service ports one pod can serve, as upstream's getEndpointPorts finds them: a port whose
+ * named targetPort the pod does not declare is skipped for that pod, not for the Service.
+ */
+function endpointPorts(pod: KubeObject, ports: NonNullable<ServiceSpec['ports']>): EndpointPort[] {
+  return ports.flatMap((sp) => {
+    const port = resolveTargetPort(pod, sp.targetPort, sp.port);
+    return port === undefined ? [] : [{ name: sp.name ?? '', protocol: sp.protocol ?? 'TCP', port }];
+  });
+}
+
+function desiredFor(store: ObjectStore, svc: KubeObject): { slices: KubeObject[]; endpoints: KubeObject } | undefined {
   const spec = svc.spec as ServiceSpec;
   if (!spec.selector || spec.type === 'ExternalName') return undefined;
   const ns = svc.metadata.namespace!;
+  const servicePorts = spec.ports ?? [];
   const pods = store.list('Pod', ns).filter((p) => mapSelectorMatches(spec.selector, p.metadata.labels) && podIP(p));
-  const ports = (spec.ports ?? []).map((sp) => {
-    const first = pods.find((p) => resolveTargetPort(p, sp.targetPort, sp.port) !== undefined);
-    return { ...(sp.name ? { name: sp.name } : { name: '' }), protocol: sp.protocol ?? 'TCP', port: first ? resolveTargetPort(first, sp.targetPort, sp.port)! : (typeof sp.targetPort === 'number' ? sp.targetPort : sp.port) };
-  });
-  const usable = pods.filter((p) => (spec.ports ?? []).every((sp) => resolveTargetPort(p, sp.targetPort, sp.port) !== undefined));
+  // Upstream's EndpointSlice reconciler groups pods by the port set they serve: one slice per set, so
+  // a pod that declares none of the named target ports still has an endpoint, in a slice without ports.
+  const groups = new Map<string, { ports: EndpointPort[]; pods: KubeObject[] }>();
+  for (const pod of pods) {
+    const ports = endpointPorts(pod, servicePorts);
+    const key = JSON.stringify(ports);
+    if (!groups.has(key)) groups.set(key, { ports, pods: [] });
+    groups.get(key)!.pods.push(pod);
+  }
+  if (groups.size === 0) {
+    // No pod at all: one empty slice that still names the ports the Service would use.
+    const ports = servicePorts.map((sp) => ({ name: sp.name ?? '', protocol: sp.protocol ?? 'TCP', port: typeof sp.targetPort === 'number' ? sp.targetPort : sp.port }));
+    groups.set(JSON.stringify(ports), { ports, pods: [] });
+  }
   const owner = [{ apiVersion: 'v1', kind: 'Service', name: svc.metadata.name, uid: svc.metadata.uid!, controller: true }];
-  const suffix = createHash('sha1').update(svc.metadata.uid ?? svc.metadata.name).digest('hex').slice(0, 5);
-  const slice: KubeObject = {
+  const slices = [...groups.entries()].map(([key, group]): KubeObject => ({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
     metadata: {
-      name: `${svc.metadata.name}-${suffix}`,
+      name: `${svc.metadata.name}-${createHash('sha1').update(`${svc.metadata.uid ?? svc.metadata.name}/${key}`).digest('hex').slice(0, 5)}`,
       namespace: ns,
       labels: { 'kubernetes.io/service-name': svc.metadata.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
       ownerReferences: owner,
     },
     addressType: 'IPv4',
-    endpoints: usable.map((p) => ({
+    endpoints: group.pods.map((p) => ({
       addresses: [podIP(p)!],
       conditions: { ready: isPodReady(p), serving: isPodReady(p), terminating: false },
       nodeName: (p.spec as PodSpec).nodeName,
       targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid },
       ...hostnameFor(p, svc),
     })),
-    ports,
-  };
+    ports: group.ports,
+  }));
   const address = (p: KubeObject) => ({
     ip: podIP(p)!,
     ...hostnameFor(p, svc),
     nodeName: (p.spec as PodSpec).nodeName,
     targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid },
   });
-  const ready = usable.filter(isPodReady).map(address);
-  const notReady = usable.filter((p) => !isPodReady(p)).map(address);
+  // The Endpoints controller skips a pod for each port it cannot resolve, so a pod with none is in no subset.
+  const subsets = [...groups.values()]
+    .filter((group) => group.ports.length > 0 && group.pods.length > 0)
+    .map((group) => {
+      const ready = group.pods.filter(isPodReady).map(address);
+      const notReady = group.pods.filter((p) => !isPodReady(p)).map(address);
+      const ports = group.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol }));
+      return { ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports };
+    });
   const endpoints: KubeObject = {
     apiVersion: 'v1',
     kind: 'Endpoints',
     metadata: { name: svc.metadata.name, namespace: ns, labels: { ...svc.metadata.labels } },
-    subsets:
-      usable.length === 0
-        ? []
-        : [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports: ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol })) }],
+    subsets,
   };
-  return { slice, endpoints };
+  return { slices, endpoints };
 }
 
 function sameContent(a: KubeObject | undefined, b: KubeObject): boolean {
@@ -112,7 +142,7 @@ export function reconcileEndpoints(store: ObjectStore): boolean {
       wantedEndpoints.add(`${svc.metadata.namespace}/${svc.metadata.name}`);
       continue;
     }
-    for (const obj of [desired.slice, desired.endpoints]) {
+    for (const obj of [...desired.slices, desired.endpoints]) {
       (obj.kind === 'EndpointSlice' ? wantedSlices : wantedEndpoints).add(`${obj.metadata.namespace}/${obj.metadata.name}`);
       const current = store.get({ kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
       if (!sameContent(current, obj)) {

@@ -70,14 +70,36 @@ describe('endpoints controller', () => {
     expect((endpointsOf('api')!.subsets as any[])[0].notReadyAddresses).toBeUndefined();
   });
 
-  it('resolves a named targetPort per pod, and leaves out pods that do not declare it', () => {
+  it('resolves a named targetPort per pod: one slice per port set, a pod that does not declare it in a slice without that port', () => {
     putService('api', { selector: { app: 'api' }, ports: [{ name: 'web', port: 80, targetPort: 'http', protocol: 'TCP' }] });
     putPod('api-1', { ip: '10.244.1.2', ports: [{ name: 'http', containerPort: 9376 }] });
     putPod('api-2', { ip: '10.244.1.3', ports: [{ name: 'metrics', containerPort: 9090 }] });
+    putPod('api-3', { ip: '10.244.1.4', ports: [{ name: 'http', containerPort: 8080 }] });
     reconcileEndpoints(store);
-    const [slice] = slicesOf('api');
-    expect(slice!.ports).toEqual([{ name: 'web', protocol: 'TCP', port: 9376 }]);
-    expect(sliceAddresses(slice!)).toEqual(['10.244.1.2 ready=true']);
+    const slices = slicesOf('api').map((slice) => ({ ports: slice.ports, addresses: sliceAddresses(slice) }));
+    expect(slices).toHaveLength(3);
+    expect(slices).toEqual(
+      expect.arrayContaining([
+        { ports: [{ name: 'web', protocol: 'TCP', port: 9376 }], addresses: ['10.244.1.2 ready=true'] },
+        { ports: [{ name: 'web', protocol: 'TCP', port: 8080 }], addresses: ['10.244.1.4 ready=true'] },
+        { ports: [], addresses: ['10.244.1.3 ready=true'] },
+      ]),
+    );
+    // The Endpoints controller skips the pod for the port it cannot resolve: it is in no subset.
+    const subsets = endpointsOf('api')!.subsets as any[];
+    expect(subsets.map((s) => `${s.addresses.map((a: any) => a.ip).join()} ${s.ports[0].port}`).sort()).toEqual(['10.244.1.2 9376', '10.244.1.4 8080']);
+  });
+
+  it('a named targetPort that no pod declares: the pods are listed without ports, and Endpoints has no subsets', () => {
+    putService('api', { selector: { app: 'api' }, ports: [{ name: 'web', port: 80, targetPort: 'http-api', protocol: 'TCP' }] });
+    putPod('api-1', { ip: '10.244.1.2' });
+    putPod('api-2', { ip: '10.244.2.2', node: 'worker2' });
+    reconcileEndpoints(store);
+    const [slice, ...more] = slicesOf('api');
+    expect(more).toEqual([]);
+    expect(slice!.ports).toEqual([]);
+    expect(sliceAddresses(slice!)).toEqual(['10.244.1.2 ready=true', '10.244.2.2 ready=true']);
+    expect(endpointsOf('api')!.subsets).toEqual([]);
   });
 
   it('a numeric targetPort given as a string is a number', () => {
