@@ -2,10 +2,11 @@
 // `netbreak status` does not load what `netbreak start` needs.
 import { Command, Option } from 'commander';
 
-type Loader = () => Promise<{ run: (...args: any[]) => Promise<void> }>;
+/** A command's module, loaded when the command runs; `A` is what commander passes its action (arguments, options, the command). */
+type Loader<A extends unknown[]> = () => Promise<{ run: (...args: A) => Promise<void> }>;
 
-function lazy(load: Loader) {
-  return async (...args: any[]) => {
+function lazy<A extends unknown[]>(load: Loader<A>) {
+  return async (...args: A) => {
     const module = await load();
     await module.run(...args);
   };
