@@ -1,9 +1,11 @@
 // What the user reads when Ctrl-C lands while a lab is being built; what
 // happens to the lab is the engine's (src/engine/use-cases/interrupt.ts).
 import type { Interruption } from '../engine/use-cases/interrupt.js';
+import type { Backend } from '../lab/backend.js';
 
-function leaveAsItIs(lab: string, backend: string): never {
-  const clean = backend === 'kind' ? '; "netbreak clean" also deletes the kind cluster if netbreak created it' : '';
+function leaveAsItIs(lab: string, backend: Backend): never {
+  const also = backend.capabilities.cleanAlsoRemoves;
+  const clean = also ? `; "netbreak clean" also deletes ${also}` : '';
   process.stderr.write(`\nnetbreak: interrupted; lab ${lab} is left as it is: "netbreak stop --lab ${lab}" undoes what its journal records and removes it${clean}.\n`);
   process.exit(130);
 }

@@ -1,6 +1,8 @@
 // The command table: every command, its flags and a lazy import of its code, so
 // `netbreak status` does not load what `netbreak start` needs.
 import { Command, Option } from 'commander';
+import { AUTO_ORDER, BACKEND_CHOICES, backends, DEFAULT_BACKEND } from '../lab/backends.js';
+import type { Backend } from '../lab/backend.js';
 
 /** A command's module, loaded when the command runs; `A` is what commander passes its action (arguments, options, the command). */
 type Loader<A extends unknown[]> = () => Promise<{ run: (...args: A) => Promise<void> }>;
@@ -10,6 +12,11 @@ function lazy<A extends unknown[]>(load: Loader<A>) {
     const module = await load();
     await module.run(...args);
   };
+}
+
+/** "netns (the embedded lab), kind (a real cluster in Docker)": the --backend help, from the registry. */
+function backendSummaries(list: readonly Backend[]): string {
+  return list.map((b) => `${b.name} (${b.capabilities.summary})`).join(', ');
 }
 
 export function buildProgram(): Command {
@@ -24,8 +31,8 @@ export function buildProgram(): Command {
 
   const labOption = () => new Option('--lab <name>', 'which lab (default: the only running one)');
   const backendOption = () =>
-    new Option('--backend <name>', 'where the lab runs: netns (embedded), kind (a real cluster in Docker), kubeconfig (an existing cluster), or auto (kind when Docker and kind answer, else netns)')
-      .choices(['auto', 'netns', 'kind', 'kubeconfig'])
+    new Option('--backend <name>', `where the lab runs: ${backendSummaries(backends)}, or auto (${AUTO_ORDER.join(' when this machine can run it, else ')})`)
+      .choices(BACKEND_CHOICES)
       .default('auto');
 
   program
@@ -213,18 +220,19 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/images-load.js')));
 
   const lab = program.command('lab').description('an empty sandbox lab without a scenario');
+  const standalone = backends.filter((b) => b.capabilities.standaloneLabs);
   lab
     .command('up')
     .description('nodes, CoreDNS and kube-proxy; nothing broken')
     .option('--name <name>', 'lab name', 'netbreak')
     .option('--nodes <n>', 'worker nodes (netns)', (v) => Number(v))
-    .addOption(new Option('--backend <name>', 'netns (the embedded lab) or kind (creates or reuses the kind cluster named after the lab)').choices(['netns', 'kind']).default('netns'))
+    .addOption(new Option('--backend <name>', backendSummaries(standalone)).choices(standalone.map((b) => b.name)).default(DEFAULT_BACKEND.name))
     .action(lazy(() => import('./commands/lab-up.js')));
   lab
     .command('down')
     .description('remove a lab (a kind lab: delete its cluster, which netbreak created; asks first)')
     .option('--name <name>', 'lab name')
-    .addOption(new Option('--backend <name>', 'kind: delete the kind cluster netbreak created even when its lab is gone').choices(['netns', 'kind']))
+    .addOption(new Option('--backend <name>', 'which backend the lab runs on, when its lab folder is gone (kind: delete the cluster netbreak created)').choices(standalone.map((b) => b.name)))
     .option('-y, --yes', 'do not ask before deleting a kind cluster')
     .action(lazy(() => import('./commands/lab-down.js')));
   return program;

@@ -1,7 +1,7 @@
 // Ends a kind lab but keeps its cluster (stop without --delete-cluster, and
 // clean when the user keeps the cluster).
 import type { CleanReport } from '../lab/backend.js';
-import { backendByName } from '../lab/backends.js';
+import { backendOfLab } from '../lab/backends.js';
 import { loadScenario, type LoadedScenario } from '../scenario/loader.js';
 import type { Notice } from './notice.js';
 import { readSession, type Session } from './session.js';
@@ -18,7 +18,7 @@ export async function releaseKindLab(
   session: Session | undefined = readSession(name),
   load = (s: Session): Promise<LoadedScenario> => loadScenario(s.scenarioDir, { seed: s.seed }),
 ): Promise<{ report: CleanReport; notices: Notice[] }> {
-  const backend = backendByName('kind')!;
+  const backend = backendOfLab(name);
   const notices: Notice[] = [];
   if (session) {
     const lab = await backend.attach(name).catch(() => undefined);

@@ -4,11 +4,9 @@
 // The session is on disk from the moment the lab's folder exists, and every
 // change is journaled before it is made, so a crash at any point leaves a
 // session that says what was in progress (see interruptedChange).
-import { netnsBackend } from '../lab/netns/backend.js';
-import { type Backend, type UpOptions } from '../lab/backend.js';
+import type { Backend, UpOptions } from '../lab/backend.js';
 import { ClusterAccessError, leftForClean, UserError } from '../errors.js';
-import { backendByName, pickBackend, type BackendChoice } from '../lab/backends.js';
-import { readLabRecord } from '../lab/state.js';
+import { backendByName, backendNamed, labsOfAllBackends, pickBackend, type BackendChoice } from '../lab/backends.js';
 import type { Lab } from '../lab/lab.js';
 import { refOf, type ObjectRef } from '../k8s/objects.js';
 import type { Progress } from '../lab/progress.js';
@@ -38,7 +36,7 @@ export async function applyManifests(lab: Lab, loaded: LoadedScenario, paths: st
     await record?.done({ apply: path }, undo);
     workloads.push(...objects.filter((o) => WORKLOAD_KINDS.has(o.kind)).map(refOf));
   }
-  await unlessStopped(lab.waitReady(workloads, lab.backend === 'netns' ? 30_000 : 5 * 60_000, update));
+  await unlessStopped(lab.waitReady(workloads, lab.capabilities.readyTimeoutMs, update));
 }
 
 /** Runs steps in order; with a recorder, each is in the journal before it starts (intent) and completed with its undo record after. */
@@ -77,11 +75,11 @@ export interface StartOptions {
   upOptions?: UpOptions;
 }
 
-/** A real cluster needs time to pull images and propagate endpoints; the netns lab settles in milliseconds. Tests shorten it. */
+/** A real cluster needs time to pull images and propagate endpoints; the embedded lab settles in milliseconds. Tests shorten it. */
 export const clusterSettle = { ms: 60_000 };
 
 function settleMs(lab: Lab, netnsMs: number): number {
-  return lab.backend === 'netns' ? netnsMs : Math.max(netnsMs, clusterSettle.ms);
+  return lab.capabilities.slowToSettle ? Math.max(netnsMs, clusterSettle.ms) : netnsMs;
 }
 
 /**
@@ -137,7 +135,7 @@ async function breakLab(lab: Lab, loaded: LoadedScenario, progress: Progress): P
  */
 async function freshBrokenLab(loaded: LoadedScenario, session: Session, progress: Progress, finish: (s: Session) => void, upOptions: UpOptions = {}): Promise<Session> {
   const created = () => writeSession({ ...session, status: 'starting', journal: [] });
-  const backend: Backend = backendByName(session.backend) ?? netnsBackend;
+  const backend: Backend = backendNamed(session.backend);
   // The lab's own pods come up alongside the setup's (applyManifests waits for both).
   const lab = await backend.up(session.lab, { ...upOptions, created, systemReadyWithFirstWait: true }, progress);
   allowSafeStop();
@@ -162,7 +160,7 @@ async function freshBrokenLab(loaded: LoadedScenario, session: Session, progress
       error = error instanceof UserError && !(error instanceof InterruptedError) ? new UserError(`${error.message.replace(/\.$/, '')}, and ${what} is left for "netbreak clean" to remove`, error.exitCode) : leftForClean(error, what);
     }
     if (error instanceof InterruptedError) {
-      throw new InterruptedError(`interrupted: the changes made so far are undone and lab ${session.lab} is removed${backend.release ? ' (its kind cluster is kept for the next start)' : ''}`);
+      throw new InterruptedError(`interrupted: the changes made so far are undone and lab ${session.lab} is removed${backend.capabilities.keptOnRelease ? ` (${backend.capabilities.keptOnRelease} is kept for the next start)` : ''}`);
     }
     throw error;
   }
@@ -182,10 +180,10 @@ export async function startScenario(given: LoadedScenario, options: StartOptions
   if ('problem' in pick) {
     if (pick.problem === 'unavailable') throw new UserError(`no backend that scenario ${scenario.id} runs on can run on this machine: ${pick.reason}`, 3);
     const why = choice === 'auto' ? undefined : scenario.unsupported?.[choice];
-    const where = choice === 'auto' ? 'on any backend --backend auto picks' : choice === 'netns' ? 'on the netns lab' : `on the ${choice} backend`;
+    const where = choice === 'auto' ? 'on any backend --backend auto picks' : `on ${backendByName(choice)!.capabilities.title}`;
     throw new UserError(`scenario ${scenario.id} does not run ${where}${why ? ` (${why})` : ''}: ${pick.reason}, or pick another with "netbreak list"`);
   }
-  if (readSession(options.lab) || (await netnsBackend.labs()).includes(options.lab)) {
+  if (readSession(options.lab) || (await labsOfAllBackends()).includes(options.lab)) {
     throw new UserError(`a lab is already running: finish it with "netbreak stop" first (or start this one beside it with --lab NAME)`);
   }
   const session: Session = {
@@ -214,12 +212,11 @@ export async function startScenario(given: LoadedScenario, options: StartOptions
  */
 export async function resetScenario(session: Session, given: LoadedScenario, progress: Progress): Promise<Session> {
   const loaded = await variantOf(given, session.seed);
-  const backend: Backend = backendByName(session.backend) ?? netnsBackend;
+  const backend: Backend = backendNamed(session.backend);
   // A cluster backend is reset in place: undo the journal, drop the scenario's namespaces, keep the cluster and its settings.
-  const record = readLabRecord(session.lab);
-  const upOptions: UpOptions = { ...(record?.context ? { context: record.context } : {}), ...(record?.learner ? { learner: record.learner } : {}), ...(record?.backend === 'kubeconfig' && record.kubeconfig ? { kubeconfig: record.kubeconfig } : {}) };
+  const upOptions: UpOptions = backend.upOptionsOf?.(session.lab) ?? {};
   await progress.step(`Removing lab ${session.lab}`, async () => {
-    if (backend.name === 'netns') return void (await backend.down(session.lab));
+    if (backend.capabilities.disposable) return void (await backend.down(session.lab));
     await revertJournal(await backend.attach(session.lab), loaded).catch(() => []);
     await (backend.release ?? backend.down).call(backend, session.lab);
   });

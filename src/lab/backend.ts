@@ -1,6 +1,7 @@
 // A backend makes and removes labs of one kind (kind's "provider"). The engine
 // finds one by name in src/lab/backends.ts.
 import type { Lab } from './lab.js';
+import type { BackendCapabilities } from './capabilities.js';
 import type { Progress } from './progress.js';
 
 export type Availability = { ok: true; detail: string } | { ok: false; reason: string };
@@ -31,7 +32,9 @@ export interface CleanReport {
 }
 
 export interface Backend {
-  readonly name: 'netns' | 'kind' | 'kubeconfig';
+  /** The name users type (--backend NAME) and lab records and scenarios carry. */
+  readonly name: string;
+  readonly capabilities: BackendCapabilities;
   /** Whether this machine can run labs of this kind; when not, a sentence saying what to do. */
   available(): Promise<Availability>;
   /** Creates a lab; on failure removes whatever it made before throwing. */
@@ -45,6 +48,14 @@ export interface Backend {
    * start: the lab's namespaces and records go. Backends without it use down().
    */
   release?(lab: string): Promise<CleanReport>;
+  /** The options a running lab was made with, so that reset makes it again the same way; backends whose labs need none leave it out. */
+  upOptionsOf?(lab: string): UpOptions;
+  /**
+   * Removes what this backend's commands leave beside its labs when they are
+   * killed (kind: the capture containers of a `trace --pcap`), which `clean` does
+   * before it removes the labs; returns what it removed, by lab.
+   */
+  removeStrays?(): Promise<CleanReport[]>;
   /** Names of the labs this user's commands act on (running, or crashed but not cleaned). */
   labs(): Promise<string[]>;
   /** Names of labs `clean` would remove: these, plus crashed labs found on the machine. */

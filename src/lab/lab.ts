@@ -1,5 +1,6 @@
 // The Lab contract: what every backend (netns, kind, kubeconfig) offers the engine.
 // Everything above src/lab talks to a cluster only through this interface.
+import type { BackendCapabilities } from './capabilities.js';
 import type { KubeObject, ObjectRef } from '../k8s/objects.js';
 import type { ExecResult } from '../exec.js';
 import type { ProbeOutcome } from './probe-outcome.js';
@@ -55,8 +56,10 @@ export interface ReadyProgress {
 export interface Lab {
   /** The lab's name (several labs can run side by side). */
   readonly name: string;
-  /** Which backend made it: netns, kind or kubeconfig. */
+  /** Which backend made it (its name in src/lab/backends.ts), for messages and records. */
   readonly backend: string;
+  /** That backend's capabilities: what the engine may ask of this lab and how long it waits for it. */
+  readonly capabilities: BackendCapabilities;
 
   /** Create or update objects (server-side apply semantics: the object given replaces the stored spec). */
   apply(objects: KubeObject[]): Promise<KubeObject[]>;

@@ -2,6 +2,7 @@
 // and the engine; the published JSON Schema (schema/scenario.schema.json) is
 // generated from it so editors can complete and check scenario files.
 import { z } from 'zod';
+import { BACKEND_NAMES } from '../lab/backends.js';
 import { ManifestPath } from '../faults/manifest-path.js';
 import { ObjectRefString } from '../k8s/object-ref.js';
 import { PROBE_OUTCOMES } from '../lab/probe-outcome.js';
@@ -21,8 +22,9 @@ export const LAYERS = [
 export const Layer = z.enum(LAYERS);
 export type Layer = z.infer<typeof Layer>;
 
-export const BACKENDS = ['netns', 'kind', 'kubeconfig'] as const;
-export const BackendName = z.enum(BACKENDS);
+/** The backends a scenario may declare: every one in src/lab/backends.ts. */
+export const BACKENDS = BACKEND_NAMES;
+export const BackendName = z.enum(BACKENDS as [string, ...string[]]);
 export type BackendName = z.infer<typeof BackendName>;
 
 /** `namespace/pod-or-deployment`: where a probe starts. A Deployment name picks its first ready pod. */

@@ -9,7 +9,8 @@ import type { CounterSnapshot, CounterTarget, Lab } from '../lab/lab.js';
 import type { V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../k8s/objects.js';
 import { parseProbeUrl } from '../lab/probe-url.js';
 import { CaptureSession, type CaptureSpec } from './capture.js';
-import { buildTrace, whereKey, type NamespaceCounters, type NamespaceRef, type RouteEntry, type TracePod } from './hops.js';
+import { buildTrace } from './build-trace.js';
+import { whereKey, type NamespaceCounters, type NamespaceRef, type RouteEntry, type TracePod } from './hops.js';
 import { candidateServices, endpointPods, kubeProxyNodes, nodePortServices, parseRoutes, podWhere, traceNodes, tracePods, uniquePods } from './inputs.js';
 import type { TraceReport } from './render.js';
 

@@ -2,7 +2,8 @@
 // veth, nodes with their address and podCIDR, and which pods a URL may end at.
 import type { KubeObject, V1EndpointSlice, V1Service } from '../k8s/objects.js';
 import type { Protocol } from '../k8s/netpol/types.js';
-import { longestPrefixMatch, type NamespaceRef, type RouteEntry, type TraceNode, type TracePod } from './hops.js';
+import type { NamespaceRef, RouteEntry, TraceNode, TracePod } from './hops.js';
+import { longestPrefixMatch } from './routes.js';
 
 interface PodSpecLike {
   nodeName?: string;

@@ -1,6 +1,7 @@
 // An in-memory Lab for tests of everything above src/lab: objects live in a Map
 // (apply replaces, patch merges as RFC 7386), node commands and probes answer
 // from scripts the test sets, and every call is recorded in order.
+import type { BackendCapabilities } from '../../src/lab/capabilities.js';
 import { mergePatch } from '../../src/lab/merge-patch.js';
 import type { Lab, ProbeRequest, ProbeResult } from '../../src/lab/lab.js';
 import type { ExecResult } from '../../src/exec.js';
@@ -26,6 +27,20 @@ export type Call =
 export class FakeLab implements Lab {
   readonly name = 'fake';
   readonly backend = 'fake';
+  /** A cluster's, as the engine treats kind and kubeconfig labs (slow to settle, nothing to count or capture). */
+  capabilities: BackendCapabilities = {
+    title: 'the fake backend',
+    summary: 'objects in memory',
+    nodeFaults: true,
+    counters: false,
+    pcap: false,
+    namespacesPerLearner: false,
+    readyTimeoutMs: 5 * 60_000,
+    slowToSettle: true,
+    disposable: false,
+    setsWorkerCount: false,
+  standaloneLabs: false,
+  };
   readonly calls: Call[] = [];
   private readonly objects = new Map<string, KubeObject>();
   private uids = 0;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/lab/backend.js';
+import { kindCapabilities } from '../../src/lab/kind/capabilities.js';
+import { kubeconfigCapabilities } from '../../src/lab/kubeconfig/capabilities.js';
 import { lazyBackend } from '../../src/lab/lazy-backend.js';
 import { silentProgress } from '../../src/lab/progress.js';
 
@@ -7,6 +9,7 @@ function counting(): { backend: Backend; loads: () => number; load: () => Promis
   let loads = 0;
   const backend: Backend = {
     name: 'kind',
+    capabilities: kindCapabilities,
     available: async () => ({ ok: true, detail: 'docker and kind answer' }),
     up: async () => {
       throw new Error('up called');
@@ -32,7 +35,7 @@ function counting(): { backend: Backend; loads: () => number; load: () => Promis
 describe('lazyBackend', () => {
   it('lists labs and says whether it can run without loading the backend', async () => {
     const c = counting();
-    const lazy = lazyBackend({ name: 'kind', load: c.load, labs: async () => ['from-records'], available: async () => ({ ok: false, reason: 'no docker' }), release: true });
+    const lazy = lazyBackend({ name: 'kind', capabilities: kindCapabilities, load: c.load, labs: async () => ['from-records'], available: async () => ({ ok: false, reason: 'no docker' }) });
     expect(lazy.name).toBe('kind');
     expect(await lazy.labs()).toEqual(['from-records']);
     expect(await lazy.available()).toEqual({ ok: false, reason: 'no docker' });
@@ -41,7 +44,7 @@ describe('lazyBackend', () => {
 
   it('loads the backend for everything else and passes each call through', async () => {
     const c = counting();
-    const lazy = lazyBackend({ name: 'kind', load: c.load, labs: async () => [], available: c.backend.available, release: true });
+    const lazy = lazyBackend({ name: 'kind', capabilities: kindCapabilities, load: c.load, labs: async () => [], available: c.backend.available });
     expect(await lazy.down('a')).toEqual({ lab: 'a', removed: ['cluster'] });
     expect(await lazy.release!('b')).toEqual({ lab: 'b', removed: ['namespaces'] });
     expect(await lazy.leftovers()).toEqual(['left']);
@@ -50,8 +53,8 @@ describe('lazyBackend', () => {
     expect(c.loads()).toBe(5);
   });
 
-  it('has release() only when the backend has one (start then calls down() instead)', () => {
+  it('has release() only when its capabilities say release keeps something (start then calls down() instead)', () => {
     const c = counting();
-    expect(lazyBackend({ name: 'kubeconfig', load: c.load, labs: async () => [], available: c.backend.available, release: false }).release).toBeUndefined();
+    expect(lazyBackend({ name: 'kubeconfig', capabilities: kubeconfigCapabilities, load: c.load, labs: async () => [], available: c.backend.available }).release).toBeUndefined();
   });
 });

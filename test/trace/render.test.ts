@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTrace } from '../../src/trace/hops.js';
+import { buildTrace } from '../../src/trace/build-trace.js';
 import { describeObject, renderTrace, verdictText } from '../../src/trace/render.js';
 import { loadFixture, traceInput } from './helpers.js';
 

@@ -8,8 +8,8 @@ import { removeLabOnInterrupt } from '../../engine/use-cases/interrupt.js';
 import { tellInterruption } from '../interrupt.js';
 import { printJson, println } from '../output.js';
 
-export async function run(options: { name: string; nodes?: number; backend: 'netns' | 'kind' }, command: Command): Promise<void> {
-  if (options.nodes !== undefined && options.backend === 'kind') {
+export async function run(options: { name: string; nodes?: number; backend: string }, command: Command): Promise<void> {
+  if (options.nodes !== undefined && !backendByName(options.backend)!.capabilities.setsWorkerCount) {
     throw new UserError('--nodes is for the netns lab: a kind lab has the two workers of clusters/kind-default.yaml');
   }
   if (options.nodes !== undefined && !(Number.isInteger(options.nodes) && options.nodes >= 1 && options.nodes <= 9)) {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { start } from '../../engine/use-cases/start.js';
 import { UserError } from '../../errors.js';
 import { silentProgress } from '../../lab/progress.js';
-import type { BackendChoice } from '../../lab/backends.js';
+import { backendByName, type BackendChoice } from '../../lab/backends.js';
 import { terminalProgress } from '../progress.js';
 import { tellInterruption } from '../interrupt.js';
 import { printNotices } from '../notices.js';
@@ -18,7 +18,8 @@ export interface StartFlags {
 }
 
 export async function run(id: string, options: StartFlags, command: Command): Promise<void> {
-  if (options.backend !== 'kubeconfig' && (options.context || options.learner || options.kubeconfig)) {
+  const perLearner = Boolean(options.backend && backendByName(options.backend)?.capabilities.namespacesPerLearner);
+  if (!perLearner && (options.context || options.learner || options.kubeconfig)) {
     throw new UserError('--context, --kubeconfig and --learner are for the kubeconfig backend: add --backend kubeconfig');
   }
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UserError('--seed takes a whole number, for example --seed 42');

@@ -4,8 +4,8 @@
 // and start's failure path undoes its journal (see ../interruption.ts); before
 // that, or at a second Ctrl-C, the lab is left as it is for `stop` or `clean`.
 import { requestStop, safeStopAllowed } from '../interruption.js';
-import { readLabRecord } from '../../lab/state.js';
-import { netnsBackend } from '../../lab/netns/backend.js';
+import type { Backend } from '../../lab/backend.js';
+import { backendOfLab } from '../../lab/backends.js';
 
 /**
  * What an interruption did, for the caller to tell the user. After `removed`
@@ -17,18 +17,18 @@ export type Interruption =
   | { event: 'removing'; lab: string }
   | { event: 'removed'; lab: string }
   | { event: 'stopping'; lab: string }
-  | { event: 'left'; lab: string; backend: string };
+  | { event: 'left'; lab: string; backend: Backend };
 
 /** Runs `work` (building lab `lab`) with SIGINT and SIGTERM handled as above; `told` hears each interruption. */
 export async function removeLabOnInterrupt<T>(lab: string, work: () => Promise<T>, told: (interruption: Interruption) => void): Promise<T> {
   let signals = 0;
   const onSignal = () => {
     signals++;
-    const backend = readLabRecord(lab)?.backend ?? 'netns';
-    if (backend === 'netns') {
+    const backend = backendOfLab(lab);
+    if (backend.capabilities.disposable) {
       if (signals > 1) return; // already removing it
       told({ event: 'removing', lab });
-      void netnsBackend.down(lab).finally(() => told({ event: 'removed', lab }));
+      void backend.down(lab).finally(() => told({ event: 'removed', lab }));
       return;
     }
     if (signals > 1 || !safeStopAllowed()) return told({ event: 'left', lab, backend });

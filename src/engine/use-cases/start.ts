@@ -1,6 +1,6 @@
 // `netbreak start`: the learner's variant of a scenario on a fresh, broken lab,
 // reported to the workshop when the learner joined one.
-import type { BackendChoice } from '../../lab/backends.js';
+import { backendByName, type BackendChoice } from '../../lab/backends.js';
 import type { Progress } from '../../lab/progress.js';
 import { findScenario, type LoadedScenario } from '../../scenario/loader.js';
 import { randomSeed } from '../../scenario/params.js';
@@ -36,7 +36,8 @@ export async function start(request: StartRequest): Promise<Started> {
   // Joined to a workshop: the attendee's own variant, and on a shared cluster their own namespaces.
   const membership = joinedWorkshop() ? (await import('../../workshop/membership.js')).readMembership() : undefined;
   const seed = request.seed ?? membership?.seeds[request.scenario] ?? randomSeed();
-  const learner = request.learner ?? (request.backend === 'kubeconfig' ? membership?.attendee.name : undefined);
+  const perLearner = Boolean(request.backend && backendByName(request.backend)?.capabilities.namespacesPerLearner);
+  const learner = request.learner ?? (perLearner ? membership?.attendee.name : undefined);
   const loaded = await findScenario(scenariosRoot(), request.scenario, { seed });
   const session = await removeLabOnInterrupt(
     request.lab,

@@ -51,7 +51,7 @@ export function kindClusterOf(lab: string): string {
 /** How the lab will end, decided (and confirmed) before anything is removed. */
 async function endLab(name: string, request: StopRequest, session: Session | undefined, load: (s: Session) => Promise<LoadedScenario>) {
   const backend = backendOfLab(name);
-  if (backend.name !== 'kind') return async (): Promise<{ report: CleanReport; notices: Notice[] }> => ({ report: await backend.down(name), notices: [] });
+  if (!backend.release) return async (): Promise<{ report: CleanReport; notices: Notice[] }> => ({ report: await backend.down(name), notices: [] });
   if (request.deleteCluster) {
     if (!(await request.confirmDeletion(kindClusterOf(name)))) throw new UserError('cancelled: the kind cluster is kept', 130);
     return async () => ({ report: await backend.down(name), notices: [] });

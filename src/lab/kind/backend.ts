@@ -6,6 +6,7 @@
 // netbreak.dev/created-by=netbreak (set by clusters/kind-default.yaml) and the
 // lab records that its up() created them.
 import fs from 'node:fs';
+import { kindCapabilities } from './capabilities.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { fileURLToPath } from 'node:url';
 import { CommandFailedError } from '../../exec.js';
@@ -14,6 +15,7 @@ import { assertLabName, type ClusterLabRecord, ensureLabDir, kubeconfigFileOf, L
 import { ClusterAccessError, LabNotRunningError, leftForClean, PreflightError } from '../../errors.js';
 import type { AccessAdvice } from './api-problems.js';
 import type { Progress } from '../progress.js';
+import { leftoverCaptureContainers, removeCaptureContainers } from './capture-container.js';
 import { engineStatus, type ContainerEngine } from './docker.js';
 import { kindAvailability, kindBackendAvailability } from './availability.js';
 import { createCluster, deleteCluster, getClusters, getKubeconfig, kindErrorLine } from './kind-cli.js';
@@ -128,6 +130,7 @@ function labOf(record: ClusterLabRecord, c: KubeClient): KindLab {
 
 export const kindBackend = {
   name: 'kind',
+  capabilities: kindCapabilities,
 
   available: kindBackendAvailability,
 
@@ -274,6 +277,13 @@ export const kindBackend = {
   },
 
   labs: async () => labsOfBackend('kind'),
+
+  /** Capture containers a killed `trace --pcap` left beside a kind node; `clean` removes them before the cluster they joined. */
+  async removeStrays(): Promise<CleanReport[]> {
+    const captures = await leftoverCaptureContainers();
+    const removed = await removeCaptureContainers(captures.engine, captures.containers);
+    return removed.map((c) => ({ lab: c.lab, removed: [`capture container ${c.name} (tcpdump in the network namespace of ${c.node})`] }));
+  },
 
   /** Kind labs on this machine, and kind clusters netbreak created whose lab folder is gone (after a reboot or a crash). */
   async leftovers(): Promise<string[]> {

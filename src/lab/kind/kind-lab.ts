@@ -4,6 +4,7 @@
 // from the source pod's agnhost (exec by default, or the API server's pod proxy),
 // and `trace --pcap` captures in containers that join the nodes' network namespaces.
 import { UserError } from '../../errors.js';
+import { kindCapabilities } from './capabilities.js';
 import { run } from '../../exec.js';
 import { findPod } from '../find-pod.js';
 import type { Capturer, CounterSnapshot, CounterTarget, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
@@ -44,6 +45,7 @@ export class ProbeSourceError extends Error {}
 export class KindLab implements Lab {
   readonly name: string;
   readonly backend: string = 'kind';
+  readonly capabilities = kindCapabilities;
   readonly client: KubeClient;
   protected readonly options: ClusterLabOptions;
   protected readonly nodeNames: NodeNames;

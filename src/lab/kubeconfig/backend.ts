@@ -3,6 +3,7 @@
 // their own copies of a scenario's namespaces, labelled netbreak.dev/learner;
 // nothing else in the cluster is changed, and teardown deletes only those.
 import fs from 'node:fs';
+import { kubeconfigCapabilities } from './capabilities.js';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -72,6 +73,7 @@ async function ownNamespaces(c: KubeClient, record: ClusterLabRecord): Promise<s
 
 export const kubeconfigBackend = {
   name: 'kubeconfig',
+  capabilities: kubeconfigCapabilities,
 
   async available(): Promise<Availability> {
     const file = defaultKubeconfig();

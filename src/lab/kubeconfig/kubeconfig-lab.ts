@@ -2,6 +2,7 @@
 // learner's own copies of the scenario's namespaces (`shop` → `nb-alice-shop`),
 // which netbreak creates and labels. It refuses node-level steps and any change
 // in a namespace it did not create, each with one sentence saying why.
+import { kubeconfigCapabilities } from './capabilities.js';
 import type { Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
 import type { ExecResult } from '../../exec.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
@@ -25,6 +26,7 @@ export interface KubeconfigLabOptions {
 export class KubeconfigLab implements Lab {
   readonly name: string;
   readonly backend = 'kubeconfig';
+  readonly capabilities = kubeconfigCapabilities;
   readonly map: NamespaceMap;
   private readonly inner: KindLab;
   private readonly client: KubeClient;

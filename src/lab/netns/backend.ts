@@ -1,6 +1,7 @@
 // The embedded netns backend: checks the machine, creates a lab (fabric, nodes,
 // supervisor, kube-system) step by step, and removes it by name.
 import { spawn } from 'node:child_process';
+import { netnsCapabilities } from './capabilities.js';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
@@ -63,6 +64,7 @@ export interface NetnsUpOptions extends UpOptions {
 
 export const netnsBackend = {
   name: 'netns',
+  capabilities: netnsCapabilities,
 
   available: netnsAvailability,
 

@@ -1,6 +1,7 @@
 // The Lab contract for a running netns lab: object operations go to the lab's
 // supervisor, node and pod commands run with `ip netns exec` in the lab's namespaces.
 import { run } from '../../exec.js';
+import { netnsCapabilities } from './capabilities.js';
 import type { Capturer, CounterSnapshot, CounterTarget, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
 import type { ExecResult } from '../../exec.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
@@ -10,6 +11,7 @@ import { labFiles, nodeNetns, podNetns } from './names.js';
 
 export class NetnsLab implements Lab {
   readonly backend = 'netns';
+  readonly capabilities = netnsCapabilities;
   private readonly socket: string;
   /** Workloads the next waitReady() waits for besides its own: the lab's system pods, right after up(). */
   private pendingSystem: ObjectRef[] = [];

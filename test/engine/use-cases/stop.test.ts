@@ -19,7 +19,12 @@ const kind = vi.hoisted(() => ({
   release: vi.fn(async (lab: string) => ({ lab, removed: ['namespaces of the lab'] })),
   down: vi.fn(async (lab: string) => ({ lab, removed: ['kind cluster'] })),
 }));
-vi.mock('../../../src/lab/backends.js', () => ({ backends: [], backendOfLab: () => kind, backendByName: () => kind }));
+vi.mock('../../../src/lab/backends.js', async (original) => ({
+  ...(await original<typeof import('../../../src/lab/backends.js')>()),
+  backends: [],
+  backendOfLab: () => kind,
+  backendByName: () => kind,
+}));
 vi.mock('../../../src/scenario/loader.js', async (original) => {
   const real = await original<typeof import('../../../src/scenario/loader.js')>();
   return { ...real, loadScenario: vi.fn(real.loadScenario) };

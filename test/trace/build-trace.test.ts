@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildTrace, longestPrefixMatch, type Hop, type TraceResult } from '../../src/trace/hops.js';
+import { buildTrace } from '../../src/trace/build-trace.js';
+import type { Hop, TraceResult } from '../../src/trace/hops.js';
+import { longestPrefixMatch } from '../../src/trace/routes.js';
 import { KUBEADM_DEFAULT_COREFILE } from '../../src/k8s/dns/kubeadm-corefile.js';
 import { loadFixture, traceInput, type Fixture } from './helpers.js';
 

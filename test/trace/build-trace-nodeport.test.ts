@@ -6,7 +6,8 @@
 // a pod on worker) and one-worker-unhealthy (a raw-table DROP of 30000:32767
 // on worker2).
 import { describe, expect, it } from 'vitest';
-import { buildTrace, type TraceResult } from '../../src/trace/hops.js';
+import { buildTrace } from '../../src/trace/build-trace.js';
+import type { TraceResult } from '../../src/trace/hops.js';
 import { loadFixture, traceInput, type Fixture } from './helpers.js';
 
 const lines = (t: TraceResult) => t.hops.filter((h) => h.step !== 'query').map((h) => `${h.status === 'ok' ? '✓' : h.status === 'info' ? '·' : '✗'} ${h.text}`);
