@@ -10,7 +10,7 @@ import { kindCapabilities } from './capabilities.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { fileURLToPath } from 'node:url';
 import { CommandFailedError } from '../../exec.js';
-import { type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import type { Backend, CleanReport, UpOptions } from '../backend.js';
 import { assertLabName, type ClusterLabRecord, ensureLabDir, kubeconfigFileOf, LAB_NAME_PATTERN, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord } from '../state.js';
 import { ClusterAccessError, LabNotRunningError, leftForClean, PreflightError } from '../../errors.js';
 import type { AccessAdvice } from './api-problems.js';

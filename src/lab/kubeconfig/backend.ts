@@ -7,7 +7,7 @@ import { kubeconfigCapabilities } from './capabilities.js';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import type { Availability, Backend, CleanReport, UpOptions } from '../backend.js';
 import { assertLabName, type ClusterLabRecord, ensureLabDir, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord } from '../state.js';
 import { ClusterAccessError, LabNotRunningError, PreflightError } from '../../errors.js';
 import type { Progress } from '../progress.js';
