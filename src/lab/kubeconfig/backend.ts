@@ -11,10 +11,10 @@ import type { Availability, Backend, CleanReport, UpOptions } from '../backend.j
 import { assertLabName, type ClusterLabRecord, ensureLabDir, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord } from '../state.js';
 import { ClusterAccessError, LabNotRunningError, PreflightError } from '../../errors.js';
 import type { Progress } from '../progress.js';
-import type { AccessAdvice } from '../kind/api-problems.js';
-import { apiErrorText } from '../kind/api-problems.js';
-import { KubeClient } from '../kind/kube-client.js';
-import { LAB_LABEL } from '../kind/labels.js';
+import type { AccessAdvice } from '../kube-api/api-problems.js';
+import { apiErrorText } from '../kube-api/api-problems.js';
+import { KubeClient } from '../kube-api/kube-client.js';
+import { LAB_LABEL } from '../kube-api/labels.js';
 import { KubeconfigLab } from './kubeconfig-lab.js';
 import { LEARNER_LABEL, LEARNER_PATTERN, NamespaceMap } from './namespaces.js';
 
