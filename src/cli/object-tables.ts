@@ -1,4 +1,17 @@
 // `get` output per kind, with kubectl's columns.
+import type {
+  DiscoveryV1EndpointPort,
+  V1DaemonSetStatus,
+  V1DeploymentSpec,
+  V1DeploymentStatus,
+  V1Endpoint,
+  V1EndpointSubset,
+  V1NetworkPolicySpec,
+  V1NodeStatus,
+  V1PodSpec,
+  V1PodStatus,
+  V1ServiceSpec,
+} from '@kubernetes/client-node';
 import type { KubeObject } from '../k8s/objects.js';
 import { age } from './output.js';
 
@@ -9,8 +22,9 @@ interface Columns {
   row: Row;
 }
 
-const spec = (o: KubeObject) => (o.spec ?? {}) as any;
-const status = (o: KubeObject) => (o.status ?? {}) as any;
+/** The object's spec or status as its kind has it (`T` says which kind's); `{}` when absent. */
+const spec = <T>(o: KubeObject) => (o.spec ?? {}) as Partial<T>;
+const status = <T>(o: KubeObject) => (o.status ?? {}) as Partial<T>;
 const created = (o: KubeObject) => age(o.metadata.creationTimestamp);
 
 function selectorText(sel: Record<string, string> | undefined): string {
@@ -18,15 +32,17 @@ function selectorText(sel: Record<string, string> | undefined): string {
   return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(',') : '<none>';
 }
 
-function labelSelectorText(sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): string {
+function labelSelectorText(
+  sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined,
+): string {
   const parts = Object.entries(sel?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
   for (const e of sel?.matchExpressions ?? []) parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`);
   return parts.length ? parts.join(',') : '<none>';
 }
 
 function podStatus(o: KubeObject): string {
-  const cs = status(o).containerStatuses?.[0];
-  return cs?.state?.waiting?.reason ?? status(o).phase ?? 'Unknown';
+  const cs = status<V1PodStatus>(o).containerStatuses?.[0];
+  return cs?.state?.waiting?.reason ?? status<V1PodStatus>(o).phase ?? 'Unknown';
 }
 
 const COLUMNS: Record<string, Columns> = {
@@ -34,17 +50,18 @@ const COLUMNS: Record<string, Columns> = {
     head: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
     wide: ['IP', 'NODE'],
     row: (o, wide) => {
-      const cs = status(o).containerStatuses ?? [];
-      const row = [o.metadata.name, `${cs.filter((c: any) => c.ready).length}/${spec(o).containers?.length ?? 1}`, podStatus(o), String(cs[0]?.restartCount ?? 0), created(o)];
-      return wide ? [...row, status(o).podIP ?? '<none>', spec(o).nodeName ?? '<none>'] : row;
+      const cs = status<V1PodStatus>(o).containerStatuses ?? [];
+      const containers = spec<V1PodSpec>(o).containers?.length ?? 1;
+      const row = [o.metadata.name, `${cs.filter((c) => c.ready).length}/${containers}`, podStatus(o), String(cs[0]?.restartCount ?? 0), created(o)];
+      return wide ? [...row, status<V1PodStatus>(o).podIP ?? '<none>', spec<V1PodSpec>(o).nodeName ?? '<none>'] : row;
     },
   },
   Service: {
     head: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE'],
     wide: ['SELECTOR'],
     row: (o, wide) => {
-      const s = spec(o);
-      const ports = (s.ports ?? []).map((p: any) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',') || '<none>';
+      const s = spec<V1ServiceSpec>(o);
+      const ports = (s.ports ?? []).map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',') || '<none>';
       const row = [o.metadata.name, s.type ?? 'ClusterIP', s.clusterIP ?? '<none>', s.externalName ?? '<none>', ports, created(o)];
       return wide ? [...row, selectorText(s.selector)] : row;
     },
@@ -52,34 +69,53 @@ const COLUMNS: Record<string, Columns> = {
   Endpoints: {
     head: ['NAME', 'ENDPOINTS', 'AGE'],
     row: (o) => {
-      const subsets = (o.subsets ?? []) as any[];
-      const eps = subsets.flatMap((s) => (s.addresses ?? []).flatMap((a: any) => (s.ports ?? []).map((p: any) => `${a.ip}:${p.port}`)));
+      const subsets = (o.subsets ?? []) as V1EndpointSubset[];
+      const eps = subsets.flatMap((s) => (s.addresses ?? []).flatMap((a) => (s.ports ?? []).map((p) => `${a.ip}:${p.port}`)));
       return [o.metadata.name, eps.length ? eps.join(',') : '<none>', created(o)];
     },
   },
   EndpointSlice: {
     head: ['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE'],
     row: (o) => {
-      const ports = ((o.ports ?? []) as any[]).map((p) => p.port).join(',') || '<unset>';
-      const eps = ((o.endpoints ?? []) as any[]).flatMap((e) => e.addresses);
+      const ports = ((o.ports ?? []) as DiscoveryV1EndpointPort[]).map((p) => p.port).join(',') || '<unset>';
+      const eps = ((o.endpoints ?? []) as V1Endpoint[]).flatMap((e) => e.addresses);
       return [o.metadata.name, String(o.addressType ?? 'IPv4'), ports, eps.length ? eps.join(',') : '<unset>', created(o)];
     },
   },
-  NetworkPolicy: { head: ['NAME', 'POD-SELECTOR', 'AGE'], row: (o) => [o.metadata.name, labelSelectorText(spec(o).podSelector), created(o)] },
+  NetworkPolicy: {
+    head: ['NAME', 'POD-SELECTOR', 'AGE'],
+    row: (o) => [o.metadata.name, labelSelectorText(spec<V1NetworkPolicySpec>(o).podSelector), created(o)],
+  },
   ConfigMap: { head: ['NAME', 'DATA', 'AGE'], row: (o) => [o.metadata.name, String(Object.keys((o.data ?? {}) as object).length), created(o)] },
   Deployment: {
     head: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
     row: (o) => {
-      const st = status(o);
-      return [o.metadata.name, `${st.readyReplicas ?? 0}/${spec(o).replicas ?? 1}`, String(st.updatedReplicas ?? 0), String(st.availableReplicas ?? 0), created(o)];
+      const st = status<V1DeploymentStatus>(o);
+      return [
+        o.metadata.name,
+        `${st.readyReplicas ?? 0}/${spec<V1DeploymentSpec>(o).replicas ?? 1}`,
+        String(st.updatedReplicas ?? 0),
+        String(st.availableReplicas ?? 0),
+        created(o),
+      ];
     },
   },
   DaemonSet: {
     head: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE'],
     row: (o) => {
-      const st = status(o);
-      const n = (k: string) => String(st[k] ?? 0);
-      return [o.metadata.name, n('desiredNumberScheduled'), n('currentNumberScheduled'), n('numberReady'), n('updatedNumberScheduled'), n('numberAvailable'), selectorText(spec(o).template?.spec?.nodeSelector), created(o)];
+      const st = status<V1DaemonSetStatus>(o);
+      const n = (k: 'desiredNumberScheduled' | 'currentNumberScheduled' | 'numberReady' | 'updatedNumberScheduled' | 'numberAvailable') => String(st[k] ?? 0);
+      const nodeSelector = spec<V1DeploymentSpec>(o).template?.spec?.nodeSelector;
+      return [
+        o.metadata.name,
+        n('desiredNumberScheduled'),
+        n('currentNumberScheduled'),
+        n('numberReady'),
+        n('updatedNumberScheduled'),
+        n('numberAvailable'),
+        selectorText(nodeSelector),
+        created(o),
+      ];
     },
   },
   Node: {
@@ -88,7 +124,7 @@ const COLUMNS: Record<string, Columns> = {
     row: (o, wide) => {
       const role = 'node-role.kubernetes.io/control-plane' in (o.metadata.labels ?? {}) ? 'control-plane' : '<none>';
       const row = [o.metadata.name, 'Ready', role, created(o), 'v1.31.0'];
-      return wide ? [...row, status(o).addresses?.[0]?.address ?? ''] : row;
+      return wide ? [...row, status<V1NodeStatus>(o).addresses?.[0]?.address ?? ''] : row;
     },
   },
   Namespace: { head: ['NAME', 'STATUS', 'AGE'], row: (o) => [o.metadata.name, 'Active', created(o)] },

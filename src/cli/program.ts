@@ -4,10 +4,11 @@ import { Command, Option } from 'commander';
 import { AUTO_ORDER, BACKEND_CHOICES, backends, DEFAULT_BACKEND } from '../lab/backends.js';
 import type { Backend } from '../lab/backend.js';
 
-type Loader = () => Promise<{ run: (...args: any[]) => Promise<void> }>;
+/** A command's module, loaded when the command runs; `A` is what commander passes its action (arguments, options, the command). */
+type Loader<A extends unknown[]> = () => Promise<{ run: (...args: A) => Promise<void> }>;
 
-function lazy(load: Loader) {
-  return async (...args: any[]) => {
+function lazy<A extends unknown[]>(load: Loader<A>) {
+  return async (...args: A) => {
     const module = await load();
     await module.run(...args);
   };

@@ -1,76 +1,18 @@
-// The persisted state of one learner's session on one lab: which scenario, when
-// the clock started, the hints taken, the fault journal and the grades. Every
-// CLI invocation reads it afresh, so `start` in one shell and `check` in another
-// share it.
+// Reading and writing the persisted state of one learner's session on one lab
+// (its type: src/history/session.ts). Every CLI invocation reads it afresh, so
+// `start` in one shell and `check` in another share it.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { labDir } from '../lab/state.js';
 import type { UndoRecord } from '../faults/fault-kind.js';
+import type { JournalEntry, JournalIntent, JournalPhase, Session } from '../history/session.js';
 import type { Step } from '../scenario/schema.js';
-import type { CheckItem } from '../grading/check.js';
-import type { DiagnosisAnswer } from '../grading/diagnosis.js';
 import { UserError } from '../errors.js';
 import { throwIfStopRequested } from './interruption.js';
 import { processAlive } from '../process-alive.js';
 
-/** Which part of the scenario made a change: its setup manifests, its fault, or its reference fix. */
-export type JournalPhase = 'setup' | 'fault' | 'fix';
-
-/** A change that was made, with what undoes it. Entries of older sessions have no phase or state. */
-export interface JournalEntry {
-  step: Step;
-  undo: UndoRecord;
-  phase?: JournalPhase;
-  state?: 'done';
-}
-
-/**
- * A change about to be made. It is on disk before the change starts and is
- * replaced by its JournalEntry once the change is made, so an intent that is
- * still there means the process died in the middle of that change.
- */
-export interface JournalIntent {
-  step: Step;
-  phase: JournalPhase;
-  state: 'intent';
-  at: string;
-}
-
-export interface DiagnosisRecord {
-  answer: DiagnosisAnswer;
-  /** Whether the evidence was right: the board shows it apart from the score. Absent in older sessions. */
-  evidenceCorrect?: boolean;
-  points: number;
-  max: number;
-  total: number;
-  at: string;
-}
-
-export interface Session {
-  scenario: string;
-  scenarioDir: string;
-  lab: string;
-  backend: string;
-  /** Picks the scenario's variant (its params) and the order of the cause choices; reset reuses it. */
-  seed: number;
-  startedAt: string;
-  hintsUsed: number;
-  /** Every change made for the scenario (setup, fault, reference fix), in order, each written before it is made. */
-  journal: (JournalEntry | JournalIntent)[];
-  /**
-   * `starting` from the moment the lab's folder exists until the symptom is
-   * confirmed (start and reset); `running` after. Absent in older sessions: running.
-   */
-  status?: 'starting' | 'running';
-  diagnosis?: DiagnosisRecord;
-  checks: { at: string; passed: boolean; items?: CheckItem[] }[];
-  fixedAt?: string;
-  /** Set when `netbreak solve` applied the reference fix: the fix then earns nothing. */
-  solvedWithReference?: boolean;
-  /** How often `netbreak reset` rebuilt the scenario. */
-  resets?: number;
-}
+export type { JournalEntry, JournalIntent, JournalPhase, Session } from '../history/session.js';
 
 export function sessionFile(lab: string): string {
   return path.join(labDir(lab), 'session.json');

@@ -1,5 +1,5 @@
 // `apply: manifests/x.yaml` — create or replace the objects of one manifest file.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ManifestPath } from './manifest-path.js';
 import { refOf, type KubeObject } from '../k8s/objects.js';
 import { changedWords } from './telltales.js';

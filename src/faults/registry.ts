@@ -7,8 +7,8 @@ import { scaleStep } from './scale.js';
 import { restartStep } from './restart.js';
 import { nodeExecStep } from './node-exec.js';
 
-export const faultKinds: readonly FaultKind<any>[] = [applyStep, deleteStep, patchStep, scaleStep, restartStep, nodeExecStep];
+export const faultKinds: readonly FaultKind[] = [applyStep, deleteStep, patchStep, scaleStep, restartStep, nodeExecStep];
 
-export function faultKind(name: string): FaultKind<any> | undefined {
+export function faultKind(name: string): FaultKind | undefined {
   return faultKinds.find((k) => k.name === name);
 }

@@ -1,7 +1,7 @@
 // What `netbreak stop` does with a session before it is gone: one line of
 // history. Never fatal: the lab is already down, and losing a history line is
 // better than failing the stop.
-import type { Session } from '../engine/session.js';
+import type { Session } from './session.js';
 import { loadScenario, type LoadedScenario } from '../scenario/loader.js';
 import type { Scenario } from '../scenario/schema.js';
 import { recordFromSession } from './record.js';

@@ -3,7 +3,7 @@
 // report of it can be written long after the lab is gone or the scenario changed.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Session } from '../engine/session.js';
+import type { Session } from './session.js';
 import type { CheckItem } from '../grading/check.js';
 import { hintCosts, scoreDiagnosis } from '../grading/diagnosis.js';
 import { parseObjectRef } from '../k8s/object-ref.js';

@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PreflightError } from '../errors.js';
-import type { ContainerEngine } from './kind/docker.js';
 
 /** Every backend names its lab's namespaces, folders or cluster after the lab: 1–20 characters keep those names short enough. */
 export const LAB_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/;
@@ -41,6 +40,9 @@ export function labDir(lab: string): string {
 export function labRecordFile(lab: string): string {
   return path.join(labDir(lab), 'lab.json');
 }
+
+/** The program that runs kind's node containers (kept in a kind lab's record). */
+export type ContainerEngine = 'docker' | 'podman';
 
 /** What a cluster-backed lab (kind or an existing cluster) records; the netns lab writes its own fields. */
 export interface ClusterLabRecord {

@@ -303,7 +303,7 @@ export function getAt(root: unknown, path: readonly Seg[]): unknown {
   let v = root;
   for (const seg of path) {
     if (Array.isArray(v) && typeof seg === 'number') v = v[seg];
-    else if (isPlainObject(v) && typeof seg !== 'symbol' && Object.prototype.hasOwnProperty.call(v, seg)) v = v[String(seg)];
+    else if (isPlainObject(v) && typeof seg !== 'symbol' && Object.hasOwn(v, seg)) v = v[String(seg)];
     else return undefined;
   }
   return v;

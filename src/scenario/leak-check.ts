@@ -30,7 +30,7 @@ const BUILTIN_CONTENT: Record<string, Partial<KubeObject>> = {
 /** Names every lab has (coredns, kube-dns, worker2 …): the learner meets them whatever the fault. */
 const BUILTIN_NAMES = new Set(BUILTIN_OBJECTS.map((o) => o.name));
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
@@ -41,7 +41,7 @@ function escape(text: string): string {
  */
 export function containsToken(text: string, phrase: string): boolean {
   const flags = /[A-Z]/.test(phrase) && !/[a-z]/.test(phrase) ? '' : 'i';
-  return new RegExp(`(?<![A-Za-z0-9_])${escape(phrase)}(?![A-Za-z0-9_])`, flags).test(text);
+  return new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(phrase)}(?![A-Za-z0-9_])`, flags).test(text);
 }
 
 /** listens, listening, listened → listen; ports → port. Enough to catch a word in another form. */

@@ -2,7 +2,7 @@
 // step against its fault kind, the manifests it names loaded and checked, and
 // the references between them resolved. Every problem is a ScenarioError whose
 // message names the file and line; `issues` keeps all of them for `validate`.
-import { realpathSync } from 'node:fs';
+import { realpathSync, type Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isNode } from 'yaml';
@@ -415,7 +415,7 @@ export async function checkFolderName(loaded: LoadedScenario): Promise<void> {
 
 /** Names of the subfolders of `absRoot` that hold a scenario.yaml, sorted. */
 export async function scenarioFolders(absRoot: string): Promise<string[]> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(absRoot, { withFileTypes: true });
   } catch (err) {

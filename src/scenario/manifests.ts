@@ -121,7 +121,7 @@ class Checker {
     let v: unknown = this.doc.data;
     for (const seg of path) {
       if (Array.isArray(v) && typeof seg === 'number') v = v[seg];
-      else if (isPlainObject(v) && typeof seg === 'string' && Object.prototype.hasOwnProperty.call(v, seg)) v = v[seg];
+      else if (isPlainObject(v) && typeof seg === 'string' && Object.hasOwn(v, seg)) v = v[seg];
       else return undefined;
     }
     return v;
@@ -305,7 +305,7 @@ class Checker {
     for (const expr of selector.matchExpressions ?? []) {
       const key = String(expr.key);
       const values = ((expr.values as unknown[] | undefined) ?? []).map(String);
-      const has = Object.prototype.hasOwnProperty.call(labels, key);
+      const has = Object.hasOwn(labels, key);
       const ok =
         expr.operator === 'In' ? has && values.includes(labels[key]!) :
         expr.operator === 'NotIn' ? !has || !values.includes(labels[key]!) :
@@ -410,7 +410,7 @@ function checkObject(doc: ParsedYaml): KubeObject {
   }
   const kind = c.string(['kind'], true)!;
   const apiVersion = c.string(['apiVersion'], true)!;
-  if (!Object.prototype.hasOwnProperty.call(SUPPORTED_KINDS, kind)) {
+  if (!Object.hasOwn(SUPPORTED_KINDS, kind)) {
     const supported = Object.keys(SUPPORTED_KINDS);
     const near = closeMatches(kind, supported, 1);
     c.fail(

@@ -62,7 +62,7 @@ export function expandPlaceholders(text: string, values: ParamValues): Expanded 
     }
     const ref = PARAM_REF.exec(expr);
     const name = ref?.[1];
-    if (name !== undefined && Object.prototype.hasOwnProperty.call(values, name)) {
+    if (name !== undefined && Object.hasOwn(values, name)) {
       const value = values[name]!;
       out += String(value);
       if (open === 0 && close + 2 === text.length) whole = value;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { MissingBinaryError } from '../exec.js';
 import { findPod } from '../lab/find-pod.js';
-import type { CounterSnapshot, CounterTarget, Lab } from '../lab/lab.js';
+import type { CounterSnapshot, CounterTarget, Lab, ProbeResult } from '../lab/lab.js';
 import type { V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../k8s/objects.js';
 import { parseProbeUrl } from '../lab/probe-url.js';
 import { CaptureSession, type CaptureSpec } from './capture.js';
@@ -103,7 +103,7 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
 
   let before: CounterSnapshot[];
   let after: CounterSnapshot[];
-  let probe;
+  let probe: ProbeResult;
   let listeners: Record<string, string>;
   try {
     before = await lab.counters(targets);

@@ -3,7 +3,7 @@
 // server cannot be reached the report waits in the outbox, and the next command
 // (or `netbreak workshop status`) sends it. While the server is known to be
 // down, commands do not wait for it again for RETRY_AFTER_MS.
-import type { Session } from '../engine/session.js';
+import type { Session } from '../history/session.js';
 import { sendEvent, WorkshopRefusedError, WorkshopUnreachableError } from './client.js';
 import { readMembership, readOutbox, writeOutbox, type Membership } from './membership.js';
 import { summarizeSession, type WorkshopEvent, type WorkshopEventType } from './session-summary.js';

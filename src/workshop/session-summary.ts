@@ -3,7 +3,7 @@
 // a report that was lost is made good by the next one, and the server can merge
 // reports that arrive out of order (two terminals of one attendee).
 import { z } from 'zod';
-import type { Session } from '../engine/session.js';
+import type { Session } from '../history/session.js';
 import { sessionId } from '../history/record.js';
 
 const Iso = z.iso.datetime({ offset: true });

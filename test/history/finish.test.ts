@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Session } from '../../src/engine/session.js';
+import type { Session } from '../../src/history/session.js';
 import { recordFinishedSession } from '../../src/history/finish.js';
 import { readHistory } from '../../src/history/store.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Session } from '../../src/engine/session.js';
+import type { Session } from '../../src/history/session.js';
 import { runCheck } from '../../src/grading/check.js';
 import { expectedCheckItems, HistoryRecord, recordFromSession, sessionId } from '../../src/history/record.js';
 import { loadScenario } from '../../src/scenario/loader.js';

@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PreflightError } from '../../src/errors.js';
 import { KindLab } from '../../src/lab/kind/kind-lab.js';
-import { KubeClient } from '../../src/lab/kind/kube-client.js';
+import { KubeClient } from '../../src/lab/kube-api/kube-client.js';
 import { writeLabRecord } from '../../src/lab/state.js';
 import type { KubeObject } from '../../src/k8s/objects.js';
 import { CAPTURE_IMAGE } from '../../src/lab/kind/images.js';

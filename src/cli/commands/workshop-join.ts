@@ -3,7 +3,7 @@ import { UserError } from '../../errors.js';
 import { LAB_NAME_PATTERN } from '../../lab/state.js';
 import { joinWorkshop, parseJoinUrl, WorkshopRefusedError, WorkshopUnreachableError } from '../../workshop/client.js';
 import { membershipFile } from '../../workshop/files.js';
-import { readMembership, writeMembership } from '../../workshop/membership.js';
+import { readMembership, writeMembership, type Membership } from '../../workshop/membership.js';
 import { color, printJson, println } from '../output.js';
 
 export async function run(url: string, options: { name: string; code?: string }, command: Command): Promise<void> {
@@ -13,7 +13,7 @@ export async function run(url: string, options: { name: string; code?: string },
   }
   if (!LAB_NAME_PATTERN.test(options.name)) throw new UserError(`--name ${options.name} is not valid: use 1–20 lower-case letters, digits and dashes (it also names your lab)`);
   const { server, code } = parseJoinUrl(url, options.code);
-  let membership;
+  let membership: Membership;
   try {
     membership = await joinWorkshop(server, code, options.name);
   } catch (error) {

@@ -8,7 +8,7 @@ import { formatDuration, parseDuration } from '../../workshop/duration.js';
 import { createRoom, roomOpen, type Room } from '../../workshop/room.js';
 import { roomFile } from '../../workshop/files.js';
 import { archiveRoom, loadRoom, saveRoom } from '../../workshop/room-file.js';
-import { startWorkshopServer } from '../../workshop/server.js';
+import { startWorkshopServer, type WorkshopServer } from '../../workshop/server.js';
 import { adminToken } from '../../workshop/tokens.js';
 import { color, printJson, println } from '../output.js';
 
@@ -84,7 +84,7 @@ export async function run(options: ServeOptions, command: Command): Promise<void
   saveRoom(file, room);
 
   const log = json ? () => {} : (line: string) => println(`${color.dim(new Date().toLocaleTimeString())} ${line}`);
-  let server;
+  let server: WorkshopServer;
   try {
     server = await startWorkshopServer({ room, file, host: options.host, port, log });
   } catch (error) {

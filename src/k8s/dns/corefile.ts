@@ -1093,7 +1093,7 @@ const SETUP: Record<PluginName, SetupFn> = {
 const ONCE: ReadonlySet<PluginName> = new Set(['errors', 'health', 'ready', 'kubernetes', 'cache', 'loop', 'reload', 'loadbalance', 'hosts', 'forward']);
 
 function isPluginName(name: string): name is PluginName {
-  return Object.prototype.hasOwnProperty.call(SETUP, name);
+  return  Object.hasOwn(SETUP, name);
 }
 
 export interface ParseOptions {

@@ -15,7 +15,7 @@ import { PreflightError } from '../../errors.js';
 import type { CaptureProcess } from '../lab.js';
 import { engineStatus, type ContainerEngine } from './docker.js';
 import { CAPTURE_IMAGE, missingImages, pullImage } from './images.js';
-import { CREATED_BY_LABEL, LAB_LABEL } from './labels.js';
+import { CREATED_BY_LABEL, LAB_LABEL } from '../kube-api/labels.js';
 import { processAlive } from '../../process-alive.js';
 
 /** Which node container a capture container joined; only capture containers carry it. */

@@ -3,8 +3,10 @@
 import { MissingBinaryError, run } from '../../exec.js';
 import { ClusterAccessError } from '../../errors.js';
 import type { ExecResult } from '../../exec.js';
+import type { ContainerEngine } from '../state.js';
 
-export type ContainerEngine = 'docker' | 'podman';
+export type { ContainerEngine };
+
 export type EngineStatus = { ok: true; engine: ContainerEngine; version: string } | { ok: false; reason: string };
 
 const DOCKER_INSTALL = 'install Docker (https://docs.docker.com/engine/install/) or podman';

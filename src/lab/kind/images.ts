@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CommandFailedError, MissingBinaryError, run, runOk } from '../../exec.js';
+import { CommandFailedError, MissingBinaryError, run, runOk, type ExecResult } from '../../exec.js';
 import { PreflightError } from '../../errors.js';
 import type { ContainerEngine } from './docker.js';
 import { kindArgv, kindErrorLine } from './kind-cli.js';
@@ -30,7 +30,7 @@ function firstLine(text: string): string {
 
 /** `docker pull IMAGE`, one image after another (the engine downloads each image's layers in parallel already). */
 export async function pullImage(engine: ContainerEngine, image: string): Promise<void> {
-  let result;
+  let result: ExecResult;
   try {
     result = await run([engine, 'pull', image], { timeoutMs: PULL_TIMEOUT_MS });
   } catch (error) {

@@ -1,7 +1,7 @@
 // The `kind` CLI, through src/exec.ts like every subprocess. netbreak always
 // passes its own --kubeconfig file, so the user's kubeconfig and current
 // context are never read or changed.
-import { CommandFailedError, MissingBinaryError, run, runOk } from '../../exec.js';
+import { CommandFailedError, MissingBinaryError, run, runOk, type ExecResult } from '../../exec.js';
 import { ClusterAccessError, PreflightError } from '../../errors.js';
 import type { ContainerEngine } from './docker.js';
 
@@ -55,7 +55,7 @@ export async function kindVersion(): Promise<KindVersion> {
 
 /** Names of the kind clusters on this machine (empty when there are none, or kind is missing). */
 export async function getClusters(engine?: ContainerEngine): Promise<string[]> {
-  let result;
+  let result: ExecResult;
   try {
     result = await run(kindArgv(engine, ['get', 'clusters']), { timeoutMs: 30_000 });
   } catch (error) {

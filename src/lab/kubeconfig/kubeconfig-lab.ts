@@ -6,10 +6,10 @@ import { kubeconfigCapabilities } from './capabilities.js';
 import type { Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
 import type { ExecResult } from '../../exec.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
-import { KindLab, MANAGED_BY } from '../kind/kind-lab.js';
-import { LAB_LABEL } from '../kind/labels.js';
-import type { KubeClient } from '../kind/kube-client.js';
-import { unchangedNodeNames } from '../kind/node-names.js';
+import { ApiLab } from '../kube-api/api-lab.js';
+import { LAB_LABEL, MANAGED_BY } from '../kube-api/labels.js';
+import type { KubeClient } from '../kube-api/kube-client.js';
+import { unchangedNodeNames } from '../kube-api/node-names.js';
 import { readClusterRecord, writeLabRecord } from '../state.js';
 import { LEARNER_LABEL, NamespaceMap, NamespaceRefusedError } from './namespaces.js';
 
@@ -28,14 +28,14 @@ export class KubeconfigLab implements Lab {
   readonly backend = 'kubeconfig';
   readonly capabilities = kubeconfigCapabilities;
   readonly map: NamespaceMap;
-  private readonly inner: KindLab;
+  private readonly inner: ApiLab;
   private readonly client: KubeClient;
 
   constructor(private readonly options: KubeconfigLabOptions) {
     this.name = options.name;
     this.client = options.client;
     this.map = new NamespaceMap(options.learner);
-    this.inner = new KindLab({ name: options.name, client: options.client, kubeconfigFile: options.kubeconfigFile, context: options.context, cluster: options.context, nodeNames: unchangedNodeNames });
+    this.inner = new ApiLab({ name: options.name, client: options.client, kubeconfigFile: options.kubeconfigFile, context: options.context, nodeNames: unchangedNodeNames });
   }
 
   /** Scenario names of the namespaces this lab created (kept in its record, so every command sees them). */

@@ -22,9 +22,9 @@ export function callSupervisor<T>(socketPath: string, method: 'GET' | 'POST', pa
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString();
-          let parsed: any;
+          let parsed: { error?: string };
           try {
-            parsed = JSON.parse(text);
+            parsed = JSON.parse(text) as { error?: string };
           } catch {
             parsed = { error: text };
           }

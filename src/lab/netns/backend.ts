@@ -4,7 +4,7 @@
 import { netnsCapabilities } from './capabilities.js';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Availability, type Backend, type CleanReport, type UpOptions } from '../backend.js';
+import type { Availability, Backend, CleanReport, UpOptions } from '../backend.js';
 import { assertLabName, stateRoot } from '../state.js';
 import { LabNotRunningError, PreflightError } from '../../errors.js';
 import type { ObjectRef } from '../../k8s/objects.js';

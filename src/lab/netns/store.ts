@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { isClusterScoped } from '../../k8s/kinds.js';
-import { type KubeObject, type ObjectRef } from '../../k8s/objects.js';
-import { type StoreSnapshot } from './store-snapshot.js';
+import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
+import type { StoreSnapshot } from './store-snapshot.js';
 
 function key(ref: ObjectRef): string {
   return `${ref.kind}/${isClusterScoped(ref.kind) ? '' : (ref.namespace ?? 'default')}/${ref.name}`;

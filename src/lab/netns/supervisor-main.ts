@@ -6,6 +6,7 @@
 // the fabric's address, which needs no process of its own.
 import fs from 'node:fs';
 import http from 'node:http';
+import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { createFabric, createNode } from './fabric.js';
 import { makePrivateRun } from './lab-mounts.js';
 import type { Topology } from './topology.js';
@@ -20,7 +21,19 @@ const files = labFiles(lab);
 const { topology } = JSON.parse(fs.readFileSync(process.argv[3] ?? files.lab, 'utf8')) as { topology: Topology };
 const supervisor = new Supervisor(lab, topology);
 
-function readJson(req: http.IncomingMessage): Promise<any> {
+/** A request's JSON body as api-client.ts sends it: each route reads only the fields it takes. */
+interface RequestBody {
+  objects: KubeObject[];
+  ref: ObjectRef;
+  patch: Record<string, unknown>;
+  replicas: number;
+  from: string;
+  to: string;
+  timeoutMs?: number;
+  probes: { from: string; to: string; timeoutMs?: number }[];
+}
+
+function readJson(req: http.IncomingMessage): Promise<RequestBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -83,7 +96,7 @@ async function handle(method: string, url: URL, req: http.IncomingMessage): Prom
       const body = await readJson(req);
       return {
         results: await Promise.all(
-          (body.probes as { from: string; to: string; timeoutMs?: number }[]).map((p) =>
+          body.probes.map((p) =>
             supervisor.probe(p.from, p.to, p.timeoutMs).catch((error: Error) => ({ error: error.message })),
           ),
         ),

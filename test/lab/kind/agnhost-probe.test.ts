@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { agnhostContainer, agnhostProbe, classifyDialError, digCommand, parseDig, type AgnhostChannel } from '../../../src/lab/kind/agnhost-probe.js';
+import { agnhostContainer, agnhostProbe, classifyDialError, digCommand, parseDig, type AgnhostChannel } from '../../../src/lab/kube-api/agnhost-probe.js';
 import { digOutput } from './fake-api-server.js';
 
 const TIMEOUT_OLD = '\n; <<>> DiG 9.16.1 <<>> +search api.shop.svc.cluster.local A\n;; global options: +cmd\n;; connection timed out; no servers could be reached\n\ncommand terminated with exit code 9';

@@ -14,10 +14,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startScenario } from '../../../src/engine/start-scenario.js';
 import { scenariosRoot } from '../../../src/engine/scenarios-root.js';
 import { ClusterAccessError } from '../../../src/errors.js';
-import { apiProblem } from '../../../src/lab/kind/api-problems.js';
+import { apiProblem } from '../../../src/lab/kube-api/api-problems.js';
 import { kindBackend } from '../../../src/lab/kind/backend.js';
 import { nodeExec } from '../../../src/lab/kind/docker.js';
-import { KubeClient } from '../../../src/lab/kind/kube-client.js';
+import { KubeClient } from '../../../src/lab/kube-api/kube-client.js';
 import { silentProgress } from '../../../src/lab/progress.js';
 import { findScenario } from '../../../src/scenario/loader.js';
 import { netbreak } from '../../helpers/cli.js';

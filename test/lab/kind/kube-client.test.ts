@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { KubeApiError, KubeClient, RESTARTED_AT, notReadyReason } from '../../../src/lab/kind/kube-client.js';
+import { KubeApiError, KubeClient, RESTARTED_AT, notReadyReason } from '../../../src/lab/kube-api/kube-client.js';
 import { FakeApiServer, kubeconfigText } from './fake-api-server.js';
 
 let api: FakeApiServer;

@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { scenariosRoot } from '../../../src/engine/scenarios-root.js';
 import { parseObjectRef } from '../../../src/k8s/object-ref.js';
 import { KindLab } from '../../../src/lab/kind/kind-lab.js';
-import { RESTARTED_AT, type KubeClient } from '../../../src/lab/kind/kube-client.js';
+import { RESTARTED_AT, type KubeClient } from '../../../src/lab/kube-api/kube-client.js';
 import { LEARNER_LABEL, NamespaceMap } from '../../../src/lab/kubeconfig/namespaces.js';
 import { mergePatch } from '../../../src/lab/merge-patch.js';
 import type { KubeObject } from '../../../src/k8s/objects.js';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { kindNodeNames, mapNodeNames, mapNodeRef, mapObjectNodeNames, unchangedNodeNames } from '../../../src/lab/kind/node-names.js';
+import { kindNodeNames, mapNodeNames, mapNodeRef, mapObjectNodeNames, unchangedNodeNames } from '../../../src/lab/kube-api/node-names.js';
 import type { KubeObject } from '../../../src/k8s/objects.js';
 
 const kind = kindNodeNames('netbreak');

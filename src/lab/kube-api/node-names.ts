@@ -40,23 +40,21 @@ export function mapNodeRef(ref: ObjectRef, map: (node: string) => string): Objec
  * absent and null fields are left as they are.
  */
 export function mapNodeNames<T extends Record<string, unknown>>(obj: T, kind: string, map: (node: string) => string): T {
-  const copy = structuredClone(obj) as Record<string, any>;
+  const copy: Fields = structuredClone(obj);
   if (kind === 'Node') {
-    if (typeof copy.metadata?.name === 'string') copy.metadata.name = map(copy.metadata.name);
-    if (typeof copy.metadata?.labels?.[HOSTNAME_LABEL] === 'string') copy.metadata.labels[HOSTNAME_LABEL] = map(copy.metadata.labels[HOSTNAME_LABEL]);
+    mapField(fieldsOf(copy.metadata), 'name', map);
+    mapField(fieldsOf(fieldsOf(copy.metadata)?.labels), HOSTNAME_LABEL, map);
   } else if (kind === 'Pod') {
-    mapPodSpec(copy.spec, map);
+    mapPodSpec(fieldsOf(copy.spec), map);
   } else if (kind === 'EndpointSlice') {
-    for (const endpoint of arrayOf(copy.endpoints)) if (typeof endpoint?.nodeName === 'string') endpoint.nodeName = map(endpoint.nodeName);
+    for (const endpoint of arrayOf(copy.endpoints)) mapField(fieldsOf(endpoint), 'nodeName', map);
   } else if (kind === 'Endpoints') {
-    for (const subset of arrayOf(copy.subsets)) {
-      for (const address of [...arrayOf(subset?.addresses), ...arrayOf(subset?.notReadyAddresses)]) {
-        if (typeof address?.nodeName === 'string') address.nodeName = map(address.nodeName);
-      }
+    for (const subset of arrayOf(copy.subsets).map(fieldsOf)) {
+      for (const address of [...arrayOf(subset?.addresses), ...arrayOf(subset?.notReadyAddresses)]) mapField(fieldsOf(address), 'nodeName', map);
     }
   } else {
     // Deployment, DaemonSet, ReplicaSet, StatefulSet, Job: the pod template.
-    mapPodSpec(copy.spec?.template?.spec, map);
+    mapPodSpec(fieldsOf(fieldsOf(fieldsOf(copy.spec)?.template)?.spec), map);
   }
   return copy as T;
 }
@@ -65,23 +63,36 @@ export function mapObjectNodeNames(obj: KubeObject, map: (node: string) => strin
   return mapNodeNames(obj as unknown as Record<string, unknown>, obj.kind, map) as unknown as KubeObject;
 }
 
-function arrayOf(value: unknown): any[] {
+/** A JSON object whose fields are checked before use: an object or a merge patch may lack any of them. */
+type Fields = Record<string, unknown>;
+
+function fieldsOf(value: unknown): Fields | undefined {
+  return value !== null && typeof value === 'object' ? (value as Fields) : undefined;
+}
+
+function arrayOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-function mapPodSpec(spec: any, map: (node: string) => string): void {
-  if (!spec || typeof spec !== 'object') return;
-  if (typeof spec.nodeName === 'string') spec.nodeName = map(spec.nodeName);
-  if (typeof spec.nodeSelector?.[HOSTNAME_LABEL] === 'string') spec.nodeSelector[HOSTNAME_LABEL] = map(spec.nodeSelector[HOSTNAME_LABEL]);
-  const affinity = spec.affinity?.nodeAffinity;
-  if (!affinity || typeof affinity !== 'object') return;
+/** Passes `obj[key]` through `map` when it is a string. */
+function mapField(obj: Fields | undefined, key: string, map: (node: string) => string): void {
+  const value = obj?.[key];
+  if (obj && typeof value === 'string') obj[key] = map(value);
+}
+
+function mapPodSpec(spec: Fields | undefined, map: (node: string) => string): void {
+  if (!spec) return;
+  mapField(spec, 'nodeName', map);
+  mapField(fieldsOf(spec.nodeSelector), HOSTNAME_LABEL, map);
+  const affinity = fieldsOf(fieldsOf(spec.affinity)?.nodeAffinity);
+  if (!affinity) return;
   const terms = [
-    ...arrayOf(affinity.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms),
-    ...arrayOf(affinity.preferredDuringSchedulingIgnoredDuringExecution).map((p) => p?.preference),
-  ];
+    ...arrayOf(fieldsOf(affinity.requiredDuringSchedulingIgnoredDuringExecution)?.nodeSelectorTerms),
+    ...arrayOf(affinity.preferredDuringSchedulingIgnoredDuringExecution).map((p) => fieldsOf(p)?.preference),
+  ].map(fieldsOf);
   for (const term of terms) {
-    for (const expr of arrayOf(term?.matchExpressions)) if (expr?.key === HOSTNAME_LABEL) mapValues(expr, map);
-    for (const expr of arrayOf(term?.matchFields)) if (expr?.key === NODE_NAME_FIELD) mapValues(expr, map);
+    for (const expr of arrayOf(term?.matchExpressions).map(fieldsOf)) if (expr?.key === HOSTNAME_LABEL) mapValues(expr, map);
+    for (const expr of arrayOf(term?.matchFields).map(fieldsOf)) if (expr?.key === NODE_NAME_FIELD) mapValues(expr, map);
   }
 }
 
