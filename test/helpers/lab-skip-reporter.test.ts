@@ -1,7 +1,7 @@
 // The end-of-run summary of tests this machine could not run, and the CI rule.
 import { expect, it } from 'vitest';
 import { gate, SKIP_MARK } from './lab-gate.js';
-import { onCI, skippedGroups, summary } from './lab-skip-reporter.js';
+import { failingGroups, onCI, skippedGroups, summary } from './lab-skip-reporter.js';
 
 const why = 'this lab test needs iptables-restore, which is not installed: run "apt-get install -y iptables" (or "netbreak doctor --fix")';
 const skipped = gate(why);
@@ -39,4 +39,12 @@ it('CI is on when the variable is set to anything but false or 0', () => {
   expect(onCI({ CI: '1' })).toBe(true);
   expect(onCI({ CI: 'false' })).toBe(false);
   expect(onCI({})).toBe(false);
+});
+
+it("in the ordinary user's pass after root's, skips for want of root do not fail CI; any other skip still does", () => {
+  const rootOnly = { reason: 'makes network namespaces on the host itself, outside any lab, which needs root: run the tests as root (sudo npm test)', tests: 2, files: ['test/a.test.ts'] };
+  const missing = { reason: why, tests: 1, files: ['test/b.test.ts'] };
+  expect(failingGroups([rootOnly, missing], { NETBREAK_AFTER_ROOT_PASS: '1' })).toEqual([missing]);
+  expect(failingGroups([rootOnly], { NETBREAK_AFTER_ROOT_PASS: '1' })).toEqual([]);
+  expect(failingGroups([rootOnly, missing], {})).toEqual([rootOnly, missing]);
 });

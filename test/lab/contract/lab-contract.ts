@@ -107,7 +107,7 @@ export function labContract(title: string, subject: ContractSubject, skip = fals
       await lab.scale(WEB, 2);
       expect((await lab.get(WEB))?.spec).toMatchObject({ replicas: 2 });
       await lab.restart(WEB);
-      const template = ((await lab.get(WEB))?.spec as { template: { metadata: { annotations?: Record<string, string> } } }).template;
+      const template = ((await lab.get(WEB))!.spec as { template: { metadata: { annotations?: Record<string, string> } } }).template;
       expect(template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-\d\d-\d\dT/);
       await lab.waitReady([WEB], 60_000);
       await lab.scale(WEB, 1);
