@@ -169,7 +169,7 @@ const EXPECTED: Record<string, Expected> = {
   },
   'names-down-after-lunch': {
     verdict: 'dns-failed',
-    blame: (d) => ({ ...sameObject(d), detail: any(/forward \. 127\.0\.0\.53/) }),
+    blame: (d) => ({ ...sameObject(d), detail: any(/forward \. 127\.0\.1\.1/) }),
     says: /CoreDNS .*loop/,
     gap: 'trace stops at "none of the CoreDNS pods is Ready" (Deployment kube-system/coredns); it does not yet read why they crash (the loop plugin, a forward to a loopback address)',
   },
