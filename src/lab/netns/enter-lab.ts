@@ -56,10 +56,18 @@ if ($resolv ne '') {
   syscall($nr_mount, $resolv, $etc_resolv, 0, 4096, 0) == 0 or fail("bind-mounting $resolv over /etc/resolv.conf: $!");
   syscall($nr_mount, $hostname, $etc_hostname, 0, 4096, 0) if $hostname ne '' && -e $etc_hostname;
 }
-my $child = fork() // fail("fork: $!");
-if ($child == 0) { exec { $ARGV[0] } @ARGV; print STDERR "$ARGV[0]: $!\n"; exit 127 }
+# TERM and HUP go on to the command, also one that comes while it is being forked.
+my ($child, $pending);
 $SIG{INT} = $SIG{QUIT} = 'IGNORE';
-$SIG{TERM} = $SIG{HUP} = sub { kill $_[0], $child };
+$SIG{TERM} = $SIG{HUP} = sub { $pending = $_[0]; kill $_[0], $child if $child };
+$child = fork() // fail("fork: $!");
+if ($child == 0) {
+  $SIG{INT} = $SIG{QUIT} = $SIG{TERM} = $SIG{HUP} = 'DEFAULT';
+  # PR_SET_PDEATHSIG: a joiner ended by SIGKILL takes its command along instead of orphaning it in the lab.
+  syscall($nr_prctl, 1, 9, 0, 0, 0);
+  exec { $ARGV[0] } @ARGV; print STDERR "$ARGV[0]: $!\n"; exit 127;
+}
+kill $pending, $child if $pending;
 waitpid($child, 0);
 exit(($? & 127) ? 128 + ($? & 127) : $? >> 8);
 `;
