@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netbreak, ROOT } from '../helpers/cli.js';
 import { hostNetworkState, labNamespaces, labProcessesRunning } from '../helpers/host-state.js';
 import { labGate } from '../helpers/lab-gate.js';
-import { asOrdinaryUser, isRoot, ORDINARY_USER } from '../helpers/root.js';
+import { asOrdinaryUser, cliForOrdinaryUsers, isRoot, ORDINARY_USER } from '../helpers/root.js';
 
 const labTests = labGate(['setpriv']);
 
@@ -115,8 +115,9 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
   it.skipIf(!isRoot)('an ordinary user starts a lab of their own, kept in files only they can read', { timeout: 60_000 }, async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-life-user-'));
     fs.chownSync(home, ORDINARY_USER, ORDINARY_USER);
+    const cliDir = cliForOrdinaryUsers(ROOT);
     const asUser = async (...args: string[]) => {
-      const [cmd, ...rest] = asOrdinaryUser([process.execPath, path.join(ROOT, 'bin/netbreak.js'), ...args]);
+      const [cmd, ...rest] = asOrdinaryUser([process.execPath, path.join(cliDir.dir, 'bin/netbreak.js'), ...args]);
       return execa(cmd!, rest, { reject: false, env: { HOME: home, PATH: process.env.PATH, NO_COLOR: '1' } });
     };
     try {
@@ -139,6 +140,7 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
     } finally {
       await asUser('clean');
       fs.rmSync(home, { recursive: true, force: true });
+      cliDir.remove();
     }
   });
 });

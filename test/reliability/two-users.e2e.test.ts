@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 import { guardHost } from '../helpers/host-guard.js';
 import { labGate, rootGate } from '../helpers/lab-gate.js';
+import { cliForOrdinaryUsers } from '../helpers/root.js';
 
 const labTests = labGate(['setpriv', 'nsenter']);
 const switching = rootGate();
@@ -18,12 +19,7 @@ const LAB = 'twin';
 const users = [65534, 40123].map((uid) => ({ uid, home: '' }));
 
 /** The built CLI where every user can read it (the checkout may lie in a folder only root can enter). */
-let runtime = ROOT;
-
-function readableByAll(dir: string): boolean {
-  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) if ((fs.statSync(d).mode & 0o005) !== 0o005) return false;
-  return true;
-}
+let runtime: { dir: string; remove(): void } = { dir: ROOT, remove: () => {} };
 
 function asUser(user: { uid: number; home: string }, argv: string[], env: Record<string, string> = {}) {
   const id = String(user.uid);
@@ -33,17 +29,13 @@ function asUser(user: { uid: number; home: string }, argv: string[], env: Record
   });
 }
 const cli = (user: { uid: number; home: string }, args: string[], env: Record<string, string> = {}) =>
-  asUser(user, [process.execPath, path.join(runtime, 'bin/netbreak.js'), ...args], env);
+  asUser(user, [process.execPath, path.join(runtime.dir, 'bin/netbreak.js'), ...args], env);
 const stateOf = (user: { home: string }) => path.join(user.home, '.local/state/netbreak');
 
 describe.skipIf(labTests.skip || switching.skip)(labTests.title(switching.title('two users, two labs of the same name')), { timeout: 90_000 }, () => {
   guardHost(LAB);
   beforeAll(() => {
-    if (!readableByAll(ROOT)) {
-      runtime = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-two-users-runtime-'));
-      for (const part of ['bin', 'dist', 'clusters', 'scenarios', 'node_modules', 'package.json']) fs.cpSync(path.join(ROOT, part), path.join(runtime, part), { recursive: true });
-      fs.chmodSync(runtime, 0o755);
-    }
+    runtime = cliForOrdinaryUsers(ROOT);
     for (const user of users) {
       user.home = fs.mkdtempSync(path.join(os.tmpdir(), `nb-user-${user.uid}-`));
       fs.chownSync(user.home, user.uid, user.uid);
@@ -54,7 +46,7 @@ describe.skipIf(labTests.skip || switching.skip)(labTests.title(switching.title(
       await cli(user, ['clean']);
       fs.rmSync(user.home, { recursive: true, force: true });
     }
-    if (runtime !== ROOT) fs.rmSync(runtime, { recursive: true, force: true });
+    runtime.remove();
   });
 
   it('both start a lab named "twin" at the same moment, each in namespaces of their own', async () => {
