@@ -36,7 +36,10 @@ sub fail { print STDERR "netbreak: cannot enter the lab (holder process $pid): $
 sub ns { open(my $fh, '<', "/proc/$pid/ns/$_[0]") or fail("/proc/$pid/ns/$_[0]: $!"); return $fh }
 my ($user, $mnt, $pidns, $net) = (ns('user'), ns('mnt'), ns('pid_for_children'), ns('net'));
 my $cwd = readlink('/proc/self/cwd') // '/';
-syscall($nr_setns, fileno($user), 0x10000000) == 0 or fail("setns(user namespace): $!");
+# The lab's own processes (its API server's exec) are in its user namespace already, which setns(2) refuses to join again.
+if ((readlink('/proc/self/ns/user') // '') ne (readlink("/proc/$pid/ns/user") // '')) {
+  syscall($nr_setns, fileno($user), 0x10000000) == 0 or fail("setns(user namespace): $!");
+}
 open(my $lastf, '<', '/proc/sys/kernel/cap_last_cap') or fail("/proc/sys/kernel/cap_last_cap: $!");
 my $last = <$lastf>;
 chomp $last;

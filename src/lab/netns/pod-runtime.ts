@@ -10,6 +10,7 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import { run, runOk } from '../../exec.js';
+import { formatRecord, LineRecorder } from '../../k8s/logs/cri-log.js';
 import type { KubeObject } from '../../k8s/objects.js';
 import type { PodSpec } from './controllers/workloads.js';
 import { LISTENING, type PodThreadOptions } from './agent/pod-thread-contract.js';
@@ -266,8 +267,12 @@ export class PodRuntime {
     const log = fs.createWriteStream(podLogFile(this.lab, record.namespace, record.name), { flags: 'a' });
     // A log that cannot be written (a full disk) loses its lines, not the lab: said once in the supervisor's log.
     log.once('error', (error) => console.error(`pod ${record.namespace}/${record.name}: its log cannot be written: ${error.message}`));
-    thread.stdout.pipe(log, { end: false });
-    thread.stderr.pipe(log, { end: false });
+    // Kept in kubelet's CRI log format, so `kubectl logs --since/--timestamps` read each line's time.
+    for (const [stream, name] of [[thread.stdout, 'stdout'], [thread.stderr, 'stderr']] as const) {
+      const recorder = new LineRecorder(name);
+      stream.on('data', (chunk: Buffer) => log.write(recorder.push(chunk).map(formatRecord).join('')));
+      stream.on('end', () => log.write(recorder.end().map(formatRecord).join('')));
+    }
     // The last lines of a crash can arrive after the thread's exit: the log ends once both streams have ended.
     void Promise.allSettled([finished(thread.stdout), finished(thread.stderr)]).then(() => log.end());
     record.thread = thread;

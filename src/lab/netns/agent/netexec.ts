@@ -14,14 +14,33 @@ export interface NetexecOptions {
   fixedBodies?: Record<string, string>;
 }
 
+/** A line as agnhost writes it with Go's log package (`2006/01/02 15:04:05 GET /hostname`): the pod's log, `kubectl logs`. */
+function logLine(message: string): void {
+  const t = new Date().toISOString();
+  console.log(`${t.slice(0, 10).replaceAll('-', '/')} ${t.slice(11, 19)} ${message}`);
+}
+
+/** What agnhost logs for a request: the path, and for /echo and /dial the parameters it read. */
+function requestLine(url: URL): string {
+  const q = url.searchParams;
+  if (url.pathname === '/echo') return `GET /echo?msg=${q.get('msg') ?? ''}&code=${q.get('code') ?? ''}`;
+  if (url.pathname === '/dial') {
+    return `GET /dial?host=${q.get('host') ?? ''}&protocol=${q.get('protocol') ?? ''}&port=${q.get('port') ?? ''}&request=${q.get('request') ?? ''}&tries=${q.get('tries') ?? ''}`;
+  }
+  return `GET ${url.pathname}`;
+}
+
 function clientIp(req: http.IncomingMessage): string {
   const { remoteAddress, remotePort } = req.socket;
   return `${remoteAddress}:${remotePort}`;
 }
 
+const KNOWN_PATHS = new Set(['/', '/hostname', '/healthz', '/readyz', '/clientip', '/echo', '/dial']);
+
 function handler(hostname: string): http.RequestListener {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://pod');
+    if (KNOWN_PATHS.has(url.pathname)) logLine(requestLine(url));
     const send = (status: number, body: string, type = 'text/plain') => {
       res.writeHead(status, { 'content-type': type });
       res.end(body);
@@ -65,6 +84,7 @@ export async function startNetexec(options: NetexecOptions): Promise<() => Promi
       server.once('error', reject);
       server.listen(port, options.address, () => resolve());
     });
+    logLine(`Started HTTP server on port ${port}`);
     closers.push(() => new Promise((resolve) => server.close(() => resolve())));
   }
   for (const port of options.udpPorts) {
@@ -81,6 +101,7 @@ export async function startNetexec(options: NetexecOptions): Promise<() => Promi
       socket.once('error', reject);
       socket.bind(port, options.address, () => resolve());
     });
+    logLine(`Started UDP server on port  ${port}`);
     closers.push(() => new Promise((resolve) => socket.close(() => resolve())));
   }
   return async () => {

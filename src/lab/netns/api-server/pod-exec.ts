@@ -1,0 +1,91 @@
+// pods/exec over a WebSocket, as kubelet serves it behind kube-apiserver: the
+// command runs in the pod's network namespace with the host's tools
+// (container-command.ts), its output goes out on the stdout/stderr channels,
+// stdin and terminal resizes come in, and the error channel ends the session
+// with the exit code, so `kubectl exec … -- false` exits 1 as on a cluster.
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { KubeObject } from '../../../k8s/objects.js';
+import { CHANNEL, exitStatus, frame, negotiate, parseInbound, startFailure, type StreamOptions, streamOptions } from '../../../k8s/streams/remote-command.js';
+import { containerTarget, findExecutable, startContainerCommand } from './container-command.js';
+import { refuseUpgrade, type RefusalStatus } from './upgrade-refusal.js';
+
+const badRequest = (message: string): RefusalStatus => ({ code: 400, reason: 'BadRequest', message });
+
+/** Why the request cannot become a session (checked before the upgrade, so the client gets a Status), or undefined. */
+export function execRefusal(pod: KubeObject, options: StreamOptions, protocol: string | undefined): RefusalStatus | undefined {
+  if (options.command.length === 0) return badRequest('you must specify at least one command for the container');
+  if (!options.stdin && !options.stdout && !options.stderr) return badRequest('you must specify at least 1 of stdin, stdout, stderr');
+  return containerRefusal(pod, options, protocol);
+}
+
+export function containerRefusal(pod: KubeObject, options: StreamOptions, protocol: string | undefined): RefusalStatus | undefined {
+  const containers = ((pod.spec as { containers?: { name: string }[] }).containers ?? []).map((c) => c.name);
+  if (options.container && !containers.includes(options.container)) {
+    return badRequest(`container ${options.container} is not valid for pod ${pod.metadata.name}`);
+  }
+  if (!protocol) {
+    // kubectl falls back to SPDY when the WebSocket upgrade fails; the lab speaks only the WebSocket protocols.
+    return badRequest('the lab API server streams exec and attach over WebSocket only (v5.channel.k8s.io, v4.channel.k8s.io): use kubectl 1.30 or newer');
+  }
+  return undefined;
+}
+
+const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => negotiate([...offered]) ?? false });
+
+/** Serves one exec request: `pod` is the stored Pod, `lab` the lab's name. */
+export function serveExec(lab: string, pod: KubeObject, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+  const url = new URL(req.url ?? '/', 'https://lab');
+  const options = streamOptions(url.searchParams);
+  const protocol = negotiate(req.headers['sec-websocket-protocol']);
+  const refusal = execRefusal(pod, options, protocol);
+  if (refusal) return refuseUpgrade(socket, refusal);
+  const where = containerTarget(lab, pod);
+  const container = options.container ?? (pod.spec as { containers: { name: string }[] }).containers[0]?.name ?? '';
+  if ('error' in where) return refuseUpgrade(socket, badRequest(`container not found ("${container}"): ${where.error}`));
+  wss.handleUpgrade(req, socket, head, (ws) => runSession(ws, lab, pod, options, where.target, protocol!));
+}
+
+function runSession(ws: WebSocket, lab: string, pod: KubeObject, options: StreamOptions, target: Parameters<typeof startContainerCommand>[0]['target'], protocol: string): void {
+  const send = (channel: number, data: Buffer | string) => {
+    if (ws.readyState === ws.OPEN) ws.send(frame(channel, data));
+  };
+  const finish = (status: Record<string, unknown>) => {
+    send(CHANNEL.error, JSON.stringify(status));
+    ws.close(1000);
+  };
+  const executable = findExecutable(options.command[0]!);
+  if (!executable) {
+    // As containerd reports a command the image does not have (kubectl exits 1 with this message).
+    return finish(startFailure(`error executing command in container: exec: "${options.command[0]}": executable file not found in $PATH`));
+  }
+  let process: ReturnType<typeof startContainerCommand>;
+  try {
+    process = startContainerCommand({ lab, target, hostname: pod.metadata.name, command: options.command, tty: options.tty });
+  } catch (error) {
+    return finish(startFailure(`error executing command in container: ${(error as Error).message}`));
+  }
+  if (options.stdout) process.onStdout((data) => send(CHANNEL.stdout, data));
+  if (options.stderr) process.onStderr((data) => send(CHANNEL.stderr, data));
+  let exited = false;
+  process.onExit((code) => {
+    exited = true;
+    finish(exitStatus(options.command, code));
+  });
+  // Without stdin the command reads end-of-file at once, as in a container started without -i.
+  if (!options.stdin && !options.tty) process.endInput();
+  ws.on('message', (message: Buffer, isBinary: boolean) => {
+    if (!isBinary) return;
+    const inbound = parseInbound(message, protocol);
+    if (inbound.kind === 'stdin' && options.stdin) process.write(inbound.data);
+    else if (inbound.kind === 'resize' && options.tty) process.resize(inbound.width, inbound.height);
+    else if (inbound.kind === 'close' && inbound.channel === CHANNEL.stdin) process.endInput();
+  });
+  // The client went away (Ctrl-C on kubectl, a dropped connection): the command goes with it.
+  const hangUp = () => {
+    if (!exited) process.hangUp();
+  };
+  ws.on('close', hangUp);
+  ws.on('error', hangUp);
+}
