@@ -49,14 +49,14 @@ export class LineRecorder {
     const records: LogRecord[] = [];
     for (;;) {
       const newline = this.pending.indexOf('\n');
-      if (newline === -1 || newline > this.maxLine) break;
-      records.push(this.record(this.pending.slice(0, newline), false));
-      this.pending = this.pending.slice(newline + 1);
-      this.since = this.now();
-    }
-    while (this.pending.length > this.maxLine) {
-      records.push(this.record(this.pending.slice(0, this.maxLine), true));
-      this.pending = this.pending.slice(this.maxLine);
+      if (newline !== -1 && newline <= this.maxLine) {
+        records.push(this.record(this.pending.slice(0, newline), false));
+        this.pending = this.pending.slice(newline + 1);
+        this.since = this.now();
+      } else if (this.pending.length > this.maxLine) {
+        records.push(this.record(this.pending.slice(0, this.maxLine), true));
+        this.pending = this.pending.slice(this.maxLine);
+      } else break;
     }
     return records;
   }
@@ -97,7 +97,8 @@ export function logOptions(query: URLSearchParams): LogOptions | { error: string
     if (raw === null) continue;
     const value = Number(raw);
     if (!Number.isInteger(value)) return { error: `${name}: Invalid value: "${raw}": must be an integer` };
-    if (name === 'tailLines' ? value < 0 : value < 1) return { error: `${name}: Invalid value: ${value}: must be ${name === 'tailLines' ? 'greater than or equal to 0' : 'greater than 0'}` };
+    if (name === 'tailLines' ? value < 0 : value < 1)
+      return { error: `${name}: Invalid value: ${value}: must be ${name === 'tailLines' ? 'greater than or equal to 0' : 'greater than 0'}` };
     options[name] = value;
   }
   const sinceTime = query.get('sinceTime');

@@ -15,9 +15,7 @@ export const FLAG_FIN = 0x01;
 /** RST_STREAM status codes (SPDY/3 section 2.6.3). */
 export const RST = { protocolError: 1, invalidStream: 2, refusedStream: 3, cancel: 5, internalError: 6 } as const;
 
-export type Frame =
-  | { control: true; type: number; flags: number; payload: Buffer }
-  | { control: false; streamId: number; flags: number; data: Buffer };
+export type Frame = { control: true; type: number; flags: number; payload: Buffer } | { control: false; streamId: number; flags: number; data: Buffer };
 
 /** Splits a byte stream into frames; bytes of an unfinished frame wait for the next push. */
 export class FrameReader {
@@ -63,7 +61,8 @@ const u32 = (...values: number[]) => {
   return out;
 };
 
-export const synReplyFrame = (streamId: number, headerBlock: Buffer, fin = false) => controlFrame(FRAME.synReply, fin ? FLAG_FIN : 0, Buffer.concat([u32(streamId & 0x7fffffff), headerBlock]));
+export const synReplyFrame = (streamId: number, headerBlock: Buffer, fin = false) =>
+  controlFrame(FRAME.synReply, fin ? FLAG_FIN : 0, Buffer.concat([u32(streamId & 0x7fffffff), headerBlock]));
 export const rstStreamFrame = (streamId: number, status: number) => controlFrame(FRAME.rstStream, 0, u32(streamId & 0x7fffffff, status));
 export const pingFrame = (id: number) => controlFrame(FRAME.ping, 0, u32(id));
 export const goawayFrame = (lastStreamId: number) => controlFrame(FRAME.goaway, 0, u32(lastStreamId & 0x7fffffff, 0));
@@ -78,13 +77,71 @@ export const frameStreamId = (payload: Buffer) => payload.readUInt32BE(0) & 0x7f
 
 /** The SPDY/3 header dictionary: length-prefixed header names and values, then a run of common text. */
 const DICTIONARY_WORDS = [
-  'options', 'head', 'post', 'put', 'delete', 'trace', 'accept', 'accept-charset', 'accept-encoding', 'accept-language',
-  'accept-ranges', 'age', 'allow', 'authorization', 'cache-control', 'connection', 'content-base', 'content-encoding',
-  'content-language', 'content-length', 'content-location', 'content-md5', 'content-range', 'content-type', 'date', 'etag',
-  'expect', 'expires', 'from', 'host', 'if-match', 'if-modified-since', 'if-none-match', 'if-range', 'if-unmodified-since',
-  'last-modified', 'location', 'max-forwards', 'pragma', 'proxy-authenticate', 'proxy-authorization', 'range', 'referer',
-  'retry-after', 'server', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'user-agent', 'vary', 'via', 'warning',
-  'www-authenticate', 'method', 'get', 'status', '200 OK', 'version', 'HTTP/1.1', 'url', 'public', 'set-cookie', 'keep-alive', 'origin',
+  'options',
+  'head',
+  'post',
+  'put',
+  'delete',
+  'trace',
+  'accept',
+  'accept-charset',
+  'accept-encoding',
+  'accept-language',
+  'accept-ranges',
+  'age',
+  'allow',
+  'authorization',
+  'cache-control',
+  'connection',
+  'content-base',
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-location',
+  'content-md5',
+  'content-range',
+  'content-type',
+  'date',
+  'etag',
+  'expect',
+  'expires',
+  'from',
+  'host',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-range',
+  'if-unmodified-since',
+  'last-modified',
+  'location',
+  'max-forwards',
+  'pragma',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'range',
+  'referer',
+  'retry-after',
+  'server',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'user-agent',
+  'vary',
+  'via',
+  'warning',
+  'www-authenticate',
+  'method',
+  'get',
+  'status',
+  '200 OK',
+  'version',
+  'HTTP/1.1',
+  'url',
+  'public',
+  'set-cookie',
+  'keep-alive',
+  'origin',
 ];
 const DICTIONARY_TAIL =
   '100101201202205206300302303304305306307402405406407408409410411412413414415416417502504505' +

@@ -17,21 +17,22 @@ import fs from 'node:fs';
 import { labFiles, nodeNetns, podEtcFiles, podNetns } from './names.js';
 
 /** Syscall numbers of the calls the joiner makes, per CPU architecture (asm-generic for arm64). */
-const SYSCALLS: Partial<Record<string, { setns: number; capset: number; prctl: number; unshare: number; mount: number }>> = {
-  x64: { setns: 308, capset: 126, prctl: 157, unshare: 272, mount: 165 },
-  arm64: { setns: 268, capset: 91, prctl: 167, unshare: 97, mount: 40 },
+const SYSCALLS: Partial<Record<string, { setns: number; capset: number; prctl: number; unshare: number; mount: number; sethostname: number }>> = {
+  x64: { setns: 308, capset: 126, prctl: 157, unshare: 272, mount: 165, sethostname: 170 },
+  arm64: { setns: 268, capset: 91, prctl: 167, unshare: 97, mount: 40, sethostname: 161 },
 };
 
 /**
  * Joins the user, mount and pid namespaces of process $pid (and its network
  * namespace, the fabric, when $fabric is 1), keeps every capability as ambient,
  * optionally bind-mounts $resolv over /etc/resolv.conf (and $hostname
- * over /etc/hostname) in a private mount namespace, then runs the command as a
+ * over /etc/hostname) in a private mount namespace, and the name in it as the
+ * kernel's hostname in a UTS namespace of its own, then runs the command as a
  * child in the lab's pid namespace and exits as it did. Exit 125: could not enter.
  */
 const JOIN = String.raw`
 use strict;
-my ($nr_setns, $nr_capset, $nr_prctl, $nr_unshare, $nr_mount, $pid, $fabric, $resolv, $hostname) = splice(@ARGV, 0, 9);
+my ($nr_setns, $nr_capset, $nr_prctl, $nr_unshare, $nr_mount, $nr_sethostname, $pid, $fabric, $resolv, $hostname) = splice(@ARGV, 0, 10);
 sub fail { print STDERR "netbreak: cannot enter the lab (holder process $pid): $_[0]\n"; exit 125 }
 sub ns { open(my $fh, '<', "/proc/$pid/ns/$_[0]") or fail("/proc/$pid/ns/$_[0]: $!"); return $fh }
 my ($user, $mnt, $pidns, $net) = (ns('user'), ns('mnt'), ns('pid_for_children'), ns('net'));
@@ -58,6 +59,12 @@ if ($resolv ne '') {
   syscall($nr_mount, 0, $root, 0, 16384 | 524288, 0) == 0 or fail("making / a slave mount: $!");
   syscall($nr_mount, $resolv, $etc_resolv, 0, 4096, 0) == 0 or fail("bind-mounting $resolv over /etc/resolv.conf: $!");
   syscall($nr_mount, $hostname, $etc_hostname, 0, 4096, 0) if $hostname ne '' && -e $etc_hostname;
+}
+# The pod's name as the kernel's hostname too (a UTS namespace of its own), as the hostname command shows in a container.
+if ($hostname ne '' && open(my $hf, '<', $hostname)) {
+  my $name = <$hf> // '';
+  chomp $name;
+  if ($name ne '' && syscall($nr_unshare, 0x04000000) == 0) { syscall($nr_sethostname, $name, length($name)) }
 }
 # TERM and HUP go on to the command, also one that comes while it is being forked.
 my ($child, $pending);
@@ -97,7 +104,7 @@ export function enterArgv(lab: string, holder: number, target: LabTarget, argv: 
   const netns = 'node' in target ? nodeNetns(lab, target.node) : 'pod' in target ? podNetns(lab, target.namespace, target.pod) : undefined;
   const files = 'pod' in target ? podEtcFiles(lab, target.namespace, target.pod) : { resolvConf: '', hostname: '' };
   const inNetns = netns ? ['ip', 'netns', 'exec', netns] : [];
-  const numbers = [nr.setns, nr.capset, nr.prctl, nr.unshare, nr.mount].map(String);
+  const numbers = [nr.setns, nr.capset, nr.prctl, nr.unshare, nr.mount, nr.sethostname].map(String);
   const fabric = 'lab' in target ? '1' : '0';
   return ['perl', labFiles(lab).joiner, ...numbers, String(holder), fabric, files.resolvConf, files.hostname, ...inNetns, ...argv];
 }

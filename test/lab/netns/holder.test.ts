@@ -21,13 +21,13 @@ describe('entering a lab', () => {
     const pod = enterArgv('demo', 4242, { namespace: 'shop', pod: 'api-1' }, ['dig', 'api']);
     expect(pod[0]).toBe('perl');
     expect(pod[1]).toMatch(/\/labs\/demo\/join-lab\.pl$/);
-    expect(pod.slice(7, 9)).toEqual(['4242', '0']);
-    expect(pod[9]).toMatch(/\/labs\/demo\/pods\/shop_api-1\.resolv\.conf$/);
-    expect(pod.slice(11)).toEqual(['ip', 'netns', 'exec', 'nb-demo-pod-shop-api-1', 'dig', 'api']);
+    expect(pod.slice(8, 10)).toEqual(['4242', '0']);
+    expect(pod[10]).toMatch(/\/labs\/demo\/pods\/shop_api-1\.resolv\.conf$/);
+    expect(pod.slice(12)).toEqual(['ip', 'netns', 'exec', 'nb-demo-pod-shop-api-1', 'dig', 'api']);
     const node = enterArgv('demo', 4242, { node: 'worker' }, ['iptables-save']);
-    expect(node.slice(8)).toEqual(['0', '', '', 'ip', 'netns', 'exec', 'nb-demo-node-worker', 'iptables-save']);
+    expect(node.slice(9)).toEqual(['0', '', '', 'ip', 'netns', 'exec', 'nb-demo-node-worker', 'iptables-save']);
     // The lab itself: its own network namespace, the fabric, where the supervisor serves the node network's DNS.
-    expect(enterArgv('demo', 4242, { lab: true }, ['ss', '-lnu']).slice(8)).toEqual(['1', '', '', 'ss', '-lnu']);
+    expect(enterArgv('demo', 4242, { lab: true }, ['ss', '-lnu']).slice(9)).toEqual(['1', '', '', 'ss', '-lnu']);
   });
 
   it('names the machines it cannot enter labs on', () => {

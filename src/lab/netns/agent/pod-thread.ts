@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { enterNetns } from './enter-netns.js';
+import { forwardToLocalhost } from './localhost-forward.js';
 import { usePodLookup } from './pod-lookup.js';
 import { LISTENING, type PodThreadOptions } from './pod-thread-contract.js';
 import { probeReadiness } from './readiness.js';
@@ -75,6 +76,7 @@ function startControl(path: string): Promise<http.Server> {
       res.writeHead(400).end((error as Error).message);
     }
   });
+  server.on('connect', forwardToLocalhost);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(path, () => resolve(server));

@@ -40,7 +40,12 @@ export function containerTarget(lab: string, pod: KubeObject): { target: LabTarg
 
 /** The file `command` runs, looked up in PATH as execvp(3) would, or undefined when there is none. */
 export function findExecutable(command: string, searchPath = process.env.PATH ?? '/usr/bin:/bin'): string | undefined {
-  const candidates = command.includes('/') ? [command] : searchPath.split(':').filter(Boolean).map((dir) => path.join(dir, command));
+  const candidates = command.includes('/')
+    ? [command]
+    : searchPath
+        .split(':')
+        .filter(Boolean)
+        .map((dir) => path.join(dir, command));
   return candidates.find((file) => {
     try {
       fs.accessSync(file, fs.constants.X_OK);

@@ -6,27 +6,30 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { type ApiError, badRequest } from '../../../k8s/api-status.js';
 import type { KubeObject } from '../../../k8s/objects.js';
 import { CHANNEL, exitStatus, frame, negotiate, parseInbound, startFailure, type StreamOptions, streamOptions } from '../../../k8s/streams/remote-command.js';
 import { containerTarget, findExecutable, startContainerCommand } from './container-command.js';
-import { refuseUpgrade, type RefusalStatus } from './upgrade-refusal.js';
+import { refuseUpgrade } from './upgrade-refusal.js';
 
-const badRequest = (message: string): RefusalStatus => ({ code: 400, reason: 'BadRequest', message });
-
-/** Why the request cannot become a session (checked before the upgrade, so the client gets a Status), or undefined. */
-export function execRefusal(pod: KubeObject, options: StreamOptions, protocol: string | undefined): RefusalStatus | undefined {
+/**
+ * Why the request cannot become a session, checked before the upgrade so the client gets a Status; undefined when it can.
+ * `notRunning` says why the pod has nowhere to run commands yet.
+ */
+export function execRefusal(pod: KubeObject, options: StreamOptions, protocol: string | undefined, notRunning?: string): ApiError | undefined {
   if (options.command.length === 0) return badRequest('you must specify at least one command for the container');
   if (!options.stdin && !options.stdout && !options.stderr) return badRequest('you must specify at least 1 of stdin, stdout, stderr');
-  return containerRefusal(pod, options, protocol);
+  return containerRefusal(pod, options, protocol, notRunning);
 }
 
-export function containerRefusal(pod: KubeObject, options: StreamOptions, protocol: string | undefined): RefusalStatus | undefined {
+export function containerRefusal(pod: KubeObject, options: StreamOptions, protocol: string | undefined, notRunning?: string): ApiError | undefined {
   const containers = ((pod.spec as { containers?: { name: string }[] }).containers ?? []).map((c) => c.name);
   if (options.container && !containers.includes(options.container)) {
     return badRequest(`container ${options.container} is not valid for pod ${pod.metadata.name}`);
   }
+  if (notRunning) return badRequest(`container not found ("${options.container ?? containers[0] ?? ''}"): ${notRunning}`);
   if (!protocol) {
-    // kubectl falls back to SPDY when the WebSocket upgrade fails; the lab speaks only the WebSocket protocols.
+    // kubectl retries a refused WebSocket upgrade over SPDY, so every refusal above is given to both; the lab speaks only WebSocket.
     return badRequest('the lab API server streams exec and attach over WebSocket only (v5.channel.k8s.io, v4.channel.k8s.io): use kubectl 1.30 or newer');
   }
   return undefined;
@@ -39,15 +42,21 @@ export function serveExec(lab: string, pod: KubeObject, req: http.IncomingMessag
   const url = new URL(req.url ?? '/', 'https://lab');
   const options = streamOptions(url.searchParams);
   const protocol = negotiate(req.headers['sec-websocket-protocol']);
-  const refusal = execRefusal(pod, options, protocol);
-  if (refusal) return refuseUpgrade(socket, refusal);
   const where = containerTarget(lab, pod);
-  const container = options.container ?? (pod.spec as { containers: { name: string }[] }).containers[0]?.name ?? '';
-  if ('error' in where) return refuseUpgrade(socket, badRequest(`container not found ("${container}"): ${where.error}`));
-  wss.handleUpgrade(req, socket, head, (ws) => runSession(ws, lab, pod, options, where.target, protocol!));
+  const refusal = execRefusal(pod, options, protocol, 'error' in where ? where.error : undefined);
+  if (refusal) return refuseUpgrade(socket, refusal);
+  // No refusal means the protocol was agreed and the pod has its sandbox.
+  if ('target' in where) wss.handleUpgrade(req, socket, head, (ws) => runSession(ws, lab, pod, options, where.target, protocol!));
 }
 
-function runSession(ws: WebSocket, lab: string, pod: KubeObject, options: StreamOptions, target: Parameters<typeof startContainerCommand>[0]['target'], protocol: string): void {
+function runSession(
+  ws: WebSocket,
+  lab: string,
+  pod: KubeObject,
+  options: StreamOptions,
+  target: Parameters<typeof startContainerCommand>[0]['target'],
+  protocol: string,
+): void {
   const send = (channel: number, data: Buffer | string) => {
     if (ws.readyState === ws.OPEN) ws.send(frame(channel, data));
   };

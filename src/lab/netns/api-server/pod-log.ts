@@ -6,14 +6,12 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import { type LogOptions, logOptions, parseRecord, type LogRecord, renderRecord, selectRecords } from '../../../k8s/logs/cri-log.js';
+import { ApiError, badRequest } from '../../../k8s/api-status.js';
 import type { KubeObject } from '../../../k8s/objects.js';
 import { podLogFile } from '../names.js';
-import type { RefusalStatus } from './upgrade-refusal.js';
 
 /** How often a follower looks for new lines and whether its pod still exists. */
 const FOLLOW_POLL_MS = 200;
-
-const badRequest = (message: string): RefusalStatus => ({ code: 400, reason: 'BadRequest', message });
 
 interface ContainerStatus {
   name: string;
@@ -22,9 +20,9 @@ interface ContainerStatus {
 }
 
 /** The request's options, or the Status kube-apiserver answers a bad request for this pod with. */
-export function logRequest(pod: KubeObject, query: URLSearchParams): { options: LogOptions; container: string } | { refusal: RefusalStatus } {
+export function logRequest(pod: KubeObject, query: URLSearchParams): { options: LogOptions; container: string } | { refusal: ApiError } {
   const options = logOptions(query);
-  if ('error' in options) return { refusal: { code: 422, reason: 'Invalid', message: `PodLogOptions "${pod.metadata.name}" is invalid: ${options.error}` } };
+  if ('error' in options) return { refusal: new ApiError(422, 'Invalid', `PodLogOptions "${pod.metadata.name}" is invalid: ${options.error}`) };
   const names = ((pod.spec as { containers?: { name: string }[] }).containers ?? []).map((c) => c.name);
   const container = options.container ?? (names.length === 1 ? names[0] : undefined);
   if (container === undefined) {
@@ -50,6 +48,46 @@ function readRecords(text: string): LogRecord[] {
     .filter((r): r is LogRecord => r !== undefined);
 }
 
+/**
+ * Calls `onRecords` with the records appended to `file` past `offset`, whole lines only,
+ * until `gone` says to stop or the returned function is called.
+ */
+export function followRecords(file: string, offset: number, onRecords: (records: LogRecord[]) => void, gone: () => boolean): () => void {
+  let read = offset;
+  const poll = setInterval(() => {
+    if (gone()) {
+      clearInterval(poll);
+      return;
+    }
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(file, 'r');
+      const size = fs.fstatSync(fd).size;
+      if (size <= read) return;
+      const fresh = Buffer.alloc(size - read);
+      fs.readSync(fd, fresh, 0, fresh.length, read);
+      const whole = fresh.subarray(0, fresh.lastIndexOf(0x0a) + 1);
+      read += whole.length;
+      const records = readRecords(whole.toString('utf8'));
+      if (records.length) onRecords(records);
+    } catch {
+      // The file is not there yet: nothing new.
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }, FOLLOW_POLL_MS);
+  return () => clearInterval(poll);
+}
+
+/** The size of `file`, 0 when it does not exist yet. */
+export function logSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** Writes the selected log to `res`; with follow, keeps writing until the client leaves or `podGone` says so. */
 export function serveLog(lab: string, pod: KubeObject, options: LogOptions, res: http.ServerResponse, podGone: () => boolean): void {
   const file = podLogFile(lab, pod.metadata.namespace ?? 'default', pod.metadata.name);
@@ -73,7 +111,7 @@ export function serveLog(lab: string, pod: KubeObject, options: LogOptions, res:
     // No log yet: a container that has written nothing.
   }
   // Only whole lines: a line being written is read on the next poll.
-  let offset = Buffer.byteLength(content.slice(0, content.lastIndexOf('\n') + 1));
+  const offset = Buffer.byteLength(content.slice(0, content.lastIndexOf('\n') + 1));
   const text = selectRecords(readRecords(content.slice(0, content.lastIndexOf('\n') + 1)), options)
     .map((r) => renderRecord(r, options.timestamps))
     .join('');
@@ -82,29 +120,17 @@ export function serveLog(lab: string, pod: KubeObject, options: LogOptions, res:
     res.end();
     return;
   }
-  const poll = setInterval(() => {
-    if (podGone()) {
-      stop();
+  const stop = followRecords(
+    file,
+    offset,
+    (records) => {
+      if (!write(records.map((r) => renderRecord(r, options.timestamps)).join(''))) stop();
+    },
+    () => {
+      if (!podGone()) return false;
       res.end();
-      return;
-    }
-    let fd: number | undefined;
-    try {
-      fd = fs.openSync(file, 'r');
-      const size = fs.fstatSync(fd).size;
-      if (size <= offset) return;
-      const fresh = Buffer.alloc(size - offset);
-      fs.readSync(fd, fresh, 0, fresh.length, offset);
-      const whole = fresh.subarray(0, fresh.lastIndexOf(0x0a) + 1);
-      offset += whole.length;
-      const lines = readRecords(whole.toString('utf8')).map((r) => renderRecord(r, options.timestamps));
-      if (!write(lines.join(''))) stop();
-    } catch {
-      // The file is not there yet: nothing new.
-    } finally {
-      if (fd !== undefined) fs.closeSync(fd);
-    }
-  }, FOLLOW_POLL_MS);
-  const stop = () => clearInterval(poll);
+      return true;
+    },
+  );
   res.on('close', stop);
 }

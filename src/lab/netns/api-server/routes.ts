@@ -1,5 +1,6 @@
 // Everything the lab's API server serves, in one list: each module registers its routes.
 import { registerDiscovery } from './discovery.js';
+import { registerPodStreams } from './pod-streams.js';
 import { registerRest } from './rest.js';
 import { Router } from './router.js';
 
@@ -7,5 +8,6 @@ export function buildRouter(): Router {
   const router = new Router();
   registerDiscovery(router);
   registerRest(router);
+  registerPodStreams(router);
   return router;
 }
