@@ -34,6 +34,7 @@ const SUBRESOURCES: Record<string, ApiSubresource[]> = {
   Pod: [
     STATUS('Pod'),
     { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+    { name: 'ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
     { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
     { name: 'log', kind: 'Pod', verbs: ['get'] },
     { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },

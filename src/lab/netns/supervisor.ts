@@ -101,6 +101,9 @@ export class Supervisor {
   private setPodStatus(pod: { namespace: string; name: string; uid: string }, status: Record<string, unknown>): void {
     const current = this.store.get({ kind: 'Pod', namespace: pod.namespace, name: pod.name });
     if (!current || current.metadata.uid !== pod.uid) return;
+    // The debug containers kubectl debug added (api-server/pod-ephemeral-containers.ts) keep their status.
+    const ephemeral = (current.status as { ephemeralContainerStatuses?: unknown } | undefined)?.ephemeralContainerStatuses;
+    if (ephemeral) status = { ...status, ephemeralContainerStatuses: ephemeral };
     if (JSON.stringify(current.status) === JSON.stringify(status)) return;
     this.store.put({ ...current, status });
   }

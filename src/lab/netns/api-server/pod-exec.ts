@@ -23,7 +23,8 @@ export function execRefusal(pod: KubeObject, options: StreamOptions, protocol: s
 }
 
 export function containerRefusal(pod: KubeObject, options: StreamOptions, protocol: string | undefined, notRunning?: string): ApiError | undefined {
-  const containers = ((pod.spec as { containers?: { name: string }[] }).containers ?? []).map((c) => c.name);
+  const spec = pod.spec as { containers?: { name: string }[]; ephemeralContainers?: { name: string }[] };
+  const containers = [...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])].map((c) => c.name);
   if (options.container && !containers.includes(options.container)) {
     return badRequest(`container ${options.container} is not valid for pod ${pod.metadata.name}`);
   }
@@ -39,8 +40,11 @@ const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => 
 
 /** Serves one exec request: `pod` is the stored Pod, `lab` the lab's name. */
 export function serveExec(lab: string, pod: KubeObject, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-  const url = new URL(req.url ?? '/', 'https://lab');
-  const options = streamOptions(url.searchParams);
+  serveCommand(lab, pod, req, socket, head, streamOptions(new URL(req.url ?? '/', 'https://lab').searchParams));
+}
+
+/** Runs `options.command` in the pod for this upgrade request (exec, or attach to an interactive container). */
+export function serveCommand(lab: string, pod: KubeObject, req: http.IncomingMessage, socket: Duplex, head: Buffer, options: StreamOptions): void {
   const protocol = negotiate(req.headers['sec-websocket-protocol']);
   const where = containerTarget(lab, pod);
   const refusal = execRefusal(pod, options, protocol, 'error' in where ? where.error : undefined);

@@ -3,6 +3,8 @@
 import { ApiError, badRequest, notFound } from '../../../k8s/api-status.js';
 import type { KubeObject } from '../../../k8s/objects.js';
 import type { ApiContext } from './context.js';
+import { served } from './objects-out.js';
+import { ephemeralContainers } from './pod-ephemeral-containers.js';
 import type { LabControl } from './lab-control.js';
 import { serveAttach } from './pod-attach.js';
 import { serveExec } from './pod-exec.js';
@@ -52,7 +54,13 @@ function log(ctx: ApiContext): void {
   serveLog(ctx.lab.lab, pod, request.options, ctx.res, () => podGone(ctx.lab, pod));
 }
 
+async function ephemeral(ctx: ApiContext): Promise<void> {
+  const pod = storedPod(ctx.lab, ctx.target?.namespace, ctx.target?.name);
+  ctx.send(200, served(ctx.target!.resource, await ephemeralContainers(ctx, pod)));
+}
+
 export function registerPodStreams(router: Router): void {
+  router.subresource('pods', 'ephemeralcontainers', ephemeral);
   router.upgrade(
     'pods',
     'exec',
