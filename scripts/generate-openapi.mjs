@@ -13,8 +13,9 @@
 import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as models from '@kubernetes/client-node';
 
+/** client-node's exports by name: each model class carries an attributeTypeMap. */
+const models = new Map(Object.entries(await import('@kubernetes/client-node')));
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outFile = path.join(root, 'schema', 'kubernetes-openapi.json');
 const clientModels = path.join(root, 'node_modules', '@kubernetes', 'client-node', 'dist', 'gen', 'models');
@@ -225,7 +226,7 @@ function generate() {
     const className = queue.shift();
     if (done.has(className)) continue;
     done.add(className);
-    const model = models[className];
+    const model = models.get(className);
     if (!model?.attributeTypeMap) throw new Error(`@kubernetes/client-node has no model ${className}`);
     const name = names.get(className);
     const own = docsOf(path.join(clientModels, `${className}.d.ts`), "'");
