@@ -1,5 +1,6 @@
 // Everything the lab's API server serves, in one list: each module registers its routes.
 import { registerDiscovery } from './discovery.js';
+import { registerOpenApi } from './openapi.js';
 import { registerPodStreams } from './pod-streams.js';
 import { registerRest } from './rest.js';
 import { Router } from './router.js';
@@ -7,6 +8,7 @@ import { Router } from './router.js';
 export function buildRouter(): Router {
   const router = new Router();
   registerDiscovery(router);
+  registerOpenApi(router);
   registerRest(router);
   registerPodStreams(router);
   return router;
