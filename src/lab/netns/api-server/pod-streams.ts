@@ -3,7 +3,7 @@
 import { ApiError, badRequest, notFound } from '../../../k8s/api-status.js';
 import type { KubeObject } from '../../../k8s/objects.js';
 import type { ApiContext } from './context.js';
-import { served } from './objects-out.js';
+import { served } from './representation.js';
 import { ephemeralContainers } from './pod-ephemeral-containers.js';
 import type { LabControl } from './lab-control.js';
 import { serveAttach } from './pod-attach.js';

@@ -81,6 +81,24 @@ function httpGet(port: number, urlPath: string): Promise<string> {
   });
 }
 
+/** Runs a kubectl command line on a terminal (script(1)), typing `input` into it; resolves with what the terminal showed. */
+function onTerminal(args: string, input: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn('script', ['-qec', `kubectl --kubeconfig ${kubeconfig} ${args}`, '/dev/null']);
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    // The shell on the other end needs a moment to start before it reads.
+    setTimeout(() => child.stdin.write(input), 3000);
+    const timer = setTimeout(() => child.kill(), 25_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr: '' });
+    });
+  });
+}
+
 describe.skipIf(labTests.skip)(labTests.title('kubectl exec, logs and port-forward into a netns lab'), () => {
   let podName = '';
   let podIP = '';
@@ -133,18 +151,29 @@ describe.skipIf(labTests.skip)(labTests.title('kubectl exec, logs and port-forwa
   });
 
   it('gives the command a terminal with kubectl exec -it', async () => {
-    const line = `kubectl --kubeconfig ${kubeconfig} exec -it -n shop ${podName} -- sh -c 'tty; exit 3'`;
-    const r = await new Promise<Run>((resolve) => {
-      const child = spawn('script', ['-qec', line, '/dev/null']);
-      let stdout = '';
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
-      });
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr: '' }));
-    });
+    const r = await onTerminal(`exec -it -n shop ${podName} -- sh`, 'tty; hostname; exit 3\n');
     expect(r.stdout).toMatch(/\/dev\/pts\/\d+/);
+    expect(r.stdout).toContain(podName);
     expect(r.stdout).not.toContain('\0');
     expect(r.stdout).toContain('command terminated with exit code 3');
+  });
+
+  it("kubectl debug node/worker -it gives a shell in the node's network namespace", async () => {
+    const r = await onTerminal('debug node/worker -it --image=nicolaka/netshoot', 'ip -4 -o addr show eth0; exit\n');
+    const node = await kubectl(['get', 'node', 'worker', '-o', 'jsonpath={.status.addresses[0].address}']);
+    expect(r.stdout).toContain(`inet ${node.stdout}/`);
+  });
+
+  it("kubectl debug -it pod/… adds a debug container whose shell is in the pod's network namespace", async () => {
+    const r = await onTerminal(`debug -it -n shop ${podName} --image=nicolaka/netshoot`, 'ip -4 -o addr show eth0; exit\n');
+    expect(r.stdout).toContain(`inet ${podIP}/24`);
+    const pod = await kubectl(['get', 'pod', '-n', 'shop', podName, '-o', 'jsonpath={.spec.ephemeralContainers[0].image}']);
+    expect(pod.stdout).toBe('nicolaka/netshoot');
+  });
+
+  it('kubectl run -it starts a pod whose command gets a terminal', async () => {
+    const r = await onTerminal('run tmp -it --image=busybox --restart=Never -n shop -- sh', 'echo inside-$((6*7)); exit\n');
+    expect(r.stdout).toContain('inside-42');
   });
 
   it("prints the pod agent's log: the servers it started, the probes it answered", async () => {
