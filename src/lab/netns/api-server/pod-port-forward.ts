@@ -104,6 +104,8 @@ function channelPortForward(ws: WebSocket, ports: number[], dial: (port: number)
     return;
   }
   const connections: Duplex[] = [];
+  /** What the client sent for a port before its connection to the pod was made. */
+  const early: Buffer[][] = ports.map(() => []);
   const prefix = (port: number) => Buffer.from([port & 0xff, port >> 8]);
   ports.forEach((port, i) => {
     ws.send(channelFrame(2 * i, prefix(port)));
@@ -111,6 +113,7 @@ function channelPortForward(ws: WebSocket, ports: number[], dial: (port: number)
     dial(port).then(
       (conn) => {
         connections[i] = conn;
+        for (const chunk of early[i]!.splice(0)) conn.write(chunk);
         conn.on('data', (chunk: Buffer) => ws.readyState === ws.OPEN && ws.send(channelFrame(2 * i, chunk)));
         conn.on('close', () => ws.close(1000));
         conn.on('error', () => ws.close(1000));
@@ -123,7 +126,10 @@ function channelPortForward(ws: WebSocket, ports: number[], dial: (port: number)
   });
   ws.on('message', (message: Buffer) => {
     const index = message[0]!;
-    if (index % 2 === 0) connections[index / 2]?.write(message.subarray(1));
+    if (index % 2 !== 0 || index / 2 >= ports.length) return;
+    const data = message.subarray(1);
+    if (connections[index / 2]) connections[index / 2]!.write(data);
+    else early[index / 2]!.push(data);
   });
   ws.on('close', () => {
     for (const c of connections) c?.destroy();

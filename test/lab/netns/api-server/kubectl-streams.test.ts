@@ -1,7 +1,7 @@
 // The real kubectl against the lab's API server for the streaming Pod subresources
 // that need no network namespace: logs (plain, --tail, --timestamps, -f),
 // port-forward (kubectl 1.31+'s SPDY-over-WebSocket tunnel, to a pod and through a
-// Service), attach, and exec's refusals. The pod's agent is played by the real
+// Service; client-node's channel protocol), attach, and exec's refusals. The pod's agent is played by the real
 // forwarding code (agent/localhost-forward.ts) on this machine's loopback; exec's
 // commands in a pod's namespace are proven by the lab test (kubectl-streams.e2e.test.ts).
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import path from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { KubeConfig, PortForward } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatRecord, rfc3339Nano } from '../../../../src/k8s/logs/cri-log.js';
 import type { KubeObject } from '../../../../src/k8s/objects.js';
@@ -189,6 +191,23 @@ describe.skipIf(kubectl.skip)(kubectl.title('kubectl logs, port-forward and atta
     await expect.poll(forward.output, { timeout: 5000 }).toContain('an error occurred forwarding');
     expect(forward.output()).toContain('dial tcp4 127.0.0.1:1: connect: connection refused');
     forward.child.kill();
+  });
+
+  it("@kubernetes/client-node's PortForward reaches the pod port over the v4 channel protocol", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    const input = new PassThrough();
+    const chunks: Buffer[] = [];
+    const output = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    const ws = (await new PortForward(kc).portForward('shop', 'api-1', [backendPort], output, null, input)) as { close(): void };
+    input.write('GET /client-node HTTP/1.0\r\n\r\n');
+    await expect.poll(() => Buffer.concat(chunks).toString(), { timeout: 5000 }).toContain('hello from api-1, you asked for /client-node');
+    ws.close();
   });
 
   it("kubectl attach streams the container's output from now on", async () => {
