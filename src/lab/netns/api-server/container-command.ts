@@ -38,8 +38,11 @@ export function containerTarget(lab: string, pod: KubeObject): { target: LabTarg
   return { target: { namespace, pod: pod.metadata.name } };
 }
 
+/** A container's PATH (the one container runtimes default to): the lab's tools in /usr/sbin are found whoever started the lab. */
+const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /** The file `command` runs, looked up in PATH as execvp(3) would, or undefined when there is none. */
-export function findExecutable(command: string, searchPath = process.env.PATH ?? '/usr/bin:/bin'): string | undefined {
+export function findExecutable(command: string, searchPath = CONTAINER_PATH): string | undefined {
   const candidates = command.includes('/')
     ? [command]
     : searchPath
@@ -59,7 +62,7 @@ export function findExecutable(command: string, searchPath = process.env.PATH ??
 /** What a container's process sees as its environment: a clean one, as a container runtime gives, not the supervisor's. */
 function containerEnv(hostname: string, tty: boolean): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    PATH: CONTAINER_PATH,
     HOSTNAME: hostname,
     HOME: process.env.HOME ?? '/',
     ...(tty ? { TERM: 'xterm' } : {}),
