@@ -28,6 +28,8 @@ export function admit(store: ObjectStore, topology: Topology, input: KubeObject)
   }
   if (kind === 'Namespace') {
     metadata.labels = { ...metadata.labels, 'kubernetes.io/metadata.name': metadata.name };
+    // The namespace controller's phase: what `kubectl get ns` shows as STATUS.
+    obj.status = { phase: 'Active' };
   }
   if (kind === 'Service') admitService(store, topology, obj);
   if (kind === 'NetworkPolicy') {
