@@ -44,7 +44,9 @@ function parseRequirement(text: string): LabelRequirement {
   }
   m = new RegExp(`^(${KEY})\\s*(>|<)\\s*(-?\\d+)$`).exec(text);
   if (m) return { key: m[1]!, op: m[3] === '>' ? 'gt' : 'lt', value: Number(m[4]) };
-  throw new SelectorError(`unable to parse requirement: "${text}" is not a label selector requirement (key, !key, key=value, key!=value, key in (a,b), key notin (a,b))`);
+  throw new SelectorError(
+    `unable to parse requirement: "${text}" is not a label selector requirement (key, !key, key=value, key!=value, key in (a,b), key notin (a,b))`,
+  );
 }
 
 /** `app=web,tier!=db,env in (prod,staging),!canary`; empty selects everything. */
@@ -130,4 +132,3 @@ export function parseFieldSelector(text: string, kind: string): Matcher {
     });
   return (obj) => terms.every((t) => (fieldValue(obj, t.field) === t.value) !== t.negate);
 }
-

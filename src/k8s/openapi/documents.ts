@@ -5,9 +5,10 @@
 // kubectl explain reads v3; kubectl apply reads v3 to learn that the server validates fields
 // itself (the fieldValidation parameter of each PATCH) and to compute strategic merge patches.
 import { createHash } from 'node:crypto';
-import { KINDS } from '../kinds.js';
+import { API_RESOURCES } from '../api-resources.js';
 import { refName, type SchemaObject, shippedDefinitions } from './definitions.js';
 
+/** What the documents describe of a resource: its verbs' paths, and the status and scale subresources (the others carry no schema). */
 interface ServedResource {
   kind: string;
   group: string;
@@ -17,30 +18,12 @@ interface ServedResource {
   subresources: ('status' | 'scale')[];
 }
 
-const SUBRESOURCES: Record<string, ServedResource['subresources']> = {
-  Pod: ['status'],
-  Service: ['status'],
-  Namespace: ['status'],
-  Node: ['status'],
-  Deployment: ['status', 'scale'],
-  ReplicaSet: ['status', 'scale'],
-  DaemonSet: ['status'],
-};
-
-/** The kinds the lab serves: kinds.ts's table, and Events, which only the API shows. */
+/** The resources discovery lists (api-resources.ts), as the documents describe them. */
 export function servedResources(): ServedResource[] {
-  const kinds = KINDS.some((k) => k.kind === 'Event') ? KINDS : [...KINDS, { kind: 'Event', apiVersion: 'v1', plural: 'events' }];
-  return kinds.map((k) => {
-    const [group, version] = k.apiVersion.includes('/') ? (k.apiVersion.split('/', 2) as [string, string]) : ['', k.apiVersion];
-    return {
-      kind: k.kind,
-      group,
-      version,
-      plural: k.plural,
-      namespaced: !('clusterScoped' in k && k.clusterScoped),
-      subresources: SUBRESOURCES[k.kind] ?? [],
-    };
-  });
+  return API_RESOURCES.map((r) => ({
+    ...r,
+    subresources: r.subresources.map((s) => s.name).filter((n): n is 'status' | 'scale' => n === 'status' || n === 'scale'),
+  }));
 }
 
 /** `api/v1` or `apis/apps/v1`: the group-version's path below /openapi/v3/. */

@@ -88,4 +88,3 @@ export class ApiContext {
     this.send(error.code, error.toStatus());
   }
 }
-

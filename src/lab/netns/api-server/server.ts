@@ -9,6 +9,7 @@ import { ApiContext } from './context.js';
 import { bearerMatches, type ApiCredentials } from './credentials.js';
 import type { LabControl } from './lab-control.js';
 import type { Router } from './router.js';
+import { hubOf } from './watch.js';
 
 function refuseUpgrade(socket: Duplex, error: ApiError): void {
   const body = JSON.stringify(error.toStatus());
@@ -18,6 +19,8 @@ function refuseUpgrade(socket: Duplex, error: ApiError): void {
 }
 
 export function createApiServer(lab: LabControl, credentials: ApiCredentials, router: Router): https.Server {
+  // Watches resume from any resourceVersion the server has answered with since it started.
+  hubOf(lab.store);
   const server = https.createServer({ cert: credentials.certPem, key: credentials.keyPem }, (req, res) => {
     const ctx = new ApiContext(req, res, lab);
     if (!bearerMatches(req.headers.authorization, credentials.token)) {
