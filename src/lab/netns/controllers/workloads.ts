@@ -25,8 +25,17 @@ export interface PodSpec {
   nodeSelector?: Record<string, string>;
   hostNetwork?: boolean;
   tolerations?: Toleration[];
-  affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchExpressions?: V1LabelSelector['matchExpressions'] }[] } } };
-  containers: { name: string; image?: string; args?: string[]; command?: string[]; ports?: { name?: string; containerPort: number; protocol?: string }[]; readinessProbe?: unknown }[];
+  affinity?: {
+    nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchExpressions?: V1LabelSelector['matchExpressions'] }[] } };
+  };
+  containers: {
+    name: string;
+    image?: string;
+    args?: string[];
+    command?: string[];
+    ports?: { name?: string; containerPort: number; protocol?: string }[];
+    readinessProbe?: unknown;
+  }[];
   dnsPolicy?: string;
   dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: { name: string; value?: string }[] };
   volumes?: { name: string; configMap?: { name: string; items?: { key: string; path: string }[] } }[];
@@ -70,15 +79,40 @@ function newPod(owner: KubeObject, template: PodTemplate, name: string, extraLab
   };
 }
 
-function nodeMatches(node: KubeObject, spec: PodSpec): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (terms && terms.length > 0 && !terms.some((t) => matchesLabelSelector({ matchExpressions: t.matchExpressions ?? [] }, labels))) return false;
-  const taints = ((node.spec as { taints?: { key: string; effect: string }[] } | undefined)?.taints ?? []).filter((t) => t.effect === 'NoSchedule');
-  return taints.every((taint) =>
-    (spec.tolerations ?? []).some((t) => (t.operator === 'Exists' && !t.key) || (t.key === taint.key && (!t.effect || t.effect === taint.effect))),
+/**
+ * Why the pod cannot go on the node, in kube-scheduler's words, checked in its filter order (taints before
+ * node affinity); undefined when it fits.
+ */
+function nodeMisfit(node: KubeObject, spec: PodSpec): string | undefined {
+  const taints = ((node.spec as { taints?: { key: string; value?: string; effect: string }[] } | undefined)?.taints ?? []).filter(
+    (t) => t.effect === 'NoSchedule',
   );
+  const untolerated = taints.find(
+    (taint) => !(spec.tolerations ?? []).some((t) => (t.operator === 'Exists' && !t.key) || (t.key === taint.key && (!t.effect || t.effect === taint.effect))),
+  );
+  if (untolerated) return `node(s) had untolerated taint {${untolerated.key}: ${untolerated.value ?? ''}}`;
+  const labels = node.metadata.labels ?? {};
+  const selectorMisses = Object.entries(spec.nodeSelector ?? {}).some(([k, v]) => labels[k] !== v);
+  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const affinityMisses = terms && terms.length > 0 && !terms.some((t) => matchesLabelSelector({ matchExpressions: t.matchExpressions ?? [] }, labels));
+  if (selectorMisses || affinityMisses) return "node(s) didn't match Pod's node affinity/selector";
+  return undefined;
+}
+
+function nodeMatches(node: KubeObject, spec: PodSpec): boolean {
+  return nodeMisfit(node, spec) === undefined;
+}
+
+/** kube-scheduler's FailedScheduling message: each reason with how many nodes gave it, sorted as it sorts them. */
+export function failedSchedulingMessage(nodes: KubeObject[], spec: PodSpec): string {
+  const counts = new Map<string, number>();
+  for (const node of nodes) {
+    const why = nodeMisfit(node, spec);
+    if (why) counts.set(why, (counts.get(why) ?? 0) + 1);
+  }
+  const reasons = [...counts].map(([why, n]) => `${n} ${why}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const total = nodes.length;
+  return `0/${total} nodes are available: ${reasons.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
 }
 
 /** Picks the least busy node that the pod's selectors and tolerations allow; undefined when none fits. */
@@ -113,6 +147,18 @@ function recordScheduled(store: ObjectStore, pod: KubeObject): void {
   recordEvent(store, { involvedObject: involvedObjectOf(pod), source: SCHEDULER, type: 'Normal', reason: 'Scheduled', message });
 }
 
+/**
+ * Why a pod stays Pending. Recorded once per reason: every reconcile pass asks again, and an Event written each
+ * time would itself start the next pass.
+ */
+function recordFailedScheduling(store: ObjectStore, pod: KubeObject): void {
+  const message = failedSchedulingMessage(store.list('Node'), pod.spec as PodSpec);
+  const known = store
+    .list('Event', pod.metadata.namespace)
+    .some((e) => e.reason === 'FailedScheduling' && (e.involvedObject as { uid?: string }).uid === pod.metadata.uid && e.message === message);
+  if (!known) recordEvent(store, { involvedObject: involvedObjectOf(pod), source: SCHEDULER, type: 'Warning', reason: 'FailedScheduling', message });
+}
+
 /** The ReplicaSet a Deployment's pods of one template belong to, as kubectl names it (`api-7d4b9c5f8d`). */
 function replicaSetRef(deploy: KubeObject, hash: string) {
   return { kind: 'ReplicaSet', apiVersion: 'apps/v1', namespace: deploy.metadata.namespace, name: `${deploy.metadata.name}-${hash}` };
@@ -125,7 +171,13 @@ function recordScaling(store: ObjectStore, deploy: KubeObject, hash: string, fro
   recordEvent(store, { involvedObject: involvedObjectOf(deploy), source: DEPLOYMENT_CONTROLLER, type: 'Normal', reason: 'ScalingReplicaSet', message });
 }
 
-function recordPodChange(store: ObjectStore, owner: ReturnType<typeof replicaSetRef> | KubeObject, source: { component: string }, pod: KubeObject, created: boolean): void {
+function recordPodChange(
+  store: ObjectStore,
+  owner: ReturnType<typeof replicaSetRef> | KubeObject,
+  source: { component: string },
+  pod: KubeObject,
+  created: boolean,
+): void {
   const involvedObject = 'metadata' in owner ? involvedObjectOf(owner) : owner;
   const [reason, verb] = created ? ['SuccessfulCreate', 'Created'] : ['SuccessfulDelete', 'Deleted'];
   recordEvent(store, { involvedObject, source, type: 'Normal', reason, message: `${verb} pod: ${pod.metadata.name}` });
@@ -221,13 +273,15 @@ export function reconcileUnscheduled(store: ObjectStore): boolean {
     if (nodeName) {
       recordScheduled(store, store.put({ ...pod, spec: { ...spec, nodeName } }));
       changed = true;
-    }
+    } else recordFailedScheduling(store, pod);
   }
   return changed;
 }
 
 function readyPod(pod: KubeObject): boolean {
-  return ((pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  return ((pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some(
+    (c) => c.type === 'Ready' && c.status === 'True',
+  );
 }
 
 /** Deployment and DaemonSet status counters, as `kubectl get deploy,ds` shows them. */
@@ -239,11 +293,23 @@ export function reconcileWorkloadStatus(store: ObjectStore): void {
     const pods = store.list('Pod', d.metadata.namespace).filter((p) => ownedBy(p, d));
     const ready = pods.filter(readyPod).length;
     // observedGeneration says the controller has acted on this spec (kubectl rollout status waits for it).
-    update(d, { observedGeneration: d.metadata.generation ?? 1, replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready });
+    update(d, {
+      observedGeneration: d.metadata.generation ?? 1,
+      replicas: pods.length,
+      updatedReplicas: pods.length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+    });
   }
   for (const ds of store.list('DaemonSet')) {
     const pods = store.list('Pod', ds.metadata.namespace).filter((p) => ownedBy(p, ds));
     const ready = pods.filter(readyPod).length;
-    update(ds, { desiredNumberScheduled: pods.length, currentNumberScheduled: pods.length, numberReady: ready, updatedNumberScheduled: pods.length, numberAvailable: ready });
+    update(ds, {
+      desiredNumberScheduled: pods.length,
+      currentNumberScheduled: pods.length,
+      numberReady: ready,
+      updatedNumberScheduled: pods.length,
+      numberAvailable: ready,
+    });
   }
 }
