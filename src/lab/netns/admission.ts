@@ -48,6 +48,11 @@ export function admit(store: ObjectStore, topology: Topology, input: KubeObject)
     const spec = (obj.spec ??= {}) as { replicas?: number };
     spec.replicas ??= 1;
   }
+  if (kind === 'Deployment' || kind === 'DaemonSet') {
+    // Pod templates get the pods' defaults too, before validation reads them (upstream defaults on decoding).
+    const template = (obj.spec as { template?: { spec?: { containers?: { ports?: { protocol?: string }[] }[] } } } | undefined)?.template;
+    for (const c of template?.spec?.containers ?? []) for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+  }
   if (kind === 'Pod') {
     const spec = obj.spec as { containers?: { ports?: { protocol?: string }[] }[] };
     for (const c of spec?.containers ?? []) for (const p of c.ports ?? []) p.protocol ??= 'TCP';
