@@ -294,6 +294,7 @@ export class PodRuntime {
     this.containersStarted(record, pod);
     if (!record.plan) {
       record.ready = true;
+      record.startedAt = new Date().toISOString();
       this.report(record, this.status(record, {}));
       return;
     }
