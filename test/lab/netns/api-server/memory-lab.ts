@@ -9,7 +9,7 @@ import { nodeObjects, systemObjects } from '../../../../src/lab/netns/system-obj
 import { buildTopology } from '../../../../src/lab/netns/topology.js';
 
 export function memoryLab(name = 'apitest'): LabControl {
-  const topology = buildTopology(['control-plane', 'worker', 'worker2']);
+  const topology = buildTopology(['control-plane', 'worker', 'worker']);
   const store = new ObjectStore();
   for (const obj of [...nodeObjects(topology), ...systemObjects(topology)]) store.put(admit(store, topology, obj));
   const applyTo = (target: ObjectStore, objects: KubeObject[]) => objects.map((o) => target.put(admit(target, topology, o)));
