@@ -127,6 +127,17 @@ describe.skipIf(!hasKubectl)('kubectl get and describe read the printers and the
     expect(events.stdout).toMatch(/^\d+s\s+Warning\s+Unhealthy\s+pod\/api-\S+\s+Readiness probe failed: HTTP probe failed with statuscode: 503$/m);
   });
 
+  it('--sort-by reads the whole objects kubectl asks the rows to carry (includeObject=Object)', async () => {
+    const sorted = await kubectl('get', 'pods', '-n', 'shop', '--sort-by=.status.conditions[0].status');
+    expect(sorted.code, sorted.stderr).toBe(0);
+    expect(
+      sorted.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/\s+/)[1]),
+    ).toEqual(['READY', '0/1', '1/1']);
+  });
+
   it('describe lists only the object’s Events, a repeated one counted', async () => {
     const unready = lab.store.list('Pod', 'shop')[1]!.metadata.name;
     const pod = await kubectl('describe', 'pod', unready, '-n', 'shop');
