@@ -3,10 +3,12 @@
 // with a field cause for "Kind "name" is invalid: field: message".
 import { ApiError, invalid, notFound } from '../../../k8s/api-status.js';
 import type { ApiResource } from '../../../k8s/api-resources.js';
-import { AdmissionError } from '../admission.js';
+import { AdmissionError, InvalidObjectError } from '../admission.js';
+import { invalidStatus } from './schema-checks.js';
 
 export function admissionToStatus(error: unknown, resource: ApiResource, name: string): unknown {
   if (!(error instanceof AdmissionError)) return error;
+  if (error instanceof InvalidObjectError) return invalidStatus(error);
   const missingNamespace = /^namespaces "([^"]+)" not found/.exec(error.message);
   if (missingNamespace) return notFound({ group: '', plural: 'namespaces' }, missingNamespace[1]!);
   const refusal = /^(\w+) "([^"]*)" is invalid: (.*)$/.exec(error.message);

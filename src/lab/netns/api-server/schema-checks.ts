@@ -1,0 +1,39 @@
+// The schema's part in a write to the lab's API: unknown fields as the request's
+// fieldValidation asks (Strict refuses, Warn warns, Ignore drops them silently, as
+// kube-apiserver does), and admission's validation errors as 422 Invalid with one
+// cause per field.
+import { ApiError, badRequest } from '../../../k8s/api-status.js';
+import type { KubeObject } from '../../../k8s/objects.js';
+import { definitionOfKind } from '../../../k8s/openapi/definitions.js';
+import { errorBody } from '../../../k8s/validation/field-error.js';
+import { strictDecodingMessage, unknownFields, withoutUnknownFields } from '../../../k8s/validation/unknown-fields.js';
+import type { InvalidObjectError } from '../admission.js';
+import type { ApiContext } from './context.js';
+
+/**
+ * The object to store with unknown fields dropped. Those the request brings (not already in
+ * `before`, the stored object) refuse a Strict request (400) and warn a Warn request
+ * (kube-apiserver's default) with a Warning header each.
+ */
+export function checkFields(ctx: ApiContext, obj: KubeObject, before?: KubeObject): KubeObject {
+  const schema = definitionOfKind(obj.apiVersion, obj.kind);
+  if (!schema) return obj;
+  const stored = new Set(before ? unknownFields(before, schema) : []);
+  const unknown = unknownFields(obj, schema).filter((f) => !stored.has(f));
+  if (unknown.length === 0) return stored.size > 0 ? withoutUnknownFields(obj, schema) : obj;
+  const directive = (ctx.query.get('fieldValidation') ?? 'Warn').toLowerCase();
+  const version = obj.apiVersion.split('/').at(-1)!;
+  if (directive === 'strict') throw badRequest(strictDecodingMessage(obj.kind, version, unknown));
+  if (directive === 'warn')
+    ctx.res.setHeader(
+      'Warning',
+      unknown.map((f) => `299 - "unknown field \\"${f}\\""`),
+    );
+  return withoutUnknownFields(obj, schema);
+}
+
+/** Admission's validation refusal as kube-apiserver's 422 Invalid Status: kubectl prints `The Kind "name" is invalid: field: message`. */
+export function invalidStatus(error: InvalidObjectError): ApiError {
+  const causes = error.errors.map((e) => ({ reason: e.type, message: errorBody(e), field: e.field }));
+  return new ApiError(422, 'Invalid', error.message, { name: error.name, ...(error.group ? { group: error.group } : {}), kind: error.kind, causes });
+}
