@@ -46,9 +46,11 @@ export function admit(store: ObjectStore, topology: Topology, input: KubeObject)
     const spec = (obj.spec ??= {}) as { replicas?: number };
     spec.replicas ??= 1;
   }
+  if (kind === 'Deployment' || kind === 'ReplicaSet' || kind === 'DaemonSet') {
+    defaultContainerPorts((obj.spec as { template?: { spec?: PodSpecPorts } } | undefined)?.template?.spec);
+  }
   if (kind === 'Pod') {
-    const spec = obj.spec as { containers?: { ports?: { protocol?: string }[] }[] };
-    for (const c of spec?.containers ?? []) for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+    defaultContainerPorts(obj.spec as PodSpecPorts | undefined);
     const previous = store.get({ kind: 'Pod', namespace: metadata.namespace, name: metadata.name });
     obj.status = previous?.status ?? { phase: 'Pending' };
   }
@@ -59,6 +61,13 @@ export function admit(store: ObjectStore, topology: Topology, input: KubeObject)
     throw new InvalidObjectError(kind, group, metadata.name, errors);
   }
   return obj;
+}
+
+type PodSpecPorts = Partial<Record<'containers' | 'initContainers', { ports?: { protocol?: string }[] }[]>>;
+
+/** A container port's protocol defaults to TCP, in a Pod and in a workload's pod template alike. */
+function defaultContainerPorts(spec: PodSpecPorts | undefined): void {
+  for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) for (const p of c.ports ?? []) p.protocol ??= 'TCP';
 }
 
 function admitService(store: ObjectStore, topology: Topology, obj: KubeObject): void {
