@@ -57,7 +57,7 @@ export function admit(store: ObjectStore, topology: Topology, input: KubeObject)
   // After the defaults, as upstream validates: a Service port's protocol and targetPort are filled in by then.
   const errors = validateObject(obj);
   if (errors.length > 0) {
-    const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0]! : '';
+    const group = obj.apiVersion?.includes('/') ? obj.apiVersion.split('/')[0]! : '';
     throw new InvalidObjectError(kind, group, metadata.name, errors);
   }
   return obj;
