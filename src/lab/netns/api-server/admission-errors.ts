@@ -3,12 +3,15 @@
 // with a field cause for "Kind "name" is invalid: field: message".
 import { ApiError, invalid, notFound } from '../../../k8s/api-status.js';
 import type { ApiResource } from '../../../k8s/api-resources.js';
+import { errorBody } from '../../../k8s/validation/field-error.js';
 import { AdmissionError, InvalidObjectError } from '../admission.js';
-import { invalidStatus } from './schema-checks.js';
 
 export function admissionToStatus(error: unknown, resource: ApiResource, name: string): unknown {
+  if (error instanceof InvalidObjectError) {
+    const causes = error.errors.map((e) => ({ reason: e.type, message: errorBody(e), field: e.field }));
+    return new ApiError(422, 'Invalid', error.message, { name: error.name, ...(error.group ? { group: error.group } : {}), kind: error.kind, causes });
+  }
   if (!(error instanceof AdmissionError)) return error;
-  if (error instanceof InvalidObjectError) return invalidStatus(error);
   const missingNamespace = /^namespaces "([^"]+)" not found/.exec(error.message);
   if (missingNamespace) return notFound({ group: '', plural: 'namespaces' }, missingNamespace[1]!);
   const refusal = /^(\w+) "([^"]*)" is invalid: (.*)$/.exec(error.message);

@@ -1,13 +1,10 @@
 // The schema's part in a write to the lab's API: unknown fields as the request's
 // fieldValidation asks (Strict refuses, Warn warns, Ignore drops them silently, as
-// kube-apiserver does), and admission's validation errors as 422 Invalid with one
-// cause per field.
-import { ApiError, badRequest } from '../../../k8s/api-status.js';
+// kube-apiserver does).
+import { badRequest } from '../../../k8s/api-status.js';
 import type { KubeObject } from '../../../k8s/objects.js';
 import { definitionOfKind } from '../../../k8s/openapi/definitions.js';
-import { errorBody } from '../../../k8s/validation/field-error.js';
 import { strictDecodingMessage, unknownFields, withoutUnknownFields } from '../../../k8s/validation/unknown-fields.js';
-import type { InvalidObjectError } from '../admission.js';
 import type { ApiContext } from './context.js';
 
 /**
@@ -30,10 +27,4 @@ export function checkFields(ctx: ApiContext, obj: KubeObject, before?: KubeObjec
       unknown.map((f) => `299 - "unknown field \\"${f}\\""`),
     );
   return withoutUnknownFields(obj, schema);
-}
-
-/** Admission's validation refusal as kube-apiserver's 422 Invalid Status: kubectl prints `The Kind "name" is invalid: field: message`. */
-export function invalidStatus(error: InvalidObjectError): ApiError {
-  const causes = error.errors.map((e) => ({ reason: e.type, message: errorBody(e), field: e.field }));
-  return new ApiError(422, 'Invalid', error.message, { name: error.name, ...(error.group ? { group: error.group } : {}), kind: error.kind, causes });
 }
