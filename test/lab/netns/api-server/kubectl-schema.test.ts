@@ -94,6 +94,17 @@ describe.skipIf(kubectlGate.skip)(kubectlGate.title('kubectl explain, apply, pat
     expect(containers.stdout).toMatch(/^ {2}containerPort\t<integer> -required-$/m);
   });
 
+  it('serves /openapi/v2 and the /openapi/v3 index with one document per group-version', async () => {
+    const v2 = JSON.parse((await kubectl(['get', '--raw', '/openapi/v2'])).stdout);
+    expect(v2.swagger).toBe('2.0');
+    expect(v2.definitions['io.k8s.api.apps.v1.Deployment']['x-kubernetes-group-version-kind']).toEqual([{ group: 'apps', kind: 'Deployment', version: 'v1' }]);
+    const index = JSON.parse((await kubectl(['get', '--raw', '/openapi/v3'])).stdout);
+    const url = index.paths['apis/networking.k8s.io/v1'].serverRelativeURL as string;
+    const doc = JSON.parse((await kubectl(['get', '--raw', url])).stdout);
+    expect(Object.keys(doc.paths)).toContain('/apis/networking.k8s.io/v1/namespaces/{namespace}/networkpolicies/{name}');
+    expect((await kubectl(['get', '--raw', '/openapi/v3/apis/batch/v1'])).code).toBe(1);
+  });
+
   it('kubectl apply creates, then changes a list as the new manifest says', async () => {
     const created = await kubectl(['apply', '-f', '-'], deployment('[{name: A, value: "1"}, {name: B, value: "2"}]'));
     expect(created.stderr).toBe('');
