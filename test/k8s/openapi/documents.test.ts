@@ -9,8 +9,8 @@ import { openApiV2, openApiV3, openApiV3Index } from '../../../src/k8s/openapi/d
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 describe('shipped OpenAPI definitions', () => {
-  it('are committed and up to date (regenerate with node scripts/generate-openapi.mjs)', async () => {
-    await expect(promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'generate-openapi.mjs'), '--check'])).resolves.toBeDefined();
+  it('are committed and up to date (regenerate with node src/k8s/openapi/generate-openapi.mjs)', async () => {
+    await expect(promisify(execFile)(process.execPath, [path.join(root, 'src', 'k8s', 'openapi', 'generate-openapi.mjs'), '--check'])).resolves.toBeDefined();
   });
 
   it('carry the descriptions kubectl explain prints, also for fields that refer to another type', () => {
