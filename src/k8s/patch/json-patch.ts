@@ -88,7 +88,7 @@ export function applyJsonPatch(document: unknown, operations: unknown): unknown 
         break;
       case 'replace':
         get(doc, raw.path);
-        doc = add(remove(doc, raw.path), raw.path, structuredClone(raw.value));
+        doc = raw.path === '' ? structuredClone(raw.value) : add(remove(doc, raw.path), raw.path, structuredClone(raw.value));
         break;
       case 'move': {
         const value = get(doc, raw.from ?? '');
