@@ -6,7 +6,14 @@ export function kubectlReadyLine(lab: string): string {
   return `kubectl is ready: export KUBECONFIG=$(netbreak kubeconfig${flag})`;
 }
 
-/** The lab's kubeconfig when it serves the Kubernetes API; undefined for a lab that does not (kind, kubeconfig backends). */
+/**
+ * The lab's kubeconfig when it serves the Kubernetes API; undefined for a lab that does not (kind, kubeconfig
+ * backends), or that cannot be reached just now: the banner then leaves the line out, and the next command says why.
+ */
 export async function kubeconfigOf(lab: string): Promise<string | undefined> {
-  return (await attachLab(lab)).kubeconfigFile?.();
+  try {
+    return (await attachLab(lab)).kubeconfigFile?.();
+  } catch {
+    return undefined;
+  }
 }

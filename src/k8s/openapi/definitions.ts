@@ -1,5 +1,5 @@
 // The OpenAPI definitions of the kinds the lab serves, shipped in the package as
-// schema/kubernetes-openapi.json (written by scripts/generate-openapi.mjs from the
+// schema/kubernetes-openapi.json (written by src/k8s/openapi/generate-openapi.mjs from the
 // models npm already ships): read once, never downloaded.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

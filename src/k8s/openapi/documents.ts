@@ -220,7 +220,11 @@ function toV3Schema(schema: SchemaObject): Record<string, unknown> {
     if (Object.keys(out).length === 0) return { $ref: v3Ref(schema.$ref) };
     out.allOf = [{ $ref: v3Ref(schema.$ref) }];
   }
-  if (schema.format === 'int-or-string') out['x-kubernetes-int-or-string'] = true;
+  if (schema.format === 'int-or-string') {
+    // kube-apiserver's v3 leaves the type open (either is fine): kubectl explain then prints <IntOrString>.
+    delete out.type;
+    out['x-kubernetes-int-or-string'] = true;
+  }
   return out;
 }
 

@@ -23,3 +23,17 @@ export function unknownFields(value: unknown, schema: SchemaObject | undefined, 
 export function strictDecodingMessage(kind: string, version: string, fields: string[]): string {
   return `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${fields.map((f) => `unknown field "${f}"`).join(', ')}`;
 }
+
+/** The object without its unknown fields, as kube-apiserver stores it (it drops what it cannot decode). */
+export function withoutUnknownFields<T>(value: T, schema: SchemaObject | undefined): T {
+  const s = resolveSchema(schema);
+  if (!s || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return (s.items ? value.map((v) => withoutUnknownFields(v, s.items)) : value) as T;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (s.properties) {
+      if (key in s.properties) out[key] = withoutUnknownFields(v, s.properties[key]);
+    } else out[key] = s.additionalProperties ? withoutUnknownFields(v, s.additionalProperties) : v;
+  }
+  return out as T;
+}

@@ -40,30 +40,36 @@ export function admit(store: ObjectStore, topology: Topology, input: KubeObject)
   }
   if (kind === 'Namespace') {
     metadata.labels = { ...metadata.labels, 'kubernetes.io/metadata.name': metadata.name };
+    // The namespace controller's phase: what `kubectl get ns` shows as STATUS.
+    obj.status = { phase: 'Active' };
   }
   if (kind === 'Service') admitService(store, topology, obj);
   if (kind === 'Deployment') {
     const spec = (obj.spec ??= {}) as { replicas?: number };
     spec.replicas ??= 1;
   }
-  if (kind === 'Deployment' || kind === 'DaemonSet') {
-    // Pod templates get the pods' defaults too, before validation reads them (upstream defaults on decoding).
-    const template = (obj.spec as { template?: { spec?: { containers?: { ports?: { protocol?: string }[] }[] } } } | undefined)?.template;
-    for (const c of template?.spec?.containers ?? []) for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+  if (kind === 'Deployment' || kind === 'ReplicaSet' || kind === 'DaemonSet') {
+    defaultContainerPorts((obj.spec as { template?: { spec?: PodSpecPorts } } | undefined)?.template?.spec);
   }
   if (kind === 'Pod') {
-    const spec = obj.spec as { containers?: { ports?: { protocol?: string }[] }[] };
-    for (const c of spec?.containers ?? []) for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+    defaultContainerPorts(obj.spec as PodSpecPorts | undefined);
     const previous = store.get({ kind: 'Pod', namespace: metadata.namespace, name: metadata.name });
     obj.status = previous?.status ?? { phase: 'Pending' };
   }
   // After the defaults, as upstream validates: a Service port's protocol and targetPort are filled in by then.
   const errors = validateObject(obj);
   if (errors.length > 0) {
-    const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0]! : '';
+    const group = obj.apiVersion?.includes('/') ? obj.apiVersion.split('/')[0]! : '';
     throw new InvalidObjectError(kind, group, metadata.name, errors);
   }
   return obj;
+}
+
+type PodSpecPorts = Partial<Record<'containers' | 'initContainers', { ports?: { protocol?: string }[] }[]>>;
+
+/** A container port's protocol defaults to TCP, in a Pod and in a workload's pod template alike. */
+function defaultContainerPorts(spec: PodSpecPorts | undefined): void {
+  for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) for (const p of c.ports ?? []) p.protocol ??= 'TCP';
 }
 
 function admitService(store: ObjectStore, topology: Topology, obj: KubeObject): void {

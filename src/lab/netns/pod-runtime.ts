@@ -45,6 +45,8 @@ interface PodRecord {
   readinessTimer?: NodeJS.Timeout;
   stopping?: boolean;
   startedAt?: string;
+  /** How and when the container last ended: kubectl shows restarts as "3 (25s ago)". */
+  lastExit?: { exitCode: number; reason: string; finishedAt: string };
   /** Not started yet: a ConfigMap volume's ConfigMap does not exist (kubelet's FailedMount). */
   awaitingVolumes?: boolean;
   /** The pod's container names: one thread plays all of them, so they share one state. */
@@ -53,6 +55,18 @@ interface PodRecord {
 
 export interface PodStatusSink {
   (pod: { namespace: string; name: string; uid: string }, status: Record<string, unknown>): void;
+}
+
+/** What kubelet reports about a pod (or one of its containers) as an Event: Pulled, Started, Unhealthy, Killing … */
+export interface KubeletEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  container?: string;
+}
+
+export interface PodEventSink {
+  (pod: { namespace: string; name: string; uid: string; node: string }, event: KubeletEvent): void;
 }
 
 export class PodRuntime {
@@ -66,7 +80,21 @@ export class PodRuntime {
     private readonly topology: Topology,
     private readonly report: PodStatusSink,
     private readonly onReadinessChange: () => void,
+    private readonly events: PodEventSink,
   ) {}
+
+  private event(record: PodRecord, event: KubeletEvent): void {
+    this.events({ namespace: record.namespace, name: record.name, uid: record.uid, node: record.node.name }, event);
+  }
+
+  /** Pulled, Created and Started for each container: the lab has every image (the host's tools), so none is pulled. */
+  private containersStarted(record: PodRecord, pod: KubeObject): void {
+    for (const c of (pod.spec as PodSpec).containers) {
+      this.event(record, { type: 'Normal', reason: 'Pulled', message: `Container image "${c.image ?? ''}" already present on machine`, container: c.name });
+      this.event(record, { type: 'Normal', reason: 'Created', message: `Created container: ${c.name}`, container: c.name });
+      this.event(record, { type: 'Normal', reason: 'Started', message: `Started container ${c.name}`, container: c.name });
+    }
+  }
 
   /** Pods the runtime knows, keyed by uid, with their IP and host veth (for the rule generators). */
   running(): { uid: string; ip: string; node: string; hostVeth: string }[] {
@@ -102,6 +130,8 @@ export class PodRuntime {
     this.pods.set(record.uid, record);
     if (spec.hostNetwork) {
       record.ready = true;
+      record.startedAt = new Date().toISOString();
+      this.containersStarted(record, pod);
       this.report(record, this.status(record, { podIP: record.node.ip }));
       return record;
     }
@@ -119,8 +149,13 @@ export class PodRuntime {
     // when the DNS server reads it, and a missing ConfigMap keeps the pod in
     // ContainerCreating (kubelet's "MountVolume.SetUp failed … not found").
     if (record.plan?.dns) this.projectConfigMaps(pod, configMaps);
-    if (record.plan && missingConfigMaps(pod, configMaps).length) {
+    const missing = record.plan ? missingConfigMaps(pod, configMaps) : [];
+    if (missing.length) {
       record.awaitingVolumes = true;
+      for (const { volume, configMap } of missing) {
+        const message = `MountVolume.SetUp failed for volume "${volume}" : configmap "${configMap}" not found`;
+        this.event(record, { type: 'Warning', reason: 'FailedMount', message });
+      }
       this.report(record, this.status(record, {}));
       return record;
     }
@@ -257,8 +292,10 @@ export class PodRuntime {
   }
 
   private startContainer(record: PodRecord, pod: KubeObject): void {
+    this.containersStarted(record, pod);
     if (!record.plan) {
       record.ready = true;
+      record.startedAt = new Date().toISOString();
       this.report(record, this.status(record, {}));
       return;
     }
@@ -288,13 +325,18 @@ export class PodRuntime {
     });
     // An exception nothing caught ends the thread; like a crashed container's last words, it goes to the log.
     thread.on('error', (error) => log.write(`${error.stack ?? error.message}\n`));
-    thread.on('exit', () => {
+    thread.on('exit', (exitCode) => {
       clearTimeout(record.readinessTimer);
       if (record.thread === thread) record.thread = undefined;
       record.ready = false;
       if (record.stopping) return;
       record.restarts++;
       record.waiting = 'CrashLoopBackOff';
+      record.lastExit = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt: new Date().toISOString() };
+      for (const c of record.containers) {
+        const message = `Back-off restarting failed container ${c} in pod ${record.name}_${record.namespace}(${record.uid})`;
+        this.event(record, { type: 'Warning', reason: 'BackOff', message, container: c });
+      }
       this.report(record, this.status(record, {}));
       this.onReadinessChange();
       // Back off like kubelet, but on a lab's time scale (seconds, not minutes).
@@ -309,8 +351,13 @@ export class PodRuntime {
    * readiness probe is ready once its container listens, and is not asked again.
    */
   private async probeReadiness(record: PodRecord, thread: Worker): Promise<void> {
-    const ready = await askReady(podControlSocket(this.lab, record.uid));
+    const { ready, failure } = await askReady(podControlSocket(this.lab, record.uid));
     if (record.thread !== thread) return; // it ended or was restarted meanwhile
+    // kubelet reports every failed probe of a pod's readiness probe; the recorder counts repeats on one Event.
+    if (!ready && record.plan?.readinessProbe) {
+      const message = `Readiness probe failed: ${failure ?? 'the container did not answer its probe'}`;
+      this.event(record, { type: 'Warning', reason: 'Unhealthy', message, container: record.containers[0] });
+    }
     if (ready !== record.ready) {
       record.ready = ready;
       this.report(record, this.status(record, {}));
@@ -341,12 +388,14 @@ export class PodRuntime {
         restartCount: record.restarts,
         started: running,
         state: running && !record.waiting ? { running: { startedAt: record.startedAt } } : { waiting: { reason: record.waiting ?? 'ContainerCreating' } },
+        ...(record.lastExit ? { lastState: { terminated: record.lastExit } } : {}),
       })),
     };
   }
 
   private async remove(record: PodRecord): Promise<void> {
     this.pods.delete(record.uid);
+    if (record.startedAt) for (const c of record.containers) this.event(record, { type: 'Normal', reason: 'Killing', message: `Stopping container ${c}`, container: c });
     await stopContainer(record);
     if (record.netns) {
       // Deleting the namespace removes its veth pair only once the kernel has torn the
@@ -384,13 +433,12 @@ export function firstProbeDelayMs(probe: unknown, startedAtMs: number, nowMs: nu
   return Math.max(0, startedAtMs + initialDelaySeconds * 1000 - nowMs);
 }
 
-/** ConfigMaps that the pod's (non-optional) configMap volumes name and that do not exist. */
-function missingConfigMaps(pod: KubeObject, configMaps: KubeObject[]): string[] {
+/** The pod's (non-optional) configMap volumes whose ConfigMap does not exist. */
+function missingConfigMaps(pod: KubeObject, configMaps: KubeObject[]): { volume: string; configMap: string }[] {
   return ((pod.spec as PodSpec).volumes ?? [])
-    .map((v) => v.configMap as { name: string; optional?: boolean } | undefined)
-    .filter((cm): cm is { name: string; optional?: boolean } => cm !== undefined && !cm.optional)
-    .map((cm) => cm.name)
-    .filter((name) => !configMaps.some((c) => c.metadata.namespace === pod.metadata.namespace && c.metadata.name === name));
+    .filter((v) => v.configMap && !(v.configMap as { optional?: boolean }).optional)
+    .map((v) => ({ volume: v.name, configMap: v.configMap!.name }))
+    .filter(({ configMap }) => !configMaps.some((c) => c.metadata.namespace === pod.metadata.namespace && c.metadata.name === configMap));
 }
 
 /** The Corefile's path as the coredns container sees it (its mount path plus the file), which CoreDNS's errors cite. */
@@ -400,16 +448,18 @@ function corefileInContainer(pod: KubeObject, dns: { volume: string; file: strin
   return mount ? path.posix.join(mount.mountPath, dns.file) : dns.file;
 }
 
-function askReady(socketPath: string): Promise<boolean> {
+/** Asks the pod's agent to run its readiness probe; a failure carries the agent's account of it. */
+function askReady(socketPath: string): Promise<{ ready: boolean; failure?: string }> {
   return new Promise((resolve) => {
     const req = http.get({ socketPath, path: '/ready', timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(res.statusCode === 200 ? { ready: true } : { ready: false, failure: Buffer.concat(chunks).toString() }));
     });
-    req.on('error', () => resolve(false));
+    req.on('error', () => resolve({ ready: false }));
     req.on('timeout', () => {
       req.destroy();
-      resolve(false);
+      resolve({ ready: false });
     });
   });
 }

@@ -13,7 +13,8 @@ import { reconcileEndpoints } from './controllers/endpoints.js';
 import { findPod } from '../find-pod.js';
 import { labFiles, podControlSocket } from './names.js';
 import { NodeAgents } from './node-agents.js';
-import { PodRuntime } from './pod-runtime.js';
+import { containerFieldPath, involvedObjectOf, recordEvent } from './events.js';
+import { type KubeletEvent, PodRuntime } from './pod-runtime.js';
 import { ObjectStore } from './store.js';
 import { nodeObjects, systemObjects } from './system-objects.js';
 import type { Topology } from './topology.js';
@@ -38,7 +39,13 @@ export class Supervisor {
     readonly topology: Topology,
   ) {
     this.store = new ObjectStore(labFiles(lab).store);
-    this.runtime = new PodRuntime(lab, topology, (pod, status) => this.setPodStatus(pod, status), () => this.kick());
+    this.runtime = new PodRuntime(
+      lab,
+      topology,
+      (pod, status) => this.setPodStatus(pod, status),
+      () => this.kick(),
+      (pod, event) => this.recordKubeletEvent(pod, event),
+    );
     this.agents = new NodeAgents(lab, topology);
     this.store.onChange(() => this.kick());
   }
@@ -90,7 +97,7 @@ export class Supervisor {
     const namespaces = new Set(this.store.list('Namespace').map((n) => n.metadata.name));
     const uids = new Set<string>();
     for (const kind of ['Deployment', 'DaemonSet', 'Service']) for (const o of this.store.list(kind)) uids.add(o.metadata.uid!);
-    for (const kind of ['Pod', 'Service', 'Deployment', 'DaemonSet', 'ConfigMap', 'NetworkPolicy', 'EndpointSlice', 'Endpoints']) {
+    for (const kind of ['Pod', 'Service', 'Deployment', 'DaemonSet', 'ConfigMap', 'NetworkPolicy', 'EndpointSlice', 'Endpoints', 'Event']) {
       for (const obj of this.store.list(kind)) {
         const orphan = (obj.metadata.ownerReferences ?? []).some((r) => r.controller && !uids.has(r.uid));
         if (orphan || !namespaces.has(obj.metadata.namespace!)) this.store.delete({ kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
@@ -106,6 +113,16 @@ export class Supervisor {
     if (ephemeral) status = { ...status, ephemeralContainerStatuses: ephemeral };
     if (JSON.stringify(current.status) === JSON.stringify(status)) return;
     this.store.put({ ...current, status });
+  }
+
+  /** kubelet's events about a pod, kept while the pod is the one the runtime ran (not a newer pod of the same name). */
+  private recordKubeletEvent(pod: { namespace: string; name: string; uid: string; node: string }, event: KubeletEvent): void {
+    const current = this.store.get({ kind: 'Pod', namespace: pod.namespace, name: pod.name });
+    const involvedObject =
+      current?.metadata.uid === pod.uid
+        ? involvedObjectOf(current, event.container ? containerFieldPath(event.container) : undefined)
+        : { kind: 'Pod', apiVersion: 'v1', namespace: pod.namespace, name: pod.name, uid: pod.uid, ...(event.container ? { fieldPath: containerFieldPath(event.container) } : {}) };
+    recordEvent(this.store, { involvedObject, source: { component: 'kubelet', host: pod.node }, type: event.type, reason: event.reason, message: event.message });
   }
 
   /**

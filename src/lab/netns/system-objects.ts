@@ -1,15 +1,33 @@
 // What every lab cluster has before a scenario adds anything, as kubeadm and kind
 // create it: the system namespaces, nodes, CoreDNS (ConfigMap, Deployment,
 // kube-dns Service) and kube-proxy (ConfigMap, DaemonSet).
+import fs from 'node:fs';
+import os from 'node:os';
 import type { KubeObject } from '../../k8s/objects.js';
+import { SERVED_VERSION } from './api-server/discovery.js';
 import type { Topology } from './topology.js';
 import { KUBEADM_DEFAULT_COREFILE } from '../../k8s/dns/kubeadm-corefile.js';
 import { KUBE_PROXY_CONFIG, kubeProxyConfigText } from '../../k8s/kube-proxy/proxy-mode.js';
 
-
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
+/** The lab's nodes run the host's own userland and kernel: `kubectl get nodes -o wide` says which. */
+function hostOsImage(): string {
+  try {
+    return /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(fs.readFileSync('/etc/os-release', 'utf8'))?.[1] ?? 'Linux';
+  } catch {
+    return 'Linux';
+  }
+}
+
 export function nodeObjects(topology: Topology): KubeObject[] {
+  const nodeInfo = {
+    kubeletVersion: SERVED_VERSION.gitVersion,
+    osImage: hostOsImage(),
+    kernelVersion: os.release(),
+    operatingSystem: 'linux',
+    architecture: 'amd64',
+  };
   return topology.nodes.map((node) => ({
     apiVersion: 'v1',
     kind: 'Node',
@@ -34,6 +52,7 @@ export function nodeObjects(topology: Topology): KubeObject[] {
         { type: 'Hostname', address: node.name },
       ],
       conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
+      nodeInfo,
     },
   }));
 }
@@ -115,7 +134,13 @@ export function systemObjects(topology: Topology): KubeObject[] {
             hostNetwork: true,
             nodeSelector: { 'kubernetes.io/os': 'linux' },
             tolerations: [{ operator: 'Exists' }],
-            containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.31.0', command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf'] }],
+            containers: [
+              {
+                name: 'kube-proxy',
+                image: 'registry.k8s.io/kube-proxy:v1.31.0',
+                command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf'],
+              },
+            ],
           },
         },
       },

@@ -167,6 +167,19 @@ describe('other kinds', () => {
     expect(specOf(admit(store, topology, d('c', { replicas: 3 }))).replicas).toBe(3);
   });
 
+  it("defaults a pod template's container port protocol to TCP, as kube-apiserver does before it validates", () => {
+    const deployment: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'agnhost', ports: [{ containerPort: 8080 }] }] } },
+      },
+    };
+    expect(specOf(admit(store, topology, deployment)).template.spec.containers[0].ports).toEqual([{ containerPort: 8080, protocol: 'TCP' }]);
+  });
+
   it('refuses an invalid NetworkPolicy naming the field, as kube-apiserver words it', () => {
     const policy: KubeObject = {
       apiVersion: 'networking.k8s.io/v1',

@@ -61,8 +61,8 @@ function startControl(path: string): Promise<http.Server> {
   const server = http.createServer(async (req, res) => {
     try {
       if (req.url === '/ready') {
-        const ready = await probeReadiness(options.readiness, options.ip);
-        res.writeHead(ready ? 200 : 503).end(ready ? 'ok' : 'not ready');
+        const { ready, failure } = await probeReadiness(options.readiness, options.ip);
+        res.writeHead(ready ? 200 : 503).end(ready ? 'ok' : (failure ?? 'not ready'));
       } else if (req.url === '/probe' && req.method === 'POST') {
         const { to, timeoutMs } = JSON.parse(await readBody(req)) as { to: string; timeoutMs?: number };
         // Loaded on the first probe (with the resolver): most pods are only ever probed, never probe.

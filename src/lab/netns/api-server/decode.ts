@@ -2,15 +2,25 @@
 // bodies it cannot read or objects that do not belong at the URL they were sent to.
 import { parse } from 'yaml';
 import { groupVersionOf } from '../../../k8s/api-resources.js';
-import { badRequest, unsupportedMediaType } from '../../../k8s/api-status.js';
+import { ApiError, badRequest, unsupportedMediaType } from '../../../k8s/api-status.js';
 import type { KubeObject } from '../../../k8s/objects.js';
 import type { ApiContext, ResourceTarget } from './context.js';
 
 const OBJECT_TYPES = ['application/json', 'application/yaml'];
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
 /** The body as JSON or YAML by its content type. */
 export async function decodeBody(ctx: ApiContext, types = OBJECT_TYPES): Promise<unknown> {
   const type = ctx.contentType || 'application/json';
+  if (type === PROTOBUF) {
+    // kubectl's generators (create namespace|deployment|configmap, run, expose) send protobuf; say what works instead.
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      "the lab's API server reads JSON and YAML, not protobuf, which kubectl create <kind> and kubectl run send: " +
+        'write the object as YAML (kubectl create … --dry-run=client -o yaml > obj.yaml) and kubectl apply -f obj.yaml',
+    );
+  }
   if (!types.includes(type)) throw unsupportedMediaType(types);
   if (type.endsWith('json')) return ctx.json();
   const text = (await ctx.body()).toString('utf8');

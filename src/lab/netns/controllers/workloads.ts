@@ -5,6 +5,7 @@ import type { KubeObject } from '../../../k8s/objects.js';
 import type { ObjectStore } from '../store.js';
 import type { V1LabelSelector } from '@kubernetes/client-node';
 import { matchesLabelSelector } from '../../../k8s/netpol/selector.js';
+import { involvedObjectOf, recordEvent } from '../events.js';
 
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -24,8 +25,17 @@ export interface PodSpec {
   nodeSelector?: Record<string, string>;
   hostNetwork?: boolean;
   tolerations?: Toleration[];
-  affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchExpressions?: V1LabelSelector['matchExpressions'] }[] } } };
-  containers: { name: string; image?: string; args?: string[]; command?: string[]; ports?: { name?: string; containerPort: number; protocol?: string }[]; readinessProbe?: unknown }[];
+  affinity?: {
+    nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchExpressions?: V1LabelSelector['matchExpressions'] }[] } };
+  };
+  containers: {
+    name: string;
+    image?: string;
+    args?: string[];
+    command?: string[];
+    ports?: { name?: string; containerPort: number; protocol?: string }[];
+    readinessProbe?: unknown;
+  }[];
   dnsPolicy?: string;
   dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: { name: string; value?: string }[] };
   volumes?: { name: string; configMap?: { name: string; items?: { key: string; path: string }[] } }[];
@@ -69,15 +79,40 @@ function newPod(owner: KubeObject, template: PodTemplate, name: string, extraLab
   };
 }
 
-function nodeMatches(node: KubeObject, spec: PodSpec): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (terms && terms.length > 0 && !terms.some((t) => matchesLabelSelector({ matchExpressions: t.matchExpressions ?? [] }, labels))) return false;
-  const taints = ((node.spec as { taints?: { key: string; effect: string }[] } | undefined)?.taints ?? []).filter((t) => t.effect === 'NoSchedule');
-  return taints.every((taint) =>
-    (spec.tolerations ?? []).some((t) => (t.operator === 'Exists' && !t.key) || (t.key === taint.key && (!t.effect || t.effect === taint.effect))),
+/**
+ * Why the pod cannot go on the node, in kube-scheduler's words, checked in its filter order (taints before
+ * node affinity); undefined when it fits.
+ */
+function nodeMisfit(node: KubeObject, spec: PodSpec): string | undefined {
+  const taints = ((node.spec as { taints?: { key: string; value?: string; effect: string }[] } | undefined)?.taints ?? []).filter(
+    (t) => t.effect === 'NoSchedule',
   );
+  const untolerated = taints.find(
+    (taint) => !(spec.tolerations ?? []).some((t) => (t.operator === 'Exists' && !t.key) || (t.key === taint.key && (!t.effect || t.effect === taint.effect))),
+  );
+  if (untolerated) return `node(s) had untolerated taint {${untolerated.key}: ${untolerated.value ?? ''}}`;
+  const labels = node.metadata.labels ?? {};
+  const selectorMisses = Object.entries(spec.nodeSelector ?? {}).some(([k, v]) => labels[k] !== v);
+  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const affinityMisses = terms && terms.length > 0 && !terms.some((t) => matchesLabelSelector({ matchExpressions: t.matchExpressions ?? [] }, labels));
+  if (selectorMisses || affinityMisses) return "node(s) didn't match Pod's node affinity/selector";
+  return undefined;
+}
+
+function nodeMatches(node: KubeObject, spec: PodSpec): boolean {
+  return nodeMisfit(node, spec) === undefined;
+}
+
+/** kube-scheduler's FailedScheduling message: each reason with how many nodes gave it, sorted as it sorts them. */
+export function failedSchedulingMessage(nodes: KubeObject[], spec: PodSpec): string {
+  const counts = new Map<string, number>();
+  for (const node of nodes) {
+    const why = nodeMisfit(node, spec);
+    if (why) counts.set(why, (counts.get(why) ?? 0) + 1);
+  }
+  const reasons = [...counts].map(([why, n]) => `${n} ${why}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const total = nodes.length;
+  return `0/${total} nodes are available: ${reasons.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
 }
 
 /** Picks the least busy node that the pod's selectors and tolerations allow; undefined when none fits. */
@@ -100,7 +135,58 @@ function nodeOrder(node: KubeObject): number {
   return Number(node.metadata.annotations?.['netbreak.dev/index'] ?? 0);
 }
 
-/** One pass of the Deployment controller; returns true when it changed the store. */
+/** The events a controller reports about the pods it creates and deletes, and the scheduler about pods it places. */
+const DEPLOYMENT_CONTROLLER = { component: 'deployment-controller' };
+const REPLICASET_CONTROLLER = { component: 'replicaset-controller' };
+const DAEMONSET_CONTROLLER = { component: 'daemonset-controller' };
+const SCHEDULER = { component: 'default-scheduler' };
+
+function recordScheduled(store: ObjectStore, pod: KubeObject): void {
+  const node = (pod.spec as PodSpec).nodeName;
+  const message = `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`;
+  recordEvent(store, { involvedObject: involvedObjectOf(pod), source: SCHEDULER, type: 'Normal', reason: 'Scheduled', message });
+}
+
+/**
+ * Why a pod stays Pending. Recorded once per reason: every reconcile pass asks again, and an Event written each
+ * time would itself start the next pass.
+ */
+function recordFailedScheduling(store: ObjectStore, pod: KubeObject): void {
+  const message = failedSchedulingMessage(store.list('Node'), pod.spec as PodSpec);
+  const known = store
+    .list('Event', pod.metadata.namespace)
+    .some((e) => e.reason === 'FailedScheduling' && (e.involvedObject as { uid?: string }).uid === pod.metadata.uid && e.message === message);
+  if (!known) recordEvent(store, { involvedObject: involvedObjectOf(pod), source: SCHEDULER, type: 'Warning', reason: 'FailedScheduling', message });
+}
+
+/** The ReplicaSet a Deployment's pods of one template belong to, as kubectl names it (`api-7d4b9c5f8d`). */
+function replicaSetRef(deploy: KubeObject, hash: string) {
+  return { kind: 'ReplicaSet', apiVersion: 'apps/v1', namespace: deploy.metadata.namespace, name: `${deploy.metadata.name}-${hash}` };
+}
+
+/** The deployment controller's account of a replica set changing size: "Scaled up replica set api-7d4b9c5f8d from 0 to 3". */
+function recordScaling(store: ObjectStore, deploy: KubeObject, hash: string, from: number, to: number): void {
+  if (from === to) return;
+  const message = `Scaled ${to > from ? 'up' : 'down'} replica set ${deploy.metadata.name}-${hash} from ${from} to ${to}`;
+  recordEvent(store, { involvedObject: involvedObjectOf(deploy), source: DEPLOYMENT_CONTROLLER, type: 'Normal', reason: 'ScalingReplicaSet', message });
+}
+
+function recordPodChange(
+  store: ObjectStore,
+  owner: ReturnType<typeof replicaSetRef> | KubeObject,
+  source: { component: string },
+  pod: KubeObject,
+  created: boolean,
+): void {
+  const involvedObject = 'metadata' in owner ? involvedObjectOf(owner) : owner;
+  const [reason, verb] = created ? ['SuccessfulCreate', 'Created'] : ['SuccessfulDelete', 'Deleted'];
+  recordEvent(store, { involvedObject, source, type: 'Normal', reason, message: `${verb} pod: ${pod.metadata.name}` });
+}
+
+/**
+ * One pass of the Deployment controller; returns true when it changed the store. The lab's Deployments own their
+ * pods directly, one template hash standing for one ReplicaSet; the events name that ReplicaSet as on a cluster.
+ */
 export function reconcileDeployments(store: ObjectStore): boolean {
   let changed = false;
   for (const deploy of store.list('Deployment')) {
@@ -108,22 +194,43 @@ export function reconcileDeployments(store: ObjectStore): boolean {
     const hash = templateHash(spec.template);
     const pods = store.list('Pod', deploy.metadata.namespace).filter((p) => ownedBy(p, deploy));
     const current = pods.filter((p) => p.metadata.labels?.['pod-template-hash'] === hash);
-    for (const stale of pods.filter((p) => !current.includes(p))) {
-      store.delete({ kind: 'Pod', namespace: stale.metadata.namespace, name: stale.metadata.name });
-      changed = true;
+    // A changed spec (scale, new template) is the deployment controller resizing replica sets; a pod missing
+    // under an unchanged spec is only the replica set replacing it.
+    const specChanged = deploy.metadata.generation !== (deploy.status as { observedGeneration?: number } | undefined)?.observedGeneration;
+    const stale = pods.filter((p) => !current.includes(p));
+    if (specChanged) recordScaling(store, deploy, hash, current.length, spec.replicas);
+    for (const [oldHash, oldPods] of groupByHash(stale)) {
+      if (specChanged) recordScaling(store, deploy, oldHash, oldPods.length, 0);
+      for (const pod of oldPods) {
+        store.delete({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name });
+        recordPodChange(store, replicaSetRef(deploy, oldHash), REPLICASET_CONTROLLER, pod, false);
+        changed = true;
+      }
     }
     for (const extra of current.slice(spec.replicas)) {
       store.delete({ kind: 'Pod', namespace: extra.metadata.namespace, name: extra.metadata.name });
+      recordPodChange(store, replicaSetRef(deploy, hash), REPLICASET_CONTROLLER, extra, false);
       changed = true;
     }
     for (let i = current.length; i < spec.replicas; i++) {
       const nodeName = spec.template.spec.nodeName ?? schedule(store, spec.template.spec);
       const name = `${deploy.metadata.name}-${hash}-${randomSuffix()}`;
-      store.put(newPod(deploy, spec.template, name, { 'pod-template-hash': hash }, nodeName));
+      const pod = store.put(newPod(deploy, spec.template, name, { 'pod-template-hash': hash }, nodeName));
+      recordPodChange(store, replicaSetRef(deploy, hash), REPLICASET_CONTROLLER, pod, true);
+      if (nodeName && !spec.template.spec.nodeName) recordScheduled(store, pod);
       changed = true;
     }
   }
   return changed;
+}
+
+function groupByHash(pods: KubeObject[]): Map<string, KubeObject[]> {
+  const groups = new Map<string, KubeObject[]>();
+  for (const pod of pods) {
+    const hash = pod.metadata.labels?.['pod-template-hash'] ?? '';
+    groups.set(hash, [...(groups.get(hash) ?? []), pod]);
+  }
+  return groups;
 }
 
 /** One pass of the DaemonSet controller: one pod on every node its selector and tolerations allow. */
@@ -140,12 +247,16 @@ export function reconcileDaemonSets(store: ObjectStore): boolean {
       const node = (pod.spec as PodSpec).nodeName!;
       if (!wanted.has(node) || covered.has(node) || pod.metadata.labels?.['controller-revision-hash'] !== hash) {
         store.delete({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name });
+        recordPodChange(store, ds, DAEMONSET_CONTROLLER, pod, false);
         changed = true;
       } else covered.add(node);
     }
     for (const node of wanted) {
       if (covered.has(node)) continue;
-      store.put(newPod(ds, spec.template, `${ds.metadata.name}-${randomSuffix()}`, { 'controller-revision-hash': hash }, node));
+      const pod = store.put(newPod(ds, spec.template, `${ds.metadata.name}-${randomSuffix()}`, { 'controller-revision-hash': hash }, node));
+      recordPodChange(store, ds, DAEMONSET_CONTROLLER, pod, true);
+      // DaemonSet pods go through the scheduler too (pinned to their node by affinity), so the scheduler reports them.
+      recordScheduled(store, pod);
       changed = true;
     }
   }
@@ -160,15 +271,17 @@ export function reconcileUnscheduled(store: ObjectStore): boolean {
     if (spec.nodeName) continue;
     const nodeName = schedule(store, spec);
     if (nodeName) {
-      store.put({ ...pod, spec: { ...spec, nodeName } });
+      recordScheduled(store, store.put({ ...pod, spec: { ...spec, nodeName } }));
       changed = true;
-    }
+    } else recordFailedScheduling(store, pod);
   }
   return changed;
 }
 
 function readyPod(pod: KubeObject): boolean {
-  return ((pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  return ((pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some(
+    (c) => c.type === 'Ready' && c.status === 'True',
+  );
 }
 
 /** Deployment and DaemonSet status counters, as `kubectl get deploy,ds` shows them. */
@@ -179,11 +292,24 @@ export function reconcileWorkloadStatus(store: ObjectStore): void {
   for (const d of store.list('Deployment')) {
     const pods = store.list('Pod', d.metadata.namespace).filter((p) => ownedBy(p, d));
     const ready = pods.filter(readyPod).length;
-    update(d, { replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready });
+    // observedGeneration says the controller has acted on this spec (kubectl rollout status waits for it).
+    update(d, {
+      observedGeneration: d.metadata.generation ?? 1,
+      replicas: pods.length,
+      updatedReplicas: pods.length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+    });
   }
   for (const ds of store.list('DaemonSet')) {
     const pods = store.list('Pod', ds.metadata.namespace).filter((p) => ownedBy(p, ds));
     const ready = pods.filter(readyPod).length;
-    update(ds, { desiredNumberScheduled: pods.length, currentNumberScheduled: pods.length, numberReady: ready, updatedNumberScheduled: pods.length, numberAvailable: ready });
+    update(ds, {
+      desiredNumberScheduled: pods.length,
+      currentNumberScheduled: pods.length,
+      numberReady: ready,
+      updatedNumberScheduled: pods.length,
+      numberAvailable: ready,
+    });
   }
 }

@@ -53,7 +53,8 @@ function putDaemonSet(name: string, extra: Partial<PodSpec> = {}): KubeObject {
   });
 }
 
-const podsOf = (owner: KubeObject) => store.list('Pod', owner.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid));
+const podsOf = (owner: KubeObject) =>
+  store.list('Pod', owner.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid));
 const nodeOf = (pod: KubeObject) => (pod.spec as PodSpec).nodeName;
 const names = (pods: KubeObject[]) => pods.map((p) => p.metadata.name).sort();
 
@@ -153,12 +154,22 @@ describe('scheduler', () => {
   it('never picks the control-plane without a toleration, even when it is the only node selected', () => {
     expect(schedule(store, podSpec({ nodeSelector: { 'kubernetes.io/hostname': 'control-plane' } }))).toBeUndefined();
     expect(schedule(store, podSpec({ nodeSelector: { 'kubernetes.io/hostname': 'control-plane' }, tolerations: [CP_TOLERATION] }))).toBe('control-plane');
-    expect(schedule(store, podSpec({ nodeSelector: { 'kubernetes.io/hostname': 'control-plane' }, tolerations: [{ operator: 'Exists' }] }))).toBe('control-plane');
-    expect(schedule(store, podSpec({ nodeSelector: { 'kubernetes.io/hostname': 'control-plane' }, tolerations: [{ key: 'other', effect: 'NoSchedule' }] }))).toBeUndefined();
+    expect(schedule(store, podSpec({ nodeSelector: { 'kubernetes.io/hostname': 'control-plane' }, tolerations: [{ operator: 'Exists' }] }))).toBe(
+      'control-plane',
+    );
+    expect(
+      schedule(store, podSpec({ nodeSelector: { 'kubernetes.io/hostname': 'control-plane' }, tolerations: [{ key: 'other', effect: 'NoSchedule' }] })),
+    ).toBeUndefined();
   });
 
   it('honours required node affinity', () => {
-    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['worker2'] }] }] } } };
+    const affinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['worker2'] }] }],
+        },
+      },
+    };
     expect(schedule(store, podSpec({ affinity }))).toBe('worker2');
   });
 
@@ -211,8 +222,79 @@ describe('workload status', () => {
     const [first] = podsOf(d);
     store.put({ ...first!, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } });
     reconcileWorkloadStatus(store);
-    expect(store.get({ kind: 'Deployment', namespace: 'shop', name: 'api' })!.status).toEqual({ replicas: 2, updatedReplicas: 2, readyReplicas: 1, availableReplicas: 1 });
+    expect(store.get({ kind: 'Deployment', namespace: 'shop', name: 'api' })!.status).toEqual({
+      observedGeneration: 1,
+      replicas: 2,
+      updatedReplicas: 2,
+      readyReplicas: 1,
+      availableReplicas: 1,
+    });
     expect(store.get({ kind: 'DaemonSet', namespace: 'kube-system', name: 'agent' })!.status).toMatchObject({ desiredNumberScheduled: 2, numberReady: 0 });
+  });
+});
+
+describe('controller events', () => {
+  const events = (reason: string) =>
+    store
+      .list('Event')
+      .filter((e) => e.reason === reason)
+      .map((e) => `${(e.involvedObject as { kind: string }).kind}/${(e.involvedObject as { name: string }).name}: ${e.message} (x${e.count})`);
+
+  it('a new Deployment scales up its replica set, which creates pods the scheduler assigns', () => {
+    const d = putDeployment('api', 2);
+    reconcileDeployments(store);
+    reconcileWorkloadStatus(store);
+    const hash = templateHash((d.spec as any).template);
+    const pods = podsOf(d);
+    expect(events('ScalingReplicaSet')).toEqual([`Deployment/api: Scaled up replica set api-${hash} from 0 to 2 (x1)`]);
+    expect(events('SuccessfulCreate').sort()).toEqual(names(pods).map((n) => `ReplicaSet/api-${hash}: Created pod: ${n} (x1)`));
+    expect(events('Scheduled').sort()).toEqual(
+      pods.map((p) => `Pod/${p.metadata.name}: Successfully assigned shop/${p.metadata.name} to ${nodeOf(p)} (x1)`).sort(),
+    );
+    const scheduled = store.list('Event').find((e) => e.reason === 'Scheduled')!;
+    expect(scheduled).toMatchObject({ type: 'Normal', source: { component: 'default-scheduler' }, metadata: { namespace: 'shop' }, count: 1 });
+  });
+
+  it('scaling reports the replica set resized; a deleted pod is only replaced', () => {
+    const d = putDeployment('api', 2);
+    reconcileDeployments(store);
+    reconcileWorkloadStatus(store);
+    const hash = templateHash((d.spec as any).template);
+    scale('api', 1);
+    reconcileDeployments(store);
+    reconcileWorkloadStatus(store);
+    expect(events('ScalingReplicaSet')).toContain(`Deployment/api: Scaled down replica set api-${hash} from 2 to 1 (x1)`);
+    expect(events('SuccessfulDelete')).toHaveLength(1);
+    const [left] = podsOf(d);
+    store.delete({ kind: 'Pod', namespace: 'shop', name: left!.metadata.name });
+    reconcileDeployments(store);
+    expect(events('ScalingReplicaSet')).toHaveLength(2);
+    expect(events('SuccessfulCreate')).toHaveLength(3);
+  });
+
+  it('a DaemonSet reports the pods it creates on itself', () => {
+    const ds = putDaemonSet('agent');
+    reconcileDaemonSets(store);
+    expect(events('SuccessfulCreate').sort()).toEqual(names(podsOf(ds)).map((n) => `DaemonSet/agent: Created pod: ${n} (x1)`));
+  });
+
+  it('the scheduler says once why a pod stays Pending, node by node, as kube-scheduler words it', () => {
+    store.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'picky', namespace: 'shop' }, spec: podSpec({ nodeSelector: { disk: 'ssd' } }) });
+    reconcileUnscheduled(store);
+    reconcileUnscheduled(store);
+    expect(events('FailedScheduling')).toEqual([
+      "Pod/picky: 0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector. " +
+        'preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling. (x1)',
+    ]);
+    expect(store.list('Event').find((e) => e.reason === 'FailedScheduling')).toMatchObject({ type: 'Warning', source: { component: 'default-scheduler' } });
+  });
+
+  it('the scheduler reports placing a bare pod', () => {
+    store.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'tmp', namespace: 'shop' }, spec: podSpec() });
+    reconcileUnscheduled(store);
+    expect(events('Scheduled')).toEqual([
+      `Pod/tmp: Successfully assigned shop/tmp to ${nodeOf(store.get({ kind: 'Pod', namespace: 'shop', name: 'tmp' })!)} (x1)`,
+    ]);
   });
 });
 

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 /** client-node's exports by name: each model class carries an attributeTypeMap. */
 const models = new Map(Object.entries(await import('@kubernetes/client-node')));
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const outFile = path.join(root, 'schema', 'kubernetes-openapi.json');
 const clientModels = path.join(root, 'node_modules', '@kubernetes', 'client-node', 'dist', 'gen', 'models');
 const k8sModels = path.join(root, 'node_modules', 'kubernetes-models');
