@@ -7,7 +7,7 @@ import type { Capturer, CounterSnapshot, CounterTarget, Lab, ProbeRequest, Probe
 import type { ExecResult } from '../../exec.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { callSupervisor } from './api-client.js';
-import { isPodReady } from './controllers/endpoints.js';
+import { isReady } from '../../k8s/ready.js';
 import { enterArgv, type LabTarget } from './enter-lab.js';
 import { holderPid } from './holder.js';
 import { labFiles } from './names.js';
@@ -93,14 +93,14 @@ export class NetnsLab implements Lab {
       const label = `${ref.kind.toLowerCase()}/${ref.name}`;
       if (ref.kind === 'Pod') {
         const pod = await this.get(ref);
-        if (!pod || !isPodReady(pod)) pending.push(label);
+        if (!pod || !isReady(pod)) pending.push(label);
         continue;
       }
       const owner = await this.get(ref);
       if (!owner) continue;
       const pods = (await this.list('Pod', ref.namespace)).filter((p) => (p.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid));
       const want = ref.kind === 'Deployment' ? ((owner.spec as { replicas?: number }).replicas ?? 1) : pods.length;
-      const ready = pods.filter(isPodReady).length;
+      const ready = pods.filter(isReady).length;
       if (ready < want || pods.length !== want) pending.push(`${label} (${ready}/${want})`);
     }
     return pending;
