@@ -3,12 +3,13 @@
 import { run } from '../../exec.js';
 import { LabNotRunningError } from '../../errors.js';
 import { netnsCapabilities } from './capabilities.js';
-import type { Capturer, CounterSnapshot, CounterTarget, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { Capturer, CounterSnapshot, CounterTarget, Lab, LabFootprint, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
 import type { ExecResult } from '../../exec.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { callSupervisor } from './api-client.js';
 import { isReady } from '../../k8s/ready.js';
 import { enterArgv, type LabTarget } from './enter-lab.js';
+import { labFootprint } from './footprint.js';
 import { holderPid } from './holder.js';
 import { labFiles } from './names.js';
 
@@ -134,6 +135,10 @@ export class NetnsLab implements Lab {
   }
 
   /** tcpdump runs inside the lab as a child of this process, writing to this machine's files; SIGTERM ends it. */
+  footprint(): Promise<LabFootprint> {
+    return labFootprint(this.name);
+  }
+
   async capturer(): Promise<Capturer> {
     return {
       tcpdumpOnThisMachine: true,
