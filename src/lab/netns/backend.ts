@@ -15,6 +15,7 @@ import { callSupervisor } from './api-client.js';
 import { findLeftovers, labsInStateRoot, labsWithLeftovers, removeLab } from './cleanup.js';
 import { enterUnsupported, writeJoiner } from './enter-lab.js';
 import { alive, startHolder } from './holder.js';
+import { netnsInventory } from './inventory.js';
 import { labFiles } from './names.js';
 import { NetnsLab } from './netns-lab.js';
 import { loadTopology } from './topology.js';
@@ -160,4 +161,5 @@ export const netnsBackend = {
 
   labs: async () => labsInStateRoot(),
   leftovers: labsWithLeftovers,
+  inventory: netnsInventory,
 } satisfies Backend;
