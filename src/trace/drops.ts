@@ -1,7 +1,7 @@
 import type { Direction } from '../k8s/netpol/types.js';
-import { type ChainPolicyDelta, type RuleDelta } from './counter-diff.js';
+import type { ChainPolicyDelta, RuleDelta } from './counter-diff.js';
 import type { FlowSpec, NamespaceState, PacketContext } from './flow.js';
-import { type Hop, type HopObject, type Verdict } from './hops.js';
+import type { Hop, HopObject, Verdict } from './hops.js';
 import { BLOCKING, ruleOf, type Owner } from './owners.js';
 import { podRef } from './routes.js';
 import type { TraceIndex } from './trace-index.js';

@@ -1,4 +1,4 @@
-import { type RuleDelta } from './counter-diff.js';
+import type { RuleDelta } from './counter-diff.js';
 import { parseRuleMatch, ruleMayMatch } from './rule-match.js';
 import type { FlowSpec } from './flow.js';
 import { BLOCKING, ownerOf, type Owner } from './owners.js';

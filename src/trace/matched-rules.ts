@@ -1,6 +1,6 @@
 import { parseRuleMatch, ruleMayMatch, type PacketView } from './rule-match.js';
 import type { FlowSpec } from './flow.js';
-import { type MatchedRule } from './hops.js';
+import type { MatchedRule } from './hops.js';
 import { ownerOf } from './owners.js';
 import type { TraceIndex } from './trace-index.js';
 import { crossedNamespaces, icmpDrops } from './icmp-drops.js';

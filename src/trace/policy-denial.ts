@@ -2,7 +2,7 @@ import { evaluateFlow, type FlowVerdict } from '../k8s/netpol/evaluate.js';
 import type { Direction, Protocol } from '../k8s/netpol/types.js';
 import { rankIsolatingPolicies, type IsolatingPolicy } from './policy-miss.js';
 import type { FlowSpec } from './flow.js';
-import { type HopObject } from './hops.js';
+import type { HopObject } from './hops.js';
 import { podRef } from './routes.js';
 import type { TraceIndex } from './trace-index.js';
 

@@ -1,6 +1,6 @@
-import { type ConntrackEntry } from './counter-diff.js';
+import type { ConntrackEntry } from './counter-diff.js';
 import type { FlowSpec, NamespaceState, WalkResult } from './flow.js';
-import { type Hop, type HopObject, type PathPoint, type TracePod, type Verdict } from './hops.js';
+import type { Hop, HopObject, PathPoint, TracePod, Verdict } from './hops.js';
 
 /** kindnet's masquerade agent is in place on this node: pod traffic leaving the pod network takes the node's address. */
 export function kindnetMasquerades(state: NamespaceState | undefined): boolean {
