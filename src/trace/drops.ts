@@ -1,3 +1,6 @@
+// Where a packet died in one namespace: the counted DROP or REJECT (or chain
+// policy) that fits the flow best, described by its owner: a NetworkPolicy,
+// kube-proxy (no endpoints, traffic policy Local, source ranges), or a hand-written rule.
 import type { Direction } from '../k8s/netpol/types.js';
 import type { ChainPolicyDelta, RuleDelta } from './counter-diff.js';
 import type { FlowSpec, NamespaceState, PacketContext } from './flow.js';

@@ -1,3 +1,6 @@
+// ICMP errors ("fragmentation needed", "port unreachable") belong to a connection
+// without carrying its ports: the counted drops of ICMP on the namespaces a flow
+// can have crossed.
 import type { RuleDelta } from './counter-diff.js';
 import { parseRuleMatch, ruleMayMatch } from './rule-match.js';
 import type { FlowSpec } from './flow.js';

@@ -1,3 +1,4 @@
+// Every counted rule with the flows it may belong to; the rest is other traffic.
 import { parseRuleMatch, ruleMayMatch, type PacketView } from './rule-match.js';
 import type { FlowSpec } from './flow.js';
 import type { MatchedRule } from './hops.js';

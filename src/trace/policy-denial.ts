@@ -1,3 +1,6 @@
+// Which NetworkPolicies deny a flow, from the policy objects alone: for a drop
+// counted on a policy chain, and for one that no iptables counter shows (kind's
+// kindnet enforces policies in nftables).
 import { evaluateFlow, type FlowVerdict } from '../k8s/netpol/evaluate.js';
 import type { Direction, Protocol } from '../k8s/netpol/types.js';
 import { rankIsolatingPolicies, type IsolatingPolicy } from './policy-miss.js';

@@ -1,3 +1,5 @@
+// One walk of a flow in progress (the hops and path so far, the root cause found
+// on the way), and the descriptions its steps share.
 import type { ConntrackEntry } from './counter-diff.js';
 import type { FlowSpec, NamespaceState, WalkResult } from './flow.js';
 import type { Hop, HopObject, PathPoint, TracePod, Verdict } from './hops.js';
