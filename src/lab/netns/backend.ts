@@ -15,11 +15,11 @@ import { callSupervisor } from './api-client.js';
 import { findLeftovers, labsInStateRoot, labsWithLeftovers, removeLab } from './cleanup.js';
 import { enterUnsupported, writeJoiner } from './enter-lab.js';
 import { alive, startHolder } from './holder.js';
-import { netnsInventory } from './inventory.js';
 import { labFiles } from './names.js';
 import { NetnsLab } from './netns-lab.js';
 import { loadTopology } from './topology.js';
 import { userNamespaceProblem } from './userns-check.js';
+import { netnsInventory } from './inventory.js';
 
 const SUPERVISOR_MAIN = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
 /** The lab's own workloads, which every lab runs before any of the learner's. */

@@ -2,7 +2,6 @@
 // Pod objects on nodes, as kube-controller-manager and kube-scheduler would.
 import { createHash, randomInt } from 'node:crypto';
 import type { KubeObject } from '../../../k8s/objects.js';
-import { isReady } from '../../../k8s/ready.js';
 import type { ObjectStore } from '../store.js';
 import type { V1LabelSelector } from '@kubernetes/client-node';
 import { matchesLabelSelector } from '../../../k8s/netpol/selector.js';
@@ -168,6 +167,10 @@ export function reconcileUnscheduled(store: ObjectStore): boolean {
   return changed;
 }
 
+function readyPod(pod: KubeObject): boolean {
+  return ((pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
 /** Deployment and DaemonSet status counters, as `kubectl get deploy,ds` shows them. */
 export function reconcileWorkloadStatus(store: ObjectStore): void {
   const update = (obj: KubeObject, status: Record<string, number>) => {
@@ -175,12 +178,12 @@ export function reconcileWorkloadStatus(store: ObjectStore): void {
   };
   for (const d of store.list('Deployment')) {
     const pods = store.list('Pod', d.metadata.namespace).filter((p) => ownedBy(p, d));
-    const ready = pods.filter(isReady).length;
+    const ready = pods.filter(readyPod).length;
     update(d, { replicas: pods.length, updatedReplicas: pods.length, readyReplicas: ready, availableReplicas: ready });
   }
   for (const ds of store.list('DaemonSet')) {
     const pods = store.list('Pod', ds.metadata.namespace).filter((p) => ownedBy(p, ds));
-    const ready = pods.filter(isReady).length;
+    const ready = pods.filter(readyPod).length;
     update(ds, { desiredNumberScheduled: pods.length, currentNumberScheduled: pods.length, numberReady: ready, updatedNumberScheduled: pods.length, numberAvailable: ready });
   }
 }
