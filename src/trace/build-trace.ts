@@ -11,9 +11,6 @@ import { whereKey, type Hop, type HopObject, type PathPoint, type TraceInput, ty
 import { ruleOf } from './owners.js';
 import { longestPrefixMatch, podRef, splitHostPort } from './routes.js';
 import { Tracer } from './tracer.js';
-import { icmpDrops } from './icmp-drops.js';
-import { matchedRules } from './matched-rules.js';
-import { uncountedPolicyDrop } from './policy-denial.js';
 
 export function describeQuery(q: NonNullable<ProbeResult['dns']>[number]): string {
   const answer = q.timedOut ? 'no answer (timed out)' : q.error ? q.error : q.answers.length ? `${q.rcode ?? 'NOERROR'} ${q.answers.join(', ')}` : (q.rcode ?? 'empty answer');
@@ -67,7 +64,7 @@ export function buildTrace(input: TraceInput): TraceResult {
         hops.push(...walk.hops);
         path.push(...walk.path);
         blame = wrongServer ?? walk.blame;
-        const denied = walk.blame || wrongServer ? undefined : uncountedPolicyDrop(tracer, dnsFlow, walk.endpoint ?? { ip: server, port: 53 });
+        const denied = walk.blame || wrongServer ? undefined : tracer.uncountedPolicyDrop(dnsFlow, walk.endpoint ?? { ip: server, port: 53 });
         if (denied) {
           blame = denied.blame;
           hops.push({ status: 'fail', step: 'dropped', flow: 'dns', text: `the DNS queries got no answer: ${denied.text}`, object: blame });
@@ -164,9 +161,9 @@ export function buildTrace(input: TraceInput): TraceResult {
         const t = walk.tracked;
         // Replies were seen: the connection was set up, then the answer vanished without a rule counting it.
         const replied = t !== undefined && !t.unreplied && spec.protocol === 'tcp';
-        const icmp = icmpDrops(tracer, spec, walk.endpoint ?? { ip, port: spec.port })[0];
+        const icmp = tracer.icmpDrops(spec, walk.endpoint ?? { ip, port: spec.port })[0];
         // No counted drop, yet the policies deny it: enforced where counters do not show.
-        const denied = icmp || replied ? undefined : uncountedPolicyDrop(tracer, spec, walk.endpoint ?? { ip, port: spec.port });
+        const denied = icmp || replied ? undefined : tracer.uncountedPolicyDrop(spec, walk.endpoint ?? { ip, port: spec.port });
         if (icmp) {
           verdict = 'dropped';
           const r = icmp.delta.rule;
@@ -208,7 +205,7 @@ export function buildTrace(input: TraceInput): TraceResult {
     ms: probe.ms,
     verdict,
     hops,
-    rules: matchedRules(tracer, flows),
+    rules: tracer.matchedRules(flows),
     path: dedupePath(path),
     notes: tracer.notes,
   };

@@ -6,14 +6,35 @@ import { endpointsForPort } from '../k8s/kube-proxy/endpoints.js';
 import { dnatEndpoint } from './dnat-endpoint.js';
 import { nftServiceHops } from './nft-service.js';
 import type { FlowSpec, NamespaceState, PacketContext, WalkResult } from './flow.js';
-import type { Hop, HopObject, NamespaceRef, PathPoint, RouteEntry, TraceNode, TracePod } from './hops.js';
-import { BLOCKING, describeService, ruleOf } from './owners.js';
+import type { Hop, HopObject, MatchedRule, NamespaceRef, PathPoint, RouteEntry, TraceNode, TracePod } from './hops.js';
+import { BLOCKING, describeService, ruleOf, type Owner } from './owners.js';
 import { ipInCidr, longestPrefixMatch, podRef } from './routes.js';
 import { TraceIndex } from './trace-index.js';
 import { findDrop } from './drops.js';
+import { icmpDrops } from './icmp-drops.js';
+import { matchedRules } from './matched-rules.js';
+import { uncountedPolicyDrop } from './policy-denial.js';
+import type { RuleDelta } from './counter-diff.js';
 import { describeConntrack, kindnetMasquerades, Walk, type Arrival, type Endpoint, type Leg } from './walk-state.js';
 
 export class Tracer extends TraceIndex {
+  // What build-trace.ts asks besides the walk, found by the drop finders and matched-rules.ts.
+
+  /** A flow lost where no iptables counter shows it, which the NetworkPolicy objects deny (policy-denial.ts). */
+  uncountedPolicyDrop(flow: FlowSpec, endpoint: Endpoint): { blame: HopObject; text: string } | undefined {
+    return uncountedPolicyDrop(this, flow, endpoint);
+  }
+
+  /** Counted drops of ICMP on the nodes the flow crossed (icmp-drops.ts). */
+  icmpDrops(flow: FlowSpec, endpoint: Endpoint): { node: string; delta: RuleDelta; owner: Owner }[] {
+    return icmpDrops(this, flow, endpoint);
+  }
+
+  /** Every counted rule with the flows it may belong to (matched-rules.ts). */
+  matchedRules(flows: { spec: FlowSpec; endpoint: Endpoint }[]): MatchedRule[] {
+    return matchedRules(this, flows);
+  }
+
   /** One flow from its source pod to where it ended: each step adds its hops, and one that finds where the packet died ends the walk. */
   walk(flow: FlowSpec): WalkResult {
     const w = new Walk(flow);
