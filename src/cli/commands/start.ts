@@ -8,6 +8,7 @@ import { tellInterruption } from '../interrupt.js';
 import { printNotices } from '../notices.js';
 import { printBrief } from '../scenario-brief.js';
 import { color, printJson, println } from '../output.js';
+import { kubeconfigOf, kubectlReadyLine } from '../kubectl-ready.js';
 
 export async function run(id: string, options: StartChoices, command: Command): Promise<void> {
   const perLearner = Boolean(options.backend && backendByName(options.backend)?.capabilities.namespacesPerLearner);
@@ -25,8 +26,9 @@ export async function run(id: string, options: StartChoices, command: Command): 
   });
   printNotices(notices);
   const { scenario } = loaded;
+  const kubeconfig = await kubeconfigOf(session.lab);
   if (json) {
-    printJson({ scenario: scenario.id, title: scenario.title, lab: session.lab, backend: session.backend, seed: session.seed, params: loaded.params, startedAt: session.startedAt, story: scenario.story, task: scenario.task, symptom: scenario.symptom });
+    printJson({ scenario: scenario.id, title: scenario.title, lab: session.lab, backend: session.backend, seed: session.seed, params: loaded.params, startedAt: session.startedAt, story: scenario.story, task: scenario.task, symptom: scenario.symptom, ...(kubeconfig ? { kubeconfig } : {}) });
     return;
   }
   println();
@@ -38,4 +40,5 @@ export async function run(id: string, options: StartChoices, command: Command): 
   println(`  netbreak get pods -A -o wide        netbreak exec ${scenario.symptom.from.split('/')[1]} -n ${scenario.symptom.from.split('/')[0]} -- curl -sS -m 3 ${scenario.symptom.to.replace(/^(tcp|udp|dns):\/\//, 'http://')}`);
   println('  netbreak shell node/worker   (iptables-save, conntrack -L, tcpdump -ni any)');
   println('Then: netbreak hint | netbreak diagnose | netbreak check | netbreak stop');
+  if (kubeconfig) println(kubectlReadyLine(session.lab));
 }
