@@ -22,20 +22,6 @@ const BACKEND = '^src/lab/(?!kube-api/)([^/]+)/';
 const SHARED_LAB = '^src/lab/([^/]+\\.ts$|kube-api/)';
 const BOTTOM = '^src/(k8s/|exec\\.ts$|errors\\.ts$|process-alive\\.ts$)';
 
-/**
- * Places outside src/lab that still import a backend's own files (issue #14 lists them as work left):
- * each may reach only the files named in `to`, and nothing else of any backend. Remove an entry once the
- * reach goes through the registry or the Lab contract.
- */
-const KNOWN_BACKEND_REACHES = [
-  { from: '^src/bench/', to: '^src/lab/netns/(backend|names|holder|enter-lab|topology)\\.ts$', why: 'the benchmark measures the netns lab and its yardstick on purpose' },
-  { from: '^src/soak/', to: '^src/lab/netns/(backend|cleanup)\\.ts$', why: 'the soak test drives the netns lab on purpose' },
-  { from: '^src/(index\\.ts$|cli/commands/(trace|probe)\\.ts$)', to: '^src/lab/netns/api-client\\.ts$', why: 'the supervisor errors still belong to the netns client' },
-  { from: '^src/cli/commands/status\\.ts$', to: '^src/lab/netns/controllers/endpoints\\.ts$', why: 'isPodReady is still the netns endpoints controller\'s' },
-  { from: '^src/cli/commands/images-[a-z]+\\.ts$', to: '^src/lab/kind/(images|docker|kind-cli|backend)\\.ts$', why: 'the images commands are kind-only' },
-  { from: '^src/cli/commands/doctor\\.ts$', to: '^src/lab/(netns/(cleanup|backend)|kind/(capture-container|backend))\\.ts$', why: 'doctor still asks two backends directly' },
-];
-
 /** A rule that `from` must not import any of `to`. */
 const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
 
@@ -103,12 +89,8 @@ module.exports = {
     forbid(
       'backend-private-outside-lab',
       'a backend is reached through the Lab contract and the registry src/lab/backends.ts, never by importing its files',
-      { path: '^src/', pathNot: [LAB, ...KNOWN_BACKEND_REACHES.map((r) => r.from)] },
+      { path: '^src/', pathNot: LAB },
       { path: BACKEND },
-    ),
-    // The reaches still to be moved behind the registry, each named with its reason; the list only shrinks.
-    ...KNOWN_BACKEND_REACHES.map((r) =>
-      forbid('backend-private-outside-lab', `a backend is reached through the registry; ${r.why}`, { path: r.from }, { path: BACKEND, pathNot: r.to }),
     ),
     forbid(
       'backend-private-in-lab',

@@ -15,6 +15,24 @@ export class UserError extends Error {
 /** A lab a command needs is gone (its backend could not attach to it). */
 export class LabNotRunningError extends Error {}
 
+/**
+ * A lab refused one request (the netns lab's supervisor answered with an error
+ * status): the message says why. Status 422 means the request itself was wrong
+ * (bad input, exit 2); others mean the lab could not do it now (a pod that is
+ * not running cannot send a probe).
+ */
+export class LabRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A lab that was running stopped answering mid-command (its supervisor is gone): exit 4. */
+export class LabUnreachableError extends Error {}
+
 /** This machine cannot run the lab as asked: a missing tool, a bad lab name, a folder it cannot write (exit 3). */
 export class PreflightError extends Error {}
 

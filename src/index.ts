@@ -4,10 +4,9 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.js';
 import { applyWorkshopLab } from './cli/workshop-defaults.js';
 import { MissingBinaryError, setExplain } from './exec.js';
-import { ClusterAccessError, PreflightError, UserError } from './errors.js';
+import { ClusterAccessError, LabRequestError, LabUnreachableError, PreflightError, UserError } from './errors.js';
 import { ScenarioError } from './scenario/errors.js';
 import { ProbeUrlError } from './lab/probe-url.js';
-import { SupervisorError, SupervisorUnreachableError } from './lab/netns/api-client.js';
 
 function fail(message: string, code: number): void {
   process.stderr.write(`netbreak: ${message.replace(/\.?$/, '.')}\n`);
@@ -46,8 +45,8 @@ try {
   else if (error instanceof PreflightError) fail(error.message, 3);
   else if (error instanceof ClusterAccessError) fail(error.message, error.exitCode);
   else if (error instanceof MissingBinaryError) fail(`${error.message}: run "netbreak doctor" to see what to install`, 3);
-  else if (error instanceof SupervisorError && error.status === 422) fail(error.message, 2);
-  else if (error instanceof SupervisorUnreachableError) fail('the lab is not running any more: run "netbreak clean", then start again', 4);
+  else if (error instanceof LabRequestError && error.status === 422) fail(error.message, 2);
+  else if (error instanceof LabUnreachableError) fail('the lab is not running any more: run "netbreak clean", then start again', 4);
   else {
     process.stderr.write(`netbreak: unexpected error — please report it at https://github.com/netbreak/netbreak/issues with this output:\n`);
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);

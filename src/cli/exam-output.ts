@@ -5,6 +5,7 @@ import { formatDuration, timeLeftMs, type Clock } from '../engine/exam/clock.js'
 import { scenariosRoot } from '../engine/scenarios-root.js';
 import { findScenario } from '../scenario/loader.js';
 import { color, kubectlTable, println } from './output.js';
+import { printBrief } from './scenario-brief.js';
 
 /** The exam as --json prints it: the record plus the time left. */
 export function examJson(exam: ExamRecord, clock: Clock): unknown {
@@ -73,9 +74,5 @@ export async function printOpenTask(exam: ExamRecord): Promise<void> {
   const { scenario } = await findScenario(scenariosRoot(), task.scenario, { seed: task.seed });
   println(color.bold(`Task ${exam.current + 1} (${task.weight}%): ${scenario.title}`));
   println();
-  println(scenario.story.trim());
-  println();
-  println(`${color.bold('Symptom:')} from ${color.cyan(scenario.symptom.from)}, ${color.cyan(scenario.symptom.to)} fails.`);
-  println();
-  println(`${color.bold('Your task:')} ${scenario.task.trim()}`);
+  printBrief(scenario);
 }

@@ -4,6 +4,7 @@ import type { KubeProxyMode } from '../k8s/kube-proxy/proxy-mode.js';
 import type { Lab } from './lab.js';
 import type { BackendCapabilities } from './capabilities.js';
 import type { Progress } from './progress.js';
+import type { ContainerEngine } from './state.js';
 
 export type Availability = { ok: true; detail: string } | { ok: false; reason: string };
 
@@ -34,6 +35,42 @@ export interface CleanReport {
   removed: string[];
 }
 
+/**
+ * How a backend whose labs run container images preloads them (`netbreak images`, for a workshop
+ * without internet). A method that cannot do its part throws one sentence saying what to do.
+ */
+export interface ImagePreload {
+  /** Images its labs run besides the scenarios' own: the probe image, the capture image of `trace --pcap`. */
+  readonly ownImages: readonly string[];
+  /** The container engine that holds images on this machine. */
+  engine(): Promise<ContainerEngine>;
+  /** Pulls one image onto this machine. */
+  pull(engine: ContainerEngine, image: string): Promise<void>;
+  /** The images this machine does not have yet. */
+  missing(engine: ContainerEngine, images: readonly string[]): Promise<string[]>;
+  /** The cluster of a lab, once it is sure images may go there: the cluster exists and netbreak created it. */
+  clusterOf(engine: ContainerEngine, lab: string): Promise<string>;
+  /** Copies the images from this machine into every node of that cluster. */
+  load(engine: ContainerEngine, cluster: string, images: readonly string[]): Promise<void>;
+}
+
+/** One thing of a backend's on this machine, as `netbreak doctor` lists it under "Labs on this machine". */
+export interface InventoryItem {
+  lab: string;
+  /** What it is and its state, for the line after the lab's name: "running, 0 namespace(s), 2 process(es)". */
+  text: string;
+  /** Left over (`netbreak clean` removes it) rather than in use: doctor marks the line. */
+  leftover: boolean;
+  /** The item as `doctor --json` shows it. */
+  json: Record<string, unknown>;
+}
+
+/** Items of one sort (labs, clusters, containers) under the key `doctor --json` gives them. */
+export interface InventorySection {
+  key: string;
+  items: InventoryItem[];
+}
+
 export interface Backend {
   /** The name users type (--backend NAME) and lab records and scenarios carry. */
   readonly name: string;
@@ -59,6 +96,13 @@ export interface Backend {
    * before it removes the labs; returns what it removed, by lab.
    */
   removeStrays?(): Promise<CleanReport[]>;
+  /**
+   * What this backend has on this machine (labs, and what its commands leave beside them), for `netbreak doctor`.
+   * Changes nothing. Backends with nothing to show beyond labs() leave it out.
+   */
+  inventory?(): Promise<InventorySection[]>;
+  /** Present when its labs run container images that `netbreak images` can preload. */
+  readonly images?: ImagePreload;
   /** Names of the labs this user's commands act on (running, or crashed but not cleaned). */
   labs(): Promise<string[]>;
   /** Names of labs `clean` would remove: these, plus crashed labs found on the machine. */

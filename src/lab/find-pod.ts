@@ -1,11 +1,7 @@
 // How learners and scenarios name pods: the exact pod name, or a Deployment (or
 // name prefix) meaning its first ready pod, since pod names carry random suffixes.
 import type { KubeObject } from '../k8s/objects.js';
-
-function isReady(pod: KubeObject): boolean {
-  const conditions = (pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
-  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-}
+import { isReady } from '../k8s/ready.js';
 
 export function findPod(pods: KubeObject[], name: string): KubeObject | undefined {
   const exact = pods.find((p) => p.metadata.name === name);

@@ -51,6 +51,18 @@ export interface CounterSnapshot {
   error?: string;
 }
 
+/** What a running lab costs this machine (`npm run bench` reports it per lab). */
+export interface LabFootprint {
+  /** The lab's processes on this machine. */
+  processes: number;
+  /** The pods they serve (on netns, each pod's namespace is served by a thread of the supervisor, not a process). */
+  pods: number;
+  /** Resident memory of those processes. */
+  rssMiB: number;
+  /** Their proportional share of memory: pages shared between them (Node's own code) counted once. */
+  pssMiB: number;
+}
+
 export interface ReadyProgress {
   (message: string): void;
 }
@@ -106,6 +118,9 @@ export interface Lab {
    * what to do). Optional: a backend that cannot capture leaves it out.
    */
   capturer?(pcapDir: string): Promise<Capturer>;
+
+  /** Its processes and their memory on this machine. Optional: a lab whose cluster runs in containers or elsewhere leaves it out. */
+  footprint?(): Promise<LabFootprint>;
 }
 
 export interface Capturer {

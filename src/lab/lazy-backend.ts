@@ -4,7 +4,7 @@
 // questions are answered without loading them: which labs they have (every
 // command without --lab asks every backend) and whether the machine can run them
 // (`start --backend auto` asks).
-import type { Availability, Backend, UpOptions } from './backend.js';
+import type { Availability, Backend, ImagePreload, UpOptions } from './backend.js';
 import type { BackendCapabilities } from './capabilities.js';
 
 export interface LazyBackendSpec {
@@ -18,6 +18,8 @@ export interface LazyBackendSpec {
   upOptionsOf?: (lab: string) => UpOptions;
   /** The backend's available() without loading it (`--backend auto` asks on every start). */
   available: () => Promise<Availability>;
+  /** The backend's images, when it has them, built from modules that are light to load. */
+  images?: ImagePreload;
 }
 
 export function lazyBackend(spec: LazyBackendSpec): Backend {
@@ -31,6 +33,8 @@ export function lazyBackend(spec: LazyBackendSpec): Backend {
     labs: spec.labs,
     leftovers: async () => (await spec.load()).leftovers(),
     removeStrays: async () => (await (await spec.load()).removeStrays?.()) ?? [],
+    inventory: async () => (await (await spec.load()).inventory?.()) ?? [],
+    ...(spec.images ? { images: spec.images } : {}),
   };
   if (spec.upOptionsOf) backend.upOptionsOf = spec.upOptionsOf;
   if (spec.capabilities.keptOnRelease) {

@@ -22,8 +22,7 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { readSession } from '../engine/session.js';
 import { runCheck, type CheckReport } from '../grading/check.js';
-import { netnsAvailability, netnsBackend } from '../lab/netns/backend.js';
-import { findLeftovers } from '../lab/netns/cleanup.js';
+import { backendByName } from '../lab/backends.js';
 import { loadScenario } from '../scenario/loader.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -47,6 +46,8 @@ const CYCLES = count('cycles');
 const CHECKS = count('checks');
 const FUZZ = count('fuzz');
 const LAB = flags.lab;
+/** The soak drives the embedded lab on purpose: its labs are quick to make, so a hundred cycles fit in minutes. */
+const netns = backendByName('netns')!;
 
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-soak-'));
 process.env.NETBREAK_STATE_DIR = stateDir;
@@ -76,10 +77,12 @@ async function hostFingerprint(): Promise<string> {
   ].join('\n');
 }
 
-/** Everything of one lab still on the machine, as `netbreak clean` would find it. */
-async function leftoverCount(lab: string): Promise<number> {
-  const l = await findLeftovers(lab);
-  return l.namespaces.length + l.processes.length + l.etcNetns.length + (l.supervisor ? 1 : 0) + (l.holder ? 1 : 0) + (l.stateDir ? 1 : 0);
+/**
+ * How many things of one lab were still on the machine (process, namespace, /etc/netns folder, state folder):
+ * the backend's down() finds them as `netbreak clean` would, removes them and names each; none when nothing was left.
+ */
+async function removeLeftovers(lab: string): Promise<number> {
+  return (await netns.down(lab)).removed.length;
 }
 
 interface CycleFigures {
@@ -99,13 +102,10 @@ async function cycles(): Promise<CycleFigures> {
     const start = await cli(['start', id, '--lab', lab, '--seed', String(i + 1), '--json']);
     const stop = await cli(['stop', '--lab', lab, '--json']);
     figures.seconds.push((performance.now() - started) / 1000);
-    const left = await leftoverCount(lab);
+    const left = await removeLeftovers(lab);
     figures.leftovers += left;
     if (start.code === 0 && stop.code === 0 && left === 0) figures.ok++;
-    else {
-      figures.failures.push(`cycle ${i + 1} (${id}, seed ${i + 1}): start ${start.code}, stop ${stop.code}, ${left} leftover(s) ${start.stderr.trim().split('\n').at(-1) ?? ''}`);
-      if (left) await netnsBackend.down(lab);
-    }
+    else figures.failures.push(`cycle ${i + 1} (${id}, seed ${i + 1}): start ${start.code}, stop ${stop.code}, ${left} leftover(s) ${start.stderr.trim().split('\n').at(-1) ?? ''}`);
     if ((i + 1) % 10 === 0) log(`  ${i + 1}/${CYCLES} cycles, ${figures.failures.length} failed, ${figures.leftovers} leftover(s)`);
   }
   return figures;
@@ -138,7 +138,7 @@ async function stableChecks(): Promise<CheckFigures> {
     labs.map(async ({ id, lab }, i) => {
       const session = readSession(lab)!;
       const loaded = await loadScenario(session.scenarioDir, { seed: session.seed });
-      const attached = await netnsBackend.attach(lab);
+      const attached = await netns.attach(lab);
       let first: string | undefined;
       for (let n = 0; n < perLab[i]!; n++) {
         const now = verdict(await runCheck(attached, loaded.scenario));
@@ -169,11 +169,11 @@ async function fuzz(): Promise<{ ok: boolean; seconds: number; tail: string }> {
 }
 
 async function main(): Promise<void> {
-  const availability = await netnsAvailability();
+  const availability = await netns.available();
   if (!availability.ok) throw new Error(`the soak starts netns labs: ${availability.reason}`);
   const onSignal = () => {
     log('interrupted: removing the soak labs');
-    void Promise.all([...ownLabs].map((lab) => netnsBackend.down(lab))).finally(() => process.exit(130));
+    void Promise.all([...ownLabs].map((lab) => netns.down(lab))).finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     const c = await cycles();
     log(`soak: ${CHECKS} checks on unchanged labs …`);
     const k = CHECKS > 0 ? await stableChecks() : { total: 0, changed: 0, examples: [], seconds: 0 };
-    for (const lab of ownLabs) if (await leftoverCount(lab)) await netnsBackend.down(lab);
+    for (const lab of ownLabs) await removeLeftovers(lab);
     const hostSame = (await hostFingerprint()) === hostBefore;
     log(`soak: loader fuzz, ${FUZZ} cases …`);
     const f = FUZZ > 0 ? await fuzz() : { ok: true, seconds: 0, tail: '' };
@@ -201,7 +201,7 @@ async function main(): Promise<void> {
     );
     if (!ok) process.exitCode = 1;
   } finally {
-    for (const lab of ownLabs) if (fs.existsSync(path.join(stateDir, 'labs', lab))) await netnsBackend.down(lab);
+    for (const lab of ownLabs) if (fs.existsSync(path.join(stateDir, 'labs', lab))) await netns.down(lab);
     fs.rmSync(stateDir, { recursive: true, force: true });
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 // The cluster's objects as the trace needs them: pods with their IP, node and
 // veth, nodes with their address and podCIDR, and which pods a URL may end at.
 import type { KubeObject, V1EndpointSlice, V1Service } from '../k8s/objects.js';
+import { isReady } from '../k8s/ready.js';
 import type { Protocol } from '../k8s/netpol/types.js';
 import type { NamespaceRef, RouteEntry, TraceNode, TracePod } from './hops.js';
 import { longestPrefixMatch } from './routes.js';
@@ -100,6 +101,6 @@ export function uniquePods(pods: TracePod[]): TracePod[] {
 export function kubeProxyNodes(pods: KubeObject[]): string[] {
   return pods
     .filter((p) => p.metadata.namespace === 'kube-system' && p.metadata.labels?.['k8s-app'] === 'kube-proxy')
-    .filter((p) => ((p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'))
+    .filter(isReady)
     .flatMap((p) => ((p.spec as PodSpecLike | undefined)?.nodeName ? [(p.spec as PodSpecLike).nodeName!] : []));
 }

@@ -4,6 +4,7 @@
 // pods exist and none is Ready (a readiness probe that never passes). The
 // answer names the object to change, which is not always the Service.
 import type { KubeObject, V1Service } from '../k8s/objects.js';
+import { isReady } from '../k8s/ready.js';
 import type { HopObject } from './hops.js';
 import { workloadOf, type WorkloadRef } from './workload.js';
 
@@ -31,11 +32,6 @@ function labelText(selector: Record<string, string>): string {
   return Object.entries(selector)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-}
-
-function isReady(pod: KubeObject): boolean {
-  const conditions = (pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
-  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 function describeProbe(probe: ProbeSpec): string {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { ExamRecord } from '../../src/history/exam-record.js';
+import { examRecord } from '../helpers/exam-record.js';
 import { archiveExam, DamagedExamError, readCurrentExam, readFinishedExams, writeCurrentExam, type ExamFiles } from '../../src/history/exam-store.js';
 
 let dir: string;
@@ -14,19 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const exam: ExamRecord = {
-  v: 1,
-  id: 'abc12345',
-  seed: 7,
-  backend: 'netns',
-  lab: 'netbreak',
-  minutes: 24,
-  layersAsked: [],
-  startedAt: '2026-12-07T10:00:00.000Z',
-  pausedMs: 0,
-  current: null,
-  tasks: [{ scenario: 'a', title: 'A', layers: ['dns'], difficulty: 'beginner', seed: 3, weight: 100, flagged: false, sessions: [] }],
-};
+const exam = examRecord({ tasks: [{ scenario: 'a', title: 'A', layers: ['dns'], difficulty: 'beginner', seed: 3, weight: 100, flagged: false, sessions: [] }] });
 
 it('keeps the exam being sat until it is archived, then keeps it once among the finished ones', () => {
   expect(readCurrentExam(files)).toBeUndefined();

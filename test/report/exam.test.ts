@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { examResult } from '../../src/engine/exam/score.js';
 import type { ExamRecord } from '../../src/history/exam-record.js';
 import { renderExamReport, selectExam } from '../../src/report/exam.js';
+import { examRecord } from '../helpers/exam-record.js';
 
 const tasks: ExamRecord['tasks'] = [
   {
@@ -18,22 +19,7 @@ const tasks: ExamRecord['tasks'] = [
   },
   { scenario: 'nothing-resolves', title: 'Nothing resolves', layers: ['dns'], difficulty: 'advanced', seed: 9, weight: 60, flagged: true, sessions: [] },
 ];
-const exam: ExamRecord = {
-  v: 1,
-  id: 'abc12345',
-  seed: 7,
-  backend: 'netns',
-  lab: 'netbreak',
-  minutes: 24,
-  layersAsked: [],
-  startedAt: '2026-12-07T10:00:00.000Z',
-  pausedMs: 0,
-  current: null,
-  tasks,
-  endedAt: '2026-12-07T10:20:00.000Z',
-  endedBy: 'time',
-  result: examResult({ tasks }),
-};
+const exam = examRecord({ tasks, endedAt: '2026-12-07T10:20:00.000Z', endedBy: 'time', result: examResult({ tasks }) });
 
 it('writes the score table per task and per layer in Markdown', () => {
   const md = renderExamReport('md', exam);

@@ -4,11 +4,6 @@ import { UserError } from '../../errors.js';
 import { aptInstallLine, LAB_BINARIES, missingBinaries, packagesFor, PACKAGE_OF, TOOLBOX as TOOLS } from '../../lab/host-packages.js';
 import { interactive, yesNo } from '../prompts.js';
 import { AUTO_ORDER, backends, type BackendChoice } from '../../lab/backends.js';
-import { kindBackend } from '../../lab/kind/backend.js';
-import { leftoverCaptureContainers } from '../../lab/kind/capture-container.js';
-import { readLabRecord } from '../../lab/state.js';
-import { findLeftovers } from '../../lab/netns/cleanup.js';
-import { netnsBackend } from '../../lab/netns/backend.js';
 import { color, mark, printJson, println } from '../output.js';
 
 async function present(tool: string): Promise<boolean> {
@@ -68,16 +63,11 @@ export async function run(options: { backend?: BackendChoice; fix?: boolean; yes
   const tools = await Promise.all(TOOLBOX.map(async (t) => ({ ...t, present: await present(t.tool) })));
   const missing = tools.filter((t) => !t.present);
   const install = missing.length ? `apt-get install -y ${[...new Set(missing.map((t) => t.pkg))].join(' ')}` : null;
-  const leftovers = [];
-  for (const lab of await netnsBackend.leftovers()) {
-    if ((readLabRecord(lab)?.backend ?? 'netns') !== 'netns') continue;
-    const l = await findLeftovers(lab);
-    leftovers.push({ lab, running: Boolean(l.supervisor ?? l.holder), namespaces: l.namespaces.length, processes: l.processes.length });
-  }
-  const kindLabs = (await kindBackend.leftovers()).map((lab) => ({ lab, backend: 'kind', running: Boolean(readLabRecord(lab)), cluster: readLabRecord(lab)?.cluster ?? lab }));
-  const captures = (await leftoverCaptureContainers()).containers;
+  // What every backend has on this machine, whichever --backend narrows the checks to.
+  const sections = (await Promise.all(backends.map(async (b) => (await b.inventory?.()) ?? []))).flat();
   if (command.optsWithGlobals().json) {
-    return printJson({ backends: backendReports, ...(auto !== undefined ? { auto } : {}), toolbox: tools, install, labs: leftovers, kindClusters: kindLabs, captureContainers: captures });
+    const inventory = Object.fromEntries(sections.map((s) => [s.key, s.items.map((i) => i.json)]));
+    return printJson({ backends: backendReports, ...(auto !== undefined ? { auto } : {}), toolbox: tools, install, ...inventory });
   }
 
   println(color.bold('Backends'));
@@ -87,14 +77,7 @@ export async function run(options: { backend?: BackendChoice; fix?: boolean; yes
   for (const t of tools) println(`  ${mark(t.present)} ${t.tool.padEnd(10)} ${color.dim(t.why)}`);
   if (install) println(`  Install what is missing: ${color.cyan(install)}`);
   println(color.bold('Labs on this machine'));
-  if (leftovers.length === 0 && kindLabs.length === 0 && captures.length === 0) println('  none');
-  for (const k of kindLabs) {
-    println(`  ${k.lab}: kind cluster ${k.cluster}${k.running ? ', in use' : color.yellow(', kept with no lab (netbreak clean deletes it)')}`);
-  }
-  for (const c of captures) {
-    println(`  ${c.lab}: ${color.yellow(`capture container ${c.name} on ${c.node}, left by a trace that is gone (netbreak clean removes it)`)}`);
-  }
-  for (const l of leftovers) {
-    println(`  ${l.lab}: ${l.running ? 'running' : color.yellow('left over from a crash (run netbreak clean)')}, ${l.namespaces} namespace(s), ${l.processes} process(es)`);
-  }
+  const items = sections.flatMap((s) => s.items);
+  if (items.length === 0) println('  none');
+  for (const item of items) println(`  ${item.lab}: ${item.leftover ? color.yellow(item.text) : item.text}`);
 }

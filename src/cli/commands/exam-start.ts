@@ -1,22 +1,15 @@
 // `netbreak exam start`: a timed mock exam of seeded tasks on one lab.
 import type { Command } from 'commander';
-import { startExam } from '../../engine/exam/start-exam.js';
+import { startExam, type ExamStartOptions } from '../../engine/exam/start-exam.js';
 import { examEnv } from '../../engine/exam/task-lab.js';
-import type { BackendChoice } from '../../lab/backends.js';
 import { silentProgress } from '../../lab/progress.js';
 import { tellInterruption } from '../interrupt.js';
 import { examJson, printOpenTask, printTaskList } from '../exam-output.js';
 import { color, printJson, println } from '../output.js';
 import { terminalProgress } from '../progress.js';
 
-export interface ExamStartFlags {
-  lab: string;
-  count?: number;
-  minutes?: number;
-  seed?: number;
-  layers?: string;
-  backend?: BackendChoice;
-}
+/** The engine's options, with --layers as typed: a comma-separated list. */
+export type ExamStartFlags = Omit<ExamStartOptions, 'layers'> & { layers?: string };
 
 export async function run(options: ExamStartFlags, command: Command): Promise<void> {
   const json = Boolean(command.optsWithGlobals().json);
@@ -26,7 +19,7 @@ export async function run(options: ExamStartFlags, command: Command): Promise<vo
       ?.split(',')
       .map((l) => l.trim())
       .filter(Boolean) ?? [];
-  const exam = await startExam({ lab: options.lab, count: options.count, minutes: options.minutes, seed: options.seed, layers, backend: options.backend }, env);
+  const exam = await startExam({ ...options, layers }, env);
   if (json) return printJson(examJson(exam, env.clock));
   println();
   println(

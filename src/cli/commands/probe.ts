@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { attachLab } from '../../engine/current-lab.js';
-import { UserError } from '../../errors.js';
+import { LabRequestError, UserError } from '../../errors.js';
 import { matrixJson, matrixPods, renderTruthTable, runMatrix, type MatrixProtocol } from '../../grading/matrix.js';
-import { SupervisorError } from '../../lab/netns/api-client.js';
 import type { Lab } from '../../lab/lab.js';
 import { parseProbeUrl } from '../../lab/probe-url.js';
 import { color, printJson, println } from '../output.js';
@@ -43,7 +42,7 @@ export async function run(options: ProbeOptions, command: Command): Promise<void
 
 /** The lab could not send the probe at all (the source pod is not running …): the learner's problem, not a bug. */
 function unsentProbe(error: unknown): never {
-  if (error instanceof SupervisorError) throw new UserError(error.message, 1);
+  if (error instanceof LabRequestError) throw new UserError(error.message, 1);
   throw error;
 }
 

@@ -1,24 +1,16 @@
 import type { Command } from 'commander';
-import { start } from '../../engine/use-cases/start.js';
+import { start, type StartChoices } from '../../engine/use-cases/start.js';
 import { UserError } from '../../errors.js';
 import { silentProgress } from '../../lab/progress.js';
-import { backendByName, type BackendChoice } from '../../lab/backends.js';
+import { backendByName } from '../../lab/backends.js';
 import { terminalProgress } from '../progress.js';
 import { tellInterruption } from '../interrupt.js';
 import { printNotices } from '../notices.js';
+import { printBrief } from '../scenario-brief.js';
 import { color, printJson, println } from '../output.js';
 import { kubeconfigOf, kubectlReadyLine } from '../kubectl-ready.js';
 
-export interface StartFlags {
-  lab: string;
-  seed?: number;
-  backend?: BackendChoice;
-  context?: string;
-  kubeconfig?: string;
-  learner?: string;
-}
-
-export async function run(id: string, options: StartFlags, command: Command): Promise<void> {
+export async function run(id: string, options: StartChoices, command: Command): Promise<void> {
   const perLearner = Boolean(options.backend && backendByName(options.backend)?.capabilities.namespacesPerLearner);
   if (!perLearner && (options.context || options.learner || options.kubeconfig)) {
     throw new UserError('--context, --kubeconfig and --learner are for the kubeconfig backend: add --backend kubeconfig');
@@ -27,13 +19,8 @@ export async function run(id: string, options: StartFlags, command: Command): Pr
   const json = Boolean(command.optsWithGlobals().json);
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new UserError('--seed is too large: give a whole number below 2^53, for example --seed 42');
   const { session, loaded, notices } = await start({
+    ...options,
     scenario: id,
-    lab: options.lab,
-    seed: options.seed,
-    backend: options.backend,
-    context: options.context,
-    kubeconfig: options.kubeconfig,
-    learner: options.learner,
     progress: json ? silentProgress : terminalProgress(),
     interrupted: tellInterruption,
   });
@@ -47,11 +34,7 @@ export async function run(id: string, options: StartFlags, command: Command): Pr
   println();
   println(color.bold(`${scenario.title}`) + color.dim(`  (${scenario.id}, ${scenario.difficulty}, seed ${session.seed})`));
   println();
-  println(scenario.story.trim());
-  println();
-  println(`${color.bold('Symptom:')} from ${color.cyan(scenario.symptom.from)}, ${color.cyan(scenario.symptom.to)} fails.`);
-  println();
-  println(`${color.bold('Your task:')} ${scenario.task.trim()}`);
+  printBrief(scenario);
   println();
   println('The clock is running. Investigate with:');
   println(`  netbreak get pods -A -o wide        netbreak exec ${scenario.symptom.from.split('/')[1]} -n ${scenario.symptom.from.split('/')[0]} -- curl -sS -m 3 ${scenario.symptom.to.replace(/^(tcp|udp|dns):\/\//, 'http://')}`);

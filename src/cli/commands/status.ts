@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resolveLabName } from '../../engine/current-lab.js';
 import { readSession } from '../../engine/session.js';
-import { isPodReady } from '../../lab/netns/controllers/endpoints.js';
+import { isReady } from '../../k8s/ready.js';
 import { attachLab } from '../../engine/current-lab.js';
 import { labKubeProxyMode } from '../kube-proxy-mode.js';
 import { clock, color, mark, printJson, println } from '../output.js';
@@ -13,7 +13,7 @@ export async function run(options: { lab?: string }, command: Command): Promise<
   const health = await lab.health();
   const pods = await lab.list('Pod');
   const kubeProxyMode = await labKubeProxyMode(lab);
-  const ready = pods.filter(isPodReady).length;
+  const ready = pods.filter(isReady).length;
   const elapsed = session ? Date.now() - Date.parse(session.startedAt) : 0;
   const lastCheck = session?.checks.at(-1);
   const status = {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { attachLab } from '../../engine/current-lab.js';
-import { UserError } from '../../errors.js';
-import { SupervisorError } from '../../lab/netns/api-client.js';
+import { LabRequestError, UserError } from '../../errors.js';
 import { parseProbeUrl } from '../../lab/probe-url.js';
 import { collectTrace } from '../../trace/collect.js';
 import { renderTrace } from '../../trace/render.js';
@@ -24,7 +23,7 @@ export async function run(options: TraceOptions, command: Command): Promise<void
   const lab = await attachLab(options.lab);
   const trace = await collectTrace(lab, { from: options.from, to: options.to, ...(options.pcap ? { pcapDir: options.pcap } : {}) }).catch((error: unknown) => {
     // The lab could not send the probe (the source pod is not running …): the learner's problem, not a bug.
-    if (error instanceof SupervisorError && error.status !== 422) throw new UserError(error.message, 1);
+    if (error instanceof LabRequestError && error.status !== 422) throw new UserError(error.message, 1);
     throw error;
   });
   process.exitCode = trace.verdict === 'delivered' ? 0 : 1;

@@ -12,8 +12,8 @@ import { startScenario } from '../start-scenario.js';
 import { reportToWorkshop } from '../workshop-report.js';
 import { removeLabOnInterrupt, type Interruption } from './interrupt.js';
 
-export interface StartRequest {
-  scenario: string;
+/** What the learner chooses about a start (`netbreak start`'s flags). */
+export interface StartChoices {
   lab: string;
   seed?: number;
   backend?: BackendChoice;
@@ -21,6 +21,10 @@ export interface StartRequest {
   context?: string;
   kubeconfig?: string;
   learner?: string;
+}
+
+export interface StartRequest extends StartChoices {
+  scenario: string;
   progress: Progress;
   /** Hears a Ctrl-C while the lab is built (see interrupt.ts). */
   interrupted: (interruption: Interruption) => void;

@@ -7,10 +7,9 @@
 // lab records that its up() created them.
 import fs from 'node:fs';
 import { kindCapabilities } from './capabilities.js';
-import { KubeConfig } from '@kubernetes/client-node';
 import { fileURLToPath } from 'node:url';
 import { CommandFailedError } from '../../exec.js';
-import type { Backend, CleanReport, UpOptions } from '../backend.js';
+import type { Backend, CleanReport, InventorySection, UpOptions } from '../backend.js';
 import { assertLabName, type ClusterLabRecord, ensureLabDir, kubeconfigFileOf, LAB_NAME_PATTERN, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord } from '../state.js';
 import { ClusterAccessError, LabNotRunningError, leftForClean, PreflightError } from '../../errors.js';
 import type { AccessAdvice } from '../kube-api/api-problems.js';
@@ -21,11 +20,13 @@ import { kindAvailability, kindBackendAvailability } from './availability.js';
 import { createCluster, deleteCluster, getClusters, getKubeconfig, kindErrorLine } from './kind-cli.js';
 import { apiErrorText } from '../kube-api/api-problems.js';
 import { KubeClient } from '../kube-api/kube-client.js';
+import { clusterMadeByNetbreak, createdByNetbreak, refusal } from './cluster-owner.js';
+import { kindImagePreload } from './image-preload.js';
+import { kindInventory } from './inventory.js';
 import { KindLab } from './kind-lab.js';
-import { CREATED_BY_LABEL, LAB_LABEL } from '../kube-api/labels.js';
+import { LAB_LABEL } from '../kube-api/labels.js';
 
 export const KIND_CONFIG = fileURLToPath(new URL('../../../clusters/kind-default.yaml', import.meta.url));
-export const CREATED_BY_SELECTOR = `${CREATED_BY_LABEL}=netbreak`;
 
 /** How long the pieces take; tests shorten them. */
 export const kindTimeouts = { readyMs: 5 * 60_000, namespacesGoneMs: 3 * 60_000, pollMs: 1000 };
@@ -73,28 +74,6 @@ async function ensureKubeconfig(cluster: string, file: string, engine: Container
       { cause: error },
     );
   }
-}
-
-/** Whether the cluster behind `c` is one netbreak created (its nodes carry netbreak's label). */
-export async function createdByNetbreak(c: KubeClient): Promise<boolean> {
-  return (await c.list('Node', undefined, CREATED_BY_SELECTOR)).length > 0;
-}
-
-/** Whether an existing kind cluster's nodes carry netbreak's label; a cluster that does not answer is not known to be ours. */
-export async function clusterMadeByNetbreak(cluster: string, engine: ContainerEngine): Promise<boolean> {
-  try {
-    const config = new KubeConfig();
-    config.loadFromString(await getKubeconfig(cluster, engine));
-    return await createdByNetbreak(new KubeClient(config));
-  } catch {
-    return false;
-  }
-}
-
-export function refusal(cluster: string): PreflightError {
-  return new PreflightError(
-    `the kind cluster "${cluster}" was not created by netbreak, so netbreak will not change it: use another lab name (--lab NAME), or delete that cluster yourself ("kind delete cluster --name ${cluster}")`,
-  );
 }
 
 function writeKubeconfig(file: string, text: string): void {
@@ -286,6 +265,12 @@ export const kindBackend = {
   },
 
   /** Kind labs on this machine, and kind clusters netbreak created whose lab folder is gone (after a reboot or a crash). */
+  images: kindImagePreload,
+
+  async inventory(): Promise<InventorySection[]> {
+    return kindInventory(await this.leftovers());
+  },
+
   async leftovers(): Promise<string[]> {
     const labs = new Set(labsOfBackend('kind'));
     const engine = await engineStatus().catch(() => undefined);

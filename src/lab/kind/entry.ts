@@ -5,6 +5,7 @@ import type { Backend } from '../backend.js';
 import { lazyBackend } from '../lazy-backend.js';
 import { kindBackendAvailability } from './availability.js';
 import { kindCapabilities } from './capabilities.js';
+import { kindImagePreload } from './image-preload.js';
 import { labsOfBackend } from '../state.js';
 
 export const kindEntry: Backend = lazyBackend({
@@ -13,4 +14,5 @@ export const kindEntry: Backend = lazyBackend({
   load: async () => (await import('./backend.js')).kindBackend,
   labs: async () => labsOfBackend('kind'),
   available: kindBackendAvailability,
+  images: kindImagePreload,
 });

@@ -11,6 +11,7 @@ import type { ReadyProgress } from '../lab.js';
 import { accessError, apiErrorText, GENERIC_ADVICE, type AccessAdvice } from './api-problems.js';
 import { apiVersionOf } from '../../k8s/kinds.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
+import { isReady } from '../../k8s/ready.js';
 
 export const FIELD_MANAGER = 'netbreak';
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
@@ -47,14 +48,6 @@ function applyConfiguration(obj: KubeObject): KubeObject {
   return copy;
 }
 
-interface Conditioned {
-  status?: { conditions?: { type: string; status: string }[] };
-}
-
-export function isPodReady(pod: KubeObject): boolean {
-  return ((pod as Conditioned).status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
 /** Why a workload is not Ready yet, or undefined when it is (kubectl rollout status's rules). */
 export function notReadyReason(obj: KubeObject): string | undefined {
   const spec = (obj.spec ?? {}) as { replicas?: number };
@@ -74,8 +67,8 @@ export function notReadyReason(obj: KubeObject): string | undefined {
     if (!observed || ready < want || (status.updatedNumberScheduled ?? 0) < want) return `${label} (${ready}/${want})`;
     return undefined;
   }
-  if (obj.kind === 'Pod') return isPodReady(obj) ? undefined : label;
-  if (obj.kind === 'Node') return isPodReady(obj) ? undefined : label;
+  if (obj.kind === 'Pod') return isReady(obj) ? undefined : label;
+  if (obj.kind === 'Node') return isReady(obj) ? undefined : label;
   return undefined;
 }
 
@@ -92,7 +85,7 @@ function daemonSetUnsettled(ds: KubeObject, pods: KubeObject[]): string | undefi
   const want = status.desiredNumberScheduled ?? 0;
   const own = pods.filter((p) => p.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === ds.metadata.name));
   if (own.length > want) return `${label} (${own.length - want} pod(s) still on nodes it no longer selects)`;
-  const ready = own.filter((p) => isPodReady(p) && !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp).length;
+  const ready = own.filter((p) => isReady(p) && !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp).length;
   if (ready < want) return `${label} (${ready}/${want} ready)`;
   return undefined;
 }

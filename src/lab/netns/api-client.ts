@@ -1,16 +1,7 @@
 // The CLI's side of the supervisor's Unix-socket API.
+// Its errors are the lab contract's (src/errors.ts), so the CLI maps them without knowing this backend.
 import http from 'node:http';
-
-export class SupervisorError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
-
-export class SupervisorUnreachableError extends Error {}
+import { LabRequestError, LabUnreachableError } from '../../errors.js';
 
 export function callSupervisor<T>(socketPath: string, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -29,13 +20,13 @@ export function callSupervisor<T>(socketPath: string, method: 'GET' | 'POST', pa
             parsed = { error: text };
           }
           if (res.statusCode === 200) resolve(parsed as T);
-          else reject(new SupervisorError(parsed.error ?? `supervisor answered ${res.statusCode}`, res.statusCode ?? 500));
+          else reject(new LabRequestError(parsed.error ?? `supervisor answered ${res.statusCode}`, res.statusCode ?? 500));
         });
       },
     );
     req.on('timeout', () => req.destroy(new Error('the lab supervisor did not answer in time')));
     req.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') reject(new SupervisorUnreachableError('the lab supervisor is not running'));
+      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') reject(new LabUnreachableError('the lab supervisor is not running'));
       else reject(error);
     });
     req.end(payload);

@@ -20,6 +20,7 @@ import { labFiles } from './names.js';
 import { NetnsLab } from './netns-lab.js';
 import { loadTopology } from './topology.js';
 import { userNamespaceProblem } from './userns-check.js';
+import { netnsInventory } from './inventory.js';
 
 const SUPERVISOR_MAIN = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
 /** The lab's own workloads, which every lab runs before any of the learner's. */
@@ -168,4 +169,5 @@ export const netnsBackend = {
 
   labs: async () => labsInStateRoot(),
   leftovers: labsWithLeftovers,
+  inventory: netnsInventory,
 } satisfies Backend;

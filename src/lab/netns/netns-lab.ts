@@ -4,12 +4,13 @@ import fs from 'node:fs';
 import { run } from '../../exec.js';
 import { LabNotRunningError } from '../../errors.js';
 import { netnsCapabilities } from './capabilities.js';
-import type { Capturer, CounterSnapshot, CounterTarget, Lab, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
+import type { Capturer, CounterSnapshot, CounterTarget, Lab, LabFootprint, ProbeRequest, ProbeResult, ReadyProgress } from '../lab.js';
 import type { ExecResult } from '../../exec.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { callSupervisor } from './api-client.js';
-import { isPodReady } from './controllers/endpoints.js';
+import { isReady } from '../../k8s/ready.js';
 import { enterArgv, type LabTarget } from './enter-lab.js';
+import { labFootprint } from './footprint.js';
 import { holderPid } from './holder.js';
 import { labFiles } from './names.js';
 
@@ -94,14 +95,14 @@ export class NetnsLab implements Lab {
       const label = `${ref.kind.toLowerCase()}/${ref.name}`;
       if (ref.kind === 'Pod') {
         const pod = await this.get(ref);
-        if (!pod || !isPodReady(pod)) pending.push(label);
+        if (!pod || !isReady(pod)) pending.push(label);
         continue;
       }
       const owner = await this.get(ref);
       if (!owner) continue;
       const pods = (await this.list('Pod', ref.namespace)).filter((p) => (p.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid));
       const want = ref.kind === 'Deployment' ? ((owner.spec as { replicas?: number }).replicas ?? 1) : pods.length;
-      const ready = pods.filter(isPodReady).length;
+      const ready = pods.filter(isReady).length;
       if (ready < want || pods.length !== want) pending.push(`${label} (${ready}/${want})`);
     }
     return pending;
@@ -140,6 +141,10 @@ export class NetnsLab implements Lab {
   }
 
   /** tcpdump runs inside the lab as a child of this process, writing to this machine's files; SIGTERM ends it. */
+  footprint(): Promise<LabFootprint> {
+    return labFootprint(this.name);
+  }
+
   async capturer(): Promise<Capturer> {
     return {
       tcpdumpOnThisMachine: true,

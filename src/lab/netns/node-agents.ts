@@ -7,7 +7,7 @@
 import { runOk } from '../../exec.js';
 import type { KubeObject, V1EndpointSlice, V1Namespace, V1NetworkPolicy, V1Service } from '../../k8s/objects.js';
 import type { PodSpec } from './controllers/workloads.js';
-import { isPodReady } from './controllers/endpoints.js';
+import { isReady } from '../../k8s/ready.js';
 import { kubeProxyNftables } from '../../k8s/kube-proxy/nft-ruleset.js';
 import { loadKubeProxyTable } from './kube-proxy/nft-load.js';
 import { kubeProxyRestore } from '../../k8s/kube-proxy/rules.js';
@@ -48,7 +48,7 @@ export class NodeAgents {
     return new Set(
       store
         .list('Pod', 'kube-system')
-        .filter((p) => p.metadata.labels?.['k8s-app'] === 'kube-proxy' && isPodReady(p))
+        .filter((p) => p.metadata.labels?.['k8s-app'] === 'kube-proxy' && isReady(p))
         .map((p) => (p.spec as PodSpec).nodeName!),
     );
   }

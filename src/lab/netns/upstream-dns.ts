@@ -30,6 +30,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { COMMON_LOG_FORMAT } from '../../k8s/dns/corefile.js';
 import { formatLogLine } from './dns/plugins/log.js';
+import { FrameReader, frame } from './dns/tcp-framing.js';
 import { decode, finalizeReply, FLAG, fq, isSubdomain, lowerFq, opcodeOf, replyTo, setRcode, type Answer, type DecodedPacket, type Packet } from './dns/wire.js';
 import { labFiles } from './names.js';
 
@@ -136,19 +137,13 @@ export function serveUpstream(zone: UpstreamZone, host: string, port: number, lo
   return new Promise((resolve, reject) => {
     const udp = dgram.createSocket('udp4');
     const tcp = net.createServer((socket) => {
-      let buffered = Buffer.alloc(0);
+      const frames = new FrameReader();
       socket.setTimeout(10_000, () => socket.destroy());
       socket.on('error', () => socket.destroy());
       socket.on('data', (chunk) => {
-        buffered = Buffer.concat([buffered, chunk]);
-        while (buffered.length >= 2 && buffered.length >= buffered.readUInt16BE(0) + 2) {
-          const n = buffered.readUInt16BE(0);
-          const out = handle(buffered.subarray(2, n + 2), 'tcp', { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
-          buffered = buffered.subarray(n + 2);
-          if (!out) continue;
-          const len = Buffer.alloc(2);
-          len.writeUInt16BE(out.length);
-          socket.write(Buffer.concat([len, out]));
+        for (const msg of frames.push(chunk)) {
+          const out = handle(msg, 'tcp', { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
+          if (out) socket.write(frame(out));
         }
       });
     });

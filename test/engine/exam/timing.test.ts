@@ -13,6 +13,7 @@ import { UserError } from '../../../src/errors.js';
 import type { ExamRecord, ExamTask } from '../../../src/history/exam-record.js';
 import { readCurrentExam, readFinishedExams, writeCurrentExam } from '../../../src/history/exam-store.js';
 import { silentProgress } from '../../../src/lab/progress.js';
+import { examRecord } from '../../helpers/exam-record.js';
 
 const START = Date.parse('2026-12-07T10:00:00Z');
 
@@ -34,20 +35,15 @@ const task = (scenario: string, change: Partial<ExamTask> = {}): ExamTask => ({
 });
 
 function exam(change: Partial<ExamRecord> = {}): ExamRecord {
-  return {
-    v: 1,
+  return examRecord({
     id: 'e1',
-    seed: 7,
-    backend: 'netns',
     lab: 'exam-test-no-such-lab',
     minutes: 30,
-    layersAsked: [],
     startedAt: new Date(START).toISOString(),
-    pausedMs: 0,
     current: 0,
     tasks: [task('a'), task('b'), task('c'), task('d')],
     ...change,
-  };
+  });
 }
 
 let dir: string;

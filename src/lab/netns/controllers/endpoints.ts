@@ -3,6 +3,7 @@
 // legacy Endpoints object (what `kubectl get endpoints` shows).
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../../k8s/objects.js';
+import { isReady } from '../../../k8s/ready.js';
 import type { ObjectStore } from '../store.js';
 import { mapSelectorMatches } from '../service-selector.js';
 import type { PodSpec } from './workloads.js';
@@ -12,11 +13,6 @@ interface ServiceSpec {
   clusterIP?: string;
   type?: string;
   ports?: { name?: string; port: number; protocol?: string; targetPort?: number | string }[];
-}
-
-export function isPodReady(pod: KubeObject): boolean {
-  const conditions = (pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
-  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 export function podIP(pod: KubeObject): string | undefined {
@@ -93,7 +89,7 @@ function desiredFor(store: ObjectStore, svc: KubeObject): { slices: KubeObject[]
     addressType: 'IPv4',
     endpoints: group.pods.map((p) => ({
       addresses: [podIP(p)!],
-      conditions: { ready: isPodReady(p), serving: isPodReady(p), terminating: false },
+      conditions: { ready: isReady(p), serving: isReady(p), terminating: false },
       nodeName: (p.spec as PodSpec).nodeName,
       targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid },
       ...hostnameFor(p, svc),
@@ -110,8 +106,8 @@ function desiredFor(store: ObjectStore, svc: KubeObject): { slices: KubeObject[]
   const subsets = [...groups.values()]
     .filter((group) => group.ports.length > 0 && group.pods.length > 0)
     .map((group) => {
-      const ready = group.pods.filter(isPodReady).map(address);
-      const notReady = group.pods.filter((p) => !isPodReady(p)).map(address);
+      const ready = group.pods.filter(isReady).map(address);
+      const notReady = group.pods.filter((p) => !isReady(p)).map(address);
       const ports = group.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol }));
       return { ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports };
     });

@@ -4,6 +4,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import type { DnsLog } from './plugins/types.js';
 import type { QueryHandler } from './query-handler.js';
+import { FrameReader, frame } from './tcp-framing.js';
 
 export interface Listener {
   /** The port the Corefile asked for (0: any free one). */
@@ -87,20 +88,12 @@ function serveTcp(socket: net.Socket, listener: Listener, handleWire: QueryHandl
   socket.setTimeout(10_000, () => socket.destroy());
   socket.on('close', () => listener.sockets.delete(socket));
   socket.on('error', () => socket.destroy());
-  let buffered = Buffer.alloc(0);
+  const frames = new FrameReader();
   socket.on('data', (chunk) => {
-    buffered = Buffer.concat([buffered, chunk]);
-    while (buffered.length >= 2) {
-      const n = buffered.readUInt16BE(0);
-      if (buffered.length < n + 2) return;
-      const msg = buffered.subarray(2, n + 2);
-      buffered = buffered.subarray(n + 2);
+    for (const msg of frames.push(chunk)) {
       const remote = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
       void handleWire(msg, 'tcp', remote, listener.requestedPort).then((out) => {
-        if (!out || socket.destroyed) return;
-        const len = Buffer.alloc(2);
-        len.writeUInt16BE(out.length);
-        socket.write(Buffer.concat([len, out]));
+        if (out && !socket.destroyed) socket.write(frame(out));
       });
     }
   });

@@ -5,6 +5,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { silenceTimer } from '../silence-timer.js';
 import { decode, type DecodedPacket } from './wire.js';
+import { FrameReader, frame } from './tcp-framing.js';
 
 export type ExchangeFailure = 'timeout' | 'refused' | 'network';
 
@@ -134,7 +135,7 @@ export function exchangeTcp(host: string, port: number, query: Buffer, id: numbe
     const remote = hostPort(host, port);
     const socket = net.connect({ host, port });
     let settled = false;
-    let buffered = Buffer.alloc(0);
+    const frames = new FrameReader();
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -145,18 +146,9 @@ export function exchangeTcp(host: string, port: number, query: Buffer, id: numbe
     const timer = silenceTimer(Math.max(1, timeoutMs), () => {
       finish(() => reject(new ExchangeError(`read tcp ${socket.localAddress ?? ''}:${socket.localPort ?? ''}->${remote}: i/o timeout`, 'timeout')));
     });
-    socket.on('connect', () => {
-      const len = Buffer.alloc(2);
-      len.writeUInt16BE(query.length);
-      socket.write(Buffer.concat([len, query]));
-    });
+    socket.on('connect', () => socket.write(frame(query)));
     socket.on('data', (chunk) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 2) {
-        const n = buffered.readUInt16BE(0);
-        if (buffered.length < n + 2) return;
-        const msg = buffered.subarray(2, n + 2);
-        buffered = buffered.subarray(n + 2);
+      for (const msg of frames.push(chunk)) {
         try {
           const packet = decode(msg);
           if (packet.id === id) {

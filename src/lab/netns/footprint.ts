@@ -1,20 +1,13 @@
-// What one lab costs in memory: the resident memory (RSS) of its supervisor
-// (whose threads are the lab's pods) and of every process in its pid namespace,
-// and their proportional share (PSS), which counts pages shared between
-// processes (Node's own code) only once.
+// What one netns lab costs in memory (Lab.footprint): the resident memory (RSS)
+// of its holder, its supervisor (whose threads are the lab's pods) and every
+// process in its pid namespace, and their proportional share (PSS), which counts
+// pages shared between processes (Node's own code) only once.
 import fs from 'node:fs';
-import { run } from '../exec.js';
-import { enterArgv } from '../lab/netns/enter-lab.js';
-import { holderPid } from '../lab/netns/holder.js';
-import { labFiles, labNetnsPrefix } from '../lab/netns/names.js';
-
-export interface LabMemory {
-  processes: number;
-  /** Pod namespaces: each is served by a thread of the supervisor, not a process. */
-  pods: number;
-  rssMiB: number;
-  pssMiB: number;
-}
+import { run } from '../../exec.js';
+import type { LabFootprint } from '../lab.js';
+import { enterArgv } from './enter-lab.js';
+import { holderPid } from './holder.js';
+import { labFiles, labNetnsPrefix } from './names.js';
 
 function kib(pid: number, field: 'Rss' | 'Pss'): number {
   try {
@@ -38,7 +31,7 @@ function samePidNamespace(pid: number): number[] {
   });
 }
 
-export async function labMemory(lab: string): Promise<LabMemory> {
+export async function labFootprint(lab: string): Promise<LabFootprint> {
   const supervisor = Number(fs.readFileSync(labFiles(lab).pid, 'utf8'));
   const holder = holderPid(lab);
   if (holder === undefined) throw new Error(`lab ${lab} is not running`);
