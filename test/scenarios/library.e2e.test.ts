@@ -52,6 +52,7 @@ const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string }> = {
   'one-worker-cut-off': { args: ['exec', 'node/{{ params.nodes.api }}', '--', 'sh', '-c', 'sysctl -w net.ipv4.ip_forward=1 && iptables -F'], guard: /\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/ },
   'after-the-allow-list': { args: ['exec', 'node/{{ params.nodes.mailer }}', '--', 'iptables', '-t', 'nat', '-I', 'POSTROUTING', '-j', 'MASQUERADE'], guard: /\/frontend → http:\/\/api\S+ expects success[^\n]*\n\s+timeout/ },
   'reports-lost-the-shards': { args: ['delete', 'netpol/reports-egress', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/reports-egress still exists' },
+  'settlement-run-hangs': { args: ['delete', 'netpol/ledger-ingress', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/ledger-ingress still exists' },
 };
 
 function fillParams(text: string, params: Record<string, string | number>): string {
