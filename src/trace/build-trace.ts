@@ -11,6 +11,7 @@ import { whereKey, type Hop, type HopObject, type PathPoint, type TraceInput, ty
 import { ruleOf } from './owners.js';
 import { longestPrefixMatch, podRef, splitHostPort } from './routes.js';
 import { Tracer } from './tracer.js';
+import { unservedAddress } from './unserved-address.js';
 
 export function describeQuery(q: NonNullable<ProbeResult['dns']>[number]): string {
   const answer = q.timedOut ? 'no answer (timed out)' : q.error ? q.error : q.answers.length ? `${q.rcode ?? 'NOERROR'} ${q.answers.join(', ')}` : (q.rcode ?? 'empty answer');
@@ -164,6 +165,7 @@ export function buildTrace(input: TraceInput): TraceResult {
         const icmp = tracer.icmpDrops(spec, walk.endpoint ?? { ip, port: spec.port })[0];
         // No counted drop, yet the policies deny it: enforced where counters do not show.
         const denied = icmp || replied ? undefined : tracer.uncountedPolicyDrop(spec, walk.endpoint ?? { ip, port: spec.port });
+        const unserved = icmp || replied || denied ? undefined : unservedAddress(input, spec, walk);
         if (icmp) {
           verdict = 'dropped';
           const r = icmp.delta.rule;
@@ -187,6 +189,9 @@ export function buildTrace(input: TraceInput): TraceResult {
           verdict = 'dropped';
           blame = denied.blame;
           hops.push({ status: 'fail', step: 'dropped', flow: 'connection', text: `${probe.outcome} at ${at}: ${denied.text}`, object: blame });
+        } else if (unserved) {
+          blame = unserved.blame;
+          hops.push({ status: 'fail', step: probe.outcome === 'refused' ? 'refused' : 'lost', flow: 'connection', text: `${probe.outcome}: ${unserved.text}`, ...(blame ? { object: blame } : {}) });
         } else {
           const text = replied
             ? `${probe.outcome} at ${at}: the connection was set up (conntrack saw replies) but the answer never arrived, and no rule counted a drop; small packets pass and large ones vanish in an MTU black hole (compare the MTUs on the path, look for ICMP "fragmentation needed"; --pcap shows where the packets stop)`

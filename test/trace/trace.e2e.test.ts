@@ -214,6 +214,18 @@ const EXPECTED: Record<string, Expected> = {
     blame: () => ({ kind: 'Deployment', namespace: 'shop', name: 'api', detail: any(/^pod api-\S+: nothing listens on tcp\/80$/) }),
     says: /^refused by 10\.244\.\d+\.\d+:80 \(pod shop\/api-\S+\): nothing listens on tcp\/80 there/,
   },
+  'settlement-run-hangs': {
+    // Seed 0 runs kube-proxy in iptables mode: the SYN to the unallocated address leaves the node untranslated.
+    verdict: 'lost',
+    blame: (d) => ({ ...sameObject(d), detail: 'clusterIP 10.96.20.41, not 10.96.20.14' }),
+    says: /^timeout: nothing translated 10\.96\.20\.14:8080: no Service, pod or node holds 10\.96\.20\.14, .*served by ledger 10\.96\.20\.41\)$/,
+  },
+  'partner-feed-stopped': {
+    // Seed 0 runs kube-proxy in nftables mode: cluster-ips-check rejects a held ClusterIP's unserved port.
+    verdict: 'refused',
+    blame: (d) => ({ ...sameObject(d), detail: 'no port 8080' }),
+    says: /^refused: nothing translated 10\.96\.44\.12:8080: Service shop\/invoices holds 10\.96\.44\.12 but serves tcp\/80, not tcp\/8080; /,
+  },
   'refused-every-call': {
     verdict: 'refused',
     blame: (d) => ({ ...sameObject(d), detail: 'targetPort 80' }),
