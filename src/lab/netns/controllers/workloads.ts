@@ -5,18 +5,13 @@ import type { KubeObject } from '../../../k8s/objects.js';
 import type { ObjectStore } from '../store.js';
 import type { V1LabelSelector } from '@kubernetes/client-node';
 import { matchesLabelSelector } from '../../../k8s/netpol/selector.js';
+import { daemonPodTolerations, nodeTaints, untoleratedTaint, type Toleration } from '../../../k8s/tolerations.js';
 
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 interface PodTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   spec: PodSpec;
-}
-
-interface Toleration {
-  key?: string;
-  operator?: string;
-  effect?: string;
 }
 
 export interface PodSpec {
@@ -69,15 +64,17 @@ function newPod(owner: KubeObject, template: PodTemplate, name: string, extraLab
   };
 }
 
-function nodeMatches(node: KubeObject, spec: PodSpec): boolean {
+/** The node's labels satisfy the pod's nodeSelector and required node affinity. */
+function nodeSelected(node: KubeObject, spec: PodSpec): boolean {
   const labels = node.metadata.labels ?? {};
   for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
   const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (terms && terms.length > 0 && !terms.some((t) => matchesLabelSelector({ matchExpressions: t.matchExpressions ?? [] }, labels))) return false;
-  const taints = ((node.spec as { taints?: { key: string; effect: string }[] } | undefined)?.taints ?? []).filter((t) => t.effect === 'NoSchedule');
-  return taints.every((taint) =>
-    (spec.tolerations ?? []).some((t) => (t.operator === 'Exists' && !t.key) || (t.key === taint.key && (!t.effect || t.effect === taint.effect))),
-  );
+  return !(terms && terms.length > 0 && !terms.some((t) => matchesLabelSelector({ matchExpressions: t.matchExpressions ?? [] }, labels)));
+}
+
+/** A new pod may be placed there: selected, and every NoSchedule and NoExecute taint tolerated (the scheduler's TaintToleration filter). */
+function nodeMatches(node: KubeObject, spec: PodSpec): boolean {
+  return nodeSelected(node, spec) && !untoleratedTaint(nodeTaints(node), spec.tolerations ?? [], ['NoSchedule', 'NoExecute']);
 }
 
 /** Picks the least busy node that the pod's selectors and tolerations allow; undefined when none fits. */
@@ -134,18 +131,25 @@ export function reconcileDaemonSets(store: ObjectStore): boolean {
     const spec = ds.spec as { template: PodTemplate };
     const hash = templateHash(spec.template);
     const pods = store.list('Pod', ds.metadata.namespace).filter((p) => ownedBy(p, ds));
-    const wanted = new Set(nodes.filter((n) => nodeMatches(n, spec.template.spec)).map((n) => n.metadata.name));
+    // Every daemon pod carries the controller's own tolerations besides the template's.
+    const template = { ...spec.template, spec: { ...spec.template.spec, tolerations: [...(spec.template.spec.tolerations ?? []), ...daemonPodTolerations(Boolean(spec.template.spec.hostNetwork))] } };
+    const wanted = new Set(nodes.filter((n) => nodeMatches(n, template.spec)).map((n) => n.metadata.name));
+    // Upstream's NodeShouldRunDaemonPod: a daemon already on a node keeps running there unless a
+    // NoExecute taint is untolerated; a NoSchedule taint only keeps new pods off.
+    const mayStay = new Set(
+      nodes.filter((n) => nodeSelected(n, template.spec) && !untoleratedTaint(nodeTaints(n), template.spec.tolerations, ['NoExecute'])).map((n) => n.metadata.name),
+    );
     const covered = new Set<string>();
     for (const pod of pods) {
       const node = (pod.spec as PodSpec).nodeName!;
-      if (!wanted.has(node) || covered.has(node) || pod.metadata.labels?.['controller-revision-hash'] !== hash) {
+      if (!mayStay.has(node) || covered.has(node) || pod.metadata.labels?.['controller-revision-hash'] !== hash) {
         store.delete({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name });
         changed = true;
       } else covered.add(node);
     }
     for (const node of wanted) {
       if (covered.has(node)) continue;
-      store.put(newPod(ds, spec.template, `${ds.metadata.name}-${randomSuffix()}`, { 'controller-revision-hash': hash }, node));
+      store.put(newPod(ds, template, `${ds.metadata.name}-${randomSuffix()}`, { 'controller-revision-hash': hash }, node));
       changed = true;
     }
   }
