@@ -220,6 +220,12 @@ const EXPECTED: Record<string, Expected> = {
     blame: (d) => ({ ...sameObject(d), detail: 'clusterIP 10.96.20.41, not 10.96.20.14' }),
     says: /^timeout: nothing translated 10\.96\.20\.14:8080: no Service, pod or node holds 10\.96\.20\.14, .*served by ledger 10\.96\.20\.41\)$/,
   },
+  'since-the-batch-pool': {
+    // worker2's taint evicted kube-proxy; trace names the DaemonSet whose pod is missing there.
+    verdict: 'lost',
+    blame: (d) => ({ ...sameObject(d), detail: 'no kube-proxy pod on worker2: its rules are stale' }),
+    says: /^KUBE-SEP-\w+ DNAT → 10\.244\.\d+\.\d+:8080: a stale rule, .*kube-proxy is not running on worker2\)$/,
+  },
   'partner-feed-stopped': {
     // Seed 0 runs kube-proxy in nftables mode: cluster-ips-check rejects a held ClusterIP's unserved port.
     verdict: 'refused',
