@@ -11,6 +11,7 @@ import { whereKey, type Hop, type HopObject, type PathPoint, type TraceInput, ty
 import { ruleOf } from './owners.js';
 import { longestPrefixMatch, podRef, splitHostPort } from './routes.js';
 import { Tracer } from './tracer.js';
+import { hairpinMiss } from './hairpin.js';
 import { unservedAddress } from './unserved-address.js';
 
 export function describeQuery(q: NonNullable<ProbeResult['dns']>[number]): string {
@@ -166,6 +167,7 @@ export function buildTrace(input: TraceInput): TraceResult {
         // No counted drop, yet the policies deny it: enforced where counters do not show.
         const denied = icmp || replied ? undefined : tracer.uncountedPolicyDrop(spec, walk.endpoint ?? { ip, port: spec.port });
         const unserved = icmp || replied || denied ? undefined : unservedAddress(input, spec, walk);
+        const hairpin = icmp || replied || denied || unserved ? undefined : hairpinMiss(input, spec, walk);
         if (icmp) {
           verdict = 'dropped';
           const r = icmp.delta.rule;
@@ -189,6 +191,10 @@ export function buildTrace(input: TraceInput): TraceResult {
           verdict = 'dropped';
           blame = denied.blame;
           hops.push({ status: 'fail', step: 'dropped', flow: 'connection', text: `${probe.outcome} at ${at}: ${denied.text}`, object: blame });
+        } else if (hairpin) {
+          verdict = 'lost';
+          blame = hairpin.blame;
+          hops.push({ status: 'fail', step: 'lost', flow: 'connection', text: `${probe.outcome} at ${at}: ${hairpin.text}`, object: blame });
         } else if (unserved) {
           blame = unserved.blame;
           hops.push({ status: 'fail', step: probe.outcome === 'refused' ? 'refused' : 'lost', flow: 'connection', text: `${probe.outcome}: ${unserved.text}`, ...(blame ? { object: blame } : {}) });

@@ -54,6 +54,7 @@ const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string; manifest
   'after-the-allow-list': { args: ['exec', 'node/{{ params.nodes.mailer }}', '--', 'iptables', '-t', 'nat', '-I', 'POSTROUTING', '-j', 'MASQUERADE'], guard: /\/frontend → http:\/\/api\S+ expects success[^\n]*\n\s+timeout/ },
   'reports-lost-the-shards': { args: ['delete', 'netpol/reports-egress', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/reports-egress still exists' },
   'settlement-run-hangs': { args: ['delete', 'netpol/ledger-ingress', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/ledger-ingress still exists' },
+  'search-cannot-reach-itself': { args: ['exec', 'node/{{ params.nodes.search }}', '--', 'iptables', '-t', 'nat', '-I', 'POSTROUTING', '1', '-j', 'MASQUERADE'], guard: /\/search → http:\/\/ledger\S+ expects success[^\n]*\n\s+timeout/ },
   'since-the-batch-pool': { args: ['delete', 'ds/kube-proxy', '-n', 'kube-system'], guard: /DaemonSet\/kube-system\/kube-proxy still exists/ },
   'partner-feed-stopped': {
     // Put the old port back: the partner feed works again, the storefront (moved to the new port) does not.

@@ -226,6 +226,11 @@ const EXPECTED: Record<string, Expected> = {
     blame: (d) => ({ ...sameObject(d), detail: 'no kube-proxy pod on worker2: its rules are stale' }),
     says: /^KUBE-SEP-\w+ DNAT → 10\.244\.\d+\.\d+:8080: a stale rule, .*kube-proxy is not running on worker2\)$/,
   },
+  'search-cannot-reach-itself': {
+    verdict: 'lost',
+    blame: (d) => ({ kind: 'Rule', by: 'hand-written', detail: d.name, name: any(/^-t nat -A POSTROUTING -s 10\.244\.0\.0\/16 -d 10\.244\.0\.0\/16 .*-j RETURN$/) }),
+    says: /hairpin not masqueraded on worker: the Service sent pod shop\/search-\S+ connection back to itself, .*returns before kube-proxy's KUBE-POSTROUTING masquerades it/,
+  },
   'partner-feed-stopped': {
     // Seed 0 runs kube-proxy in nftables mode: cluster-ips-check rejects a held ClusterIP's unserved port.
     verdict: 'refused',
