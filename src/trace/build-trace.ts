@@ -11,6 +11,7 @@ import { whereKey, type Hop, type HopObject, type PathPoint, type TraceInput, ty
 import { ruleOf } from './owners.js';
 import { longestPrefixMatch, podRef, splitHostPort } from './routes.js';
 import { Tracer } from './tracer.js';
+import { forwardingOff } from './forwarding.js';
 import { hairpinMiss } from './hairpin.js';
 import { unservedAddress } from './unserved-address.js';
 
@@ -168,6 +169,7 @@ export function buildTrace(input: TraceInput): TraceResult {
         const denied = icmp || replied ? undefined : tracer.uncountedPolicyDrop(spec, walk.endpoint ?? { ip, port: spec.port });
         const unserved = icmp || replied || denied ? undefined : unservedAddress(input, spec, walk);
         const hairpin = icmp || replied || denied || unserved ? undefined : hairpinMiss(input, spec, walk);
+        const unforwarded = icmp || denied || unserved || hairpin ? undefined : forwardingOff(input, spec, walk);
         if (icmp) {
           verdict = 'dropped';
           const r = icmp.delta.rule;
@@ -191,6 +193,10 @@ export function buildTrace(input: TraceInput): TraceResult {
           verdict = 'dropped';
           blame = denied.blame;
           hops.push({ status: 'fail', step: 'dropped', flow: 'connection', text: `${probe.outcome} at ${at}: ${denied.text}`, object: blame });
+        } else if (unforwarded) {
+          verdict = 'lost';
+          blame = unforwarded.blame;
+          hops.push({ status: 'fail', step: 'dropped', flow: 'connection', text: unforwarded.text, where: unforwarded.node, object: blame });
         } else if (hairpin) {
           verdict = 'lost';
           blame = hairpin.blame;

@@ -177,7 +177,6 @@ const EXPECTED: Record<string, Expected> = {
     verdict: 'lost',
     blame: (d) => ({ kind: 'Node', name: d.name, detail: 'net.ipv4.ip_forward = 0' }),
     says: /^dropped on worker2: IP forwarding is off/,
-    gap: 'trace sees the SYN routed to the pod on worker2 and lost without a counted drop; it does not yet read the nodes\' forwarding sysctls',
   },
   'after-the-allow-list': {
     verdict: 'dns-failed',
