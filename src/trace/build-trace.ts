@@ -13,6 +13,7 @@ import { longestPrefixMatch, podRef, splitHostPort } from './routes.js';
 import { Tracer } from './tracer.js';
 import { forwardingOff } from './forwarding.js';
 import { hairpinMiss } from './hairpin.js';
+import { unmasqueradedOnNode } from './masquerade.js';
 import { unservedAddress } from './unserved-address.js';
 
 export function describeQuery(q: NonNullable<ProbeResult['dns']>[number]): string {
@@ -50,7 +51,10 @@ export function buildTrace(input: TraceInput): TraceResult {
       if ((!answered || lostSome) && server) {
         // A nameserver that is no Service (another cluster's DNS, a typo in dnsConfig): whatever
         // happens to the packets next, the pod asks the wrong server.
-        const wrongServer: HopObject | undefined = dnsSvc ? undefined : tracer.workloadBlame(input.source, `dnsConfig nameserver ${server}`);
+        // Unless the pod's packets to it leave the cluster unmasqueraded: then the server is fine, the way back is not.
+        const unmasqueraded = dnsSvc ? undefined : unmasqueradedOnNode(input, input.source.node, input.source.ip, server, 'udp');
+        if (unmasqueraded) hops.push({ status: 'fail', step: 'dns', flow: 'dns', text: unmasqueraded.text, object: unmasqueraded.blame });
+        const wrongServer: HopObject | undefined = dnsSvc || unmasqueraded ? undefined : tracer.workloadBlame(input.source, `dnsConfig nameserver ${server}`);
         if (wrongServer) {
           const clusterDns = tracer.input.services.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'kube-dns')?.spec?.clusterIP;
           const template = wrongServer.kind === 'Pod' ? "the pod's" : `the pod template of ${wrongServer.kind} ${wrongServer.namespace}/${wrongServer.name}: its`;
@@ -66,8 +70,8 @@ export function buildTrace(input: TraceInput): TraceResult {
         flows.push({ spec: dnsFlow, endpoint: walk.endpoint ?? { ip: server, port: 53 } });
         hops.push(...walk.hops);
         path.push(...walk.path);
-        blame = wrongServer ?? walk.blame;
-        const denied = walk.blame || wrongServer ? undefined : tracer.uncountedPolicyDrop(dnsFlow, walk.endpoint ?? { ip: server, port: 53 });
+        blame = wrongServer ?? walk.blame ?? unmasqueraded?.blame;
+        const denied = walk.blame || wrongServer || unmasqueraded ? undefined : tracer.uncountedPolicyDrop(dnsFlow, walk.endpoint ?? { ip: server, port: 53 });
         if (denied) {
           blame = denied.blame;
           hops.push({ status: 'fail', step: 'dropped', flow: 'dns', text: `the DNS queries got no answer: ${denied.text}`, object: blame });

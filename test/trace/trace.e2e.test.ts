@@ -182,7 +182,6 @@ const EXPECTED: Record<string, Expected> = {
     verdict: 'dns-failed',
     blame: (d) => ({ kind: 'Node', name: d.name, detail: 'no masquerade for traffic leaving the cluster' }),
     says: /KIND-MASQ-AGENT/,
-    gap: 'trace blames the mailer\'s dnsConfig (a nameserver outside the cluster is legitimate here) and does not yet check that traffic leaving the cluster is masqueraded',
   },
   'reports-lost-the-shards': {
     verdict: 'dns-failed',
