@@ -3,18 +3,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// Two projects. "lab": the files that make network namespaces or labs, need root, or fingerprint the host's
-// network; they share this machine's network stack and run one file at a time, after "unit". "unit": the
-// rest, in parallel. A file is a lab test when its name ends in .e2e.test.ts or it imports the lab gate,
-// the root helpers or the host guard, so a new lab test is serial without being listed here.
+// Three projects, run one after the other. "unit": the files that make no lab, in parallel. "lab": the files that
+// make labs, need root or fingerprint the host's network; every lab is a process tree in user, mount, network and
+// pid namespaces of its own (docs/rootless.md), so these share nothing and run two files at a time: they mostly
+// wait on their labs. "host": the few files that make network namespaces in the host's own network namespace,
+// outside any lab (hostNetnsGate): they would change what the others fingerprint, so they run alone, one at a time.
+// A file is a lab test when its name ends in .e2e.test.ts or it imports the lab gate, the root helpers or the host
+// guard, and a host test when it calls hostNetnsGate, so a new test lands in the right project without a list here.
 const LAB_HELPER = /from '(?:\.{1,2}\/)+helpers\/(?:lab-gate|root|host-guard)\.js'/;
+const HOST_NETNS = /\bhostNetnsGate\(/;
 
-function labTestFiles(): string[] {
-  const files = fs.readdirSync('test', { recursive: true, encoding: 'utf8' }).map((f) => path.posix.join('test', f.split(path.sep).join('/')));
-  return files.filter((f) => f.endsWith('.test.ts') && (f.endsWith('.e2e.test.ts') || LAB_HELPER.test(fs.readFileSync(f, 'utf8')))).sort();
-}
+const testFiles = fs.readdirSync('test', { recursive: true, encoding: 'utf8' }).map((f) => path.posix.join('test', f.split(path.sep).join('/')));
+const source = (file: string) => fs.readFileSync(file, 'utf8');
+const lab = testFiles.filter((f) => f.endsWith('.test.ts') && (f.endsWith('.e2e.test.ts') || LAB_HELPER.test(source(f)))).sort();
+const host = lab.filter((f) => HOST_NETNS.test(source(f)));
 
-const lab = labTestFiles();
+/** Lab files at a time: NETBREAK_LAB_WORKERS, else 2 (their labs mostly wait; more only crowd a 2-core CI machine). */
+const labWorkers = Number(process.env.NETBREAK_LAB_WORKERS) || 2;
 
 export default defineConfig({
   test: {
@@ -30,8 +35,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        // Lab tests share the machine's network stack: one file at a time, once the unit tests are done.
-        test: { name: 'lab', include: lab, fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: { name: 'lab', include: lab, exclude: host, maxWorkers: labWorkers, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        // The host's own network namespace is shared: one file at a time, with nothing else running.
+        test: { name: 'host', include: host, fileParallelism: false, sequence: { groupOrder: 2 } },
       },
     ],
   },

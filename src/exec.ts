@@ -48,7 +48,7 @@ export function run(argv: string[], options: RunOptions = {}): Promise<ExecResul
     }, timeoutMs);
     child.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(error.code === 'ENOENT' ? new MissingBinaryError(argv[0]!) : new Error(`${argv[0]} did not run: ${error.message}`, { cause: error }));
+      reject(missingOrNot(argv[0]!, error));
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
@@ -72,9 +72,23 @@ export async function runOk(argv: string[], options: RunOptions = {}): Promise<s
 }
 
 export class MissingBinaryError extends Error {
-  constructor(readonly binary: string) {
-    super(`${binary} is not installed`);
+  constructor(
+    readonly binary: string,
+    readonly why = 'is not installed',
+  ) {
+    super(`${binary} ${why}`);
   }
+}
+
+/**
+ * A program looked up on PATH that fails with EACCES was found nowhere this user may run it: the file is not
+ * executable, or a folder on PATH is closed to them (root's PATH handed to an ordinary user by runuser or sudo).
+ * Either way it is as good as missing, and callers that probe for optional programs (podman, kind) must see that.
+ */
+function missingOrNot(program: string, error: NodeJS.ErrnoException): Error {
+  if (error.code === 'ENOENT') return new MissingBinaryError(program);
+  if (error.code === 'EACCES' && !program.includes('/')) return new MissingBinaryError(program, 'is not installed where this user may run it');
+  return new Error(`${program} did not run: ${error.message}`, { cause: error });
 }
 
 export class CommandFailedError extends Error {
@@ -95,7 +109,7 @@ export function runInteractive(argv: string[], env: Record<string, string> = {})
   explain?.(argv.map(quoteArg).join(' '));
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env: { ...process.env, ...env } });
-    child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new MissingBinaryError(argv[0]!) : error));
+    child.once('error', (error: NodeJS.ErrnoException) => reject(missingOrNot(argv[0]!, error)));
     child.once('close', (code) => resolve(code ?? 1));
   });
 }

@@ -45,7 +45,7 @@ try {
   else if (error instanceof ProbeUrlError) fail(error.message, 2);
   else if (error instanceof PreflightError) fail(error.message, 3);
   else if (error instanceof ClusterAccessError) fail(error.message, error.exitCode);
-  else if (error instanceof MissingBinaryError) fail(`${error.binary} is not installed: run "netbreak doctor" to see what to install`, 3);
+  else if (error instanceof MissingBinaryError) fail(`${error.message}: run "netbreak doctor" to see what to install`, 3);
   else if (error instanceof SupervisorError && error.status === 422) fail(error.message, 2);
   else if (error instanceof SupervisorUnreachableError) fail('the lab is not running any more: run "netbreak clean", then start again', 4);
   else {

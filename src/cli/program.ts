@@ -61,6 +61,11 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/start.js')));
   program.command('status').description('scenario, elapsed time, hints, score, lab health').addOption(labOption()).action(lazy(() => import('./commands/status.js')));
   program
+    .command('kubeconfig')
+    .description("print the path of the lab's kubeconfig, for kubectl: export KUBECONFIG=$(netbreak kubeconfig)")
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/kubeconfig.js')));
+  program
     .command('get')
     .description('list objects, like kubectl get')
     .argument('<kind>', 'pods, svc, endpoints, endpointslices, netpol, cm, ds, deploy, nodes, ns (or kind/name)')

@@ -12,6 +12,8 @@ export interface KindInfo {
   clusterScoped?: true;
   /** Read only to follow a pod's owner on a real cluster: learners never name it. */
   ownerOnly?: true;
+  /** Served by the netns lab's API server for kubectl (Events); netbreak's own commands do not name it. */
+  apiOnly?: true;
 }
 
 export const KINDS: readonly KindInfo[] = [
@@ -26,9 +28,10 @@ export const KINDS: readonly KindInfo[] = [
   { kind: 'Node', apiVersion: 'v1', plural: 'nodes', shortName: 'no', clusterScoped: true },
   { kind: 'Namespace', apiVersion: 'v1', plural: 'namespaces', shortName: 'ns', clusterScoped: true },
   { kind: 'ReplicaSet', apiVersion: 'apps/v1', plural: 'replicasets', shortName: 'rs', ownerOnly: true },
+  { kind: 'Event', apiVersion: 'v1', plural: 'events', shortName: 'ev', apiOnly: true },
 ];
 
-const LEARNER_KINDS = KINDS.filter((k) => !k.ownerOnly);
+const LEARNER_KINDS = KINDS.filter((k) => !k.ownerOnly && !k.apiOnly);
 
 /** Every spelling kubectl takes for a kind, lower-case: `deploy`, `deployments`, `deployment`, `deployment.apps`. */
 function namesOf(info: KindInfo): string[] {

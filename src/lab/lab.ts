@@ -86,6 +86,8 @@ export interface Lab {
   podExec(namespace: string, pod: string, argv: string[]): Promise<ExecResult>;
   /** The argv that gives the learner an interactive shell (or a command) in a pod or node. */
   shellCommand(target: { node: string } | { namespace: string; pod: string }, argv?: string[]): string[];
+  /** The kubeconfig kubectl reaches this lab's own Kubernetes API with (netns labs serve one); undefined when it serves none. */
+  kubeconfigFile?(): string | undefined;
 
   /** Send one real probe from a pod; never throws for network outcomes. */
   probe(request: ProbeRequest): Promise<ProbeResult>;

@@ -37,6 +37,16 @@ describe('user errors', () => {
     expect(r.stderr).toMatch(/netbreak start/);
   });
 
+  it('netbreak kubeconfig with no lab running says how to start one, and prints no path', async () => {
+    for (const args of [['kubeconfig'], ['kubeconfig', '--lab', 'play']]) {
+      const r = await netbreak(args, env);
+      expect(r.code).toBe(4);
+      expect(r.stdout).toBe('');
+      oneSentence(r.stderr);
+      expect(r.stderr).toMatch(/netbreak start|lab up/);
+    }
+  });
+
   it('a bad probe URL is named', async () => {
     const r = await netbreak(['probe', '--from', 'shop/frontend', '--to', 'ftp://x'], env);
     expect(r.code).toBe(2);

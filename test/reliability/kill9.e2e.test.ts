@@ -41,8 +41,11 @@ const ownUserNamespace = fs.readlinkSync('/proc/self/ns/user');
 /** Notes the user namespace of the lab's holder, once it has one (right after its start it is still the machine's). */
 function noteLabNamespace(): void {
   try {
-    const ns = fs.readlinkSync(`/proc/${fs.readFileSync(path.join(labDir, 'holder.pid'), 'utf8').trim()}/ns/user`);
-    if (ns !== ownUserNamespace) labUserNamespaces.add(ns);
+    const pid = fs.readFileSync(path.join(labDir, 'holder.pid'), 'utf8').trim();
+    const ns = fs.readlinkSync(`/proc/${pid}/ns/user`);
+    // The file outlives its holder, and the pid may already be another process's (pids wrap fast on a busy machine).
+    const ours = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(path.join(labDir, 'lab.json'));
+    if (ours && ns !== ownUserNamespace) labUserNamespaces.add(ns);
   } catch {
     // no holder (yet, or any more)
   }
@@ -51,22 +54,27 @@ function noteLabNamespace(): void {
 /**
  * Processes of the lab, found independently of netbreak's cleanup: by their
  * arguments, and by the lab's user namespace (for its processes and for any
- * descriptor that pins one of its namespaces).
+ * descriptor that pins one of its namespaces). The kernel hands a freed
+ * namespace's number to the next new one, so a number noted for this file's
+ * lab may name another test file's running lab: a namespace whose supervisor
+ * belongs to another lab is not this lab's.
  */
 function labProcesses(): string[] {
-  const found: string[] = [];
+  const processes: { pid: string; argv: string[]; ns: string }[] = [];
   for (const pid of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
       if (fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z')) continue;
-      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      const supervisor = argv.findIndex((a) => a.endsWith('supervisor-main.js'));
-      const inLab = labUserNamespaces.has(fs.readlinkSync(`/proc/${pid}/ns/user`));
-      if (inLab || argv.some((a) => a.startsWith(`${labDir}/`)) || (supervisor >= 0 && argv[supervisor + 1] === LAB)) found.push(`${pid} ${argv.join(' ').slice(0, 120)}`);
+      processes.push({ pid, argv: fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'), ns: fs.readlinkSync(`/proc/${pid}/ns/user`) });
     } catch {
       // ended while we looked
     }
   }
-  return found;
+  const runsSupervisor = (argv: string[]) => argv.some((a) => a.endsWith('supervisor-main.js'));
+  const supervisedLab = (argv: string[]) => argv[argv.findIndex((a) => a.endsWith('supervisor-main.js')) + 1];
+  const othersLabs = new Set(processes.filter((p) => runsSupervisor(p.argv) && supervisedLab(p.argv) !== LAB).map((p) => p.ns));
+  return processes
+    .filter((p) => (labUserNamespaces.has(p.ns) && !othersLabs.has(p.ns)) || p.argv.some((a) => a.startsWith(`${labDir}/`)) || (runsSupervisor(p.argv) && supervisedLab(p.argv) === LAB))
+    .map((p) => `${p.pid} ${p.argv.join(' ').slice(0, 120)}`);
 }
 
 const hostLinks = async () => (await execa('ip', ['-o', 'link'])).stdout.split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0]).sort();
@@ -122,6 +130,9 @@ function expectSaneJournal(): void {
   expect(states.slice(0, -1)).not.toContain('intent');
 }
 
+/** The lab's processes that live as long as the lab: its holder (unshare) and its supervisor. */
+const lasting = (processes: string[]) => processes.filter((p) => /^\d+ (\S*\/)?(unshare|node) /.test(p));
+
 /** doctor lists the crashed lab and removes nothing; clean removes it and says what; nothing is left. */
 async function doctorThenClean(expected: { running?: boolean } = {}): Promise<string[]> {
   const before = await leftovers();
@@ -130,7 +141,8 @@ async function doctorThenClean(expected: { running?: boolean } = {}): Promise<st
   expect(doctor.json().labs).toContainEqual(expect.objectContaining({ lab: LAB, ...expected }));
   const afterDoctor = await leftovers();
   expect(afterDoctor.stateFiles.length, 'doctor removed the state folder').toBeGreaterThan(0);
-  expect(afterDoctor.processes, 'doctor ended processes of the lab').toEqual(before.processes);
+  // The holder and the supervisor, that is: a lab killed mid-start still runs its short `ip` and `iptables` commands, which end by themselves.
+  expect(lasting(afterDoctor.processes), 'doctor ended processes of the lab').toEqual(lasting(before.processes));
   const clean = await netbreak(['clean', '--json'], env);
   expect(clean.code, clean.stderr).toBe(0);
   const report = clean.json().removed.find((r: { lab: string }) => r.lab === LAB);

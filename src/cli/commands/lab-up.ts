@@ -8,6 +8,7 @@ import { terminalProgress } from '../progress.js';
 import { removeLabOnInterrupt } from '../../engine/use-cases/interrupt.js';
 import { tellInterruption } from '../interrupt.js';
 import { printJson, println } from '../output.js';
+import { kubectlReadyLine } from '../kubectl-ready.js';
 
 export async function run(options: { name: string; nodes?: number; proxyMode: KubeProxyMode; backend: string }, command: Command): Promise<void> {
   const capabilities = backendByName(options.backend)!.capabilities;
@@ -36,4 +37,5 @@ export async function run(options: { name: string; nodes?: number; proxyMode: Ku
     return;
   }
   println(`Lab "${lab.name}" is up: nodes ${nodes.join(', ')}, kube-proxy in ${options.proxyMode} mode. Try: netbreak apply --lab ${lab.name} -f app.yaml; netbreak get pods -A -o wide`);
+  if (lab.kubeconfigFile?.()) println(kubectlReadyLine(lab.name));
 }

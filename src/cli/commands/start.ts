@@ -7,6 +7,7 @@ import { terminalProgress } from '../progress.js';
 import { tellInterruption } from '../interrupt.js';
 import { printNotices } from '../notices.js';
 import { color, printJson, println } from '../output.js';
+import { kubeconfigOf, kubectlReadyLine } from '../kubectl-ready.js';
 
 export interface StartFlags {
   lab: string;
@@ -38,8 +39,9 @@ export async function run(id: string, options: StartFlags, command: Command): Pr
   });
   printNotices(notices);
   const { scenario } = loaded;
+  const kubeconfig = await kubeconfigOf(session.lab);
   if (json) {
-    printJson({ scenario: scenario.id, title: scenario.title, lab: session.lab, backend: session.backend, seed: session.seed, params: loaded.params, startedAt: session.startedAt, story: scenario.story, task: scenario.task, symptom: scenario.symptom });
+    printJson({ scenario: scenario.id, title: scenario.title, lab: session.lab, backend: session.backend, seed: session.seed, params: loaded.params, startedAt: session.startedAt, story: scenario.story, task: scenario.task, symptom: scenario.symptom, ...(kubeconfig ? { kubeconfig } : {}) });
     return;
   }
   println();
@@ -55,4 +57,5 @@ export async function run(id: string, options: StartFlags, command: Command): Pr
   println(`  netbreak get pods -A -o wide        netbreak exec ${scenario.symptom.from.split('/')[1]} -n ${scenario.symptom.from.split('/')[0]} -- curl -sS -m 3 ${scenario.symptom.to.replace(/^(tcp|udp|dns):\/\//, 'http://')}`);
   println('  netbreak shell node/worker   (iptables-save, conntrack -L, tcpdump -ni any)');
   println('Then: netbreak hint | netbreak diagnose | netbreak check | netbreak stop');
+  if (kubeconfig) println(kubectlReadyLine(session.lab));
 }

@@ -4,10 +4,22 @@ import { isClusterScoped } from '../../k8s/kinds.js';
 import type { KubeObject } from '../../k8s/objects.js';
 import type { ObjectStore } from './store.js';
 import type { Topology } from './topology.js';
-import { networkPolicyProblems } from '../../k8s/netpol/validate.js';
-import type { V1NetworkPolicy } from '../../k8s/objects.js';
+import { type FieldError, invalidMessage } from '../../k8s/validation/field-error.js';
+import { validateObject } from '../../k8s/validation/validate.js';
 
 export class AdmissionError extends Error {}
+
+/** kube-apiserver's validation refused the object: the API answers 422 Invalid with these field errors as causes. */
+export class InvalidObjectError extends AdmissionError {
+  constructor(
+    readonly kind: string,
+    readonly group: string,
+    readonly name: string,
+    readonly errors: FieldError[],
+  ) {
+    super(invalidMessage(kind, group, name, errors));
+  }
+}
 
 interface ServicePort {
   name?: string;
@@ -30,21 +42,32 @@ export function admit(store: ObjectStore, topology: Topology, input: KubeObject)
     metadata.labels = { ...metadata.labels, 'kubernetes.io/metadata.name': metadata.name };
   }
   if (kind === 'Service') admitService(store, topology, obj);
-  if (kind === 'NetworkPolicy') {
-    const problems = networkPolicyProblems(obj as unknown as V1NetworkPolicy);
-    if (problems.length) throw new AdmissionError(`NetworkPolicy "${metadata.name}" is invalid: ${problems[0]}`);
-  }
   if (kind === 'Deployment') {
     const spec = (obj.spec ??= {}) as { replicas?: number };
     spec.replicas ??= 1;
   }
+  if (kind === 'Deployment' || kind === 'ReplicaSet' || kind === 'DaemonSet') {
+    defaultContainerPorts((obj.spec as { template?: { spec?: PodSpecPorts } } | undefined)?.template?.spec);
+  }
   if (kind === 'Pod') {
-    const spec = obj.spec as { containers?: { ports?: { protocol?: string }[] }[] };
-    for (const c of spec?.containers ?? []) for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+    defaultContainerPorts(obj.spec as PodSpecPorts | undefined);
     const previous = store.get({ kind: 'Pod', namespace: metadata.namespace, name: metadata.name });
     obj.status = previous?.status ?? { phase: 'Pending' };
   }
+  // After the defaults, as upstream validates: a Service port's protocol and targetPort are filled in by then.
+  const errors = validateObject(obj);
+  if (errors.length > 0) {
+    const group = obj.apiVersion?.includes('/') ? obj.apiVersion.split('/')[0]! : '';
+    throw new InvalidObjectError(kind, group, metadata.name, errors);
+  }
   return obj;
+}
+
+type PodSpecPorts = Partial<Record<'containers' | 'initContainers', { ports?: { protocol?: string }[] }[]>>;
+
+/** A container port's protocol defaults to TCP, in a Pod and in a workload's pod template alike. */
+function defaultContainerPorts(spec: PodSpecPorts | undefined): void {
+  for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) for (const p of c.ports ?? []) p.protocol ??= 'TCP';
 }
 
 function admitService(store: ObjectStore, topology: Topology, obj: KubeObject): void {
@@ -62,7 +85,9 @@ function admitService(store: ObjectStore, topology: Topology, obj: KubeObject): 
   }
   if (spec.clusterIP && spec.clusterIP !== 'None' && spec.clusterIP !== previousSpec?.clusterIP) {
     if (store.list('Service').some((s) => (s.spec as typeof spec).clusterIP === spec.clusterIP)) {
-      throw new AdmissionError(`Service "${obj.metadata.name}" is invalid: spec.clusterIP: Invalid value: "${spec.clusterIP}": provided IP is already allocated`);
+      throw new AdmissionError(
+        `Service "${obj.metadata.name}" is invalid: spec.clusterIP: Invalid value: "${spec.clusterIP}": provided IP is already allocated`,
+      );
     }
   }
   spec.clusterIP ??= previousSpec?.clusterIP ?? allocateClusterIP(store, topology, `${obj.metadata.namespace}/${obj.metadata.name}`);

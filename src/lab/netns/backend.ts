@@ -15,6 +15,7 @@ import { callSupervisor } from './api-client.js';
 import { findLeftovers, labsInStateRoot, labsWithLeftovers, removeLab } from './cleanup.js';
 import { enterUnsupported, writeJoiner } from './enter-lab.js';
 import { alive, startHolder } from './holder.js';
+import { bindHostSocket } from './api-server/host-socket.js';
 import { labFiles } from './names.js';
 import { NetnsLab } from './netns-lab.js';
 import { loadTopology } from './topology.js';
@@ -113,7 +114,14 @@ export const netnsBackend = {
       writeJoiner(lab);
       options.created?.();
       await progress.step(`Preparing nodes (${topology.nodes.map((n) => n.name).join(', ')}) and the control plane in the lab's own namespaces`, async () => {
-        await waitForSupervisor(lab, startHolder(SUPERVISOR_MAIN, lab), 10_000);
+        const apiSocket = await bindHostSocket();
+        let holder: number;
+        try {
+          holder = startHolder(SUPERVISOR_MAIN, lab, apiSocket.fd);
+        } finally {
+          apiSocket.close();
+        }
+        await waitForSupervisor(lab, holder, 10_000);
       });
       const instance = new NetnsLab(lab);
       if (options.systemReadyWithFirstWait) instance.waitForSystemWithFirst(SYSTEM_WORKLOADS);

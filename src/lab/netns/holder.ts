@@ -57,12 +57,13 @@ export function holderArgv(supervisorMain: string, lab: string, ids: InsideIds =
  * records its pid. The state folder is passed on: inside, the supervisor is not root
  * even when its caller is, and must use its caller's folder.
  */
-export function startHolder(supervisorMain: string, lab: string): number {
+export function startHolder(supervisorMain: string, lab: string, apiSocketFd?: number): number {
   const files = labFiles(lab);
   const log = fs.openSync(files.log, 'a', 0o600);
   const child = spawn(holderArgv(supervisorMain, lab)[0]!, holderArgv(supervisorMain, lab).slice(1), {
     detached: true,
-    stdio: ['ignore', log, log],
+    // fd 3: the API server's listening socket, made in the host's namespace (api-server/host-socket.ts).
+    stdio: apiSocketFd === undefined ? ['ignore', log, log] : ['ignore', log, log, apiSocketFd],
     env: { ...process.env, NETBREAK_STATE_DIR: stateRoot() },
   });
   child.unref();

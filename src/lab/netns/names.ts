@@ -20,6 +20,8 @@ export const labFiles = (lab: string) => {
     /** The script that enters the lab (enter-lab.ts), written at start so `--explain` shows a short command. */
     joiner: path.join(dir, 'join-lab.pl'),
     log: path.join(dir, 'supervisor.log'),
+    /** kubectl's way into the lab's API server (api-server/): its address, CA and token; the owner's alone. */
+    kubeconfig: path.join(dir, 'kubeconfig'),
     lab: labRecordFile(lab),
     pods: path.join(dir, 'pods'),
   };

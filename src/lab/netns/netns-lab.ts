@@ -1,5 +1,6 @@
 // The Lab contract for a running netns lab: object operations go to the lab's
 // supervisor, node and pod commands run inside the lab's namespaces (enter-lab.ts).
+import fs from 'node:fs';
 import { run } from '../../exec.js';
 import { LabNotRunningError } from '../../errors.js';
 import { netnsCapabilities } from './capabilities.js';
@@ -127,6 +128,11 @@ export class NetnsLab implements Lab {
 
   shellCommand(target: { node: string } | { namespace: string; pod: string }, argv: string[] = []): string[] {
     return this.enter(target, argv.length ? argv : ['bash', '--norc', '-i']);
+  }
+
+  kubeconfigFile(): string | undefined {
+    const file = labFiles(this.name).kubeconfig;
+    return fs.existsSync(file) ? file : undefined;
   }
 
   async probe(request: ProbeRequest): Promise<ProbeResult> {

@@ -7,6 +7,14 @@ import { isClusterScoped } from '../../k8s/kinds.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import type { StoreSnapshot } from './store-snapshot.js';
 
+/** One change, as a watch reports it: the object after it (for DELETED, as it was, with the deletion's resourceVersion). */
+export interface StoreEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: KubeObject;
+  /** The object before a MODIFIED: a watch with a selector turns a change out of (or into) it into DELETED (ADDED). */
+  previous?: KubeObject;
+}
+
 function key(ref: ObjectRef): string {
   return `${ref.kind}/${isClusterScoped(ref.kind) ? '' : (ref.namespace ?? 'default')}/${ref.name}`;
 }
@@ -15,6 +23,7 @@ export class ObjectStore {
   private objects = new Map<string, KubeObject>();
   private version = 0;
   private listeners: (() => void)[] = [];
+  private eventListeners: ((event: StoreEvent) => void)[] = [];
 
   /** `file` is where snapshots go; a store without one (a dry run) keeps everything in memory. */
   constructor(private readonly file?: string) {}
@@ -33,6 +42,11 @@ export class ObjectStore {
 
   onChange(listener: () => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Every change, one by one and synchronously, in resourceVersion order: what the API server's watches stream. */
+  onEvent(listener: (event: StoreEvent) => void): void {
+    this.eventListeners.push(listener);
   }
 
   get<T extends KubeObject = KubeObject>(ref: ObjectRef): T | undefined {
@@ -59,6 +73,7 @@ export class ObjectStore {
     meta.generation = (existing?.metadata.generation ?? 0) + (existing && !specChanged ? 0 : 1);
     meta.resourceVersion = String(++this.version);
     this.objects.set(keyOf(stored), stored);
+    this.emit(existing ? { type: 'MODIFIED', object: stored, previous: existing } : { type: 'ADDED', object: stored });
     this.changed();
     return stored;
   }
@@ -69,12 +84,21 @@ export class ObjectStore {
     if (!existing) return undefined;
     this.objects.delete(k);
     this.version++;
+    if (this.eventListeners.length) {
+      const last = structuredClone(existing);
+      last.metadata.resourceVersion = String(this.version);
+      this.emit({ type: 'DELETED', object: last });
+    }
     this.changed();
     return existing;
   }
 
   snapshot(): StoreSnapshot {
     return { resourceVersion: this.version, objects: [...this.objects.values()] };
+  }
+
+  private emit(event: StoreEvent): void {
+    for (const listener of this.eventListeners) listener(event);
   }
 
   private pendingWrite = false;

@@ -12,6 +12,7 @@ import { makePrivateRun } from './lab-mounts.js';
 import type { Topology } from './topology.js';
 import { labFiles } from './names.js';
 import { isUserError, Supervisor } from './supervisor.js';
+import { hasHostSocket, startApiServer } from './api-server/start-api-server.js';
 import { serveUpstream, upstreamLogFile, upstreamZone } from './upstream-dns.js';
 
 // Everything this lab writes (store, logs, pods' sockets) is its owner's alone.
@@ -125,6 +126,7 @@ const server = http.createServer((req, res) => {
 function shutdown(): void {
   server.close();
   fs.rmSync(files.socket, { force: true });
+  fs.rmSync(files.kubeconfig, { force: true });
   process.exit(0);
 }
 process.on('SIGTERM', shutdown);
@@ -139,10 +141,14 @@ await Promise.all(topology.nodes.map((node) => createNode(lab, topology, node)))
 // Up before the CoreDNS pods start: they forward to it.
 const upstreamLog = upstreamLogFile(lab);
 await serveUpstream(upstreamZone(topology.fabricIP, topology.nodes), topology.fabricIP, 53, (line) => fs.appendFileSync(upstreamLog, `${line}\n`));
+// The Kubernetes API (api-server/) listens first; nobody has its token before publish().
+const api = hasHostSocket() ? await startApiServer(supervisor) : undefined;
 fs.rmSync(files.socket, { force: true });
 server.listen(files.socket, () => {
   // The pid outside the lab's pid namespace (/proc is the machine's): what the CLI and cleanup see.
   fs.chmodSync(files.socket, 0o600);
   fs.writeFileSync(files.pid, fs.readlinkSync('/proc/self'));
   supervisor.start();
+  // kubectl's way in is published with the store seeded, and before the CLI hears the supervisor answer.
+  if (api) console.error(`Kubernetes API on https://127.0.0.1:${api.port} (kubeconfig ${api.publish()})`);
 });

@@ -107,9 +107,13 @@ export class Supervisor {
     this.store.put({ ...current, status });
   }
 
-  /** Applies a whole file or nothing: a dry run on a copy of the store finds the first bad object before any is stored. */
-  apply(objects: KubeObject[]): KubeObject[] {
-    this.applyTo(this.store.fork(), objects);
+  /**
+   * Applies a whole file or nothing: a dry run on a copy of the store finds the first bad object before any is stored.
+   * With dryRun (kubectl's --dry-run=server) the copy's answer is all there is.
+   */
+  apply(objects: KubeObject[], options: { dryRun?: boolean } = {}): KubeObject[] {
+    const tried = this.applyTo(this.store.fork(), objects);
+    if (options.dryRun) return tried;
     const applied = this.applyTo(this.store, objects);
     this.kick();
     return applied;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { admit, AdmissionError } from '../../../src/lab/netns/admission.js';
+import { admit, AdmissionError, InvalidObjectError } from '../../../src/lab/netns/admission.js';
 import { ObjectStore } from '../../../src/lab/netns/store.js';
 import { buildTopology } from '../../../src/lab/netns/topology.js';
 import type { KubeObject } from '../../../src/k8s/objects.js';
@@ -52,7 +52,14 @@ describe('namespaces', () => {
 
 describe('Services', () => {
   it('defaults type ClusterIP, protocol TCP and targetPort to the port', () => {
-    const svc = create(service('api', { ports: [{ name: 'http', port: 8080 }, { name: 'dns', port: 53, protocol: 'UDP', targetPort: 'dns' }] }));
+    const svc = create(
+      service('api', {
+        ports: [
+          { name: 'http', port: 8080 },
+          { name: 'dns', port: 53, protocol: 'UDP', targetPort: 'dns' },
+        ],
+      }),
+    );
     expect(specOf(svc).type).toBe('ClusterIP');
     expect(specOf(svc).ports).toEqual([
       { name: 'http', port: 8080, protocol: 'TCP', targetPort: 8080 },
@@ -105,7 +112,15 @@ describe('Services', () => {
   it('gives NodePort Services a unique node port per port in 30000-32767, kept on re-apply', () => {
     const seen = new Set<number>();
     for (let i = 0; i < 20; i++) {
-      const svc = create(service(`np${i}`, { type: 'NodePort', ports: [{ name: 'a', port: 80 }, { name: 'b', port: 443 }] }));
+      const svc = create(
+        service(`np${i}`, {
+          type: 'NodePort',
+          ports: [
+            { name: 'a', port: 80 },
+            { name: 'b', port: 443 },
+          ],
+        }),
+      );
       for (const p of specOf(svc).ports) {
         expect(p.nodePort).toBeGreaterThanOrEqual(30000);
         expect(p.nodePort).toBeLessThanOrEqual(32767);
@@ -114,7 +129,15 @@ describe('Services', () => {
       }
     }
     const before = specOf(store.get({ kind: 'Service', namespace: 'shop', name: 'np3' })!).ports.map((p: any) => p.nodePort);
-    const again = create(service('np3', { type: 'NodePort', ports: [{ name: 'a', port: 80 }, { name: 'b', port: 443 }] }));
+    const again = create(
+      service('np3', {
+        type: 'NodePort',
+        ports: [
+          { name: 'a', port: 80 },
+          { name: 'b', port: 443 },
+        ],
+      }),
+    );
     expect(specOf(again).ports.map((p: any) => p.nodePort)).toEqual(before);
   });
 
@@ -132,21 +155,42 @@ describe('Services', () => {
 
 describe('other kinds', () => {
   it('defaults a Deployment to one replica but keeps an explicit zero', () => {
-    const d = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'shop' }, spec });
+    const template = { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'agnhost' }] } };
+    const d = (name: string, spec: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'shop' },
+      spec: { selector: { matchLabels: { app: 'a' } }, template, ...spec },
+    });
     expect(specOf(admit(store, topology, d('a', {}))).replicas).toBe(1);
     expect(specOf(admit(store, topology, d('b', { replicas: 0 }))).replicas).toBe(0);
     expect(specOf(admit(store, topology, d('c', { replicas: 3 }))).replicas).toBe(3);
   });
 
-  it('refuses an invalid NetworkPolicy naming the field', () => {
+  it("defaults a pod template's container port protocol to TCP, as kube-apiserver does before it validates", () => {
+    const deployment: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'agnhost', ports: [{ containerPort: 8080 }] }] } },
+      },
+    };
+    expect(specOf(admit(store, topology, deployment)).template.spec.containers[0].ports).toEqual([{ containerPort: 8080, protocol: 'TCP' }]);
+  });
+
+  it('refuses an invalid NetworkPolicy naming the field, as kube-apiserver words it', () => {
     const policy: KubeObject = {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: 'bad', namespace: 'shop' },
       spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.300/8' } }] }] },
     };
-    expect(() => admit(store, topology, policy)).toThrow(AdmissionError);
-    expect(() => admit(store, topology, policy)).toThrow('NetworkPolicy "bad" is invalid: spec.ingress[0].from[0].ipBlock.cidr: "10.0.0.300/8" is not a valid CIDR');
+    expect(() => admit(store, topology, policy)).toThrow(InvalidObjectError);
+    expect(() => admit(store, topology, policy)).toThrow(
+      'NetworkPolicy.networking.k8s.io "bad" is invalid: spec.ingress[0].from[0].ipBlock.cidr: Invalid value: "10.0.0.300/8": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+    );
   });
 
   it('accepts a valid NetworkPolicy unchanged', () => {
@@ -164,7 +208,7 @@ describe('other kinds', () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'client', namespace: 'shop' },
-      spec: { containers: [{ name: 'c', ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }] }] },
+      spec: { containers: [{ name: 'c', image: 'agnhost', ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }] }] },
     });
     expect(pod.status).toEqual({ phase: 'Pending' });
     expect((pod.spec as any).containers[0].ports).toEqual([
@@ -174,7 +218,12 @@ describe('other kinds', () => {
   });
 
   it('re-applying a running Pod (say, to change its labels) keeps the status the kubelet reported', () => {
-    const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client', namespace: 'shop', labels: { app: 'client' } }, spec: { containers: [{ name: 'c' }] } };
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'client', namespace: 'shop', labels: { app: 'client' } },
+      spec: { containers: [{ name: 'c', image: 'agnhost' }] },
+    };
     const stored = create(pod);
     const running = { phase: 'Running', podIP: '10.244.1.5', conditions: [{ type: 'Ready', status: 'True' }] };
     store.put({ ...stored, status: running });

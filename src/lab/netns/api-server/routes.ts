@@ -1,0 +1,13 @@
+// Everything the lab's API server serves, in one list: each module registers its routes.
+import { registerDiscovery } from './discovery.js';
+import { registerOpenApi } from './openapi.js';
+import { registerRest } from './rest.js';
+import { Router } from './router.js';
+
+export function buildRouter(): Router {
+  const router = new Router();
+  registerDiscovery(router);
+  registerOpenApi(router);
+  registerRest(router);
+  return router;
+}
