@@ -11,6 +11,10 @@ import { whereKey, type Hop, type HopObject, type PathPoint, type TraceInput, ty
 import { ruleOf } from './owners.js';
 import { longestPrefixMatch, podRef, splitHostPort } from './routes.js';
 import { Tracer } from './tracer.js';
+import { forwardingOff } from './forwarding.js';
+import { hairpinMiss } from './hairpin.js';
+import { unmasqueradedOnNode } from './masquerade.js';
+import { unservedAddress } from './unserved-address.js';
 
 export function describeQuery(q: NonNullable<ProbeResult['dns']>[number]): string {
   const answer = q.timedOut ? 'no answer (timed out)' : q.error ? q.error : q.answers.length ? `${q.rcode ?? 'NOERROR'} ${q.answers.join(', ')}` : (q.rcode ?? 'empty answer');
@@ -47,7 +51,10 @@ export function buildTrace(input: TraceInput): TraceResult {
       if ((!answered || lostSome) && server) {
         // A nameserver that is no Service (another cluster's DNS, a typo in dnsConfig): whatever
         // happens to the packets next, the pod asks the wrong server.
-        const wrongServer: HopObject | undefined = dnsSvc ? undefined : tracer.workloadBlame(input.source, `dnsConfig nameserver ${server}`);
+        // Unless the pod's packets to it leave the cluster unmasqueraded: then the server is fine, the way back is not.
+        const unmasqueraded = dnsSvc ? undefined : unmasqueradedOnNode(input, input.source.node, input.source.ip, server, 'udp');
+        if (unmasqueraded) hops.push({ status: 'fail', step: 'dns', flow: 'dns', text: unmasqueraded.text, object: unmasqueraded.blame });
+        const wrongServer: HopObject | undefined = dnsSvc || unmasqueraded ? undefined : tracer.workloadBlame(input.source, `dnsConfig nameserver ${server}`);
         if (wrongServer) {
           const clusterDns = tracer.input.services.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'kube-dns')?.spec?.clusterIP;
           const template = wrongServer.kind === 'Pod' ? "the pod's" : `the pod template of ${wrongServer.kind} ${wrongServer.namespace}/${wrongServer.name}: its`;
@@ -63,8 +70,8 @@ export function buildTrace(input: TraceInput): TraceResult {
         flows.push({ spec: dnsFlow, endpoint: walk.endpoint ?? { ip: server, port: 53 } });
         hops.push(...walk.hops);
         path.push(...walk.path);
-        blame = wrongServer ?? walk.blame;
-        const denied = walk.blame || wrongServer ? undefined : tracer.uncountedPolicyDrop(dnsFlow, walk.endpoint ?? { ip: server, port: 53 });
+        blame = wrongServer ?? walk.blame ?? unmasqueraded?.blame;
+        const denied = walk.blame || wrongServer || unmasqueraded ? undefined : tracer.uncountedPolicyDrop(dnsFlow, walk.endpoint ?? { ip: server, port: 53 });
         if (denied) {
           blame = denied.blame;
           hops.push({ status: 'fail', step: 'dropped', flow: 'dns', text: `the DNS queries got no answer: ${denied.text}`, object: blame });
@@ -164,6 +171,9 @@ export function buildTrace(input: TraceInput): TraceResult {
         const icmp = tracer.icmpDrops(spec, walk.endpoint ?? { ip, port: spec.port })[0];
         // No counted drop, yet the policies deny it: enforced where counters do not show.
         const denied = icmp || replied ? undefined : tracer.uncountedPolicyDrop(spec, walk.endpoint ?? { ip, port: spec.port });
+        const unserved = icmp || replied || denied ? undefined : unservedAddress(input, spec, walk);
+        const hairpin = icmp || replied || denied || unserved ? undefined : hairpinMiss(input, spec, walk);
+        const unforwarded = icmp || denied || unserved || hairpin ? undefined : forwardingOff(input, spec, walk);
         if (icmp) {
           verdict = 'dropped';
           const r = icmp.delta.rule;
@@ -187,6 +197,17 @@ export function buildTrace(input: TraceInput): TraceResult {
           verdict = 'dropped';
           blame = denied.blame;
           hops.push({ status: 'fail', step: 'dropped', flow: 'connection', text: `${probe.outcome} at ${at}: ${denied.text}`, object: blame });
+        } else if (unforwarded) {
+          verdict = 'lost';
+          blame = unforwarded.blame;
+          hops.push({ status: 'fail', step: 'dropped', flow: 'connection', text: unforwarded.text, where: unforwarded.node, object: blame });
+        } else if (hairpin) {
+          verdict = 'lost';
+          blame = hairpin.blame;
+          hops.push({ status: 'fail', step: 'lost', flow: 'connection', text: `${probe.outcome} at ${at}: ${hairpin.text}`, object: blame });
+        } else if (unserved) {
+          blame = unserved.blame;
+          hops.push({ status: 'fail', step: probe.outcome === 'refused' ? 'refused' : 'lost', flow: 'connection', text: `${probe.outcome}: ${unserved.text}`, ...(blame ? { object: blame } : {}) });
         } else {
           const text = replied
             ? `${probe.outcome} at ${at}: the connection was set up (conntrack saw replies) but the answer never arrived, and no rule counted a drop; small packets pass and large ones vanish in an MTU black hole (compare the MTUs on the path, look for ICMP "fragmentation needed"; --pcap shows where the packets stop)`

@@ -41,8 +41,13 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
   if (!sourceObject) throw new UserError(`no pod ${request.from} (and no Deployment ${request.from} with pods): see "netbreak get pods -n ${namespace}"`, 1);
 
   const nodes = traceNodes(nodeObjects);
-  const routeOutputs = await Promise.all(nodes.map((n) => lab.nodeExec(n.name, ['ip', '-j', 'route', 'show'])));
+  const [routeOutputs, forwardOutputs] = await Promise.all([
+    Promise.all(nodes.map((n) => lab.nodeExec(n.name, ['ip', '-j', 'route', 'show']))),
+    // /proc/sys/net is per network namespace: read in the node's, it is the node's own setting.
+    Promise.all(nodes.map((n) => lab.nodeExec(n.name, ['cat', '/proc/sys/net/ipv4/ip_forward']).catch(() => undefined))),
+  ]);
   const routes: Record<string, RouteEntry[]> = Object.fromEntries(nodes.map((n, i) => [n.name, parseRoutes(routeOutputs[i]!.stdout)]));
+  const forwarding = readForwarding(nodes, forwardOutputs);
   const pods = tracePods(podObjects, routes);
   const source = pods.find((p) => p.namespace === sourceObject.metadata.namespace && p.name === sourceObject.metadata.name);
   if (!source) throw new UserError(`pod ${sourceObject.metadata.namespace}/${sourceObject.metadata.name} has no network namespace of its own yet (not running, or hostNetwork): trace from a running pod`, 1);
@@ -148,6 +153,7 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
     deployments,
     ...(corefile !== undefined ? { corefile } : {}),
     listeners,
+    forwarding,
   });
   const unread = [...new Set([...before, ...after].filter((s) => s.error).map((s) => `${'node' in s.target ? `node ${s.target.node}` : `pod ${s.target.namespace}/${s.target.pod}`}: ${s.error}`))];
   trace.notes.push(...unread);
@@ -159,6 +165,16 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
   return trace;
 }
 
+
+/** Each node's net.ipv4.ip_forward, leaving out nodes where it could not be read. */
+function readForwarding(nodes: { name: string }[], outputs: ({ exitCode: number; stdout: string } | undefined)[]): Record<string, boolean> {
+  return Object.fromEntries(
+    nodes.flatMap((n, i) => {
+      const value = outputs[i]?.exitCode === 0 ? outputs[i]!.stdout.trim() : '';
+      return value === '0' || value === '1' ? [[n.name, value === '1']] : [];
+    }),
+  );
+}
 
 /** What the pods a refused connection may have reached listen on (`ss`), by `namespace/pod`; a pod without ss is left out. */
 async function readListeners(lab: Lab, pods: TracePod[]): Promise<Record<string, string>> {

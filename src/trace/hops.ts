@@ -74,6 +74,8 @@ export interface TraceInput {
   deployments: KubeObject[];
   /** The Corefile of ConfigMap kube-system/coredns, when there is one. */
   corefile?: string;
+  /** net.ipv4.ip_forward of each node, by node name, where it could be read. */
+  forwarding?: Record<string, boolean>;
   /** `ss -Hltnu` of pods the connection may have ended at, by `namespace/pod` (read when it was refused). */
   listeners?: Record<string, string>;
 }

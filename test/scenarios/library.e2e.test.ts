@@ -20,9 +20,10 @@ const cli = (...args: string[]) => netbreak(args, env);
 /**
  * The shotgun fix a learner in a hurry would try, and the guard it must trip.
  * `{{ params.name }}` stands for the variant's value (start --json lists them);
- * a string guard is text the check output must contain.
+ * a string guard is text the check output must contain. A `manifest` (params
+ * filled in) is written to a file that `{{ file }}` in the args names.
  */
-const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string }> = {
+const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string; manifest?: string }> = {
   'friday-merge': { args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.policy }} still exists' },
   'after-the-pentest': { args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.policy }} still exists' },
   'afternoon-deploy': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
@@ -52,6 +53,16 @@ const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string }> = {
   'one-worker-cut-off': { args: ['exec', 'node/{{ params.nodes.api }}', '--', 'sh', '-c', 'sysctl -w net.ipv4.ip_forward=1 && iptables -F'], guard: /\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/ },
   'after-the-allow-list': { args: ['exec', 'node/{{ params.nodes.mailer }}', '--', 'iptables', '-t', 'nat', '-I', 'POSTROUTING', '-j', 'MASQUERADE'], guard: /\/frontend → http:\/\/api\S+ expects success[^\n]*\n\s+timeout/ },
   'reports-lost-the-shards': { args: ['delete', 'netpol/reports-egress', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/reports-egress still exists' },
+  'settlement-run-hangs': { args: ['delete', 'netpol/ledger-ingress', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/ledger-ingress still exists' },
+  'search-cannot-reach-itself': { args: ['exec', 'node/{{ params.nodes.search }}', '--', 'iptables', '-t', 'nat', '-I', 'POSTROUTING', '1', '-j', 'MASQUERADE'], guard: /\/search → http:\/\/ledger\S+ expects success[^\n]*\n\s+timeout/ },
+  'since-the-batch-pool': { args: ['delete', 'ds/kube-proxy', '-n', 'kube-system'], guard: /DaemonSet\/kube-system\/kube-proxy still exists/ },
+  'partner-feed-stopped': {
+    // Put the old port back: the partner feed works again, the storefront (moved to the new port) does not.
+    args: ['apply', '-f', '{{ file }}'],
+    manifest: `{apiVersion: v1, kind: Service, metadata: {name: invoices, namespace: "{{ params.namespace }}"},
+  spec: {clusterIP: "{{ params.address }}", selector: {app: "{{ params.invoicesLabel }}"}, ports: [{name: http, port: {{ params.port }}, targetPort: http}]}}`,
+    guard: /\/storefront → http:\/\/invoices\S+ expects success[^\n]*\n\s+(refused|timeout)/,
+  },
 };
 
 function fillParams(text: string, params: Record<string, string | number>): string {
@@ -95,7 +106,10 @@ describe.skipIf(labTests.skip)(labTests.title('scenario library on the netns lab
       expect(fixed.json().items.filter((i: { pass: boolean }) => !i.pass), variant).toEqual([]);
       expect(fixed.code, variant).toBe(0);
 
-      expect((await cli(...shotgun.args.map((a) => fillParams(a, params)))).code, variant).toBe(0);
+      const file = path.join(stateDir, `${id}-shotgun.yaml`);
+      if (shotgun.manifest) fs.writeFileSync(file, fillParams(shotgun.manifest, params));
+      const shotgunArgs = shotgun.args.map((a) => fillParams(a, params).replace('{{ file }}', file));
+      expect((await cli(...shotgunArgs)).code, variant).toBe(0);
       const cheated = await cli('check');
       expect(cheated.code, variant).toBe(1);
       expect(cheated.stdout, variant).toMatch(typeof shotgun.guard === 'string' ? fillParams(shotgun.guard, params) : shotgun.guard);

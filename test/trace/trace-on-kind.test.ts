@@ -217,8 +217,8 @@ describe('trace on kind', () => {
     probeTimesOut();
     const trace = await collectTrace(lab, { from: 'shop/frontend', to: URL });
 
-    // Routes once, counters and conntrack before and after the probe, in every node container; nothing in the pods.
-    const perNode = (n: string) => [`docker exec netbreak-${n} conntrack -L`, `docker exec netbreak-${n} conntrack -L`, `docker exec netbreak-${n} ip -j route show`, `docker exec netbreak-${n} iptables-save -c`, `docker exec netbreak-${n} iptables-save -c`];
+    // Routes and the forwarding sysctl once, counters and conntrack before and after the probe, in every node container; nothing in the pods.
+    const perNode = (n: string) => [`docker exec netbreak-${n} cat /proc/sys/net/ipv4/ip_forward`, `docker exec netbreak-${n} conntrack -L`, `docker exec netbreak-${n} conntrack -L`, `docker exec netbreak-${n} ip -j route show`, `docker exec netbreak-${n} iptables-save -c`, `docker exec netbreak-${n} iptables-save -c`];
     expect(calls('docker').sort()).toEqual(NODES.flatMap((n) => perNode(n.name)).sort());
     // The probe itself: dig, then agnhost's /dial, in the frontend pod.
     expect(calls('kubectl').map((c) => c.replace(/^kubectl --kubeconfig \S+ --context kind-netbreak /, ''))).toEqual([

@@ -177,13 +177,11 @@ const EXPECTED: Record<string, Expected> = {
     verdict: 'lost',
     blame: (d) => ({ kind: 'Node', name: d.name, detail: 'net.ipv4.ip_forward = 0' }),
     says: /^dropped on worker2: IP forwarding is off/,
-    gap: 'trace sees the SYN routed to the pod on worker2 and lost without a counted drop; it does not yet read the nodes\' forwarding sysctls',
   },
   'after-the-allow-list': {
     verdict: 'dns-failed',
     blame: (d) => ({ kind: 'Node', name: d.name, detail: 'no masquerade for traffic leaving the cluster' }),
     says: /KIND-MASQ-AGENT/,
-    gap: 'trace blames the mailer\'s dnsConfig (a nameserver outside the cluster is legitimate here) and does not yet check that traffic leaving the cluster is masqueraded',
   },
   'reports-lost-the-shards': {
     verdict: 'dns-failed',
@@ -213,6 +211,29 @@ const EXPECTED: Record<string, Expected> = {
     verdict: 'refused',
     blame: () => ({ kind: 'Deployment', namespace: 'shop', name: 'api', detail: any(/^pod api-\S+: nothing listens on tcp\/80$/) }),
     says: /^refused by 10\.244\.\d+\.\d+:80 \(pod shop\/api-\S+\): nothing listens on tcp\/80 there/,
+  },
+  'settlement-run-hangs': {
+    // Seed 0 runs kube-proxy in iptables mode: the SYN to the unallocated address leaves the node untranslated.
+    verdict: 'lost',
+    blame: (d) => ({ ...sameObject(d), detail: 'clusterIP 10.96.20.41, not 10.96.20.14' }),
+    says: /^timeout: nothing translated 10\.96\.20\.14:8080: no Service, pod or node holds 10\.96\.20\.14, .*served by ledger 10\.96\.20\.41\)$/,
+  },
+  'since-the-batch-pool': {
+    // worker2's taint evicted kube-proxy; trace names the DaemonSet whose pod is missing there.
+    verdict: 'lost',
+    blame: (d) => ({ ...sameObject(d), detail: 'no kube-proxy pod on worker2: its rules are stale' }),
+    says: /^KUBE-SEP-\w+ DNAT → 10\.244\.\d+\.\d+:8080: a stale rule, .*kube-proxy is not running on worker2\)$/,
+  },
+  'search-cannot-reach-itself': {
+    verdict: 'lost',
+    blame: (d) => ({ kind: 'Rule', by: 'hand-written', detail: d.name, name: any(/^-t nat -A POSTROUTING -s 10\.244\.0\.0\/16 -d 10\.244\.0\.0\/16 .*-j RETURN$/) }),
+    says: /hairpin not masqueraded on worker: the Service sent pod shop\/search-\S+ connection back to itself, .*returns before kube-proxy's KUBE-POSTROUTING masquerades it/,
+  },
+  'partner-feed-stopped': {
+    // Seed 0 runs kube-proxy in nftables mode: cluster-ips-check rejects a held ClusterIP's unserved port.
+    verdict: 'refused',
+    blame: (d) => ({ ...sameObject(d), detail: 'no port 8080' }),
+    says: /^refused: nothing translated 10\.96\.44\.12:8080: Service shop\/invoices holds 10\.96\.44\.12 but serves tcp\/80, not tcp\/8080; /,
   },
   'refused-every-call': {
     verdict: 'refused',

@@ -9,6 +9,7 @@ import { mergePatch } from '../merge-patch.js';
 import { parseProbeUrl, ProbeUrlError } from '../probe-url.js';
 import { admit, AdmissionError } from './admission.js';
 import { reconcileDaemonSets, reconcileDeployments, reconcileUnscheduled, reconcileWorkloadStatus } from './controllers/workloads.js';
+import { evictUntoleratedPods } from './controllers/taint-eviction.js';
 import { reconcileEndpoints } from './controllers/endpoints.js';
 import { findPod } from '../find-pod.js';
 import { labFiles, podControlSocket } from './names.js';
@@ -73,6 +74,7 @@ export class Supervisor {
       this.dirty = false;
       try {
         this.garbageCollect();
+        evictUntoleratedPods(this.store);
         reconcileDeployments(this.store);
         reconcileDaemonSets(this.store);
         reconcileUnscheduled(this.store);

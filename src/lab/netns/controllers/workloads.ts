@@ -6,18 +6,13 @@ import type { ObjectStore } from '../store.js';
 import type { V1LabelSelector } from '@kubernetes/client-node';
 import { matchesLabelSelector } from '../../../k8s/netpol/selector.js';
 import { involvedObjectOf, recordEvent } from '../events.js';
+import { daemonPodTolerations, nodeTaints, untoleratedTaint, type Toleration } from '../../../k8s/tolerations.js';
 
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 interface PodTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   spec: PodSpec;
-}
-
-interface Toleration {
-  key?: string;
-  operator?: string;
-  effect?: string;
 }
 
 export interface PodSpec {
@@ -79,23 +74,22 @@ function newPod(owner: KubeObject, template: PodTemplate, name: string, extraLab
   };
 }
 
+/** The node's labels satisfy the pod's nodeSelector and required node affinity. */
+function nodeSelected(node: KubeObject, spec: PodSpec): boolean {
+  const labels = node.metadata.labels ?? {};
+  for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  return !(terms && terms.length > 0 && !terms.some((t) => matchesLabelSelector({ matchExpressions: t.matchExpressions ?? [] }, labels)));
+}
+
 /**
  * Why the pod cannot go on the node, in kube-scheduler's words, checked in its filter order (taints before
- * node affinity); undefined when it fits.
+ * node affinity): every NoSchedule and NoExecute taint must be tolerated; undefined when it fits.
  */
 function nodeMisfit(node: KubeObject, spec: PodSpec): string | undefined {
-  const taints = ((node.spec as { taints?: { key: string; value?: string; effect: string }[] } | undefined)?.taints ?? []).filter(
-    (t) => t.effect === 'NoSchedule',
-  );
-  const untolerated = taints.find(
-    (taint) => !(spec.tolerations ?? []).some((t) => (t.operator === 'Exists' && !t.key) || (t.key === taint.key && (!t.effect || t.effect === taint.effect))),
-  );
+  const untolerated = untoleratedTaint(nodeTaints(node), spec.tolerations ?? [], ['NoSchedule', 'NoExecute']);
   if (untolerated) return `node(s) had untolerated taint {${untolerated.key}: ${untolerated.value ?? ''}}`;
-  const labels = node.metadata.labels ?? {};
-  const selectorMisses = Object.entries(spec.nodeSelector ?? {}).some(([k, v]) => labels[k] !== v);
-  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  const affinityMisses = terms && terms.length > 0 && !terms.some((t) => matchesLabelSelector({ matchExpressions: t.matchExpressions ?? [] }, labels));
-  if (selectorMisses || affinityMisses) return "node(s) didn't match Pod's node affinity/selector";
+  if (!nodeSelected(node, spec)) return "node(s) didn't match Pod's node affinity/selector";
   return undefined;
 }
 
@@ -241,11 +235,18 @@ export function reconcileDaemonSets(store: ObjectStore): boolean {
     const spec = ds.spec as { template: PodTemplate };
     const hash = templateHash(spec.template);
     const pods = store.list('Pod', ds.metadata.namespace).filter((p) => ownedBy(p, ds));
-    const wanted = new Set(nodes.filter((n) => nodeMatches(n, spec.template.spec)).map((n) => n.metadata.name));
+    // Every daemon pod carries the controller's own tolerations besides the template's.
+    const template = { ...spec.template, spec: { ...spec.template.spec, tolerations: [...(spec.template.spec.tolerations ?? []), ...daemonPodTolerations(Boolean(spec.template.spec.hostNetwork))] } };
+    const wanted = new Set(nodes.filter((n) => nodeMatches(n, template.spec)).map((n) => n.metadata.name));
+    // Upstream's NodeShouldRunDaemonPod: a daemon already on a node keeps running there unless a
+    // NoExecute taint is untolerated; a NoSchedule taint only keeps new pods off.
+    const mayStay = new Set(
+      nodes.filter((n) => nodeSelected(n, template.spec) && !untoleratedTaint(nodeTaints(n), template.spec.tolerations, ['NoExecute'])).map((n) => n.metadata.name),
+    );
     const covered = new Set<string>();
     for (const pod of pods) {
       const node = (pod.spec as PodSpec).nodeName!;
-      if (!wanted.has(node) || covered.has(node) || pod.metadata.labels?.['controller-revision-hash'] !== hash) {
+      if (!mayStay.has(node) || covered.has(node) || pod.metadata.labels?.['controller-revision-hash'] !== hash) {
         store.delete({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name });
         recordPodChange(store, ds, DAEMONSET_CONTROLLER, pod, false);
         changed = true;
@@ -253,7 +254,7 @@ export function reconcileDaemonSets(store: ObjectStore): boolean {
     }
     for (const node of wanted) {
       if (covered.has(node)) continue;
-      const pod = store.put(newPod(ds, spec.template, `${ds.metadata.name}-${randomSuffix()}`, { 'controller-revision-hash': hash }, node));
+      const pod = store.put(newPod(ds, template, `${ds.metadata.name}-${randomSuffix()}`, { 'controller-revision-hash': hash }, node));
       recordPodChange(store, ds, DAEMONSET_CONTROLLER, pod, true);
       // DaemonSet pods go through the scheduler too (pinned to their node by affinity), so the scheduler reports them.
       recordScheduled(store, pod);

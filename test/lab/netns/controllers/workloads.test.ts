@@ -11,6 +11,7 @@ import {
   templateHash,
   type PodSpec,
 } from '../../../../src/lab/netns/controllers/workloads.js';
+import { evictUntoleratedPods } from '../../../../src/lab/netns/controllers/taint-eviction.js';
 import { ObjectStore } from '../../../../src/lab/netns/store.js';
 import { nodeObjects } from '../../../../src/lab/netns/system-objects.js';
 import { buildTopology } from '../../../../src/lab/netns/topology.js';
@@ -210,6 +211,80 @@ describe('DaemonSet controller', () => {
     expect(pods.map(nodeOf)).toEqual(['worker']);
     expect(pods[0]!.metadata.name).not.toBe(onWorker);
     expect(pods[0]!.metadata.labels!['controller-revision-hash']).toBe(templateHash((narrowed.spec as any).template));
+  });
+});
+
+function taint(node: string, taints: { key: string; value?: string; effect: string }[]) {
+  const n = store.get({ kind: 'Node', name: node })!;
+  store.put({ ...n, spec: { ...(n.spec as object), taints } });
+}
+
+/** One pass of the controllers in the supervisor's order. */
+function reconcileAll() {
+  evictUntoleratedPods(store);
+  reconcileDeployments(store);
+  reconcileDaemonSets(store);
+}
+
+describe('taints: the taint manager, the scheduler and the DaemonSet controller', () => {
+  const kubeProxy = (tolerations: object[]) => putDaemonSet('kube-proxy', { hostNetwork: true, tolerations });
+  const batchTaint = { key: 'dedicated', value: 'batch', effect: 'NoExecute' };
+
+  it('a NoExecute taint evicts the pods that do not tolerate it; the Deployment puts them back elsewhere', () => {
+    const api = putDeployment('api', 2);
+    const reports = putDeployment('reports', 1, { nodeSelector: { 'kubernetes.io/hostname': 'worker2' }, tolerations: [{ key: 'dedicated', value: 'batch', effect: 'NoExecute' }] });
+    reconcileAll();
+    expect(podsOf(api).map(nodeOf).sort()).toEqual(['worker', 'worker2']);
+    const reportsPod = podsOf(reports)[0]!.metadata.name;
+    taint('worker2', [batchTaint]);
+    expect(evictUntoleratedPods(store)).toBe(true);
+    reconcileAll();
+    expect(podsOf(api).map(nodeOf)).toEqual(['worker', 'worker']);
+    // The batch job tolerates the taint, value and all: it stays.
+    expect(podsOf(reports).map((p) => p.metadata.name)).toEqual([reportsPod]);
+    expect(evictUntoleratedPods(store)).toBe(false);
+  });
+
+  it('a toleration for another value of the key keeps kube-proxy off the node; Exists brings it back', () => {
+    kubeProxy([{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }, { key: 'dedicated', operator: 'Equal', value: 'ingress', effect: 'NoExecute' }]);
+    reconcileAll();
+    expect(store.list('Pod', 'kube-system').map(nodeOf).sort()).toEqual(['control-plane', 'worker', 'worker2']);
+    taint('worker2', [batchTaint]);
+    reconcileAll();
+    expect(store.list('Pod', 'kube-system').map(nodeOf).sort()).toEqual(['control-plane', 'worker']);
+    kubeProxy([{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { operator: 'Exists' }]);
+    reconcileAll();
+    expect(store.list('Pod', 'kube-system').map(nodeOf).sort()).toEqual(['control-plane', 'worker', 'worker2']);
+  });
+
+  it('a NoSchedule taint keeps new pods off but leaves running ones, daemons included; tolerationSeconds 0 evicts at once', () => {
+    const agent = putDaemonSet('agent');
+    const api = putDeployment('api', 2);
+    reconcileAll();
+    const before = names([...podsOf(agent), ...podsOf(api)]);
+    taint('worker2', [{ key: 'maintenance', effect: 'NoSchedule' }]);
+    reconcileAll();
+    expect(names([...podsOf(agent), ...podsOf(api)])).toEqual(before);
+    scale('api', 3);
+    reconcileAll();
+    expect(podsOf(api).map(nodeOf).sort()).toEqual(['worker', 'worker', 'worker2']);
+    const soon = putDeployment('soon', 1, { nodeSelector: { 'kubernetes.io/hostname': 'worker' }, tolerations: [{ key: 'dedicated', operator: 'Exists', tolerationSeconds: 0 }] });
+    reconcileAll();
+    taint('worker', [batchTaint]);
+    evictUntoleratedPods(store);
+    expect(podsOf(soon)).toEqual([]);
+  });
+
+  it('daemon pods carry the controller\'s own tolerations: a cordoned node keeps its daemons', () => {
+    const agent = putDaemonSet('agent');
+    reconcileAll();
+    const pod = podsOf(agent)[0]!;
+    expect((pod.spec as PodSpec).tolerations).toContainEqual({ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' });
+    taint('worker', [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }]);
+    taint('worker2', [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }]);
+    putDaemonSet('agent2');
+    reconcileAll();
+    expect(store.list('Pod', 'kube-system').filter((p) => p.metadata.name.startsWith('agent2-')).map(nodeOf).sort()).toEqual(['worker', 'worker2']);
   });
 });
 
