@@ -41,9 +41,7 @@ function anchors(markdown: string): Set<string> {
 /** Relative link targets of a page: inline links and images, without web, mail or bare-anchor-free schemes. */
 function relativeLinks(markdown: string): string[] {
   const text = prose(markdown).replace(/`[^`\n]*`/g, '');
-  return [...text.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)]
-    .map((m) => m[1]!)
-    .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
+  return [...text.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]!).filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
 }
 
 function brokenLinks(page: string): string[] {

@@ -34,7 +34,16 @@ describe.skipIf(labTests.skip)(labTests.title("the quick start's first command, 
     // A clone of what is committed, as a new user gets it; npm's cache makes its install offline.
     const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-readme-'));
     const state = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-readme-state-'));
-    const env = { ...process.env, NETBREAK_STATE_DIR: state, NETBREAK_DATA_DIR: state, NETBREAK_BACKEND: 'netns', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', NO_COLOR: '1' };
+    const env = {
+      ...process.env,
+      NETBREAK_STATE_DIR: state,
+      NETBREAK_DATA_DIR: state,
+      NETBREAK_BACKEND: 'netns',
+      npm_config_prefer_offline: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      NO_COLOR: '1',
+    };
     try {
       await execa('git', ['clone', '--quiet', ROOT, clone]);
       const first = await execa('bash', ['-c', blocks[0]!], { cwd: clone, env, reject: false, all: true });

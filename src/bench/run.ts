@@ -73,7 +73,13 @@ async function cli(args: string[], as: Runner = self): Promise<{ ms: number; cod
   const started = performance.now();
   const argv = [...as.wrap, process.execPath, BIN, ...args];
   // The benchmark measures the embedded lab: no backend detection (which would also look for Docker and kind).
-  const env = { NETBREAK_STATE_DIR: as.stateDir, NETBREAK_DATA_DIR: as.dataDir, NO_COLOR: '1', NETBREAK_BACKEND: 'netns', HOME: as.wrap.length ? as.stateDir : (process.env.HOME ?? '') };
+  const env = {
+    NETBREAK_STATE_DIR: as.stateDir,
+    NETBREAK_DATA_DIR: as.dataDir,
+    NO_COLOR: '1',
+    NETBREAK_BACKEND: 'netns',
+    HOME: as.wrap.length ? as.stateDir : (process.env.HOME ?? ''),
+  };
   const r = await execa(argv[0]!, argv.slice(1), { reject: false, env: { PATH: process.env.PATH, ...env } });
   return { ms: performance.now() - started, code: r.exitCode ?? -1, stdout: r.stdout };
 }
@@ -119,7 +125,9 @@ async function yardstick(): Promise<void> {
       for (let i = 0; i < reps; i++) {
         start.push(await must(['start', 'friday-merge', '--lab', 'bench-y', '--seed', '0'], as));
         if (i === 0) {
-          const listed = JSON.parse((await cli(['get', 'pods', '-A', '-o', 'json', '--lab', 'bench-y'], as)).stdout) as { items: { spec: { hostNetwork?: boolean } }[] };
+          const listed = JSON.parse((await cli(['get', 'pods', '-A', '-o', 'json', '--lab', 'bench-y'], as)).stdout) as {
+            items: { spec: { hostNetwork?: boolean } }[];
+          };
           pods = listed.items.filter((p) => !p.spec.hostNetwork).length;
         }
         check.push((await cli(['check', '--lab', 'bench-y'], as)).ms);
@@ -131,12 +139,25 @@ async function yardstick(): Promise<void> {
       startRatio[as.label] = ratio(start);
       log(`  ${as.label}: yardstick ${y.toFixed(2)} s, start ${(summarize(start).median / 1000).toFixed(2)} s`);
       figures.push({ name: `${as.label}: yardstick, bare ip plumbing of 3 nodes and ${pods} pods (median of ${reps})`, value: y, unit: 's' });
-      figures.push({ name: `${as.label}: friday-merge start → fault shown, × yardstick`, value: startRatio[as.label]!, unit: '×', goal: 2, kind: 'max', note: `${(summarize(start).median / 1000).toFixed(2)} s` });
+      figures.push({
+        name: `${as.label}: friday-merge start → fault shown, × yardstick`,
+        value: startRatio[as.label]!,
+        unit: '×',
+        goal: 2,
+        kind: 'max',
+        note: `${(summarize(start).median / 1000).toFixed(2)} s`,
+      });
       figures.push({ name: `${as.label}: check, × yardstick`, value: ratio(check), unit: '×', note: `${(summarize(check).median / 1000).toFixed(2)} s` });
       figures.push({ name: `${as.label}: stop, × yardstick`, value: ratio(stop), unit: '×', note: `${(summarize(stop).median / 1000).toFixed(2)} s` });
     }
     if (startRatio.root !== undefined && startRatio['ordinary user'] !== undefined) {
-      figures.push({ name: 'ordinary user start ratio ÷ root start ratio', value: startRatio['ordinary user'] / startRatio.root, unit: '×', goal: 1.1, kind: 'max' });
+      figures.push({
+        name: 'ordinary user start ratio ÷ root start ratio',
+        value: startRatio['ordinary user'] / startRatio.root,
+        unit: '×',
+        goal: 1.1,
+        kind: 'max',
+      });
     }
   } finally {
     for (const as of runners.filter((r) => r !== self)) {
@@ -162,7 +183,14 @@ async function scenarioTimings(): Promise<void> {
     }
     log(`  ${id}: start ${summarize(start).median.toFixed(0)} ms median`);
     const s = summarize(start);
-    figures.push({ name: `${id}: start → ready (median of ${s.n})`, value: s.median / 1000, unit: 's', goal: 1.5, kind: 'max', note: `min ${(s.min / 1000).toFixed(2)} s, max ${(s.max / 1000).toFixed(2)} s` });
+    figures.push({
+      name: `${id}: start → ready (median of ${s.n})`,
+      value: s.median / 1000,
+      unit: 's',
+      goal: 1.5,
+      kind: 'max',
+      note: `min ${(s.min / 1000).toFixed(2)} s, max ${(s.max / 1000).toFixed(2)} s`,
+    });
     figures.push({ name: `${id}: check (median)`, value: summarize(check).median / 1000, unit: 's', goal: 0.5, kind: 'max' });
     figures.push({ name: `${id}: stop (median)`, value: summarize(stop).median / 1000, unit: 's', goal: 1, kind: 'max' });
     figures.push({ name: `${id}: reset`, value: reset[0]! / 1000, unit: 's' });
@@ -177,9 +205,19 @@ async function matrix(): Promise<void> {
       .map((d) => d.toJSON() as KubeObject)
       .filter(Boolean);
     await lab.apply(model);
-    await lab.waitReady(model.filter((o) => o.kind === 'Pod').map((o) => ({ kind: 'Pod', namespace: o.metadata.namespace, name: o.metadata.name })), 60_000);
+    await lab.waitReady(
+      model.filter((o) => o.kind === 'Pod').map((o) => ({ kind: 'Pod', namespace: o.metadata.namespace, name: o.metadata.name })),
+      60_000,
+    );
     // Deny ingress to z, so a third of the cells are blocked and cost a timeout.
-    await lab.apply([{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'z' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }]);
+    await lab.apply([
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'deny', namespace: 'z' },
+        spec: { podSelector: {}, policyTypes: ['Ingress'] },
+      },
+    ]);
     const pods = matrixPods(await lab.list('Pod'), ['x', 'y', 'z']);
     const started = performance.now();
     // The four tables at once, as a conformance run would send them.
@@ -231,8 +269,20 @@ async function concurrentLabs(): Promise<void> {
     for (const name of names) await cli(['stop', '--lab', name]);
     const rss = summarize(memory.map((m) => m.rssMiB)).median;
     const pss = summarize(memory.map((m) => m.pssMiB)).median;
-    figures.push({ name: `${n} labs at once: all ready`, value: ready, unit: 's', note: `${starts.filter((s) => s.code === 0).length}/${n} started, ${passed}/${n} pass check after the fix` });
-    figures.push({ name: `${n} labs at once: memory per lab (RSS)`, value: rss, unit: 'MiB', goal: 150, kind: 'max', note: `${memory[0]?.processes} process(es) per lab, serving ${memory[0]?.pods} pods as threads` });
+    figures.push({
+      name: `${n} labs at once: all ready`,
+      value: ready,
+      unit: 's',
+      note: `${starts.filter((s) => s.code === 0).length}/${n} started, ${passed}/${n} pass check after the fix`,
+    });
+    figures.push({
+      name: `${n} labs at once: memory per lab (RSS)`,
+      value: rss,
+      unit: 'MiB',
+      goal: 150,
+      kind: 'max',
+      note: `${memory[0]?.processes} process(es) per lab, serving ${memory[0]?.pods} pods as threads`,
+    });
     figures.push({ name: `${n} labs at once: memory per lab (PSS, shared pages counted once)`, value: pss, unit: 'MiB', goal: 150, kind: 'max' });
   }
 }
@@ -246,7 +296,9 @@ async function cycles(): Promise<void> {
     await must(['lab', 'down', '--name', 'cycle']);
     times.push(performance.now() - started);
   }
-  const leftovers = (await run(['ip', 'netns', 'list'])).stdout.split('\n').filter((l) => l.startsWith('nb-cycle-')).length + (fs.existsSync(path.join(stateDir, 'labs/cycle')) ? 1 : 0);
+  const leftovers =
+    (await run(['ip', 'netns', 'list'])).stdout.split('\n').filter((l) => l.startsWith('nb-cycle-')).length +
+    (fs.existsSync(path.join(stateDir, 'labs/cycle')) ? 1 : 0);
   figures.push({ name: `${count} lab up/down cycles: time per cycle (median)`, value: summarize(times).median / 1000, unit: 's' });
   figures.push({ name: `${count} lab up/down cycles: leftovers`, value: leftovers, unit: '', goal: 0, kind: 'max' });
 }
@@ -259,7 +311,9 @@ function verdict(f: Figure): string {
 }
 
 async function main(): Promise<void> {
-  log(`netbreak bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${quick ? ' (quick)' : ''}`);
+  log(
+    `netbreak bench on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${quick ? ' (quick)' : ''}`,
+  );
   try {
     if (only.includes('yardstick')) {
       log('yardstick: root and an ordinary user …');
@@ -294,7 +348,14 @@ async function main(): Promise<void> {
   }
   const out = path.join(ROOT, '.bench', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: os.totalmem() / 2 ** 30, node: process.version }, quick, figures }, null, 2));
+  fs.writeFileSync(
+    out,
+    JSON.stringify(
+      { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: os.totalmem() / 2 ** 30, node: process.version }, quick, figures },
+      null,
+      2,
+    ),
+  );
   console.log(`\nJSON: ${out}`);
 }
 

@@ -6,7 +6,9 @@ import type { Backend } from '../lab/backend.js';
 function leaveAsItIs(lab: string, backend: Backend): never {
   const also = backend.capabilities.cleanAlsoRemoves;
   const clean = also ? `; "netbreak clean" also deletes ${also}` : '';
-  process.stderr.write(`\nnetbreak: interrupted; lab ${lab} is left as it is: "netbreak stop --lab ${lab}" undoes what its journal records and removes it${clean}.\n`);
+  process.stderr.write(
+    `\nnetbreak: interrupted; lab ${lab} is left as it is: "netbreak stop --lab ${lab}" undoes what its journal records and removes it${clean}.\n`,
+  );
   process.exit(130);
 }
 

@@ -57,9 +57,13 @@ export function buildProgram(): Command {
     .addOption(backendOption().env('NETBREAK_BACKEND'))
     .option('--context <name>', 'kubeconfig backend: the kubeconfig context of the shared cluster (required there)')
     .option('--kubeconfig <file>', 'kubeconfig backend: the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--learner <name>', "kubeconfig backend: the learner whose namespaces these are (nb-NAME-…)")
+    .option('--learner <name>', 'kubeconfig backend: the learner whose namespaces these are (nb-NAME-…)')
     .action(lazy(() => import('./commands/start.js')));
-  program.command('status').description('scenario, elapsed time, hints, score, lab health').addOption(labOption()).action(lazy(() => import('./commands/status.js')));
+  program
+    .command('status')
+    .description('scenario, elapsed time, hints, score, lab health')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/status.js')));
   program
     .command('kubeconfig')
     .description("print the path of the lab's kubeconfig, for kubectl: export KUBECONFIG=$(netbreak kubeconfig)")
@@ -120,7 +124,11 @@ export function buildProgram(): Command {
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .addOption(labOption())
     .action(lazy(() => import('./commands/edit.js')));
-  program.command('hint').description('the next hint (each costs points)').addOption(labOption()).action(lazy(() => import('./commands/hint.js')));
+  program
+    .command('hint')
+    .description('the next hint (each costs points)')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/hint.js')));
   program
     .command('diagnose')
     .description('answer: which layer, which object, which cause, and one fact the lab shows (graded)')
@@ -131,13 +139,21 @@ export function buildProgram(): Command {
     .option('--list-causes', 'print the cause ids to choose from and the evidence question')
     .addOption(labOption())
     .action(lazy(() => import('./commands/diagnose.js')));
-  program.command('check').description('run the verify probes and guards; exit 0 when fixed').addOption(labOption()).action(lazy(() => import('./commands/check.js')));
+  program
+    .command('check')
+    .description('run the verify probes and guards; exit 0 when fixed')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/check.js')));
   program
     .command('solve')
     .description("apply the scenario's reference fix (for trainers and when stuck; the fix earns no points)")
     .addOption(labOption())
     .action(lazy(() => import('./commands/solve.js')));
-  program.command('debrief').description('what happened at the packet layer, and the commands that show it').addOption(labOption()).action(lazy(() => import('./commands/debrief.js')));
+  program
+    .command('debrief')
+    .description('what happened at the packet layer, and the commands that show it')
+    .addOption(labOption())
+    .action(lazy(() => import('./commands/debrief.js')));
   program
     .command('reset')
     .description('put the scenario back to its just-started state (undo every change)')
@@ -155,7 +171,10 @@ export function buildProgram(): Command {
     .description('remove every leftover of any netbreak lab (kind clusters netbreak created too, after asking)')
     .option('-y, --yes', 'do not ask before deleting a kind cluster')
     .action(lazy(() => import('./commands/clean.js')));
-  program.command('progress').description('mastery per layer, streaks, weakest layers and what to play next').action(lazy(() => import('./commands/progress.js')));
+  program
+    .command('progress')
+    .description('mastery per layer, streaks, weakest layers and what to play next')
+    .action(lazy(() => import('./commands/progress.js')));
   program
     .command('report')
     .description('a finished session as a document: debrief, answers, score, checks')
@@ -206,8 +225,14 @@ export function buildProgram(): Command {
     .option('--lab <name>', 'lab name', 'netbreak')
     .addOption(backendOption().env('NETBREAK_BACKEND'))
     .action(lazy(() => import('./commands/exam-start.js')));
-  exam.command('status').description('time left, task k of N, the task list; the score table once ended').action(lazy(() => import('./commands/exam-status.js')));
-  exam.command('next').description('leave this task (graded as it stands) and open the next one').action(lazy(() => import('./commands/exam-move.js')));
+  exam
+    .command('status')
+    .description('time left, task k of N, the task list; the score table once ended')
+    .action(lazy(() => import('./commands/exam-status.js')));
+  exam
+    .command('next')
+    .description('leave this task (graded as it stands) and open the next one')
+    .action(lazy(() => import('./commands/exam-move.js')));
   exam
     .command('goto')
     .description('leave this task (graded as it stands) and open task N (its lab is built again)')
@@ -218,7 +243,10 @@ export function buildProgram(): Command {
     .description('flag a task to come back to, or unflag it')
     .argument('[n]', 'task number (default: the current one)')
     .action(lazy(() => import('./commands/exam-flag.js')));
-  exam.command('end').description('grade the task in progress, remove the lab, print the score table (exit 0 when passed)').action(lazy(() => import('./commands/exam-end.js')));
+  exam
+    .command('end')
+    .description('grade the task in progress, remove the lab, print the score table (exit 0 when passed)')
+    .action(lazy(() => import('./commands/exam-end.js')));
   const workshop = program.command('workshop').description('a room of attendees on one live scoreboard, offline');
   workshop
     .command('serve')
@@ -232,17 +260,29 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/workshop-serve.js')));
   workshop
     .command('join')
-    .description("join a room: your name, your token and your own variant of each scenario")
+    .description('join a room: your name, your token and your own variant of each scenario')
     .argument('<url>', 'the join URL the trainer shows (http://HOST:PORT/join/CODE)')
     .requiredOption('--name <name>', 'your name on the scoreboard and your lab name (lower-case letters, digits, dashes)')
     .option('--code <code>', 'the join code, when the URL does not end in /join/CODE')
     .action(lazy(() => import('./commands/workshop-join.js')));
-  workshop.command('status').description('your room, your seeds, your row of the scoreboard; sends reports still waiting').action(lazy(() => import('./commands/workshop-status.js')));
-  workshop.command('leave').description('forget the room on this machine (your scores stay on the board)').action(lazy(() => import('./commands/workshop-leave.js')));
+  workshop
+    .command('status')
+    .description('your room, your seeds, your row of the scoreboard; sends reports still waiting')
+    .action(lazy(() => import('./commands/workshop-status.js')));
+  workshop
+    .command('leave')
+    .description('forget the room on this machine (your scores stay on the board)')
+    .action(lazy(() => import('./commands/workshop-leave.js')));
 
   const images = program.command('images').description('the container images of the kind scenarios, preloaded for workshops without internet');
-  images.command('list').description('the probe image and every image of every variant of the scenarios that run on kind').action(lazy(() => import('./commands/images-list.js')));
-  images.command('pull').description('pull each of them onto this machine (docker pull, or podman pull)').action(lazy(() => import('./commands/images-pull.js')));
+  images
+    .command('list')
+    .description('the probe image and every image of every variant of the scenarios that run on kind')
+    .action(lazy(() => import('./commands/images-list.js')));
+  images
+    .command('pull')
+    .description('pull each of them onto this machine (docker pull, or podman pull)')
+    .action(lazy(() => import('./commands/images-pull.js')));
   images
     .command('load')
     .description('copy them into every node of a kind cluster netbreak created (kind load docker-image)')
@@ -263,7 +303,11 @@ export function buildProgram(): Command {
     .command('down')
     .description('remove a lab (a kind lab: delete its cluster, which netbreak created; asks first)')
     .option('--name <name>', 'lab name')
-    .addOption(new Option('--backend <name>', 'which backend the lab runs on, when its lab folder is gone (kind: delete the cluster netbreak created)').choices(standalone.map((b) => b.name)))
+    .addOption(
+      new Option('--backend <name>', 'which backend the lab runs on, when its lab folder is gone (kind: delete the cluster netbreak created)').choices(
+        standalone.map((b) => b.name),
+      ),
+    )
     .option('-y, --yes', 'do not ask before deleting a kind cluster')
     .action(lazy(() => import('./commands/lab-down.js')));
   return program;

@@ -30,7 +30,8 @@ export async function resolveLabName(requested?: string): Promise<string> {
 export async function resolveKindLab(requested?: string, flag = '--lab'): Promise<string> {
   if (requested) return requested;
   const labs = await backendByName('kind')!.leftovers();
-  if (labs.length === 0) throw new UserError('there is no kind cluster that netbreak created on this machine: make one with "netbreak lab up --backend kind"', 4);
+  if (labs.length === 0)
+    throw new UserError('there is no kind cluster that netbreak created on this machine: make one with "netbreak lab up --backend kind"', 4);
   if (labs.length > 1) throw new UserError(`netbreak created several kind clusters (${labs.join(', ')}): say which with ${flag} NAME`);
   return labs[0]!;
 }

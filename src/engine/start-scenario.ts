@@ -116,14 +116,18 @@ async function breakLab(lab: Lab, loaded: LoadedScenario, progress: Progress): P
   await progress.step('Checking that the healthy path works', async () => {
     const healthy = await waitForSymptom(lab, { ...scenario.symptom, expect: 'success' }, settleMs(lab, 5000));
     if (!healthy.pass) {
-      throw new UserError(`before the fault, ${scenario.symptom.from} → ${scenario.symptom.to} should work but gave ${healthy.outcome} (${healthy.result.detail}); the scenario's setup is broken`);
+      throw new UserError(
+        `before the fault, ${scenario.symptom.from} → ${scenario.symptom.to} should work but gave ${healthy.outcome} (${healthy.result.detail}); the scenario's setup is broken`,
+      );
     }
   });
   await progress.step('Injecting the fault', () => runSteps(ctx, scenario.fault, sessionRecorder(lab.name, 'fault')));
   await progress.step('Confirming the symptom', async () => {
     const judged = await waitForSymptom(lab, scenario.symptom, settleMs(lab, 5000));
     if (!judged.pass) {
-      throw new UserError(`the fault did not show: ${scenario.symptom.from} → ${scenario.symptom.to} gave ${judged.outcome} (${judged.result.detail}); the scenario is broken`);
+      throw new UserError(
+        `the fault did not show: ${scenario.symptom.from} → ${scenario.symptom.to} gave ${judged.outcome} (${judged.result.detail}); the scenario is broken`,
+      );
     }
   });
 }
@@ -133,7 +137,13 @@ async function breakLab(lab: Lab, loaded: LoadedScenario, progress: Progress): P
  * journal, is written as soon as the lab's folder exists, before any namespace;
  * `finish` marks it running. On any failure the lab (and so the session) is removed.
  */
-async function freshBrokenLab(loaded: LoadedScenario, session: Session, progress: Progress, finish: (s: Session) => void, upOptions: UpOptions = {}): Promise<Session> {
+async function freshBrokenLab(
+  loaded: LoadedScenario,
+  session: Session,
+  progress: Progress,
+  finish: (s: Session) => void,
+  upOptions: UpOptions = {},
+): Promise<Session> {
   const created = () => writeSession({ ...session, status: 'starting', journal: [] });
   const backend: Backend = backendNamed(session.backend);
   // The lab's own pods come up alongside the setup's (applyManifests waits for both).
@@ -158,10 +168,15 @@ async function freshBrokenLab(loaded: LoadedScenario, session: Session, progress
       } else await backend.down(session.lab);
     } catch {
       const what = `lab ${session.lab}`;
-      error = error instanceof UserError && !(error instanceof InterruptedError) ? new UserError(`${error.message.replace(/\.$/, '')}, and ${what} is left for "netbreak clean" to remove`, error.exitCode) : leftForClean(error, what);
+      error =
+        error instanceof UserError && !(error instanceof InterruptedError)
+          ? new UserError(`${error.message.replace(/\.$/, '')}, and ${what} is left for "netbreak clean" to remove`, error.exitCode)
+          : leftForClean(error, what);
     }
     if (error instanceof InterruptedError) {
-      throw new InterruptedError(`interrupted: the changes made so far are undone and lab ${session.lab} is removed${backend.capabilities.keptOnRelease ? ` (${backend.capabilities.keptOnRelease} is kept for the next start)` : ''}`);
+      throw new InterruptedError(
+        `interrupted: the changes made so far are undone and lab ${session.lab} is removed${backend.capabilities.keptOnRelease ? ` (${backend.capabilities.keptOnRelease} is kept for the next start)` : ''}`,
+      );
     }
     throw error;
   }
@@ -184,7 +199,12 @@ export async function startScenario(given: LoadedScenario, options: StartOptions
   if ('problem' in pick) {
     if (pick.problem === 'unavailable') throw new UserError(`no backend that scenario ${scenario.id} runs on can run on this machine: ${pick.reason}`, 3);
     const modeless = mode !== undefined && backends.length < scenario.backends.length && !backends.includes(choice);
-    const why = choice === 'auto' ? undefined : modeless ? `this variant runs kube-proxy in ${mode} mode, which ${backendByName(choice)?.capabilities.title ?? choice} does not make; another --seed may draw another mode` : scenario.unsupported?.[choice];
+    const why =
+      choice === 'auto'
+        ? undefined
+        : modeless
+          ? `this variant runs kube-proxy in ${mode} mode, which ${backendByName(choice)?.capabilities.title ?? choice} does not make; another --seed may draw another mode`
+          : scenario.unsupported?.[choice];
     const where = choice === 'auto' ? 'on any backend --backend auto picks' : `on ${backendByName(choice)!.capabilities.title}`;
     throw new UserError(`scenario ${scenario.id} does not run ${where}${why ? ` (${why})` : ''}: ${pick.reason}, or pick another with "netbreak list"`);
   }

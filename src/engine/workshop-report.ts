@@ -15,7 +15,8 @@ export async function reportToWorkshop(type: WorkshopEventType, session: Session
     const outcome = await reportSession(type, session, stoppedAt);
     if (outcome.status === 'queued') return notice(`not reported yet (${outcome.reason}); ${outcome.pending} report(s) will be sent by your next command`);
     if (outcome.status === 'refused') return notice(`the server refused a report: ${outcome.reasons.join('; ')}`);
-    if (outcome.status === 'not-in-workshop' && type === 'started') return notice(`${outcome.scenario} is not one of this workshop's scenarios, so this session is not reported`);
+    if (outcome.status === 'not-in-workshop' && type === 'started')
+      return notice(`${outcome.scenario} is not one of this workshop's scenarios, so this session is not reported`);
     return [];
   } catch (error) {
     return notice(`not reported: ${(error as Error).message}`);

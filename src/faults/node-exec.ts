@@ -26,7 +26,10 @@ const PLAIN_ARGS = /^(ip|eth\d+|lo)$/;
  */
 function commandWords(argv: string[]): string[] {
   // A lone digit (gso_max_segs 1) would match inside every address: too short to tell anything.
-  return argv.filter((arg, i) => i > 0 && arg.length >= 2 && !arg.startsWith('-') && !PLAIN_ARGS.test(arg) && (argv[i - 1] === '--comment' || /[A-Z0-9_./:]/.test(arg) || arg === 'mtu'));
+  return argv.filter(
+    (arg, i) =>
+      i > 0 && arg.length >= 2 && !arg.startsWith('-') && !PLAIN_ARGS.test(arg) && (argv[i - 1] === '--comment' || /[A-Z0-9_./:]/.test(arg) || arg === 'mtu'),
+  );
 }
 
 export const nodeExecStep = {

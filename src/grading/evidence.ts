@@ -7,7 +7,10 @@ import type { Evidence, EvidenceFormat } from '../scenario/schema.js';
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 function unquote(text: string): string {
-  return text.trim().replace(/^(["'`])(.*)\1$/s, '$2').trim();
+  return text
+    .trim()
+    .replace(/^(["'`])(.*)\1$/s, '$2')
+    .trim();
 }
 
 function theOneNumber(text: string): string | undefined {

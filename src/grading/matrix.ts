@@ -224,7 +224,11 @@ function succeeded(answer: ProbeAnswer | undefined): boolean {
 }
 
 /** What `probe --matrix -o json` prints. */
-export function matrixJson(result: MatrixResult): { port: number; protocol: MatrixProtocol; results: { from: string; to: string; reachable: boolean; error?: string }[] } {
+export function matrixJson(result: MatrixResult): {
+  port: number;
+  protocol: MatrixProtocol;
+  results: { from: string; to: string; reachable: boolean; error?: string }[];
+} {
   return {
     port: result.port,
     protocol: result.protocol,
@@ -305,7 +309,15 @@ export function compareTables(expected: TruthTable, observed: TruthTable, option
 export function renderTruthTable(table: TruthTable, corner = '-'): string {
   const first = Math.max(corner.length, ...table.pods.map((p) => p.length));
   const row = (label: string, cells: string[]) => [label.padEnd(first), ...cells.map((c, j) => c.padEnd(table.pods[j]!.length))].join(' ').trimEnd();
-  return [row(corner, table.pods), ...table.pods.map((from, i) => row(from, table.cells[i]!.map((v) => (v ? '.' : 'X'))))].join('\n');
+  return [
+    row(corner, table.pods),
+    ...table.pods.map((from, i) =>
+      row(
+        from,
+        table.cells[i]!.map((v) => (v ? '.' : 'X')),
+      ),
+    ),
+  ].join('\n');
 }
 
 export function describeDiffs(diffs: CellDiff[]): string {

@@ -17,7 +17,12 @@ export interface ProgressSummary {
   suggestion: Suggestion | null;
 }
 
-export function summarizeProgress(records: readonly HistoryRecord[], library: readonly LibraryEntry[], now = new Date(), dayOf: DayKey = localDay): ProgressSummary {
+export function summarizeProgress(
+  records: readonly HistoryRecord[],
+  library: readonly LibraryEntry[],
+  now = new Date(),
+  dayOf: DayKey = localDay,
+): ProgressSummary {
   const layers = layerMastery(records);
   const weakest = weakestLayers(layers);
   const practised = new Set(layers.map((l) => l.layer));

@@ -24,7 +24,14 @@ function previousDay(day: string): string {
 }
 
 export function streaks(times: readonly string[], now: Date = new Date(), dayOf: DayKey = localDay): Streaks {
-  const days = [...new Set(times.map((t) => new Date(t)).filter((d) => !Number.isNaN(d.getTime())).map(dayOf))].sort();
+  const days = [
+    ...new Set(
+      times
+        .map((t) => new Date(t))
+        .filter((d) => !Number.isNaN(d.getTime()))
+        .map(dayOf),
+    ),
+  ].sort();
   const practised = new Set(days);
   let longest = 0;
   let run = 0;

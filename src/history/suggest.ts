@@ -43,7 +43,12 @@ export function readyDifficulty(layer: string, records: readonly HistoryRecord[]
  * best is at the difficulty the learner is ready for, then unplayed, then
  * covers the weakest layers, then was played least; then the first id.
  */
-export function suggestNext(records: readonly HistoryRecord[], mastery: readonly LayerMastery[], weakest: readonly string[], library: readonly LibraryEntry[]): Suggestion | null {
+export function suggestNext(
+  records: readonly HistoryRecord[],
+  mastery: readonly LayerMastery[],
+  weakest: readonly string[],
+  library: readonly LibraryEntry[],
+): Suggestion | null {
   if (library.length === 0) return null;
   const masteryOf = new Map(mastery.map((m) => [m.layer, m.mastery]));
   const untried = [...new Set(library.flatMap((s) => s.layers))].filter((l) => !masteryOf.has(l));

@@ -70,7 +70,12 @@ export function conflict(r: QualifiedResource, name: string): ApiError {
 export function invalid(kind: string, group: string, name: string, causes: StatusCause[]): ApiError {
   const list = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
   const text = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
-  return new ApiError(422, 'Invalid', `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${text}`, { name, ...(group ? { group } : {}), kind, causes });
+  return new ApiError(422, 'Invalid', `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${text}`, {
+    name,
+    ...(group ? { group } : {}),
+    kind,
+    causes,
+  });
 }
 
 export function badRequest(message: string): ApiError {

@@ -66,7 +66,7 @@ export function parseIPv4CidrSloppy(text: string): IPv4Cidr | undefined {
 }
 
 export function cidrContains(cidr: IPv4Cidr, ip: number): boolean {
-  return ((ip & maskOf(cidr.prefix)) >>> 0) === cidr.base;
+  return (ip & maskOf(cidr.prefix)) >>> 0 === cidr.base;
 }
 
 export function formatIPv4(ip: number): string {

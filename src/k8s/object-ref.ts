@@ -3,11 +3,9 @@
 import { z } from 'zod';
 import type { ObjectRef } from './objects.js';
 
-export const ObjectRefString = z
-  .string()
-  .regex(/^[A-Z][A-Za-z]+\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/, {
-    message: 'must look like Kind/namespace/name (for example NetworkPolicy/shop/default-deny)',
-  });
+export const ObjectRefString = z.string().regex(/^[A-Z][A-Za-z]+\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/, {
+  message: 'must look like Kind/namespace/name (for example NetworkPolicy/shop/default-deny)',
+});
 
 /** Parses `Kind/namespace/name` or `Kind/name` (already checked by ObjectRefString). */
 export function parseObjectRef(text: string): ObjectRef {

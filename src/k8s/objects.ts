@@ -14,18 +14,7 @@ import type {
   V1Service,
 } from '@kubernetes/client-node';
 
-export type {
-  V1ConfigMap,
-  V1DaemonSet,
-  V1Deployment,
-  V1EndpointSlice,
-  V1Endpoints,
-  V1Namespace,
-  V1NetworkPolicy,
-  V1Node,
-  V1Pod,
-  V1Service,
-};
+export type { V1ConfigMap, V1DaemonSet, V1Deployment, V1EndpointSlice, V1Endpoints, V1Namespace, V1NetworkPolicy, V1Node, V1Pod, V1Service };
 
 export interface ObjectMeta {
   name: string;

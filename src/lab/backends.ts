@@ -73,6 +73,7 @@ export async function pickBackend(choice: BackendChoice, declared: readonly stri
     if (availability.ok) return { backend };
     reasons.push(`${name}: ${availability.reason}`);
   }
-  if (candidates.length === 0) return { problem: 'not-declared', reason: `it runs only on ${declared.join(', ')}, which --backend auto never picks: name one with --backend` };
+  if (candidates.length === 0)
+    return { problem: 'not-declared', reason: `it runs only on ${declared.join(', ')}, which --backend auto never picks: name one with --backend` };
   return { problem: 'unavailable', reason: reasons.join('; ') };
 }

@@ -11,9 +11,7 @@ export class ProbeUrlError extends Error {}
 export function parseProbeUrl(text: string): ProbeTarget {
   const match = /^(http|tcp|udp|dns):\/\/([^/:\s]+)(?::(\d+))?(\/\S*)?$/.exec(text);
   if (!match) {
-    throw new ProbeUrlError(
-      `probe target "${text}" is not a URL netbreak can send: use http://host:port/path, tcp://host:port, udp://host:port or dns://name`,
-    );
+    throw new ProbeUrlError(`probe target "${text}" is not a URL netbreak can send: use http://host:port/path, tcp://host:port, udp://host:port or dns://name`);
   }
   const scheme = match[1] as ProbeTarget['scheme'];
   const port = match[3] ? Number(match[3]) : scheme === 'http' ? 80 : scheme === 'dns' ? 53 : NaN;

@@ -61,7 +61,7 @@ export interface ClusterLabRecord {
   namespaces?: string[];
 }
 
-export function readLabRecord(lab: string): { backend?: string } & Partial<ClusterLabRecord> | undefined {
+export function readLabRecord(lab: string): ({ backend?: string } & Partial<ClusterLabRecord>) | undefined {
   try {
     return JSON.parse(fs.readFileSync(labRecordFile(lab), 'utf8')) as Partial<ClusterLabRecord>;
   } catch {
@@ -109,9 +109,7 @@ export function ensureLabDir(lab: string): string {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-      throw new StateDirError(
-        `netbreak keeps its labs in ${stateRoot()}, which this user cannot write: set NETBREAK_STATE_DIR to a folder of yours`,
-      );
+      throw new StateDirError(`netbreak keeps its labs in ${stateRoot()}, which this user cannot write: set NETBREAK_STATE_DIR to a folder of yours`);
     }
     throw error;
   }

@@ -66,7 +66,8 @@ function sessionSection(s: SessionReport, index: number): string {
   );
   if (r.story) out.push('<h3>Story</h3>', paragraphs(r.story));
   out.push('<h3>Symptom and packet path</h3>');
-  if (r.symptom) out.push(`<p>From <code>${e(r.symptom.from)}</code> to <code>${e(r.symptom.to)}</code>, the learner sees <strong>${e(r.symptom.expect)}</strong>.</p>`);
+  if (r.symptom)
+    out.push(`<p>From <code>${e(r.symptom.from)}</code> to <code>${e(r.symptom.to)}</code>, the learner sees <strong>${e(r.symptom.expect)}</strong>.</p>`);
   out.push(`<figure>${packetPathSvg(s.path, `pp${index}`)}</figure>`);
 
   out.push('<h3>Diagnosis</h3>');
@@ -83,7 +84,8 @@ function sessionSection(s: SessionReport, index: number): string {
   }
   if (r.key?.causeText) out.push(`<p>Root cause: ${e(r.key.causeText)}</p>`);
   const evidence = r.key?.evidence;
-  if (evidence) out.push(`<p>Evidence asked: ${e(evidence.question)} The answer, <code>${e(evidence.answer)}</code>, is shown by <code>${e(evidence.reveal)}</code>.</p>`);
+  if (evidence)
+    out.push(`<p>Evidence asked: ${e(evidence.question)} The answer, <code>${e(evidence.answer)}</code>, is shown by <code>${e(evidence.reveal)}</code>.</p>`);
 
   out.push('<h3>Checks</h3>');
   out.push(
@@ -108,7 +110,8 @@ function overview(sessions: SessionReport[]): string {
 }
 
 export function renderHtml(sessions: SessionReport[], generatedAt: Date): string {
-  const title = sessions.length === 1 ? `netbreak report: ${sessions[0]!.record.title || sessions[0]!.record.scenario}` : `netbreak report: ${sessions.length} sessions`;
+  const title =
+    sessions.length === 1 ? `netbreak report: ${sessions[0]!.record.title || sessions[0]!.record.scenario}` : `netbreak report: ${sessions.length} sessions`;
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',

@@ -49,24 +49,52 @@ function session(s: SessionReport): string {
   );
   if (r.story) out.push('### Story', '', m(r.story.trim()), '');
   if (r.symptom) {
-    out.push('### Symptom', '', `From \`${r.symptom.from.replace(/`/g, '')}\` to \`${r.symptom.to.replace(/`/g, '')}\`, the learner sees **${m(r.symptom.expect)}**.`, '');
+    out.push(
+      '### Symptom',
+      '',
+      `From \`${r.symptom.from.replace(/`/g, '')}\` to \`${r.symptom.to.replace(/`/g, '')}\`, the learner sees **${m(r.symptom.expect)}**.`,
+      '',
+    );
     out.push(`Packet path: ${m(pathLine(s.path))}`, '');
-    if (s.path.fault?.object) out.push(`Fault: layer ${m(s.path.fault.layer)}, ${m(s.path.fault.object)}${s.path.fault.why ? `: ${m(s.path.fault.why)}` : ''}`, '');
+    if (s.path.fault?.object)
+      out.push(`Fault: layer ${m(s.path.fault.layer)}, ${m(s.path.fault.object)}${s.path.fault.why ? `: ${m(s.path.fault.why)}` : ''}`, '');
   }
   out.push('### Diagnosis', '');
   out.push(
     table(
       ['Part', 'Answer', 'Answer key', 'Result', 'Points'],
-      s.diagnosis.map((p) => [p.part, c(p.given ?? '—'), c(p.expected || '—'), p.correct === null ? STATUS.unknown : STATUS[p.correct ? 'pass' : 'fail'], `${p.points}/${p.max}`]),
+      s.diagnosis.map((p) => [
+        p.part,
+        c(p.given ?? '—'),
+        c(p.expected || '—'),
+        p.correct === null ? STATUS.unknown : STATUS[p.correct ? 'pass' : 'fail'],
+        `${p.points}/${p.max}`,
+      ]),
     ),
     '',
   );
   if (d) out.push(`Score: ${d.points}/${d.max} − ${d.hintPenalty} for ${r.hintsUsed} hint(s) = **${d.total}**.`, '');
   const evidence = r.key?.evidence;
-  if (evidence) out.push(`Evidence asked: ${m(evidence.question)} The answer, \`${evidence.answer.replace(/`/g, '')}\`, is shown by \`${evidence.reveal.replace(/`/g, '')}\`.`, '');
+  if (evidence)
+    out.push(
+      `Evidence asked: ${m(evidence.question)} The answer, \`${evidence.answer.replace(/`/g, '')}\`, is shown by \`${evidence.reveal.replace(/`/g, '')}\`.`,
+      '',
+    );
   out.push('### Checks', '');
-  out.push(s.lastCheck ? `Last check ${s.lastCheck.passed ? 'passed' : 'failed'} at ${s.lastCheck.at}; ${r.checks.length} check(s) run.${r.fixedAt ? ` First passed at ${r.fixedAt}.` : ''}` : 'netbreak check was never run.', '');
-  if (s.checkItems.length > 0) out.push(table(['Result', 'Kind', 'Item', 'Detail'], s.checkItems.map((i) => [STATUS[i.status], i.kind, c(i.description), c(i.detail)])), '');
+  out.push(
+    s.lastCheck
+      ? `Last check ${s.lastCheck.passed ? 'passed' : 'failed'} at ${s.lastCheck.at}; ${r.checks.length} check(s) run.${r.fixedAt ? ` First passed at ${r.fixedAt}.` : ''}`
+      : 'netbreak check was never run.',
+    '',
+  );
+  if (s.checkItems.length > 0)
+    out.push(
+      table(
+        ['Result', 'Kind', 'Item', 'Detail'],
+        s.checkItems.map((i) => [STATUS[i.status], i.kind, c(i.description), c(i.detail)]),
+      ),
+      '',
+    );
   if (r.debrief) out.push('### Debrief', '', markdownFence(r.debrief.trimEnd()), '');
   return out.join('\n');
 }
@@ -77,7 +105,13 @@ export function renderMarkdown(sessions: SessionReport[], generatedAt: Date): st
     out.push(
       table(
         ['Session', 'Date', 'Scenario', 'Diagnosis', 'Fix'],
-        sessions.map((s) => [c(s.record.id), s.record.stoppedAt.slice(0, 10), c(s.record.scenario), s.record.diagnosis ? `${s.record.diagnosis.total}/100` : '—', c(OUTCOME_TEXT[s.outcome])]),
+        sessions.map((s) => [
+          c(s.record.id),
+          s.record.stoppedAt.slice(0, 10),
+          c(s.record.scenario),
+          s.record.diagnosis ? `${s.record.diagnosis.total}/100` : '—',
+          c(OUTCOME_TEXT[s.outcome]),
+        ]),
       ),
       '',
     );

@@ -50,7 +50,10 @@ export type Selected = { ok: true; records: HistoryRecord[] } | { ok: false; rea
  */
 export function selectSessions(records: readonly HistoryRecord[], selection: Selection): Selected {
   if (records.length === 0) return { ok: false, reason: 'empty', matches: [] };
-  const byStop = [...records].map((r, i) => ({ r, i })).sort((a, b) => Date.parse(a.r.stoppedAt) - Date.parse(b.r.stoppedAt) || a.i - b.i).map((x) => x.r);
+  const byStop = [...records]
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => Date.parse(a.r.stoppedAt) - Date.parse(b.r.stoppedAt) || a.i - b.i)
+    .map((x) => x.r);
   if (selection.kind === 'all') return { ok: true, records: byStop };
   if (selection.kind === 'latest') return { ok: true, records: [byStop.at(-1)!] };
   const wanted = selection.id.trim().toLowerCase();

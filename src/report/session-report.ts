@@ -51,7 +51,8 @@ function diagnosisParts(r: HistoryRecord): ReportDiagnosisPart[] {
     const expected = (part === 'evidence' ? r.key?.evidence?.answer : r.key?.[part]) ?? '';
     const given = r.diagnosis ? (r.diagnosis.answer[part] ?? null) : null;
     let correct: boolean | null = null;
-    if (given !== null && r.key) correct = part === 'evidence' ? (r.key.evidence ? evidenceMatches(r.key.evidence, given) : null) : sameAnswer(part, expected, given);
+    if (given !== null && r.key)
+      correct = part === 'evidence' ? (r.key.evidence ? evidenceMatches(r.key.evidence, given) : null) : sameAnswer(part, expected, given);
     return { part, expected, given, correct, points: correct ? DIAGNOSIS_POINTS[part] : 0, max: DIAGNOSIS_POINTS[part] };
   });
 }
@@ -63,7 +64,8 @@ function diagnosisParts(r: HistoryRecord): ReportDiagnosisPart[] {
  */
 function checkItems(r: HistoryRecord): ReportCheckItem[] {
   const last = r.checks.at(-1);
-  if (last?.items) return last.items.map((i) => ({ kind: i.kind, description: i.description, status: i.pass ? 'pass' : 'fail', detail: i.pass ? '' : i.detail }));
+  if (last?.items)
+    return last.items.map((i) => ({ kind: i.kind, description: i.description, status: i.pass ? 'pass' : 'fail', detail: i.pass ? '' : i.detail }));
   return r.checkItems.map((i) => {
     if (!last) return { ...i, status: 'unknown', detail: 'netbreak check was never run' };
     if (last.passed) return { ...i, status: 'pass', detail: '' };

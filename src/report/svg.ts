@@ -74,7 +74,11 @@ function hopBox(hop: Hop, i: number, faulted: boolean): string {
   const detail = block(cx, BOX_Y + 42, hop.detail, { size: 11, cls: 'd', lines: 2, lineHeight: 14 });
   const layers = block(cx, BOX_Y + 78, hop.layers.join(' · '), { size: 10, cls: 'l', lines: 2, lineHeight: 12 });
   parts.push(title.svg, detail.svg, layers.svg);
-  if (faulted) parts.push(`<circle cx="${x + BOX_W - 4}" cy="${BOX_Y + 4}" r="11" class="x"/>`, `<text x="${x + BOX_W - 4}" y="${BOX_Y + 9}" class="xt" text-anchor="middle">✗</text>`);
+  if (faulted)
+    parts.push(
+      `<circle cx="${x + BOX_W - 4}" cy="${BOX_Y + 4}" r="11" class="x"/>`,
+      `<text x="${x + BOX_W - 4}" y="${BOX_Y + 9}" class="xt" text-anchor="middle">✗</text>`,
+    );
   parts.push('</g>');
   return parts.join('');
 }

@@ -102,7 +102,10 @@ export function formatPath(segments: readonly PropertyKey[]): string {
 /** Text from a user's file, made safe for a one-line message: no control characters, bounded length. */
 export function oneLine(text: string, max = 160): string {
   // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  const flat = text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

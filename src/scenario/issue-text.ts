@@ -292,7 +292,8 @@ function schemaAt(schema: Schema | undefined, path: readonly Seg[]): Schema | un
     if (def.type === 'object') s = def.shape?.[String(seg)];
     else if (def.type === 'array') s = def.element;
     else if (def.type === 'record') s = def.valueType;
-    else if (def.type === 'union') s = (def.options ?? []).map(unwrap).find((o) => o?._zod.def.shape && String(seg) in o._zod.def.shape!)?._zod.def.shape?.[String(seg)];
+    else if (def.type === 'union')
+      s = (def.options ?? []).map(unwrap).find((o) => o?._zod.def.shape && String(seg) in o._zod.def.shape!)?._zod.def.shape?.[String(seg)];
     else return undefined;
   }
   return s;

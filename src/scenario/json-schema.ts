@@ -12,7 +12,12 @@ import { Scenario } from './schema.js';
  * against the same kinds.
  */
 function editorSchema(): z.ZodType {
-  const forms = faultKinds.map((kind) => z.object({ [kind.name]: kind.params }).strict().describe(`the ${kind.name} step`));
+  const forms = faultKinds.map((kind) =>
+    z
+      .object({ [kind.name]: kind.params })
+      .strict()
+      .describe(`the ${kind.name} step`),
+  );
   const step = z.union(forms as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
   return Scenario.extend({ fault: z.array(step).min(1), fix: z.array(step).min(1) });
 }
@@ -41,7 +46,11 @@ function allowPlaceholders(node: unknown): unknown {
   const constrained = 'pattern' in out || 'enum' in out || out.type === 'integer' || out.type === 'number';
   if (!constrained) return out;
   const { description, default: defaultValue, ...rest } = out;
-  return { ...(description !== undefined ? { description } : {}), ...(defaultValue !== undefined ? { default: defaultValue } : {}), anyOf: [rest, PLACEHOLDER] };
+  return {
+    ...(description !== undefined ? { description } : {}),
+    ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+    anyOf: [rest, PLACEHOLDER],
+  };
 }
 
 /** The JSON Schema (draft-07, which yaml-language-server understands) of a scenario file's input. */
@@ -54,7 +63,8 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   return {
     $schema,
     title: 'netbreak scenario',
-    description: 'A netbreak scenario (scenarios/<id>/scenario.yaml): one Kubernetes networking fault, its symptom, the graded diagnosis and the checks of the fix. Generated from src/scenario/schema.ts; do not edit.',
+    description:
+      'A netbreak scenario (scenarios/<id>/scenario.yaml): one Kubernetes networking fault, its symptom, the graded diagnosis and the checks of the fix. Generated from src/scenario/schema.ts; do not edit.',
     ...rest,
   };
 }

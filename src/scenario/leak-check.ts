@@ -19,7 +19,9 @@ export interface Leak {
 
 /** Words of a cause that say nothing about which cause it is. */
 const STOPWORDS = new Set(
-  'about after again also because been before being both cannot does doing down each every from have having here into just more most never only other over same should some such than that their them then there these they this those through under until very were what when where which while whom will with would your'.split(' '),
+  'about after again also because been before being both cannot does doing down each every from have having here into just more most never only other over same should some such than that their them then there these they this those through under until very were what when where which while whom will with would your'.split(
+    ' ',
+  ),
 );
 
 /** What only the builtin objects of a fresh lab hold, for a fault that changes one of them. */
@@ -149,16 +151,24 @@ function drawnValues(params: LoadedScenario['params']): string[] {
 function standOut(loaded: LoadedScenario): Leak[] {
   const { causes, cause } = loaded.scenario.diagnosis;
   const right = causes[cause] ?? '';
-  const wrong = Object.entries(causes).filter(([id]) => id !== cause).map(([, text]) => text);
+  const wrong = Object.entries(causes)
+    .filter(([id]) => id !== cause)
+    .map(([, text]) => text);
   const leaks: Leak[] = [];
   const limit = 1.5 * median(wrong.map((t) => t.length));
   if (right.length > limit) {
-    leaks.push({ path: `diagnosis.causes.${cause}`, problem: `stands out: the right cause is ${right.length} characters, more than 1.5 times the median wrong one (${Math.round(limit / 1.5)}); make the wrong ones as specific or the right one shorter` });
+    leaks.push({
+      path: `diagnosis.causes.${cause}`,
+      problem: `stands out: the right cause is ${right.length} characters, more than 1.5 times the median wrong one (${Math.round(limit / 1.5)}); make the wrong ones as specific or the right one shorter`,
+    });
   }
   const drawn = drawnValues(loaded.params);
   const concrete = wrong.filter((t) => namesConcreteValue(t, drawn)).length;
   if (namesConcreteValue(right, drawn) && concrete < 2) {
-    leaks.push({ path: `diagnosis.causes.${cause}`, problem: `stands out: the right cause names a concrete value and only ${concrete} wrong one${concrete === 1 ? ' does' : 's do'}; give at least two wrong causes values of this variant too` });
+    leaks.push({
+      path: `diagnosis.causes.${cause}`,
+      problem: `stands out: the right cause names a concrete value and only ${concrete} wrong one${concrete === 1 ? ' does' : 's do'}; give at least two wrong causes values of this variant too`,
+    });
   }
   return leaks;
 }
@@ -180,7 +190,8 @@ export function findLeaks(loaded: LoadedScenario): Leak[] {
       leaks.push({ path, problem });
     };
     for (const phrase of evidence) {
-      if (containsToken(text, phrase)) report(phrase, `gives the evidence away: it says ${quoteShort(phrase)}, the answer to "${s.diagnosis.evidence.question}"`);
+      if (containsToken(text, phrase))
+        report(phrase, `gives the evidence away: it says ${quoteShort(phrase)}, the answer to "${s.diagnosis.evidence.question}"`);
     }
     for (const word of telltales) {
       if (containsToken(text, word)) report(word, `names what the fault changes: ${quoteShort(word)} is written by a fault step; tell what people saw instead`);
@@ -189,7 +200,11 @@ export function findLeaks(loaded: LoadedScenario): Leak[] {
     if (path === 'symptom') continue;
     for (const w of words(text)) {
       const match = distinctive.get(w.stem);
-      if (match) report(w.word, `points at the right cause: ${quoteShort(w.word)} matches "${match}" in the right cause and no wrong cause uses it; rephrase, or let wrong causes share the word`);
+      if (match)
+        report(
+          w.word,
+          `points at the right cause: ${quoteShort(w.word)} matches "${match}" in the right cause and no wrong cause uses it; rephrase, or let wrong causes share the word`,
+        );
     }
   }
   return [...leaks, ...standOut(loaded)];

@@ -119,9 +119,15 @@ export async function loadScenario(dir: string, options: LoadOptions = {}): Prom
       const name = Object.keys(step)[0]!;
       const kind = faultKind(name);
       if (!kind) {
-        const near = closeMatches(name, faultKinds.map((k) => k.name), 1);
+        const near = closeMatches(
+          name,
+          faultKinds.map((k) => k.name),
+          1,
+        );
         const known = faultKinds.map((k) => k.name).join(', ');
-        issues.push(issueAt([list, i, name], `unknown step ${quote(name, 40)}${near.length > 0 ? ` (did you mean ${near[0]}?)` : ''}; known steps: ${known}`, [list, i]));
+        issues.push(
+          issueAt([list, i, name], `unknown step ${quote(name, 40)}${near.length > 0 ? ` (did you mean ${near[0]}?)` : ''}; known steps: ${known}`, [list, i]),
+        );
         return;
       }
       const params = kind.params.safeParse(step[name]);
@@ -173,7 +179,8 @@ function chooseVariant(parsed: Pick<ParsedYaml, 'file' | 'doc' | 'lineCounter'>,
   const spec = result.data;
   if (options.params) {
     for (const [name, p] of Object.entries(spec)) {
-      if (!hasChoiceOf(name, p, options.params)) throw new Error(`params ${paramsText(options.params)} is not a variant of ${parsed.file}: ${name} is missing or not one of its choices`);
+      if (!hasChoiceOf(name, p, options.params))
+        throw new Error(`params ${paramsText(options.params)} is not a variant of ${parsed.file}: ${name} is missing or not one of its choices`);
     }
     return options.params;
   }
@@ -296,12 +303,17 @@ function checkReferences(scenario: Scenario, manifests: Map<string, KubeObject[]
       const target = stepObject(params);
       if (target !== undefined) {
         const at: Seg[] = isPlainObject(params) ? [list, i, name, 'object'] : [list, i, name];
-        checkObject(at, target, list === 'fault' ? 'that exists when this step runs (setup, earlier fault steps and the lab\'s built-ins)' : undefined);
+        checkObject(at, target, list === 'fault' ? "that exists when this step runs (setup, earlier fault steps and the lab's built-ins)" : undefined);
       }
       if (name === 'nodeExec' && isPlainObject(params) && typeof params.node === 'string' && !known.has(`Node/${params.node}`)) {
         const nodes = BUILTIN_OBJECTS.filter((o) => o.kind === 'Node').map((o) => o.name);
         const near = closeMatches(params.node, nodes, 1);
-        issues.push(issueAt([list, i, name, 'node'], `there is no node ${quote(params.node, 63)} in the lab${near.length > 0 ? `; did you mean ${near[0]}?` : `; the nodes are ${orList(nodes)}`}`));
+        issues.push(
+          issueAt(
+            [list, i, name, 'node'],
+            `there is no node ${quote(params.node, 63)} in the lab${near.length > 0 ? `; did you mean ${near[0]}?` : `; the nodes are ${orList(nodes)}`}`,
+          ),
+        );
       }
       for (const rel of faultKind(name)?.manifestPaths?.(params) ?? []) for (const object of manifests.get(rel) ?? []) known.add(objectKey(object));
     });

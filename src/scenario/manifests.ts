@@ -160,7 +160,10 @@ class Checker {
   dnsLabel(path: Path, required: boolean): string | undefined {
     const v = this.string(path, required);
     if (v !== undefined && (v.length > 63 || !DNS_LABEL.test(v))) {
-      this.fail(path, `must be a DNS label (at most 63 lower-case letters, digits and dashes, starting and ending with a letter or digit), not ${quote(v, 40)}`);
+      this.fail(
+        path,
+        `must be a DNS label (at most 63 lower-case letters, digits and dashes, starting and ending with a letter or digit), not ${quote(v, 40)}`,
+      );
     }
     return v;
   }
@@ -182,7 +185,10 @@ class Checker {
       const name = slash >= 0 ? key.slice(slash + 1) : key;
       const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
       if (name.length > 63 || !LABEL_NAME.test(name) || (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))) {
-        this.fail([...path, key], 'is not a valid label key (an optional DNS prefix and a slash, then at most 63 letters, digits, dashes, dots and underscores)');
+        this.fail(
+          [...path, key],
+          'is not a valid label key (an optional DNS prefix and a slash, then at most 63 letters, digits, dashes, dots and underscores)',
+        );
       }
       if (typeof value !== 'string') {
         const hint = typeof value === 'number' || typeof value === 'boolean' ? `; quote it: "${String(value)}"` : '';
@@ -307,10 +313,18 @@ class Checker {
       const values = ((expr.values as unknown[] | undefined) ?? []).map(String);
       const has = Object.hasOwn(labels, key);
       const ok =
-        expr.operator === 'In' ? has && values.includes(labels[key]!) :
-        expr.operator === 'NotIn' ? !has || !values.includes(labels[key]!) :
-        expr.operator === 'Exists' ? has : !has;
-      if (!ok) this.fail(['spec', 'template', 'metadata', 'labels'], `do not satisfy the selector's matchExpressions on ${key}, so the ${this.at(['kind'])} would not select its own pods`);
+        expr.operator === 'In'
+          ? has && values.includes(labels[key]!)
+          : expr.operator === 'NotIn'
+            ? !has || !values.includes(labels[key]!)
+            : expr.operator === 'Exists'
+              ? has
+              : !has;
+      if (!ok)
+        this.fail(
+          ['spec', 'template', 'metadata', 'labels'],
+          `do not satisfy the selector's matchExpressions on ${key}, so the ${this.at(['kind'])} would not select its own pods`,
+        );
     }
     this.podSpec(['spec', 'template', 'spec']);
   }
@@ -413,10 +427,7 @@ function checkObject(doc: ParsedYaml): KubeObject {
   if (!Object.hasOwn(SUPPORTED_KINDS, kind)) {
     const supported = Object.keys(SUPPORTED_KINDS);
     const near = closeMatches(kind, supported, 1);
-    c.fail(
-      ['kind'],
-      `${quote(kind, 40)} is not supported${near.length > 0 ? ` (did you mean ${near[0]}?)` : ''}; netbreak supports ${andList(supported)}`,
-    );
+    c.fail(['kind'], `${quote(kind, 40)} is not supported${near.length > 0 ? ` (did you mean ${near[0]}?)` : ''}; netbreak supports ${andList(supported)}`);
   }
   const expectedApi = SUPPORTED_KINDS[kind as SupportedKind];
   if (apiVersion !== expectedApi) c.fail(['apiVersion'], `must be ${expectedApi} for a ${kind}, not ${quote(apiVersion, 40)}`);
@@ -425,7 +436,8 @@ function checkObject(doc: ParsedYaml): KubeObject {
   if (kind === 'Namespace' || kind === 'Service') c.dnsLabel(['metadata', 'name'], true);
   else c.dnsSubdomain(['metadata', 'name'], true);
   if (isNamespaced(kind)) c.dnsLabel(['metadata', 'namespace'], false);
-  else if (metadata.namespace !== undefined && metadata.namespace !== null) c.fail(['metadata', 'namespace'], `must not be set: a ${kind} does not live in a namespace`);
+  else if (metadata.namespace !== undefined && metadata.namespace !== null)
+    c.fail(['metadata', 'namespace'], `must not be set: a ${kind} does not live in a namespace`);
   c.labels(['metadata', 'labels']);
   c.stringMap(['metadata', 'annotations']);
 
@@ -437,7 +449,8 @@ function checkObject(doc: ParsedYaml): KubeObject {
       c.workload();
       if (c.at(['spec', 'replicas']) !== undefined) {
         const r = c.at(['spec', 'replicas']);
-        if (typeof r !== 'number' || !Number.isInteger(r) || r < 0) c.fail(['spec', 'replicas'], `must be a whole number of at least 0, not ${describeValue(r)}`);
+        if (typeof r !== 'number' || !Number.isInteger(r) || r < 0)
+          c.fail(['spec', 'replicas'], `must be a whole number of at least 0, not ${describeValue(r)}`);
       }
       break;
     case 'DaemonSet':

@@ -83,7 +83,9 @@ export type ParamSpec = z.infer<typeof ParamSpec>;
 export const ParamsSection = z
   .record(z.string().regex(PARAM_NAME, { message: 'must be a name such as namespace or apiPort (a lower-case letter, then letters, digits or _)' }), ParamSpec)
   .refine((p) => Object.keys(p).length <= MAX_PARAMS, { message: `declares more than ${MAX_PARAMS} parameters; keep the variants simple` })
-  .describe('seeded variants: each parameter and its choices; {{ params.name }} anywhere else in scenario.yaml or its manifests takes the value the seed picks');
+  .describe(
+    'seeded variants: each parameter and its choices; {{ params.name }} anywhere else in scenario.yaml or its manifests takes the value the seed picks',
+  );
 export type ParamsSection = z.infer<typeof ParamsSection>;
 
 /** A seed for a learner who gave none: small enough to read out in a workshop. */

@@ -9,17 +9,7 @@ import { ObjectRefString } from '../k8s/object-ref.js';
 import { PROBE_OUTCOMES } from '../lab/probe-outcome.js';
 import { ParamsSection } from './params.js';
 
-export const LAYERS = [
-  'dns',
-  'service',
-  'endpoints',
-  'kube-proxy',
-  'cni',
-  'networkpolicy',
-  'conntrack',
-  'node-firewall',
-  'application',
-] as const;
+export const LAYERS = ['dns', 'service', 'endpoints', 'kube-proxy', 'cni', 'networkpolicy', 'conntrack', 'node-firewall', 'application'] as const;
 export const Layer = z.enum(LAYERS);
 export type Layer = z.infer<typeof Layer>;
 
@@ -29,11 +19,9 @@ export const BackendName = z.enum(BACKENDS as [string, ...string[]]);
 export type BackendName = z.infer<typeof BackendName>;
 
 /** `namespace/pod-or-deployment`: where a probe starts. A Deployment name picks its first ready pod. */
-export const PodRefString = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
-    message: 'must look like namespace/pod (for example shop/frontend)',
-  });
+export const PodRefString = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+  message: 'must look like namespace/pod (for example shop/frontend)',
+});
 
 export const ProbeOutcome = z.enum(PROBE_OUTCOMES);
 export type ProbeOutcome = z.infer<typeof ProbeOutcome>;
@@ -42,11 +30,9 @@ export type ProbeOutcome = z.infer<typeof ProbeOutcome>;
 export const ProbeExpectation = z.enum([...PROBE_OUTCOMES, 'failure']);
 export type ProbeExpectation = z.infer<typeof ProbeExpectation>;
 
-export const ProbeUrl = z
-  .string()
-  .regex(/^(http|tcp|udp|dns):\/\/[^\s]+$/, {
-    message: 'must be a URL such as http://api.shop.svc.cluster.local:8080/, tcp://10.96.0.10:53, udp://host:53 or dns://name',
-  });
+export const ProbeUrl = z.string().regex(/^(http|tcp|udp|dns):\/\/[^\s]+$/, {
+  message: 'must be a URL such as http://api.shop.svc.cluster.local:8080/, tcp://10.96.0.10:53, udp://host:53 or dns://name',
+});
 
 export const ProbeSpec = z
   .object({
@@ -109,10 +95,7 @@ export const Diagnosis = z
     path: ['causes'],
   });
 
-export const Hint = z.union([
-  z.string().min(1),
-  z.object({ text: z.string().min(1), cost: z.number().int().min(0).max(100) }).strict(),
-]);
+export const Hint = z.union([z.string().min(1), z.object({ text: z.string().min(1), cost: z.number().int().min(0).max(100) }).strict()]);
 
 /** A step is one fault step kind (see src/faults); its parameters are checked by that kind. */
 export const Step = z.record(z.string(), z.unknown()).refine((s) => Object.keys(s).length === 1, {

@@ -48,7 +48,11 @@ export function expandPlaceholders(text: string, values: ParamValues): Expanded 
     if (open < 0) break;
     const close = text.indexOf('}}', open + 2);
     if (close < 0) {
-      problems.push({ at: open, raw: '{{', problem: `has a {{ that is never closed; placeholders look like {{ params.name }} (write {{ '{{' }} for two literal braces)` });
+      problems.push({
+        at: open,
+        raw: '{{',
+        problem: `has a {{ that is never closed; placeholders look like {{ params.name }} (write {{ '{{' }} for two literal braces)`,
+      });
       break;
     }
     const raw = text.slice(open, close + 2);
@@ -160,7 +164,8 @@ export function substituteDocument(input: SubstituteInput): ScenarioIssue[] {
     for (const pair of map.items) {
       if (!isScalar(pair.key)) continue;
       const k = String(pair.key.value);
-      if (seen.has(k)) issueAt(pair.key.range?.[0], [k], `the key ${quote(k, 60)} appears twice in this mapping once its placeholders are filled in; rename one`);
+      if (seen.has(k))
+        issueAt(pair.key.range?.[0], [k], `the key ${quote(k, 60)} appears twice in this mapping once its placeholders are filled in; rename one`);
       seen.add(k);
     }
   }

@@ -66,7 +66,10 @@ export async function validateScenario(dir: string, maxVariants = MAX_VARIANTS_C
   }
   for (const { issue, variants: where } of found.values()) {
     const variant = paramsText(where[0]!);
-    const problem = variant === '' ? issue.problem : `${issue.problem.replace(/\.$/, '')} (in the variant ${variant}${where.length > 1 ? ` and ${where.length - 1} more` : ''})`;
+    const problem =
+      variant === ''
+        ? issue.problem
+        : `${issue.problem.replace(/\.$/, '')} (in the variant ${variant}${where.length > 1 ? ` and ${where.length - 1} more` : ''})`;
     result.issues.push(makeIssue({ ...issue, problem }));
   }
   result.issues.push(...(await unusedParams(first)));
@@ -82,7 +85,10 @@ async function leakReporter(loaded: LoadedScenario): Promise<(variant: LoadedSce
   const parsed = parseYaml(await readYamlText(scenarioFile, file));
   return (variant) =>
     [...findLeaks(variant), ...unstatedGuards(variant)].map((leak) => {
-      const segments = leak.path.split(/[.[\]]+/).filter(Boolean).map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
+      const segments = leak.path
+        .split(/[.[\]]+/)
+        .filter(Boolean)
+        .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
       const pos = locate(parsed, segments);
       return makeIssue({ file, ...(pos ? { line: pos.line } : {}), path: leak.path, problem: leak.problem });
     });
@@ -93,7 +99,9 @@ async function unusedParams(loaded: LoadedScenario): Promise<ScenarioIssue[]> {
   const declared = Object.entries(loaded.scenario.params ?? {});
   if (declared.length === 0) return [];
   const scenarioFile = path.join(loaded.dir, SCENARIO_FILE);
-  const texts = await Promise.all([scenarioFile, ...[...loaded.manifests.keys()].map((rel) => path.join(loaded.dir, rel))].map((f) => readFile(f, 'utf8').catch(() => '')));
+  const texts = await Promise.all(
+    [scenarioFile, ...[...loaded.manifests.keys()].map((rel) => path.join(loaded.dir, rel))].map((f) => readFile(f, 'utf8').catch(() => '')),
+  );
   // The params: section itself names every parameter, but not as a placeholder.
   const all = texts.join('\n');
   // A group's fields count one by one: a field nothing uses is a value drawn for nobody.
@@ -140,12 +148,17 @@ export async function validateTarget(target: string, maxVariants = MAX_VARIANTS_
   }
   let dirs: string[];
   if (!isDir) {
-    if (path.basename(abs) !== SCENARIO_FILE) throw new ScenarioError({ file: shown, problem: `is not a ${SCENARIO_FILE}; pass a scenario folder, its scenario.yaml, or a folder of scenarios` });
+    if (path.basename(abs) !== SCENARIO_FILE)
+      throw new ScenarioError({ file: shown, problem: `is not a ${SCENARIO_FILE}; pass a scenario folder, its scenario.yaml, or a folder of scenarios` });
     dirs = [path.dirname(abs)];
   } else if (await isFile(path.join(abs, SCENARIO_FILE))) dirs = [abs];
   else {
     dirs = (await scenarioFolders(abs)).map((name) => path.join(abs, name));
-    if (dirs.length === 0) throw new ScenarioError({ file: shown, problem: `holds no scenario (no ${SCENARIO_FILE} in it or in its subfolders); pass a scenario folder or a folder of scenarios` });
+    if (dirs.length === 0)
+      throw new ScenarioError({
+        file: shown,
+        problem: `holds no scenario (no ${SCENARIO_FILE} in it or in its subfolders); pass a scenario folder or a folder of scenarios`,
+      });
   }
   const scenarios: ScenarioValidation[] = [];
   for (const dir of dirs) scenarios.push(await validateScenario(dir, maxVariants));

@@ -68,7 +68,11 @@ async function hostFingerprint(): Promise<string> {
     return `$ ${argv.join(' ')} (${r.exitCode})\n${r.stdout}`;
   };
   return [
-    (await out(['iptables-save'])).split('\n').filter((l) => !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/g, '')).join('\n'),
+    (await out(['iptables-save']))
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .map((l) => l.replace(/\[\d+:\d+\]/g, ''))
+      .join('\n'),
     await out(['nft', 'list', 'ruleset']),
     await out(['ip', 'route', 'show', 'table', 'all']),
     (await out(['ip', '-o', 'link'])).replace(/\s+link\/\S+.*$/gm, ''),
@@ -105,7 +109,10 @@ async function cycles(): Promise<CycleFigures> {
     const left = await removeLeftovers(lab);
     figures.leftovers += left;
     if (start.code === 0 && stop.code === 0 && left === 0) figures.ok++;
-    else figures.failures.push(`cycle ${i + 1} (${id}, seed ${i + 1}): start ${start.code}, stop ${stop.code}, ${left} leftover(s) ${start.stderr.trim().split('\n').at(-1) ?? ''}`);
+    else
+      figures.failures.push(
+        `cycle ${i + 1} (${id}, seed ${i + 1}): start ${start.code}, stop ${stop.code}, ${left} leftover(s) ${start.stderr.trim().split('\n').at(-1) ?? ''}`,
+      );
     if ((i + 1) % 10 === 0) log(`  ${i + 1}/${CYCLES} cycles, ${figures.failures.length} failed, ${figures.leftovers} leftover(s)`);
   }
   return figures;
@@ -165,7 +172,15 @@ async function fuzz(): Promise<{ ok: boolean; seconds: number; tail: string }> {
     env: { NETBREAK_FUZZ_CASES: String(FUZZ), NO_COLOR: '1', CI: '1' },
     all: true,
   });
-  return { ok: r.exitCode === 0, seconds: (performance.now() - started) / 1000, tail: String(r.all ?? '').trim().split('\n').slice(-15).join('\n') };
+  return {
+    ok: r.exitCode === 0,
+    seconds: (performance.now() - started) / 1000,
+    tail: String(r.all ?? '')
+      .trim()
+      .split('\n')
+      .slice(-15)
+      .join('\n'),
+  };
 }
 
 async function main(): Promise<void> {

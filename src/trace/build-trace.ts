@@ -17,7 +17,13 @@ import { unmasqueradedOnNode } from './masquerade.js';
 import { unservedAddress } from './unserved-address.js';
 
 export function describeQuery(q: NonNullable<ProbeResult['dns']>[number]): string {
-  const answer = q.timedOut ? 'no answer (timed out)' : q.error ? q.error : q.answers.length ? `${q.rcode ?? 'NOERROR'} ${q.answers.join(', ')}` : (q.rcode ?? 'empty answer');
+  const answer = q.timedOut
+    ? 'no answer (timed out)'
+    : q.error
+      ? q.error
+      : q.answers.length
+        ? `${q.rcode ?? 'NOERROR'} ${q.answers.join(', ')}`
+        : (q.rcode ?? 'empty answer');
   return `query ${q.name} A @${q.server} → ${answer} (${q.ms} ms)`;
 }
 
@@ -57,7 +63,8 @@ export function buildTrace(input: TraceInput): TraceResult {
         const wrongServer: HopObject | undefined = dnsSvc || unmasqueraded ? undefined : tracer.workloadBlame(input.source, `dnsConfig nameserver ${server}`);
         if (wrongServer) {
           const clusterDns = tracer.input.services.find((s) => s.metadata?.namespace === 'kube-system' && s.metadata?.name === 'kube-dns')?.spec?.clusterIP;
-          const template = wrongServer.kind === 'Pod' ? "the pod's" : `the pod template of ${wrongServer.kind} ${wrongServer.namespace}/${wrongServer.name}: its`;
+          const template =
+            wrongServer.kind === 'Pod' ? "the pod's" : `the pod template of ${wrongServer.kind} ${wrongServer.namespace}/${wrongServer.name}: its`;
           hops.push({
             status: 'fail',
             step: 'dns',
@@ -76,7 +83,12 @@ export function buildTrace(input: TraceInput): TraceResult {
           blame = denied.blame;
           hops.push({ status: 'fail', step: 'dropped', flow: 'dns', text: `the DNS queries got no answer: ${denied.text}`, object: blame });
         } else if (!walk.blame) {
-          hops.push({ status: 'fail', step: 'lost', flow: 'dns', text: `no rule on the way counted a drop of the DNS queries: ${walk.endpoint?.pod ? `is the DNS pod ${podRef(walk.endpoint.pod)} answering?` : 'check the routes and the DNS pods'}` });
+          hops.push({
+            status: 'fail',
+            step: 'lost',
+            flow: 'dns',
+            text: `no rule on the way counted a drop of the DNS queries: ${walk.endpoint?.pod ? `is the DNS pod ${podRef(walk.endpoint.pod)} answering?` : 'check the routes and the DNS pods'}`,
+          });
         }
       } else if (server) {
         flows.push({ spec: dnsFlow, endpoint: { ip: server, port: 53 } });
@@ -100,7 +112,7 @@ export function buildTrace(input: TraceInput): TraceResult {
       verdict = 'dns-failed';
     } else if (probe.address || target.scheme === 'dns') {
       flows.push({ spec: dnsFlow, endpoint: { ip: server, port: 53 } });
-      const resolved = target.scheme === 'dns' ? probe.detail.split(' → ')[1] ?? probe.address : splitHostPort(probe.address ?? '').ip;
+      const resolved = target.scheme === 'dns' ? (probe.detail.split(' → ')[1] ?? probe.address) : splitHostPort(probe.address ?? '').ip;
       hops.push({ status: 'ok', step: 'dns', flow: 'dns', text: `DNS ${target.host} → ${resolved} (${serverText}, ${totalMs} ms)` });
     }
   }
@@ -140,7 +152,13 @@ export function buildTrace(input: TraceInput): TraceResult {
           // The Service sends to a port the pod does not declare: its targetPort is the fault, not the pod.
           blame = { kind: 'Service', namespace: svc.namespace, name: svc.name, detail: `targetPort ${ep.port}` };
           const ports = declared.map((p) => (p.name ? `${p.name} ${p.containerPort}` : String(p.containerPort))).join(', ');
-          hops.push({ status: 'fail', step: 'refused', flow: 'connection', text: `refused by ${at}: Service ${svc.namespace}/${svc.name} sends to port ${ep.port}, but the pod declares ${spec.protocol} ${ports} (check the Service's targetPort)`, object: blame });
+          hops.push({
+            status: 'fail',
+            step: 'refused',
+            flow: 'connection',
+            text: `refused by ${at}: Service ${svc.namespace}/${svc.name} sends to port ${ep.port}, but the pod declares ${spec.protocol} ${ports} (check the Service's targetPort)`,
+            object: blame,
+          });
         } else {
           const loopback = tracer.loopbackListener(ep.pod, spec.protocol, ep.port);
           if (loopback) {
@@ -155,14 +173,26 @@ export function buildTrace(input: TraceInput): TraceResult {
             });
           } else {
             blame = tracer.workloadBlame(ep.pod, `nothing listens on ${spec.protocol}/${ep.port}`);
-            hops.push({ status: 'fail', step: 'refused', flow: 'connection', text: `refused by ${at}: nothing listens on ${spec.protocol}/${ep.port} there (the pod answered with a reset)`, object: blame });
+            hops.push({
+              status: 'fail',
+              step: 'refused',
+              flow: 'connection',
+              text: `refused by ${at}: nothing listens on ${spec.protocol}/${ep.port} there (the pod answered with a reset)`,
+              object: blame,
+            });
           }
         }
       } else if (probe.outcome === 'refused' && ep && tracer.nodeByIP(ep.ip)) {
         verdict = 'refused';
         const node = tracer.nodeByIP(ep.ip)!;
         blame = { kind: 'Node', name: node.name, detail: `nothing listens on ${spec.protocol}/${ep.port}` };
-        hops.push({ status: 'fail', step: 'refused', flow: 'connection', text: `refused by node ${node.name} (${at}): nothing listens on ${spec.protocol}/${ep.port} on the node itself (it answered with a reset)`, object: blame });
+        hops.push({
+          status: 'fail',
+          step: 'refused',
+          flow: 'connection',
+          text: `refused by node ${node.name} (${at}): nothing listens on ${spec.protocol}/${ep.port} on the node itself (it answered with a reset)`,
+          object: blame,
+        });
       } else {
         verdict = probe.outcome === 'refused' ? 'refused' : 'lost';
         const t = walk.tracked;
@@ -178,7 +208,12 @@ export function buildTrace(input: TraceInput): TraceResult {
           verdict = 'dropped';
           const r = icmp.delta.rule;
           const who = icmp.owner.by === 'hand-written' ? 'a hand-written rule no Kubernetes object owns' : `${icmp.owner.describe}'s rule`;
-          blame = { kind: 'Rule', name: `${r.table === 'filter' ? '' : `-t ${r.table} `}${r.text}`, detail: icmp.node, by: icmp.owner.by === 'hand-written' ? 'hand-written' : 'kube-proxy' };
+          blame = {
+            kind: 'Rule',
+            name: `${r.table === 'filter' ? '' : `-t ${r.table} `}${r.text}`,
+            detail: icmp.node,
+            by: icmp.owner.by === 'hand-written' ? 'hand-written' : 'kube-proxy',
+          };
           const frag = /fragmentation-needed|3\/4|frag/i.test(r.text);
           // The route the answers take back to the source, when it has its own (smaller) MTU.
           const back = longestPrefixMatch(input.routes[icmp.node] ?? [], spec.src.ip);
@@ -207,7 +242,13 @@ export function buildTrace(input: TraceInput): TraceResult {
           hops.push({ status: 'fail', step: 'lost', flow: 'connection', text: `${probe.outcome} at ${at}: ${hairpin.text}`, object: blame });
         } else if (unserved) {
           blame = unserved.blame;
-          hops.push({ status: 'fail', step: probe.outcome === 'refused' ? 'refused' : 'lost', flow: 'connection', text: `${probe.outcome}: ${unserved.text}`, ...(blame ? { object: blame } : {}) });
+          hops.push({
+            status: 'fail',
+            step: probe.outcome === 'refused' ? 'refused' : 'lost',
+            flow: 'connection',
+            text: `${probe.outcome}: ${unserved.text}`,
+            ...(blame ? { object: blame } : {}),
+          });
         } else {
           const text = replied
             ? `${probe.outcome} at ${at}: the connection was set up (conntrack saw replies) but the answer never arrived, and no rule counted a drop; small packets pass and large ones vanish in an MTU black hole (compare the MTUs on the path, look for ICMP "fragmentation needed"; --pcap shows where the packets stop)`

@@ -158,7 +158,10 @@ export function keepAsOwn(from: string, to: string): void {
  * daemon: …", then a hint to read its help.
  */
 export function failureReason(stderr: string): string {
-  const lines = stderr.trim().split('\n').filter((l) => l && !/^\(.*\)$/.test(l) && !/^(See|Run) '.*--help'/.test(l));
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l && !/^\(.*\)$/.test(l) && !/^(See|Run) '.*--help'/.test(l));
   return lines.pop()?.replace(/^(docker|podman): /, '') || 'tcpdump exited at once';
 }
 
@@ -186,10 +189,16 @@ export class CaptureSession {
       const capture = spec.command(['-Z', 'root', '-i', spec.interface, '-n', '-U', '-s', '0', '-w', file, ...filter]);
       explainCommand(capture.argv);
       const child = spawn(capture.argv[0]!, capture.argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
-      const r: Running = { spec, file, process: capture, child, exited: new Promise((resolve) => {
-        child.once('close', () => resolve());
-        child.once('error', () => resolve());
-      }) };
+      const r: Running = {
+        spec,
+        file,
+        process: capture,
+        child,
+        exited: new Promise((resolve) => {
+          child.once('close', () => resolve());
+          child.once('error', () => resolve());
+        }),
+      };
       live.add(r);
       return r;
     });

@@ -37,7 +37,10 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
     lab.get({ kind: 'ConfigMap', namespace: 'kube-system', name: 'coredns' }),
   ]);
   const corefile = (coredns?.data as Record<string, string> | undefined)?.Corefile;
-  const sourceObject = findPod(podObjects.filter((p) => p.metadata.namespace === namespace), podName);
+  const sourceObject = findPod(
+    podObjects.filter((p) => p.metadata.namespace === namespace),
+    podName,
+  );
   if (!sourceObject) throw new UserError(`no pod ${request.from} (and no Deployment ${request.from} with pods): see "netbreak get pods -n ${namespace}"`, 1);
 
   const nodes = traceNodes(nodeObjects);
@@ -50,7 +53,11 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
   const forwarding = readForwarding(nodes, forwardOutputs);
   const pods = tracePods(podObjects, routes);
   const source = pods.find((p) => p.namespace === sourceObject.metadata.namespace && p.name === sourceObject.metadata.name);
-  if (!source) throw new UserError(`pod ${sourceObject.metadata.namespace}/${sourceObject.metadata.name} has no network namespace of its own yet (not running, or hostNetwork): trace from a running pod`, 1);
+  if (!source)
+    throw new UserError(
+      `pod ${sourceObject.metadata.namespace}/${sourceObject.metadata.name} has no network namespace of its own yet (not running, or hostNetwork): trace from a running pod`,
+      1,
+    );
 
   // Pods the flow may end at: the endpoints of the Service the host names, or the pod with that IP.
   const wanted = [...candidateServices(target.host, source.namespace, services), ...nodePortServices(target.host, target.port, nodes, services)];
@@ -155,7 +162,13 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
     listeners,
     forwarding,
   });
-  const unread = [...new Set([...before, ...after].filter((s) => s.error).map((s) => `${'node' in s.target ? `node ${s.target.node}` : `pod ${s.target.namespace}/${s.target.pod}`}: ${s.error}`))];
+  const unread = [
+    ...new Set(
+      [...before, ...after]
+        .filter((s) => s.error)
+        .map((s) => `${'node' in s.target ? `node ${s.target.node}` : `pod ${s.target.namespace}/${s.target.pod}`}: ${s.error}`),
+    ),
+  ];
   trace.notes.push(...unread);
   if (session) {
     for (const f of session.failures()) trace.notes.push(`no capture on ${f.where} ${f.interface}: ${f.error}`);
@@ -164,7 +177,6 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
   }
   return trace;
 }
-
 
 /** Each node's net.ipv4.ip_forward, leaving out nodes where it could not be read. */
 function readForwarding(nodes: { name: string }[], outputs: ({ exitCode: number; stdout: string } | undefined)[]): Record<string, boolean> {

@@ -11,10 +11,16 @@ import { splitHostPort } from './routes.js';
  * about the one that got no reply.
  */
 export function dnatEndpoint<C extends CountedDnat>(counted: C[], state: NamespaceState | undefined, src: string | undefined, flow: FlowSpec) {
-  const dnats = counted.filter((c) => c.delta.rule.table === 'nat' && c.delta.rule.target === 'DNAT' && c.match.toDestination && c.delta.rule.chain.startsWith('KUBE-SEP-'));
-  const entries = state?.conntrack.filter((e) => e.protocol === flow.protocol && e.original.src === src && e.original.dst === flow.dst && e.original.dport === flow.port) ?? [];
+  const dnats = counted.filter(
+    (c) => c.delta.rule.table === 'nat' && c.delta.rule.target === 'DNAT' && c.match.toDestination && c.delta.rule.chain.startsWith('KUBE-SEP-'),
+  );
+  const entries =
+    state?.conntrack.filter((e) => e.protocol === flow.protocol && e.original.src === src && e.original.dst === flow.dst && e.original.dport === flow.port) ??
+    [];
   const tracked: ConntrackEntry | undefined = (flow.ok ? undefined : entries.find((e) => e.unreplied)) ?? entries[0];
-  const chosen = (tracked && dnats.find((c) => c.match.toDestination === `${tracked.reply.src}:${tracked.reply.sport}`)) ?? [...dnats].sort((a, b) => b.delta.packets - a.delta.packets)[0];
+  const chosen =
+    (tracked && dnats.find((c) => c.match.toDestination === `${tracked.reply.src}:${tracked.reply.sport}`)) ??
+    [...dnats].sort((a, b) => b.delta.packets - a.delta.packets)[0];
   let endpoint: { ip: string; port: number } | undefined;
   if (tracked && tracked.reply.src !== flow.dst) endpoint = { ip: tracked.reply.src, port: tracked.reply.sport ?? flow.port };
   else if (chosen) {

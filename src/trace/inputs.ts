@@ -47,11 +47,12 @@ export function parseRoutes(stdout: string): RouteEntry[] {
  * ClusterIP it is. Used only to pick which pods to watch before the probe runs.
  */
 export function candidateServices(host: string, sourceNamespace: string, services: V1Service[]): V1Service[] {
-  const name = host.replace(/\.$/, '').replace(/\.svc\.cluster\.local$/, '').replace(/\.svc$/, '');
+  const name = host
+    .replace(/\.$/, '')
+    .replace(/\.svc\.cluster\.local$/, '')
+    .replace(/\.svc$/, '');
   const [svc, ns] = name.split('.');
-  return services.filter(
-    (s) => s.spec?.clusterIP === host || (s.metadata?.name === svc && (s.metadata?.namespace ?? 'default') === (ns ?? sourceNamespace)),
-  );
+  return services.filter((s) => s.spec?.clusterIP === host || (s.metadata?.name === svc && (s.metadata?.namespace ?? 'default') === (ns ?? sourceNamespace)));
 }
 
 /** The Services whose NodePort the URL names, when its host is a node (by name, as the lab's DNS answers it, or address). */

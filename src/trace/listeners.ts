@@ -20,7 +20,10 @@ export function parseListeners(stdout: string): Listener[] {
     const at = local.lastIndexOf(':');
     const port = Number(local.slice(at + 1));
     // `127.0.0.1%lo:8080` names the interface; `[::1]:8080` brackets IPv6.
-    const address = local.slice(0, at).replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+    const address = local
+      .slice(0, at)
+      .replace(/^\[|\]$/g, '')
+      .replace(/%.*$/, '');
     return Number.isInteger(port) && at > 0 ? [{ protocol, address, port }] : [];
   });
 }

@@ -52,9 +52,12 @@ export function nftServiceHops(input: NftServiceInput): NftServiceResult {
   if (entered) hops.push({ status: 'ok', step: 'service', text: `services → ${entered.rule.chain} (${input.serviceText})`, rule: ruleOf(entered) });
 
   const dnats = input.grown.filter((d) => d.rule.dnatTo && d.rule.chain.startsWith('endpoint-'));
-  const entries = input.conntrack.filter((e) => e.protocol === flow.protocol && e.original.src === input.src && e.original.dst === flow.dst && e.original.dport === flow.port);
+  const entries = input.conntrack.filter(
+    (e) => e.protocol === flow.protocol && e.original.src === input.src && e.original.dst === flow.dst && e.original.dport === flow.port,
+  );
   const tracked = (flow.ok ? undefined : entries.find((e) => e.unreplied)) ?? entries[0];
-  const chosen = (tracked && dnats.find((d) => d.rule.dnatTo === `${tracked.reply.src}:${tracked.reply.sport}`)) ?? [...dnats].sort((a, b) => b.packets - a.packets)[0];
+  const chosen =
+    (tracked && dnats.find((d) => d.rule.dnatTo === `${tracked.reply.src}:${tracked.reply.sport}`)) ?? [...dnats].sort((a, b) => b.packets - a.packets)[0];
   let endpoint: { ip: string; port: number } | undefined;
   if (tracked && tracked.reply.src !== flow.dst) endpoint = { ip: tracked.reply.src, port: tracked.reply.sport ?? flow.port };
   else if (chosen) {

@@ -57,18 +57,31 @@ export function rankIsolatingPolicies(policies: V1NetworkPolicy[], namespaces: V
     const rules = policy ? policyRules(policy, flow.direction) : [];
     if (!policy || rules.length === 0) return { ref, order, rank: 0 };
     const side = flow.direction === 'ingress' ? 'from' : 'to';
-    let best: { rank: number; why: string } = { rank: 1, why: `none of its ${flow.direction} rules matches ${flow.peer.text} or ${flow.protocol.toLowerCase()}/${flow.port}` };
+    let best: { rank: number; why: string } = {
+      rank: 1,
+      why: `none of its ${flow.direction} rules matches ${flow.peer.text} or ${flow.protocol.toLowerCase()}/${flow.port}`,
+    };
     for (const [i, rule] of rules.entries()) {
       const peerOk =
         rule.peers.length === 0 ||
-        rule.peers.some((p) => (p.ipBlock ? ipBlockMatches(p.ipBlock, flow.peer.ip) : flow.peer.pod !== undefined && peerSelectsPod(p, policyNamespace(policy), flow.peer.pod, namespaces)));
+        rule.peers.some((p) =>
+          p.ipBlock
+            ? ipBlockMatches(p.ipBlock, flow.peer.ip)
+            : flow.peer.pod !== undefined && peerSelectsPod(p, policyNamespace(policy), flow.peer.pod, namespaces),
+        );
       const portOk = rule.ports.length === 0 || rule.ports.some((p) => policyPortMatches(p, flow.port, flow.protocol, flow.dstPod));
       if (peerOk && !portOk) {
-        best = { rank: 2, why: `its ${flow.direction} rule ${i} admits ${flow.peer.text} but only ${rule.ports.map(portText).join(', ')}, not ${flow.protocol.toLowerCase()}/${flow.port}` };
+        best = {
+          rank: 2,
+          why: `its ${flow.direction} rule ${i} admits ${flow.peer.text} but only ${rule.ports.map(portText).join(', ')}, not ${flow.protocol.toLowerCase()}/${flow.port}`,
+        };
         break;
       }
       if (portOk && !peerOk) {
-        best = { rank: 2, why: `its ${flow.direction} rule ${i} admits ${rule.ports.length ? rule.ports.map(portText).join(', ') : 'every port'}, but its ${side} (${rule.peers.map(peerText).join('; ')}) does not match ${flow.peer.text}` };
+        best = {
+          rank: 2,
+          why: `its ${flow.direction} rule ${i} admits ${rule.ports.length ? rule.ports.map(portText).join(', ') : 'every port'}, but its ${side} (${rule.peers.map(peerText).join('; ')}) does not match ${flow.peer.text}`,
+        };
         break;
       }
     }

@@ -81,8 +81,18 @@ export class Tracer extends TraceIndex {
       const svcObject: HopObject = { kind: 'Service', namespace: svc.namespace, name: svc.name, ...(svc.portName ? { detail: `port ${svc.portName}` } : {}) };
       const serviceText = describeService(svc);
       const counted = this.counted(srcState, flow, endpoint, { in: veth });
-      const jump = counted.find((c) => c.delta.rule.table === 'nat' && c.delta.rule.chain === 'KUBE-SERVICES' && Object.values(svc.chains).includes(c.delta.rule.target ?? ''));
-      if (jump) add({ status: 'ok', step: 'service', text: `nat KUBE-SERVICES → ${jump.delta.rule.target} (${serviceText})`, where: S.node, object: svcObject, rule: ruleOf(jump.delta) });
+      const jump = counted.find(
+        (c) => c.delta.rule.table === 'nat' && c.delta.rule.chain === 'KUBE-SERVICES' && Object.values(svc.chains).includes(c.delta.rule.target ?? ''),
+      );
+      if (jump)
+        add({
+          status: 'ok',
+          step: 'service',
+          text: `nat KUBE-SERVICES → ${jump.delta.rule.target} (${serviceText})`,
+          where: S.node,
+          object: svcObject,
+          rule: ruleOf(jump.delta),
+        });
       const dnat = dnatEndpoint(counted, srcState, S.ip, flow);
       const { dnats, chosen } = dnat;
       w.tracked = dnat.tracked;
@@ -120,7 +130,8 @@ export class Tracer extends TraceIndex {
           });
         }
       }
-      if (w.tracked && flow.kind === 'connection') add({ status: 'info', step: 'conntrack', text: `conntrack on ${S.node}: ${describeConntrack(w.tracked)}`, where: S.node });
+      if (w.tracked && flow.kind === 'connection')
+        add({ status: 'info', step: 'conntrack', text: `conntrack on ${S.node}: ${describeConntrack(w.tracked)}`, where: S.node });
       if (!flow.ok) {
         const drop = findDrop(this, srcState, flow, endpoint, { in: veth }, S.node);
         if (drop?.kubeProxy) {
@@ -134,7 +145,13 @@ export class Tracer extends TraceIndex {
           // Nothing to DNAT to. kube-proxy's REJECT would answer, unless something earlier in FORWARD drops the packet first.
           const reason = this.noEndpoints(svc);
           w.rootCause = reason.blame;
-          add({ status: 'fail', step: 'service', text: `Service ${svc.namespace}/${svc.name} has no endpoints${svc.portName ? ` (port ${svc.portName})` : ''}, so kube-proxy on ${S.node} has no pod to send it to: ${reason.why}`, where: S.node, object: w.rootCause });
+          add({
+            status: 'fail',
+            step: 'service',
+            text: `Service ${svc.namespace}/${svc.name} has no endpoints${svc.portName ? ` (port ${svc.portName})` : ''}, so kube-proxy on ${S.node} has no pod to send it to: ${reason.why}`,
+            where: S.node,
+            object: w.rootCause,
+          });
         } else {
           const running = this.input.kubeProxyNodes?.includes(S.node);
           add({
@@ -144,7 +161,8 @@ export class Tracer extends TraceIndex {
             where: S.node,
             object: svcObject,
           });
-          if (!flow.ok && running === false) w.rootCause = { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${S.node}` };
+          if (!flow.ok && running === false)
+            w.rootCause = { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${S.node}` };
         }
       }
     }
@@ -161,7 +179,13 @@ export class Tracer extends TraceIndex {
       node: S.node,
       service: svc,
       serviceText,
-      flow: { dst: flow.dst, port: flow.port, protocol: flow.protocol, ok: flow.ok, retried: flow.kind === 'dns' ? 'other queries went to' : 'retransmissions went to' },
+      flow: {
+        dst: flow.dst,
+        port: flow.port,
+        protocol: flow.protocol,
+        ok: flow.ok,
+        retried: flow.kind === 'dns' ? 'other queries went to' : 'retransmissions went to',
+      },
       src: S.ip,
       grown: srcState.nft ?? [],
       conntrack: srcState.conntrack,
@@ -178,7 +202,13 @@ export class Tracer extends TraceIndex {
     if (nft.rejected) {
       const reason = this.noEndpoints(svc);
       w.rootCause = reason.blame;
-      add({ status: 'fail', step: 'service', text: `Service ${svc.namespace}/${svc.name} has no endpoints${svc.portName ? ` (port ${svc.portName})` : ''}: kube-proxy's no-endpoint-services map on ${S.node} sends it to reject-chain (${reason.why})`, where: S.node, object: w.rootCause });
+      add({
+        status: 'fail',
+        step: 'service',
+        text: `Service ${svc.namespace}/${svc.name} has no endpoints${svc.portName ? ` (port ${svc.portName})` : ''}: kube-proxy's no-endpoint-services map on ${S.node} sends it to reject-chain (${reason.why})`,
+        where: S.node,
+        object: w.rootCause,
+      });
     } else if (nft.untouched) {
       add({
         status: flow.ok ? 'info' : 'fail',
@@ -187,9 +217,11 @@ export class Tracer extends TraceIndex {
         where: S.node,
         object: { kind: 'Service', namespace: svc.namespace, name: svc.name },
       });
-      if (!flow.ok && running === false) w.rootCause = { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${S.node}` };
+      if (!flow.ok && running === false)
+        w.rootCause = { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy', detail: `no kube-proxy pod on ${S.node}` };
     }
-    if (w.tracked && flow.kind === 'connection') add({ status: 'info', step: 'conntrack', text: `conntrack on ${S.node}: ${describeConntrack(w.tracked)}`, where: S.node });
+    if (w.tracked && flow.kind === 'connection')
+      add({ status: 'info', step: 'conntrack', text: `conntrack on ${S.node}: ${describeConntrack(w.tracked)}`, where: S.node });
     return nft.endpoint ?? sent;
   }
 
@@ -260,7 +292,13 @@ export class Tracer extends TraceIndex {
   }
 
   /** Where this node's route sends the packet: nowhere, the node itself, a pod's veth, the next node, or out of the pod network. */
-  private followRoute(w: Walk, leg: Leg, route: RouteEntry | undefined, state: NamespaceState | undefined, masquerade: boolean): Arrival | WalkResult | undefined {
+  private followRoute(
+    w: Walk,
+    leg: Leg,
+    route: RouteEntry | undefined,
+    state: NamespaceState | undefined,
+    masquerade: boolean,
+  ): Arrival | WalkResult | undefined {
     const { flow, add, path } = w;
     const { node, endpoint, epPod } = leg;
     const here = (delivered: boolean): Arrival => ({ endpoint, epPod, delivered });
@@ -275,7 +313,12 @@ export class Tracer extends TraceIndex {
       return w.end('dropped', blame, endpoint);
     }
     if (this.nodesByIP.get(endpoint.ip)?.name === node) {
-      add({ status: flow.ok ? 'ok' : 'info', step: 'route', text: `${endpoint.ip} is ${node}'s own address: the packet is delivered to the node itself`, where: node });
+      add({
+        status: flow.ok ? 'ok' : 'info',
+        step: 'route',
+        text: `${endpoint.ip} is ${node}'s own address: the packet is delivered to the node itself`,
+        where: node,
+      });
       return here(false);
     }
     if (!route.gateway && route.dev && route.dev !== 'eth0') {
@@ -301,7 +344,12 @@ export class Tracer extends TraceIndex {
     const nodeIP = this.input.nodes.find((n) => n.name === node)?.ip;
     if (nodeIP && leg.src === S.ip && node === S.node && !this.inPodNetwork(endpoint.ip) && kindnetMasquerades(state)) {
       leg.src = nodeIP;
-      add({ status: 'info', step: 'masquerade', text: `kindnet on ${node} masquerades ${S.ip} as ${nodeIP}: ${endpoint.ip} is outside the pod network, so ${next.name} sees the packet come from node ${node}`, where: node });
+      add({
+        status: 'info',
+        step: 'masquerade',
+        text: `kindnet on ${node} masquerades ${S.ip} as ${nodeIP}: ${endpoint.ip} is outside the pod network, so ${next.name} sees the packet come from node ${node}`,
+        where: node,
+      });
     } else if (nodeIP && masquerade) {
       leg.src = nodeIP;
     }
@@ -329,7 +377,8 @@ export class Tracer extends TraceIndex {
       owner.name !== node
         ? `route ${route.dst}${via} on ${node}: no route to ${owner.podCIDR} (pods of node ${owner.name}), so the packet goes to the default gateway and never reaches ${endpoint.ip}`
         : `route ${route.dst}${via} on ${node}: no pod has ${endpoint.ip} on ${node} (no /32 route to a pod veth), so the packet goes to the default gateway`;
-    const blame: HopObject = owner.name !== node ? { kind: 'Node', name: node, detail: `route to ${owner.podCIDR}` } : { kind: 'Node', name: node, detail: `no pod ${endpoint.ip}` };
+    const blame: HopObject =
+      owner.name !== node ? { kind: 'Node', name: node, detail: `route to ${owner.podCIDR}` } : { kind: 'Node', name: node, detail: `no pod ${endpoint.ip}` };
     add({ status: flow.ok ? 'info' : 'fail', step: 'route', text, where: node, object: blame });
     return flow.ok ? undefined : w.end('lost', blame, endpoint);
   }
@@ -360,9 +409,18 @@ export class Tracer extends TraceIndex {
     const jump = counted.find((c) => c.delta.rule.table === 'nat' && c.delta.rule.chain === 'KUBE-NODEPORTS' && c.delta.rule.target === svc.chains.external);
     if (jump) {
       const policy = svc.externalPolicyLocal ? 'externalTrafficPolicy Local' : 'externalTrafficPolicy Cluster';
-      hops.push({ status: 'ok', step: 'service', text: `nat KUBE-NODEPORTS → ${svc.chains.external} on ${node} (${describeService(svc)}, NodePort ${svc.nodePort}, ${policy})`, where: node, object: svcObject, rule: ruleOf(jump.delta) });
+      hops.push({
+        status: 'ok',
+        step: 'service',
+        text: `nat KUBE-NODEPORTS → ${svc.chains.external} on ${node} (${describeService(svc)}, NodePort ${svc.nodePort}, ${policy})`,
+        where: node,
+        object: svcObject,
+        rule: ruleOf(jump.delta),
+      });
     }
-    const masquerade = counted.some((c) => c.delta.rule.table === 'nat' && c.delta.rule.chain === svc.chains.external && c.delta.rule.target === 'KUBE-MARK-MASQ');
+    const masquerade = counted.some(
+      (c) => c.delta.rule.table === 'nat' && c.delta.rule.chain === svc.chains.external && c.delta.rule.target === 'KUBE-MARK-MASQ',
+    );
     const { tracked, chosen, endpoint } = dnatEndpoint(counted, state, iface.src, flow);
     if (endpoint) {
       const epPod = this.podByIP(endpoint.ip);
@@ -375,7 +433,8 @@ export class Tracer extends TraceIndex {
         ...(chosen ? { rule: ruleOf(chosen.delta) } : {}),
       });
     }
-    if (tracked && flow.kind === 'connection') hops.push({ status: 'info', step: 'conntrack', text: `conntrack on ${node}: ${describeConntrack(tracked)}`, where: node });
+    if (tracked && flow.kind === 'connection')
+      hops.push({ status: 'info', step: 'conntrack', text: `conntrack on ${node}: ${describeConntrack(tracked)}`, where: node });
     return { hops, jumped: Boolean(jump || endpoint), masquerade, ...(endpoint ? { endpoint } : {}), ...(tracked ? { tracked } : {}) };
   }
 

@@ -78,12 +78,20 @@ export function whyNoEndpoints(service: V1Service, pods: KubeObject[], deploymen
     }
     // Ready pods and still no endpoint: the Service's targetPort names a port no container declares.
     const named = (service.spec?.ports ?? []).map((p) => p.targetPort).filter((t): t is string => typeof t === 'string' && !/^\d+$/.test(t));
-    const declared = new Set(ready.flatMap((p) => ((p.spec as PodSpecLike | undefined)?.containers ?? []).flatMap((c) => (c.ports ?? []).map((port) => port.name))));
+    const declared = new Set(
+      ready.flatMap((p) => ((p.spec as PodSpecLike | undefined)?.containers ?? []).flatMap((c) => (c.ports ?? []).map((port) => port.name))),
+    );
     const missing = named.find((t) => !declared.has(t));
     if (missing) {
-      return { blame: serviceBlame(`targetPort ${missing}`), why: `its targetPort "${missing}" names no container port of the ${count} it selects, so none can be an endpoint` };
+      return {
+        blame: serviceBlame(`targetPort ${missing}`),
+        why: `its targetPort "${missing}" names no container port of the ${count} it selects, so none can be an endpoint`,
+      };
     }
-    return { blame: serviceBlame('no endpoints'), why: `its selector matches ${count} and ${ready.length} of them are Ready; the endpoints have not caught up yet` };
+    return {
+      blame: serviceBlame('no endpoints'),
+      why: `its selector matches ${count} and ${ready.length} of them are Ready; the endpoints have not caught up yet`,
+    };
   }
   // No pod carries the labels: the Deployment meant to run them may be scaled to zero.
   const meant = deployments.filter((w) => (w.metadata.namespace ?? 'default') === namespace && selects(selector, templateLabels(w)));
@@ -96,11 +104,20 @@ export function whyNoEndpoints(service: V1Service, pods: KubeObject[], deploymen
   }
   if (meant.length > 0) {
     const w = meant[0]!;
-    return { blame: { kind: 'Deployment', namespace, name: w.metadata.name, detail: 'no pods' }, why: `Deployment ${namespace}/${w.metadata.name} (${replicasOf(w)} replicas) has no pods yet` };
+    return {
+      blame: { kind: 'Deployment', namespace, name: w.metadata.name, detail: 'no pods' },
+      why: `Deployment ${namespace}/${w.metadata.name} (${replicasOf(w)} replicas) has no pods yet`,
+    };
   }
   // A near miss: pods that share the selector's keys but not its values (app=api vs app=api-v2).
   const keys = Object.keys(selector);
-  const near = [...new Set(inNamespace.filter((p) => keys.every((k) => p.metadata.labels?.[k] !== undefined)).map((p) => labelText(Object.fromEntries(keys.map((k) => [k, p.metadata.labels![k]!])))))];
+  const near = [
+    ...new Set(
+      inNamespace
+        .filter((p) => keys.every((k) => p.metadata.labels?.[k] !== undefined))
+        .map((p) => labelText(Object.fromEntries(keys.map((k) => [k, p.metadata.labels![k]!])))),
+    ),
+  ];
   return {
     blame: serviceBlame(`selector ${labelText(selector)} matches no pod`),
     why: `its selector ${labelText(selector)} matches no pod in namespace ${namespace}${near.length ? ` (the pods there are labelled ${near.slice(0, 3).join(', ')})` : ''}`,

@@ -76,17 +76,34 @@ interface JoinReply {
 
 export async function joinWorkshop(server: string, code: string, name: string, timeoutMs = 5000): Promise<Membership> {
   const sentAt = Date.now();
-  const reply = (await call(`${server}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, name }) }, timeoutMs)) as JoinReply;
+  const reply = (await call(
+    `${server}/api/join`,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, name }) },
+    timeoutMs,
+  )) as JoinReply;
   // The server's clock at the middle of the round trip, minus ours.
   const clockOffsetMs = reply.serverTime - Math.round((sentAt + Date.now()) / 2);
-  return { v: 1, server, room: reply.room, attendee: reply.attendee, token: reply.token, seeds: reply.seeds, joinedAt: new Date().toISOString(), clockOffsetMs };
+  return {
+    v: 1,
+    server,
+    room: reply.room,
+    attendee: reply.attendee,
+    token: reply.token,
+    seeds: reply.seeds,
+    joinedAt: new Date().toISOString(),
+    clockOffsetMs,
+  };
 }
 
 /** Sends one report, signed with the attendee's token, with a fresh nonce and the server's time. */
 export async function sendEvent(membership: Membership, event: WorkshopEvent, timeoutMs: number): Promise<void> {
   const path = '/api/events';
   const body = JSON.stringify({ v: SUBMISSION_VERSION, attendee: membership.attendee.id, nonce: newNonce(), ts: Date.now() + membership.clockOffsetMs, event });
-  await call(`${membership.server}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signRequest(membership.token, 'POST', path, body) }, body }, timeoutMs);
+  await call(
+    `${membership.server}${path}`,
+    { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signRequest(membership.token, 'POST', path, body) }, body },
+    timeoutMs,
+  );
 }
 
 export async function fetchBoard(server: string, timeoutMs: number): Promise<Board> {

@@ -109,17 +109,25 @@ export interface Joined {
 }
 
 export function joinRoom(room: Room, request: { code: string; name: string }, now = Date.now()): Joined | Rejection {
-  if (!sameJoinCode(request.code, room.joinCode)) return rejection(403, 'that join code is not this workshop\'s: use the join URL or code the trainer shows');
+  if (!sameJoinCode(request.code, room.joinCode)) return rejection(403, "that join code is not this workshop's: use the join URL or code the trainer shows");
   if (!roomOpen(room, now)) return closedRejection(room);
   if (!LAB_NAME_PATTERN.test(request.name)) {
     return rejection(400, `the name "${request.name.slice(0, 40)}" is not valid: use 1–20 lower-case letters, digits and dashes (it also names your lab)`);
   }
-  if (room.attendees.some((a) => a.name === request.name)) return rejection(409, `the name ${request.name} is taken in this workshop: pick another with --name`);
+  if (room.attendees.some((a) => a.name === request.name))
+    return rejection(409, `the name ${request.name} is taken in this workshop: pick another with --name`);
   if (room.attendees.length >= MAX_ATTENDEES) return rejection(409, `this workshop is full (${MAX_ATTENDEES} attendees): ask the trainer`);
   const at = new Date(now).toISOString();
   const attendee: Attendee = { id: newAttendeeId(), name: request.name, joinedAt: at, lastSeenAt: at, cells: {}, nonces: {} };
   room.attendees.push(attendee);
-  return { attendee, seeds: workshopSeeds(room.secret, attendee.id, room.scenarios.map((s) => s.id)) };
+  return {
+    attendee,
+    seeds: workshopSeeds(
+      room.secret,
+      attendee.id,
+      room.scenarios.map((s) => s.id),
+    ),
+  };
 }
 
 export function findAttendee(room: Room, id: string): Attendee | undefined {

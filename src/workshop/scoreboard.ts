@@ -40,7 +40,16 @@ export interface BoardRow {
 }
 
 export interface Board {
-  room: { id: string; title: string; scenarios: { id: string; title: string }[]; createdAt: string; endsAt: string | null; endedAt: string | null; open: boolean; serverTime: number };
+  room: {
+    id: string;
+    title: string;
+    scenarios: { id: string; title: string }[];
+    createdAt: string;
+    endsAt: string | null;
+    endedAt: string | null;
+    open: boolean;
+    serverTime: number;
+  };
   rows: BoardRow[];
 }
 
@@ -93,7 +102,16 @@ export function buildBoard(room: Room, now = Date.now()): Board {
     row.rank = prev && prev.fixed === row.fixed && prev.score === row.score && prev.fixTimeMs === row.fixTimeMs ? prev.rank : i + 1;
   });
   return {
-    room: { id: room.id, title: room.title, scenarios: room.scenarios, createdAt: room.createdAt, endsAt: room.endsAt, endedAt: room.endedAt, open: roomOpen(room, now), serverTime: now },
+    room: {
+      id: room.id,
+      title: room.title,
+      scenarios: room.scenarios,
+      createdAt: room.createdAt,
+      endsAt: room.endsAt,
+      endedAt: room.endedAt,
+      open: roomOpen(room, now),
+      serverTime: now,
+    },
     rows,
   };
 }

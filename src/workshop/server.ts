@@ -168,7 +168,9 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
     }
     changed();
     const s = checked.event.session;
-    log(`${checked.attendee.name}: ${checked.event.type} ${s.scenario}${checked.event.type === 'diagnosed' && s.diagnosis ? ` (${s.diagnosis.total}/100)` : ''}${checked.event.type === 'checked' && s.lastCheck ? (s.lastCheck.passed ? ' (passed)' : ' (failing)') : ''}`);
+    log(
+      `${checked.attendee.name}: ${checked.event.type} ${s.scenario}${checked.event.type === 'diagnosed' && s.diagnosis ? ` (${s.diagnosis.total}/100)` : ''}${checked.event.type === 'checked' && s.lastCheck ? (s.lastCheck.passed ? ' (passed)' : ' (failing)') : ''}`,
+    );
     return json(200, { ok: true });
   }
 
@@ -177,7 +179,12 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
       send(res, refuse(rejection(503, `the scoreboard already has ${MAX_STREAMS} viewers: close some, or read /api/board`)));
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write(`retry: 2000\nevent: board\ndata: ${JSON.stringify(buildBoard(room, now()))}\n\n`);
     streams.add(res);
     req.on('close', () => streams.delete(res));
@@ -189,12 +196,19 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
     const method = req.method ?? 'GET';
     const only = (allowed: string) => (method === allowed ? undefined : refuse(rejection(405, `${path} takes ${allowed}, not ${method}`)));
     const join = /^\/join\/([^/]+)$/.exec(path);
-    if (path === '/') return only('GET') ?? { status: 200, type: 'text/html; charset=utf-8', body: scoreboardPage(), headers: { 'content-security-policy': PAGE_CSP } };
+    if (path === '/')
+      return only('GET') ?? { status: 200, type: 'text/html; charset=utf-8', body: scoreboardPage(), headers: { 'content-security-policy': PAGE_CSP } };
     if (join) {
       const wrong = only('GET');
       if (wrong) return wrong;
-      if (!sameJoinCode(safeDecode(join[1]!), room.joinCode)) return refuse(rejection(404, 'that join code is not this workshop\'s: check the URL the trainer shows'));
-      return { status: 200, type: 'text/html; charset=utf-8', body: joinPage(room.title, `${origin(req)}${path}`), headers: { 'content-security-policy': PAGE_CSP } };
+      if (!sameJoinCode(safeDecode(join[1]!), room.joinCode))
+        return refuse(rejection(404, "that join code is not this workshop's: check the URL the trainer shows"));
+      return {
+        status: 200,
+        type: 'text/html; charset=utf-8',
+        body: joinPage(room.title, `${origin(req)}${path}`),
+        headers: { 'content-security-policy': PAGE_CSP },
+      };
     }
     if (path === '/api/board') return only('GET') ?? json(200, buildBoard(room, now()));
     if (path === '/api/stream') {
@@ -209,7 +223,13 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
       const wrong = only('GET');
       if (wrong) return wrong;
       if (!isAdmin(req)) return refuse(needAdmin());
-      if (path.endsWith('.csv')) return { status: 200, type: 'text/csv; charset=utf-8', body: exportCsv(room, now()), headers: { 'content-disposition': `attachment; filename="netbreak-workshop-${room.id}.csv"` } };
+      if (path.endsWith('.csv'))
+        return {
+          status: 200,
+          type: 'text/csv; charset=utf-8',
+          body: exportCsv(room, now()),
+          headers: { 'content-disposition': `attachment; filename="netbreak-workshop-${room.id}.csv"` },
+        };
       return json(200, exportJson(room, now()));
     }
     if (path === '/api/end') {

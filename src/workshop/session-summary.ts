@@ -79,7 +79,8 @@ export function mergeSummaries(a: SessionSummary, b: SessionSummary): SessionSum
   return {
     ...a,
     hintsUsed: Math.max(a.hintsUsed, b.hintsUsed),
-    diagnosis: a.diagnosis && b.diagnosis ? (Date.parse(a.diagnosis.at) <= Date.parse(b.diagnosis.at) ? a.diagnosis : b.diagnosis) : (a.diagnosis ?? b.diagnosis),
+    diagnosis:
+      a.diagnosis && b.diagnosis ? (Date.parse(a.diagnosis.at) <= Date.parse(b.diagnosis.at) ? a.diagnosis : b.diagnosis) : (a.diagnosis ?? b.diagnosis),
     checks: Math.max(a.checks, b.checks),
     lastCheck: latest(a.lastCheck, b.lastCheck),
     fixedAt: earliest(a.fixedAt, b.fixedAt),

@@ -50,10 +50,16 @@ export function checkSubmission(room: Room, request: SignedRequest, now = Date.n
   const attendee = findAttendee(room, id);
   if (!attendee) return rejection(401, 'this workshop has no such attendee: run "netbreak workshop join" with the trainer\'s URL again');
   if (!verifyRequest(attendeeToken(room.secret, id), request.method, request.path, request.body, request.signature)) {
-    return rejection(401, `the signature does not match attendee ${attendee.name}'s token: only ${attendee.name}'s own netbreak can report as ${attendee.name}`);
+    return rejection(
+      401,
+      `the signature does not match attendee ${attendee.name}'s token: only ${attendee.name}'s own netbreak can report as ${attendee.name}`,
+    );
   }
   if (Math.abs(now - ts) > REPLAY_WINDOW_MS) {
-    return rejection(400, `the report's timestamp is ${Math.round(Math.abs(now - ts) / 1000)} s away from the server's clock: it is stale or replayed; netbreak sends reports fresh, so run the command again`);
+    return rejection(
+      400,
+      `the report's timestamp is ${Math.round(Math.abs(now - ts) / 1000)} s away from the server's clock: it is stale or replayed; netbreak sends reports fresh, so run the command again`,
+    );
   }
   forgetOldNonces(attendee, now);
   if (nonce in attendee.nonces) return rejection(409, 'this report was already received (its nonce was used before): a replayed request is ignored');

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { describeObject } from '../../src/cli/describe-object.js';
 import type { KubeObject } from '../../src/k8s/objects.js';
 
-const policy = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'shop' }, spec });
+const policy = (name: string, spec: Record<string, unknown>): KubeObject => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name, namespace: 'shop' },
+  spec,
+});
 /** The lines after `Spec:`, trimmed of the two-space base indent kubectl uses. */
 const specLines = (o: KubeObject) => {
   const lines = describeObject(o, {}).split('\n');
@@ -38,8 +43,13 @@ describe('describe NetworkPolicy', () => {
         policyTypes: ['Egress'],
         egress: [
           {
-            to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-            ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+            to: [
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+            ],
+            ports: [
+              { port: 53, protocol: 'UDP' },
+              { port: 53, protocol: 'TCP' },
+            ],
           },
           { to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.96.0.0/16', '10.244.0.0/16'] } }], ports: [{ port: 30000, endPort: 32767 }] },
         ],
@@ -81,7 +91,9 @@ describe('describe NetworkPolicy', () => {
   });
 
   it('a peer selecting pods by expression shows the expression', () => {
-    const lines = specLines(policy('p', { podSelector: {}, ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'api'] }] } }] }] }));
+    const lines = specLines(
+      policy('p', { podSelector: {}, ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'api'] }] } }] }] }),
+    );
     expect(lines).toContain('      PodSelector: app In (web,api)');
   });
 });
@@ -95,7 +107,12 @@ describe('describe Service', () => {
   };
 
   it('shows the selector, ports and the ready endpoints', () => {
-    const endpoints: KubeObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'api', namespace: 'shop' }, subsets: [{ addresses: [{ ip: '10.244.1.5' }, { ip: '10.244.2.6' }], ports: [{ port: 8080 }] }] };
+    const endpoints: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'api', namespace: 'shop' },
+      subsets: [{ addresses: [{ ip: '10.244.1.5' }, { ip: '10.244.2.6' }], ports: [{ port: 8080 }] }],
+    };
     const text = describeObject(svc, { endpoints });
     expect(text).toContain('Labels:       team=shop');
     expect(text).toContain('Selector:     app=api');
@@ -118,7 +135,10 @@ describe('describe Pod', () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'api-1', namespace: 'shop' },
-      spec: { nodeName: 'worker', containers: [{ name: 'api', image: 'agnhost', args: ['netexec', '--http-port=8080'], ports: [{ name: 'http', containerPort: 8080 }] }] },
+      spec: {
+        nodeName: 'worker',
+        containers: [{ name: 'api', image: 'agnhost', args: ['netexec', '--http-port=8080'], ports: [{ name: 'http', containerPort: 8080 }] }],
+      },
       status: { phase: 'Running', hostIP: '172.18.0.3', podIP: '10.244.1.5', conditions: [{ type: 'Ready', status: 'False' }] },
     };
     const text = describeObject(pod, {});

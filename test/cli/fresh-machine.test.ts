@@ -17,14 +17,18 @@ it.skipIf(asRoot.skip)(asRoot.title("README's start, without iptables: exit 3 an
   const r = await netbreak(['start', 'friday-merge'], { PATH: fresh.path, NETBREAK_BACKEND: 'auto' });
   expect(r.code, r.stderr).toBe(3);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toContain('the netns lab needs iptables, iptables-restore and iptables-save, which are not installed: run "apt-get install -y iptables" (or "netbreak doctor --fix")');
+  expect(r.stderr).toContain(
+    'the netns lab needs iptables, iptables-restore and iptables-save, which are not installed: run "apt-get install -y iptables" (or "netbreak doctor --fix")',
+  );
   expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
 });
 
 it('doctor --fix without a terminal or --yes shows the apt-get line and asks for --yes', async () => {
   const r = await netbreak(['doctor', '--fix'], { PATH: fresh.path });
   expect(r.code).toBe(2);
-  expect(r.stderr).toMatch(/^netbreak: doctor --fix would run "(sudo )?apt-get update -qq && (sudo )?apt-get install -y iptables" and asks first: run it again with --yes \(or in a terminal\)\.$/);
+  expect(r.stderr).toMatch(
+    /^netbreak: doctor --fix would run "(sudo )?apt-get update -qq && (sudo )?apt-get install -y iptables" and asks first: run it again with --yes \(or in a terminal\)\.$/,
+  );
 });
 
 it('doctor --fix --yes runs exactly that apt-get, and says so when the binaries are still missing after it', async () => {
@@ -38,7 +42,9 @@ it('doctor --fix --yes runs exactly that apt-get, and says so when the binaries 
   const r = await netbreak(['doctor', '--fix', '--yes'], { PATH: fresh.path });
   expect(fs.readFileSync(log, 'utf8').trim().split('\n')).toEqual(['update -qq', 'install -y -qq iptables']);
   expect(r.code).toBe(3);
-  expect(last(r.stderr)).toBe('netbreak: iptables, iptables-restore, iptables-save still missing after installing iptables: check that /usr/sbin is on your PATH.');
+  expect(last(r.stderr)).toBe(
+    'netbreak: iptables, iptables-restore, iptables-save still missing after installing iptables: check that /usr/sbin is on your PATH.',
+  );
 });
 
 it('doctor --fix on a machine with everything installs nothing', async () => {

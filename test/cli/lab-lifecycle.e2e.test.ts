@@ -17,7 +17,6 @@ fs.chmodSync(stateDir, 0o777);
 const env = { NETBREAK_STATE_DIR: stateDir };
 const LAB = 'e2e-life';
 
-
 function labsLeft(): string[] {
   const dir = path.join(stateDir, 'labs');
   return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
@@ -54,7 +53,7 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
     expect((await netbreak(['status', '--json'], env)).json().scenario).toBe('afternoon-deploy');
   });
 
-  it('reset undoes the learner\'s changes and keeps the clock and hints', async () => {
+  it("reset undoes the learner's changes and keeps the clock and hints", async () => {
     expect((await netbreak(['hint'], env)).code).toBe(0);
     expect((await netbreak(['delete', 'svc/api', '-n', 'shop'], env)).code).toBe(0);
     const startedAt = (await netbreak(['status', '--json'], env)).json();
@@ -91,9 +90,13 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
   });
 
   it('Ctrl-C during start removes the half-built lab and exits 130', async () => {
-    const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'start', 'friday-merge', '--lab', LAB, '--seed', '0'], { reject: false, env: { ...env, NO_COLOR: '1' } });
+    const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'start', 'friday-merge', '--lab', LAB, '--seed', '0'], {
+      reject: false,
+      env: { ...env, NO_COLOR: '1' },
+    });
     const until = Date.now() + 20_000;
-    while ((await labNamespaces(LAB, stateDir)).filter((n) => n.includes('-pod-shop-')).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    while ((await labNamespaces(LAB, stateDir)).filter((n) => n.includes('-pod-shop-')).length === 0 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode).toBe(130);
@@ -107,7 +110,9 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
     for (const tool of ['ip', 'unshare', 'perl']) fs.symlinkSync(execaSync('sh', ['-c', `command -v ${tool}`]).stdout, path.join(bin, tool));
     const r = await netbreak(['lab', 'up', '--name', `${LAB}-x`], { ...env, PATH: bin });
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe('netbreak: the netns lab needs iptables, iptables-restore and iptables-save, which are not installed: run "apt-get install -y iptables" (or "netbreak doctor --fix").');
+    expect(r.stderr).toBe(
+      'netbreak: the netns lab needs iptables, iptables-restore and iptables-save, which are not installed: run "apt-get install -y iptables" (or "netbreak doctor --fix").',
+    );
     expect(await labNamespaces(LAB, stateDir)).toEqual([]);
     fs.rmSync(bin, { recursive: true, force: true });
   });

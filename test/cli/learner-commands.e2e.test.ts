@@ -84,7 +84,18 @@ describe.skipIf(labTests.skip)(labTests.title('learner commands on afternoon-dep
     const partial = await cli('diagnose', '--layer', 'service');
     expect(partial.code).toBe(2);
     expect(partial.stderr).toMatch(/give all four of --layer, --object, --cause and --evidence/);
-    const d = await cli('diagnose', '--layer', 'service', '--object', 'Service/shop/api', '--cause', 'selector-matches-no-pods', '--evidence', 'app: api-v2', '--json');
+    const d = await cli(
+      'diagnose',
+      '--layer',
+      'service',
+      '--object',
+      'Service/shop/api',
+      '--cause',
+      'selector-matches-no-pods',
+      '--evidence',
+      'app: api-v2',
+      '--json',
+    );
     expect(d.json().total).toBe(90);
     const again = await cli('diagnose', '--layer', 'dns', '--object', 'Service/shop/api', '--cause', 'api-not-ready', '--evidence', 'app=api');
     expect(again.code).toBe(1);

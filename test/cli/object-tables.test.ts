@@ -11,7 +11,12 @@ beforeAll(() => {
 });
 afterAll(() => vi.useRealTimers());
 
-const meta = (name: string, namespace?: string, labels?: Record<string, string>) => ({ name, ...(namespace ? { namespace } : {}), ...(labels ? { labels } : {}), creationTimestamp: created });
+const meta = (name: string, namespace?: string, labels?: Record<string, string>) => ({
+  name,
+  ...(namespace ? { namespace } : {}),
+  ...(labels ? { labels } : {}),
+  creationTimestamp: created,
+});
 const plain = { wide: false, allNamespaces: false };
 
 describe('get tables', () => {
@@ -50,7 +55,15 @@ describe('get tables', () => {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: meta('web', 'shop'),
-      spec: { type: 'NodePort', clusterIP: '10.96.12.34', selector: { app: 'web', tier: 'front' }, ports: [{ port: 80, nodePort: 30080, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }] },
+      spec: {
+        type: 'NodePort',
+        clusterIP: '10.96.12.34',
+        selector: { app: 'web', tier: 'front' },
+        ports: [
+          { port: 80, nodePort: 30080, protocol: 'TCP' },
+          { port: 53, protocol: 'UDP' },
+        ],
+      },
     };
     const headless: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: meta('db', 'shop'), spec: { clusterIP: 'None', ports: [] } };
     const table = tableFor('Service', [svc, headless], { wide: true, allNamespaces: false });
@@ -68,7 +81,12 @@ describe('get tables', () => {
       metadata: meta('api', 'shop'),
       subsets: [{ addresses: [{ ip: '10.244.1.5' }, { ip: '10.244.2.7' }], notReadyAddresses: [{ ip: '10.244.2.8' }], ports: [{ port: 8080 }] }],
     };
-    const none: KubeObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: meta('empty', 'shop'), subsets: [{ notReadyAddresses: [{ ip: '10.244.2.8' }], ports: [{ port: 8080 }] }] };
+    const none: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: meta('empty', 'shop'),
+      subsets: [{ notReadyAddresses: [{ ip: '10.244.2.8' }], ports: [{ port: 8080 }] }],
+    };
     expect(tableFor('Endpoints', [eps, none], plain).rows).toEqual([
       ['api', '10.244.1.5:8080,10.244.2.7:8080', '3m12s'],
       ['empty', '<none>', '3m12s'],
@@ -76,8 +94,22 @@ describe('get tables', () => {
   });
 
   it('EndpointSlice: address type, ports and addresses, <unset> when empty', () => {
-    const slice: KubeObject = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: meta('api-abcde', 'shop'), addressType: 'IPv4', ports: [{ port: 8080 }], endpoints: [{ addresses: ['10.244.1.5'] }] };
-    const empty: KubeObject = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: meta('api-fghij', 'shop'), addressType: 'IPv4', ports: [], endpoints: [] };
+    const slice: KubeObject = {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: meta('api-abcde', 'shop'),
+      addressType: 'IPv4',
+      ports: [{ port: 8080 }],
+      endpoints: [{ addresses: ['10.244.1.5'] }],
+    };
+    const empty: KubeObject = {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: meta('api-fghij', 'shop'),
+      addressType: 'IPv4',
+      ports: [],
+      endpoints: [],
+    };
     expect(tableFor('EndpointSlice', [slice, empty], plain)).toEqual({
       head: ['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE'],
       rows: [
@@ -90,7 +122,12 @@ describe('get tables', () => {
   it('NetworkPolicy: the pod selector, <none> for all pods', () => {
     const policies: KubeObject[] = [
       { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('deny-all', 'shop'), spec: { podSelector: {} } },
-      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('api', 'shop'), spec: { podSelector: { matchLabels: { app: 'api' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }] } } },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta('api', 'shop'),
+        spec: { podSelector: { matchLabels: { app: 'api' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }] } },
+      },
     ];
     expect(tableFor('NetworkPolicy', policies, plain)).toEqual({
       head: ['NAME', 'POD-SELECTOR', 'AGE'],
@@ -102,7 +139,13 @@ describe('get tables', () => {
   });
 
   it('Deployment and DaemonSet: the counts kubectl shows', () => {
-    const deploy: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('coredns', 'kube-system'), spec: { replicas: 2 }, status: { readyReplicas: 1, updatedReplicas: 2, availableReplicas: 1 } };
+    const deploy: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('coredns', 'kube-system'),
+      spec: { replicas: 2 },
+      status: { readyReplicas: 1, updatedReplicas: 2, availableReplicas: 1 },
+    };
     const scaledDown: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('api', 'shop'), spec: { replicas: 0 }, status: {} };
     expect(tableFor('Deployment', [deploy, scaledDown], plain)).toEqual({
       head: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
@@ -126,7 +169,12 @@ describe('get tables', () => {
 
   it('Node: ROLES control-plane or <none>, -o wide adds the INTERNAL-IP', () => {
     const nodes: KubeObject[] = [
-      { apiVersion: 'v1', kind: 'Node', metadata: meta('control-plane', undefined, { 'node-role.kubernetes.io/control-plane': '' }), status: { addresses: [{ type: 'InternalIP', address: '172.18.0.2' }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: meta('control-plane', undefined, { 'node-role.kubernetes.io/control-plane': '' }),
+        status: { addresses: [{ type: 'InternalIP', address: '172.18.0.2' }] },
+      },
       { apiVersion: 'v1', kind: 'Node', metadata: meta('worker', undefined, {}), status: { addresses: [{ type: 'InternalIP', address: '172.18.0.3' }] } },
     ];
     const table = tableFor('Node', nodes, { wide: true, allNamespaces: false });
@@ -138,12 +186,24 @@ describe('get tables', () => {
   });
 
   it('ConfigMap counts its keys; Namespace is Active', () => {
-    expect(tableFor('ConfigMap', [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('coredns', 'kube-system'), data: { Corefile: '.:53 {}', extra: 'x' } }], plain).rows).toEqual([['coredns', '2', '3m12s']]);
-    expect(tableFor('Namespace', [{ apiVersion: 'v1', kind: 'Namespace', metadata: meta('shop') }], plain)).toEqual({ head: ['NAME', 'STATUS', 'AGE'], rows: [['shop', 'Active', '3m12s']] });
+    expect(
+      tableFor(
+        'ConfigMap',
+        [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('coredns', 'kube-system'), data: { Corefile: '.:53 {}', extra: 'x' } }],
+        plain,
+      ).rows,
+    ).toEqual([['coredns', '2', '3m12s']]);
+    expect(tableFor('Namespace', [{ apiVersion: 'v1', kind: 'Namespace', metadata: meta('shop') }], plain)).toEqual({
+      head: ['NAME', 'STATUS', 'AGE'],
+      rows: [['shop', 'Active', '3m12s']],
+    });
   });
 
   it('-A puts a NAMESPACE column first', () => {
     const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('coredns', 'kube-system'), data: {} };
-    expect(tableFor('ConfigMap', [cm], { wide: false, allNamespaces: true })).toEqual({ head: ['NAMESPACE', 'NAME', 'DATA', 'AGE'], rows: [['kube-system', 'coredns', '0', '3m12s']] });
+    expect(tableFor('ConfigMap', [cm], { wide: false, allNamespaces: true })).toEqual({
+      head: ['NAMESPACE', 'NAME', 'DATA', 'AGE'],
+      rows: [['kube-system', 'coredns', '0', '3m12s']],
+    });
   });
 });

@@ -51,10 +51,13 @@ describe('clock', () => {
 });
 
 describe('kubectlTable', () => {
-  const text = kubectlTable(['NAME', 'READY', 'STATUS'], [
-    ['api-7d9f5-x2kqp', '1/1', 'Running'],
-    ['db', '0/1', 'CrashLoopBackOff'],
-  ]);
+  const text = kubectlTable(
+    ['NAME', 'READY', 'STATUS'],
+    [
+      ['api-7d9f5-x2kqp', '1/1', 'Running'],
+      ['db', '0/1', 'CrashLoopBackOff'],
+    ],
+  );
   const lines = text.split('\n');
 
   it('prints the heading then one line per row, with no borders and no trailing spaces', () => {

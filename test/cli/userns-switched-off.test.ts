@@ -45,6 +45,8 @@ describe('user namespaces switched off', () => {
     const [cmd, ...args] = isRoot ? asOrdinaryUser(argv) : argv;
     const r = await execa(cmd!, args, { reject: false, env: { ...env, NETBREAK_STATE_DIR: fs.mkdtempSync(path.join(base, 'state-')) } });
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toMatch(/\(kernel\.unprivileged_userns_clone=0\): allow it with "sudo sysctl -w kernel\.unprivileged_userns_clone=1".*or run netbreak as root/);
+    expect(r.stderr).toMatch(
+      /\(kernel\.unprivileged_userns_clone=0\): allow it with "sudo sysctl -w kernel\.unprivileged_userns_clone=1".*or run netbreak as root/,
+    );
   });
 });

@@ -127,7 +127,9 @@ describe('updateSession', () => {
     fs.writeFileSync(lockFile(), String(process.pid));
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout'] });
     const update = updateSession(LAB, (s) => void (s.hintsUsed = 1));
-    const failed = expect(update).rejects.toThrow(`another netbreak command (pid ${process.pid}) is updating this session: wait for it to finish and try again`);
+    const failed = expect(update).rejects.toThrow(
+      `another netbreak command (pid ${process.pid}) is updating this session: wait for it to finish and try again`,
+    );
     await vi.advanceTimersByTimeAsync(5200);
     await failed;
     expect(readSession(LAB)!.hintsUsed).toBe(0);

@@ -34,7 +34,9 @@ it('a failing command names the node, the command and what it printed', async ()
 it('a command failing silently reports its exit code', async () => {
   const lab = new FakeLab();
   lab.nodeExecHandler = () => ({ exitCode: 3, stdout: '', stderr: '  ' });
-  await expect(nodeExecStep.apply({ lab, manifests: new Map() }, { node: 'control-plane', run: ['false'] })).rejects.toThrow('"false" failed on node control-plane: exit 3');
+  await expect(nodeExecStep.apply({ lab, manifests: new Map() }, { node: 'control-plane', run: ['false'] })).rejects.toThrow(
+    '"false" failed on node control-plane: exit 3',
+  );
 });
 
 it('describes itself with the node and the command', () => {

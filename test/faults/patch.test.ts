@@ -10,7 +10,12 @@ it('merge-patches the object, and revert restores it including fields the patch 
   const lab = new FakeLab([namespace('shop'), svc]);
   const before = lab.dump();
   const undo = JSON.parse(
-    JSON.stringify(await patchStep.apply(ctx(lab), { object: 'Service/shop/api', merge: { spec: { selector: { app: null, tier: 'api' } }, metadata: { annotations: null } } })),
+    JSON.stringify(
+      await patchStep.apply(ctx(lab), {
+        object: 'Service/shop/api',
+        merge: { spec: { selector: { app: null, tier: 'api' } }, metadata: { annotations: null } },
+      }),
+    ),
   );
   const patched = lab.peek({ kind: 'Service', namespace: 'shop', name: 'api' })!;
   expect((patched.spec as any).selector).toEqual({ tier: 'api' });
@@ -23,6 +28,8 @@ it('merge-patches the object, and revert restores it including fields the patch 
 
 it('refuses to patch an object that does not exist, naming it', async () => {
   const lab = new FakeLab([namespace('shop')]);
-  await expect(patchStep.apply(ctx(lab), { object: 'Service/shop/api', merge: { spec: {} } })).rejects.toThrow('cannot patch Service/shop/api: it does not exist');
+  await expect(patchStep.apply(ctx(lab), { object: 'Service/shop/api', merge: { spec: {} } })).rejects.toThrow(
+    'cannot patch Service/shop/api: it does not exist',
+  );
   expect(lab.dump()).toHaveLength(1);
 });

@@ -39,7 +39,11 @@ describe('changedWords', () => {
   });
 
   it('names a removed field (null in a merge patch) by its key', () => {
-    expect(changedWords({ spec: { selector: { 'k8s-app': null, app: 'dns' } } }, { spec: { selector: { 'k8s-app': 'kube-dns' } } })).toEqual(['selector', 'selector', 'dns']);
+    expect(changedWords({ spec: { selector: { 'k8s-app': null, app: 'dns' } } }, { spec: { selector: { 'k8s-app': 'kube-dns' } } })).toEqual([
+      'selector',
+      'selector',
+      'dns',
+    ]);
   });
 });
 
@@ -64,8 +68,10 @@ describe('each step kind', () => {
   });
 
   it('nodeExec: chains, targets, addresses and the comment, not the tool or its flags', () => {
-    const words = nodeExecStep.telltales(
-      { node: 'worker', run: ['iptables', '-I', 'FORWARD', '-d', '10.244.2.0/24', '-p', 'tcp', '--dport', '8080', '-m', 'comment', '--comment', 'INC-4711 temp', '-j', 'DROP'] });
+    const words = nodeExecStep.telltales({
+      node: 'worker',
+      run: ['iptables', '-I', 'FORWARD', '-d', '10.244.2.0/24', '-p', 'tcp', '--dport', '8080', '-m', 'comment', '--comment', 'INC-4711 temp', '-j', 'DROP'],
+    });
     expect(words).toEqual(['FORWARD', '10.244.2.0/24', '8080', 'INC-4711 temp', 'DROP']);
     expect(nodeExecStep.telltales({ node: 'worker', run: ['ip', 'link', 'set', 'eth0', 'mtu', '1400'] })).toEqual(['mtu', '1400']);
   });

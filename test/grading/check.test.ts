@@ -83,7 +83,10 @@ describe('runCheck', () => {
   });
 
   it('words a failure expectation as "to fail"', async () => {
-    const report = await runCheck(lab({ outcome: 'refused', detail: 'refused' }), scenario([{ probe: { from: 'shop/frontend', to: API, expect: 'failure' } }], []));
+    const report = await runCheck(
+      lab({ outcome: 'refused', detail: 'refused' }),
+      scenario([{ probe: { from: 'shop/frontend', to: API, expect: 'failure' } }], []),
+    );
     expect(report.items[0]).toMatchObject({ description: `shop/frontend → ${API} expects to fail`, pass: true });
   });
 

@@ -12,7 +12,13 @@ const key: Scenario['diagnosis'] = {
     'wrong-port': 'The api Service targets the wrong port',
     'selector-mismatch': 'The api Service selects no pods',
   },
-  evidence: { question: 'Which port must the frontend be allowed to send to?', answer: '53', format: 'port', accept: [], reveal: 'netbreak get netpol -n shop -o yaml' },
+  evidence: {
+    question: 'Which port must the frontend be allowed to send to?',
+    answer: '53',
+    format: 'port',
+    accept: [],
+    reveal: 'netbreak get netpol -n shop -o yaml',
+  },
 };
 const right = { layer: 'networkpolicy', object: 'NetworkPolicy/shop/default-deny-egress', cause: 'egress-dns-blocked', evidence: '53' };
 
@@ -50,10 +56,23 @@ describe('scoreDiagnosis', () => {
   });
 
   it('accepts the kind in any case or as a kubectl short name, but names exactly', () => {
-    for (const object of ['networkpolicy/shop/default-deny-egress', 'NETWORKPOLICY/shop/default-deny-egress', 'netpol/shop/default-deny-egress', 'networkpolicies/shop/default-deny-egress', ' NetworkPolicy/shop/default-deny-egress ']) {
+    for (const object of [
+      'networkpolicy/shop/default-deny-egress',
+      'NETWORKPOLICY/shop/default-deny-egress',
+      'netpol/shop/default-deny-egress',
+      'networkpolicies/shop/default-deny-egress',
+      ' NetworkPolicy/shop/default-deny-egress ',
+    ]) {
       expect(scoreDiagnosis(key, { ...right, object }, 0, []).parts.object.correct, object).toBe(true);
     }
-    for (const object of ['NetworkPolicy/Shop/default-deny-egress', 'NetworkPolicy/shop/Default-Deny-Egress', 'NetworkPolicy/default-deny-egress', 'default-deny-egress', 'Service/shop/default-deny-egress', '']) {
+    for (const object of [
+      'NetworkPolicy/Shop/default-deny-egress',
+      'NetworkPolicy/shop/Default-Deny-Egress',
+      'NetworkPolicy/default-deny-egress',
+      'default-deny-egress',
+      'Service/shop/default-deny-egress',
+      '',
+    ]) {
       expect(scoreDiagnosis(key, { ...right, object }, 0, []).parts.object.correct, object).toBe(false);
     }
     expect(normalizeObjectRef('svc/shop/api')).toBe('Service/shop/api');

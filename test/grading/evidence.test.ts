@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { acceptedEvidence, evidenceMatches, normalizeEvidence } from '../../src/grading/evidence.js';
 import type { Evidence } from '../../src/scenario/schema.js';
 
-const evidence = (format: Evidence['format'], answer: string, accept: string[] = []): Evidence => ({ question: 'q?', answer, format, accept, reveal: 'netbreak get pods' });
+const evidence = (format: Evidence['format'], answer: string, accept: string[] = []): Evidence => ({
+  question: 'q?',
+  answer,
+  format,
+  accept,
+  reveal: 'netbreak get pods',
+});
 
 describe('evidence answers', () => {
   it.each([
@@ -10,7 +16,12 @@ describe('evidence answers', () => {
     ['number', '1400', ['1400', 'mtu 1400', '1400 bytes'], ['1500', '14000', '1400/1500']],
     ['ip', '10.244.2.7', ['10.244.2.7', '10.244.2.7:8080', '10.244.2.7/32', "'10.244.2.7'"], ['10.244.2.70', '10.244.2.7/24', '10.244.2', '10.244.2.300']],
     ['cidr', '10.244.2.0/24', ['10.244.2.0/24', ' 10.244.2.0/24'], ['10.244.2.0', '10.244.2.0/25', '10.244.2.0/24/1', '10.244.2.0/33']],
-    ['label', 'app=fronted', ['app=fronted', 'app: fronted', 'app = fronted', 'app="fronted"', "app: 'fronted'"], ['app=frontend', 'fronted', 'App=fronted', 'app=fronted2']],
+    [
+      'label',
+      'app=fronted',
+      ['app=fronted', 'app: fronted', 'app = fronted', 'app="fronted"', "app: 'fronted'"],
+      ['app=frontend', 'fronted', 'App=fronted', 'app=fronted2'],
+    ],
     ['name', 'cluster.lcoal', ['cluster.lcoal', 'Cluster.Lcoal.', ' cluster.lcoal '], ['cluster.local', 'lcoal']],
     ['text', 'INC-4711 temp', ['INC-4711 temp', 'inc-4711   TEMP', '"INC-4711 temp"'], ['INC-4711', 'INC-4711 temporary']],
   ] as const)('%s: %s matches its spellings and nothing else', (format, answer, right, wrong) => {

@@ -21,7 +21,11 @@ import {
   type MatrixPod,
 } from '../../src/grading/matrix.js';
 
-function pod(namespace: string, name: string, extra: { labels?: Record<string, string>; owner?: { kind: string; name: string }; ip?: string; hostNetwork?: boolean } = {}): KubeObject {
+function pod(
+  namespace: string,
+  name: string,
+  extra: { labels?: Record<string, string>; owner?: { kind: string; name: string }; ip?: string; hostNetwork?: boolean } = {},
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -29,7 +33,9 @@ function pod(namespace: string, name: string, extra: { labels?: Record<string, s
       name,
       namespace,
       labels: extra.labels,
-      ...(extra.owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: extra.owner.kind, name: extra.owner.name, uid: `uid-${extra.owner.name}`, controller: true }] } : {}),
+      ...(extra.owner
+        ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: extra.owner.kind, name: extra.owner.name, uid: `uid-${extra.owner.name}`, controller: true }] }
+        : {}),
     },
     spec: { containers: [], ...(extra.hostNetwork ? { hostNetwork: true } : {}) },
     status: extra.ip === undefined ? { podIP: '10.244.1.2' } : extra.ip ? { podIP: extra.ip } : {},
@@ -127,17 +133,12 @@ describe('expectations built the way upstream builds them', () => {
     // default-deny-ingress in x: reachability.ExpectPeer(&Peer{}, &Peer{Namespace: x}, false)
     const table = newTruthTable(XYZ, true);
     expectPeer(table, {}, { namespace: 'x' }, false);
-    expect(renderTruthTable(table).split('\n').slice(1).map((l) => l.replace(/\s+/g, ''))).toEqual([
-      'x/aXXX......',
-      'x/bXXX......',
-      'x/cXXX......',
-      'y/aXXX......',
-      'y/bXXX......',
-      'y/cXXX......',
-      'z/aXXX......',
-      'z/bXXX......',
-      'z/cXXX......',
-    ]);
+    expect(
+      renderTruthTable(table)
+        .split('\n')
+        .slice(1)
+        .map((l) => l.replace(/\s+/g, '')),
+    ).toEqual(['x/aXXX......', 'x/bXXX......', 'x/cXXX......', 'y/aXXX......', 'y/bXXX......', 'y/cXXX......', 'z/aXXX......', 'z/bXXX......', 'z/cXXX......']);
   });
 
   it('ExpectAllIngress, ExpectAllEgress and Expect set columns, rows and cells, later calls winning', () => {

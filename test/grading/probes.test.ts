@@ -24,15 +24,20 @@ describe('judgeProbe', () => {
   });
 
   it('one lost packet does not flip a passing verdict', async () => {
-    const judged = await judgeProbe(labAnswering([{}, { outcome: 'timeout', detail: 'no answer within 1000 ms' }, {}]), { from: FROM, to: TO, expect: 'success' });
+    const judged = await judgeProbe(labAnswering([{}, { outcome: 'timeout', detail: 'no answer within 1000 ms' }, {}]), {
+      from: FROM,
+      to: TO,
+      expect: 'success',
+    });
     expect(judged).toMatchObject({ outcome: 'success', pass: true, from: FROM, to: TO, expect: 'success' });
   });
 
   it('one lucky success does not pass a probe that mostly times out, and reports a timeout result', async () => {
-    const judged = await judgeProbe(
-      labAnswering([{ outcome: 'timeout', detail: 'no answer A' }, {}, { outcome: 'timeout', detail: 'no answer B' }]),
-      { from: FROM, to: TO, expect: 'success' },
-    );
+    const judged = await judgeProbe(labAnswering([{ outcome: 'timeout', detail: 'no answer A' }, {}, { outcome: 'timeout', detail: 'no answer B' }]), {
+      from: FROM,
+      to: TO,
+      expect: 'success',
+    });
     expect(judged.outcome).toBe('timeout');
     expect(judged.pass).toBe(false);
     expect(judged.result.outcome).toBe('timeout');
@@ -53,10 +58,12 @@ describe('judgeProbe', () => {
   });
 
   it('the backend check is judged per attempt before the majority', async () => {
-    const judged = await judgeProbe(
-      labAnswering([{ answeredBy: 'api-1' }, { answeredBy: 'reports-1' }, { answeredBy: 'reports-2' }]),
-      { from: FROM, to: TO, expect: 'wrong-backend', backend: 'api-' },
-    );
+    const judged = await judgeProbe(labAnswering([{ answeredBy: 'api-1' }, { answeredBy: 'reports-1' }, { answeredBy: 'reports-2' }]), {
+      from: FROM,
+      to: TO,
+      expect: 'wrong-backend',
+      backend: 'api-',
+    });
     expect(judged).toMatchObject({ outcome: 'wrong-backend', pass: true });
     expect(judged.result.answeredBy).toMatch(/^reports-/);
   });

@@ -40,7 +40,7 @@ export class FakeLab implements Lab {
     disposable: false,
     setsWorkerCount: false,
     kubeProxyModes: ['iptables'],
-  standaloneLabs: false,
+    standaloneLabs: false,
   };
   readonly calls: Call[] = [];
   private readonly objects = new Map<string, KubeObject>();
@@ -145,7 +145,10 @@ export function deployment(namespace: string, name: string, replicas = 2, labels
     spec: {
       replicas,
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name, image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['netexec', '--http-port=8080'] }] } },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name, image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['netexec', '--http-port=8080'] }] },
+      },
     },
   };
 }

@@ -17,8 +17,17 @@ async function out(cmd: string, args: string[]): Promise<string> {
  * behind is a change too: "absent" and "present, empty" differ).
  */
 export async function hostNetworkState(_lab: string): Promise<Record<string, string>> {
-  const iptables = (await out('iptables-save', [])).split('\n').filter((l) => !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/g, '[0:0]')).join('\n');
-  const sysctls = await out('sysctl', ['net.ipv4.ip_forward', 'net.ipv4.conf.all.rp_filter', 'net.ipv4.conf.default.rp_filter', 'net.ipv4.conf.all.forwarding']);
+  const iptables = (await out('iptables-save', []))
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => l.replace(/\[\d+:\d+\]/g, '[0:0]'))
+    .join('\n');
+  const sysctls = await out('sysctl', [
+    'net.ipv4.ip_forward',
+    'net.ipv4.conf.all.rp_filter',
+    'net.ipv4.conf.default.rp_filter',
+    'net.ipv4.conf.all.forwarding',
+  ]);
   return {
     iptables,
     nft: await out('nft', ['list', 'ruleset']),
@@ -49,7 +58,10 @@ export async function inLab(lab: string, stateDir: string, target: Parameters<ty
 /** The network namespaces of one lab, as the lab itself lists them; [] when it is not running. */
 export async function labNamespaces(lab: string, stateDir: string): Promise<string[]> {
   const listed = await inLab(lab, stateDir, { lab: true }, ['ip', 'netns', 'list']);
-  return (listed?.stdout ?? '').split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(`nb-${lab}-`));
+  return (listed?.stdout ?? '')
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith(`nb-${lab}-`));
 }
 
 /** The lab's namespaces in the host's /run/netns: labs keep theirs private, so always none. */
@@ -63,12 +75,15 @@ export async function hostNamespacesOf(lab: string): Promise<string[]> {
 /** Whether any process of this machine runs with `file` (a lab file of the state folder) in its arguments: the lab's holder or supervisor. */
 export function labProcessesRunning(stateDir: string, lab: string): number[] {
   const labFile = path.join(stateDir, 'labs', lab, 'lab.json');
-  return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).flatMap((pid) => {
-    try {
-      if (fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z')) return [];
-      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(labFile) ? [Number(pid)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return fs
+    .readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .flatMap((pid) => {
+      try {
+        if (fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z')) return [];
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(labFile) ? [Number(pid)] : [];
+      } catch {
+        return [];
+      }
+    });
 }

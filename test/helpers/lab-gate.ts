@@ -47,7 +47,21 @@ export function hostNetnsGate(tools: string[] = []): Gate {
 /** What a lab does first, tried as this user: a user and network namespace in which it adds a link. */
 function canMakeLabNamespaces(): boolean {
   const uid = String(process.getuid?.());
-  const probe = spawnSync('unshare', ['--user', `--map-user=${uid}`, '--keep-caps', '--net', 'ip', 'link', 'add', 'nb-probe', 'type', 'veth', 'peer', 'name', 'nb-probe1']);
+  const probe = spawnSync('unshare', [
+    '--user',
+    `--map-user=${uid}`,
+    '--keep-caps',
+    '--net',
+    'ip',
+    'link',
+    'add',
+    'nb-probe',
+    'type',
+    'veth',
+    'peer',
+    'name',
+    'nb-probe1',
+  ]);
   return probe.status === 0;
 }
 

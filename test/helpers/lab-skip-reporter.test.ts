@@ -18,7 +18,11 @@ it('counts skipped tests per reason and file, ignoring other skips and tests tha
     { fullName: `${skipped.title('kill -9')} > leaves nothing`, file: 'test/a.test.ts', skipped: true },
     { fullName: `${skipped.title('kill -9')} > inner > cleans`, file: 'test/a.test.ts', skipped: true },
     { fullName: `${skipped.title('library')} > runs`, file: 'test/b.test.ts', skipped: true },
-    { fullName: `${gate('needs root to create network namespaces: run the tests as root (sudo npm test)').title('x')} > y`, file: 'test/c.test.ts', skipped: true },
+    {
+      fullName: `${gate('needs root to create network namespaces: run the tests as root (sudo npm test)').title('x')} > y`,
+      file: 'test/c.test.ts',
+      skipped: true,
+    },
     { fullName: 'live kind suite (set NETBREAK_E2E_KIND=1) > runs', file: 'test/d.test.ts', skipped: true },
     { fullName: 'plain > ran', file: 'test/e.test.ts', skipped: false },
   ]);
@@ -42,7 +46,11 @@ it('CI is on when the variable is set to anything but false or 0', () => {
 });
 
 it("in the ordinary user's pass after root's, skips for want of root do not fail CI; any other skip still does", () => {
-  const rootOnly = { reason: 'makes network namespaces on the host itself, outside any lab, which needs root: run the tests as root (sudo npm test)', tests: 2, files: ['test/a.test.ts'] };
+  const rootOnly = {
+    reason: 'makes network namespaces on the host itself, outside any lab, which needs root: run the tests as root (sudo npm test)',
+    tests: 2,
+    files: ['test/a.test.ts'],
+  };
   const missing = { reason: why, tests: 1, files: ['test/b.test.ts'] };
   expect(failingGroups([rootOnly, missing], { NETBREAK_AFTER_ROOT_PASS: '1' })).toEqual([missing]);
   expect(failingGroups([rootOnly], { NETBREAK_AFTER_ROOT_PASS: '1' })).toEqual([]);

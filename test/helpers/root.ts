@@ -6,7 +6,11 @@ import path from 'node:path';
 export const isRoot = process.getuid?.() === 0;
 
 // Looked up once, on the PATH the test run started with: tests may narrow PATH later.
-const SETPRIV = (process.env.PATH ?? '').split(':').map((dir) => path.join(dir, 'setpriv')).find((file) => fs.existsSync(file)) ?? 'setpriv';
+const SETPRIV =
+  (process.env.PATH ?? '')
+    .split(':')
+    .map((dir) => path.join(dir, 'setpriv'))
+    .find((file) => fs.existsSync(file)) ?? 'setpriv';
 
 /** The user tests run as when they need an ordinary user (nobody). */
 export const ORDINARY_USER = 65534;
@@ -35,7 +39,8 @@ export function readableByAll(dir: string): boolean {
 export function cliForOrdinaryUsers(root: string): { dir: string; remove(): void } {
   if (readableByAll(root)) return { dir: root, remove: () => {} };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-cli-for-users-'));
-  for (const part of ['bin', 'dist', 'clusters', 'scenarios', 'node_modules', 'package.json']) fs.cpSync(path.join(root, part), path.join(dir, part), { recursive: true });
+  for (const part of ['bin', 'dist', 'clusters', 'scenarios', 'node_modules', 'package.json'])
+    fs.cpSync(path.join(root, part), path.join(dir, part), { recursive: true });
   fs.chmodSync(dir, 0o755);
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

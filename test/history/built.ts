@@ -26,7 +26,10 @@ function stale(): boolean {
 export function ensureBuilt(): void {
   if (!stale()) return;
   try {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
   } catch {
     // tsc emits even when another part of the tree does not typecheck; what matters is checked below.
   }

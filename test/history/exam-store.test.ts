@@ -14,7 +14,9 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const exam = examRecord({ tasks: [{ scenario: 'a', title: 'A', layers: ['dns'], difficulty: 'beginner', seed: 3, weight: 100, flagged: false, sessions: [] }] });
+const exam = examRecord({
+  tasks: [{ scenario: 'a', title: 'A', layers: ['dns'], difficulty: 'beginner', seed: 3, weight: 100, flagged: false, sessions: [] }],
+});
 
 it('keeps the exam being sat until it is archived, then keeps it once among the finished ones', () => {
   expect(readCurrentExam(files)).toBeUndefined();

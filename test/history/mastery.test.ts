@@ -12,7 +12,14 @@ describe('layerMastery', () => {
     ];
     const m = layerMastery(history);
     expect(m.map((l) => l.layer)).toEqual(['dns', 'service', 'endpoints', 'networkpolicy']); // LAYERS order
-    expect(m.find((l) => l.layer === 'networkpolicy')).toEqual({ layer: 'networkpolicy', sessions: 2, fixed: 1, diagnosed: 2, averageScore: 75, mastery: 0.625 });
+    expect(m.find((l) => l.layer === 'networkpolicy')).toEqual({
+      layer: 'networkpolicy',
+      sessions: 2,
+      fixed: 1,
+      diagnosed: 2,
+      averageScore: 75,
+      mastery: 0.625,
+    });
     expect(m.find((l) => l.layer === 'dns')).toEqual({ layer: 'dns', sessions: 2, fixed: 1, diagnosed: 2, averageScore: 80, mastery: 0.65 });
     expect(m.find((l) => l.layer === 'service')).toEqual({ layer: 'service', sessions: 1, fixed: 0, diagnosed: 0, averageScore: 0, mastery: 0 });
   });

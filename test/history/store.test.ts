@@ -51,7 +51,10 @@ describe('history store', () => {
   it('reads lines from older or newer versions that carry only the essentials', () => {
     const file = tmpFile();
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${JSON.stringify({ v: 0, id: 'old', scenario: 'x', startedAt: '2024-01-01T00:00:00Z', stoppedAt: '2024-01-01T00:10:00Z', extra: 1 })}\n`);
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify({ v: 0, id: 'old', scenario: 'x', startedAt: '2024-01-01T00:00:00Z', stoppedAt: '2024-01-01T00:10:00Z', extra: 1 })}\n`,
+    );
     const { records, warnings } = readHistory(file);
     expect(warnings).toEqual([]);
     expect(records[0]).toMatchObject({ id: 'old', layers: [], diagnosis: null, checks: [], fixedAt: null, difficulty: 'beginner' });

@@ -35,7 +35,11 @@ describe('suggestNext', () => {
   });
 
   it('prefers an unplayed scenario at the right level over a replay', () => {
-    const library = [...LIBRARY, { id: 'dns-nxdomain-typo', title: 'Typo', layers: ['dns'], difficulty: 'beginner' as const }, { id: 'dns-a', title: 'A', layers: ['dns'], difficulty: 'beginner' as const }];
+    const library = [
+      ...LIBRARY,
+      { id: 'dns-nxdomain-typo', title: 'Typo', layers: ['dns'], difficulty: 'beginner' as const },
+      { id: 'dns-a', title: 'A', layers: ['dns'], difficulty: 'beginner' as const },
+    ];
     const history = [
       rec({ scenario: 'dns-a', layers: ['dns'], score: 30, fixed: false, difficulty: 'beginner' }),
       rec({ scenario: 'friday-merge', layers: ['networkpolicy'], score: 100 }),

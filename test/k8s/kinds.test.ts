@@ -67,11 +67,6 @@ describe('canonicalKind', () => {
 });
 
 it('every kind carries the apiVersion its API group serves it under', () => {
-  expect(['Pod', 'Deployment', 'EndpointSlice', 'NetworkPolicy'].map(apiVersionOf)).toEqual([
-    'v1',
-    'apps/v1',
-    'discovery.k8s.io/v1',
-    'networking.k8s.io/v1',
-  ]);
+  expect(['Pod', 'Deployment', 'EndpointSlice', 'NetworkPolicy'].map(apiVersionOf)).toEqual(['v1', 'apps/v1', 'discovery.k8s.io/v1', 'networking.k8s.io/v1']);
   expect(() => apiVersionOf('Ingress')).toThrow('netbreak does not know the Kubernetes kind "Ingress"');
 });

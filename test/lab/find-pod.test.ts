@@ -6,7 +6,11 @@ function pod(name: string, owner: string | undefined, ready: boolean): KubeObjec
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: 'shop', ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: owner, uid: `uid-${owner}` }] } : {}) },
+    metadata: {
+      name,
+      namespace: 'shop',
+      ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: owner, uid: `uid-${owner}` }] } : {}),
+    },
     spec: {},
     status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
   };

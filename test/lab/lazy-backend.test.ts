@@ -35,7 +35,13 @@ function counting(): { backend: Backend; loads: () => number; load: () => Promis
 describe('lazyBackend', () => {
   it('lists labs and says whether it can run without loading the backend', async () => {
     const c = counting();
-    const lazy = lazyBackend({ name: 'kind', capabilities: kindCapabilities, load: c.load, labs: async () => ['from-records'], available: async () => ({ ok: false, reason: 'no docker' }) });
+    const lazy = lazyBackend({
+      name: 'kind',
+      capabilities: kindCapabilities,
+      load: c.load,
+      labs: async () => ['from-records'],
+      available: async () => ({ ok: false, reason: 'no docker' }),
+    });
     expect(lazy.name).toBe('kind');
     expect(await lazy.labs()).toEqual(['from-records']);
     expect(await lazy.available()).toEqual({ ok: false, reason: 'no docker' });
@@ -55,6 +61,8 @@ describe('lazyBackend', () => {
 
   it('has release() only when its capabilities say release keeps something (start then calls down() instead)', () => {
     const c = counting();
-    expect(lazyBackend({ name: 'kubeconfig', capabilities: kubeconfigCapabilities, load: c.load, labs: async () => [], available: c.backend.available }).release).toBeUndefined();
+    expect(
+      lazyBackend({ name: 'kubeconfig', capabilities: kubeconfigCapabilities, load: c.load, labs: async () => [], available: c.backend.available }).release,
+    ).toBeUndefined();
   });
 });

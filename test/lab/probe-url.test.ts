@@ -14,12 +14,15 @@ describe('parseProbeUrl', () => {
     expect(parseProbeUrl(text)).toEqual(target);
   });
 
-  it.each(['ftp://api:21', 'api:8080', 'http://', 'http://api:8080 /x', 'HTTP://api', 'http://api:port/'])('refuses %j with one sentence listing the forms it accepts', (text) => {
-    expect(() => parseProbeUrl(text)).toThrow(ProbeUrlError);
-    expect(() => parseProbeUrl(text)).toThrow(
-      `probe target "${text}" is not a URL netbreak can send: use http://host:port/path, tcp://host:port, udp://host:port or dns://name`,
-    );
-  });
+  it.each(['ftp://api:21', 'api:8080', 'http://', 'http://api:8080 /x', 'HTTP://api', 'http://api:port/'])(
+    'refuses %j with one sentence listing the forms it accepts',
+    (text) => {
+      expect(() => parseProbeUrl(text)).toThrow(ProbeUrlError);
+      expect(() => parseProbeUrl(text)).toThrow(
+        `probe target "${text}" is not a URL netbreak can send: use http://host:port/path, tcp://host:port, udp://host:port or dns://name`,
+      );
+    },
+  );
 
   it.each([
     ['tcp://api', 'tcp://api:80'],

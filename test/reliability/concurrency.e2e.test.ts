@@ -20,7 +20,12 @@ const on = (lab: string, command: string, ...args: string[]) => netbreak([comman
 const sessionText = (lab: string) => fs.readFileSync(path.join(stateDir, 'labs', lab, 'session.json'), 'utf8');
 const verdict = (r: CliResult) => r.json().items.map((i: { kind: string; pass: boolean; detail: string }) => `${i.kind}:${i.pass}:${i.detail.split(':')[0]}`);
 /** A node's rules without packet counters: what the lab's data plane enforces. */
-const rules = async (lab: string) => (await on(lab, 'exec', 'node/worker', '--', 'iptables-save')).stdout.split('\n').filter((l) => !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/g, '')).join('\n');
+const rules = async (lab: string) =>
+  (await on(lab, 'exec', 'node/worker', '--', 'iptables-save')).stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => l.replace(/\[\d+:\d+\]/g, ''))
+    .join('\n');
 
 describe.skipIf(labTests.skip)(labTests.title('concurrent commands and side-by-side labs'), { timeout: 90_000 }, () => {
   guardHost('rel-c');
@@ -72,7 +77,7 @@ describe.skipIf(labTests.skip)(labTests.title('concurrent commands and side-by-s
     expect(sessionText(B)).toBe(otherBefore);
   });
 
-  it('breaking one lab further leaves the other lab\'s verdict and rules as they were', async () => {
+  it("breaking one lab further leaves the other lab's verdict and rules as they were", async () => {
     expect((await on(B, 'solve')).code).toBe(0);
     const fixed = await on(B, 'check', '--json');
     expect(fixed.code).toBe(0);

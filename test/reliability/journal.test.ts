@@ -20,7 +20,18 @@ let stateDir: string;
 let savedEnv: string | undefined;
 
 function session(): Session {
-  return { scenario: 's', scenarioDir: '/s', lab: LAB, backend: 'netns', seed: 1, startedAt: new Date(0).toISOString(), hintsUsed: 0, journal: [], checks: [], status: 'starting' };
+  return {
+    scenario: 's',
+    scenarioDir: '/s',
+    lab: LAB,
+    backend: 'netns',
+    seed: 1,
+    startedAt: new Date(0).toISOString(),
+    hintsUsed: 0,
+    journal: [],
+    checks: [],
+    status: 'starting',
+  };
 }
 
 beforeEach(() => {
@@ -118,13 +129,17 @@ function worker(count: number): Promise<{ code: number | null; stderr: string }>
 }
 
 describe('session lock under many processes', () => {
-  it.skipIf(!fs.existsSync(SESSION_JS))('12 processes × 25 updates, from a stale lock left by a killed process: every update lands, nobody crashes', async () => {
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
-    fs.writeFileSync(`${sessionFile(LAB)}.lock`, String(dead));
-    const results = await Promise.all(Array.from({ length: 12 }, () => worker(25)));
-    for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
-    expect(readSession(LAB)!.hintsUsed).toBe(300);
-    // Nothing left behind: no lock, no temporary lock files.
-    expect(fs.readdirSync(path.dirname(sessionFile(LAB)))).toEqual(['session.json']);
-  }, 30_000);
+  it.skipIf(!fs.existsSync(SESSION_JS))(
+    '12 processes × 25 updates, from a stale lock left by a killed process: every update lands, nobody crashes',
+    async () => {
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+      fs.writeFileSync(`${sessionFile(LAB)}.lock`, String(dead));
+      const results = await Promise.all(Array.from({ length: 12 }, () => worker(25)));
+      for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
+      expect(readSession(LAB)!.hintsUsed).toBe(300);
+      // Nothing left behind: no lock, no temporary lock files.
+      expect(fs.readdirSync(path.dirname(sessionFile(LAB)))).toEqual(['session.json']);
+    },
+    30_000,
+  );
 });

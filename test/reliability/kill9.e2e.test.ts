@@ -73,11 +73,20 @@ function labProcesses(): string[] {
   const supervisedLab = (argv: string[]) => argv[argv.findIndex((a) => a.endsWith('supervisor-main.js')) + 1];
   const othersLabs = new Set(processes.filter((p) => runsSupervisor(p.argv) && supervisedLab(p.argv) !== LAB).map((p) => p.ns));
   return processes
-    .filter((p) => (labUserNamespaces.has(p.ns) && !othersLabs.has(p.ns)) || p.argv.some((a) => a.startsWith(`${labDir}/`)) || (runsSupervisor(p.argv) && supervisedLab(p.argv) === LAB))
+    .filter(
+      (p) =>
+        (labUserNamespaces.has(p.ns) && !othersLabs.has(p.ns)) ||
+        p.argv.some((a) => a.startsWith(`${labDir}/`)) ||
+        (runsSupervisor(p.argv) && supervisedLab(p.argv) === LAB),
+    )
     .map((p) => `${p.pid} ${p.argv.join(' ').slice(0, 120)}`);
 }
 
-const hostLinks = async () => (await execa('ip', ['-o', 'link'])).stdout.split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0]).sort();
+const hostLinks = async () =>
+  (await execa('ip', ['-o', 'link'])).stdout
+    .split('\n')
+    .map((l) => l.split(':')[1]?.trim().split('@')[0])
+    .sort();
 let linksBefore: (string | undefined)[];
 
 async function leftovers() {
@@ -193,7 +202,8 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
     expect(steps.length).toBeGreaterThan(0);
     for (let k = 0; k < steps.length; k++) {
       // Steps print when they end, so "k lines shown" is the very start of step k. Step 0: once the first namespace exists.
-      const at = k === 0 ? () => fs.existsSync(path.join(labDir, 'holder.pid')) : (stderr: string) => stderr.split('\n').filter((l) => l.startsWith(' ✓')).length >= k;
+      const at =
+        k === 0 ? () => fs.existsSync(path.join(labDir, 'holder.pid')) : (stderr: string) => stderr.split('\n').filter((l) => l.startsWith(' ✓')).length >= k;
       await killWhen(['start', SCENARIO], at);
       // The session is written as soon as the lab's folder exists, before the first namespace.
       expect(session()?.status, `killed at "${steps[k]}"`).toBe('starting');
@@ -203,7 +213,10 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
   });
 
   it('kill -9 with a fault change half made: the intent is on disk, reset builds the scenario again', async () => {
-    await killWhen(['start', SCENARIO], () => session()?.journal.some((e: { phase: string; state: string }) => e.phase === 'fault' && e.state === 'intent') ?? false);
+    await killWhen(
+      ['start', SCENARIO],
+      () => session()?.journal.some((e: { phase: string; state: string }) => e.phase === 'fault' && e.state === 'intent') ?? false,
+    );
     const crashed = session();
     expect(crashed.status).toBe('starting');
     expect(crashed.journal.at(-1)).toMatchObject({ phase: 'fault', state: 'intent', step: { apply: 'manifests/default-deny.yaml' } });
@@ -220,7 +233,10 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
   });
 
   it('kill -9 with a setup change half made: stop removes the lab and reports the session', async () => {
-    await killWhen(['start', SCENARIO], () => session()?.journal.some((e: { phase: string; state: string }) => e.phase === 'setup' && e.state === 'intent') ?? false);
+    await killWhen(
+      ['start', SCENARIO],
+      () => session()?.journal.some((e: { phase: string; state: string }) => e.phase === 'setup' && e.state === 'intent') ?? false,
+    );
     expectSaneJournal();
     const stop = await cli('stop', '--json');
     expect(stop.code, stop.stderr).toBe(0);
@@ -246,12 +262,28 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
     const manifest = path.join(stateDir, 'extra.yaml');
     fs.writeFileSync(
       manifest,
-      ['apiVersion: v1', 'kind: Namespace', 'metadata: {name: extra}', '---', 'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: web, namespace: extra}', 'spec:', '  replicas: 2',
-        '  selector: {matchLabels: {app: web}}', '  template:', '    metadata: {labels: {app: web}}', '    spec: {containers: [{name: web, image: registry.k8s.io/e2e-test-images/agnhost:2.53, args: [netexec, --http-port=8080]}]}', ''].join('\n'),
+      [
+        'apiVersion: v1',
+        'kind: Namespace',
+        'metadata: {name: extra}',
+        '---',
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: {name: web, namespace: extra}',
+        'spec:',
+        '  replicas: 2',
+        '  selector: {matchLabels: {app: web}}',
+        '  template:',
+        '    metadata: {labels: {app: web}}',
+        '    spec: {containers: [{name: web, image: registry.k8s.io/e2e-test-images/agnhost:2.53, args: [netexec, --http-port=8080]}]}',
+        '',
+      ].join('\n'),
     );
     // Killed while it waits for the new pods: the supervisor already holds the objects.
-    const podsOfExtra = () => (JSON.parse(fs.readFileSync(path.join(labDir, 'store.json'), 'utf8')) as { objects: { kind: string; metadata: { namespace?: string } }[] }).objects
-      .filter((o) => o.kind === 'Pod' && o.metadata.namespace === 'extra').length;
+    const podsOfExtra = () =>
+      (
+        JSON.parse(fs.readFileSync(path.join(labDir, 'store.json'), 'utf8')) as { objects: { kind: string; metadata: { namespace?: string } }[] }
+      ).objects.filter((o) => o.kind === 'Pod' && o.metadata.namespace === 'extra').length;
     await killWhen(['apply', '-f', manifest], () => podsOfExtra() > 0);
     expect(session().status).toBe('running');
     const deploy = await cli('get', 'deploy', 'web', '-n', 'extra', '-o', 'json');
@@ -285,14 +317,25 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
 
   // The lab's holder killed at points of start and apply: the kernel ends the lab with it, the CLI says so.
   const holderKillPoints: { name: string; args: () => string[]; when: () => boolean }[] = [
-    { name: 'while its supervisor makes the nodes', args: () => ['start', SCENARIO], when: () => fs.existsSync(path.join(labDir, 'holder.pid')) && !fs.existsSync(path.join(labDir, 'supervisor.sock')) },
+    {
+      name: 'while its supervisor makes the nodes',
+      args: () => ['start', SCENARIO],
+      when: () => fs.existsSync(path.join(labDir, 'holder.pid')) && !fs.existsSync(path.join(labDir, 'supervisor.sock')),
+    },
     { name: 'while kube-system starts', args: () => ['start', SCENARIO], when: () => fs.existsSync(path.join(labDir, 'supervisor.sock')) },
-    { name: 'while the fault is applied', args: () => ['start', SCENARIO], when: () => session()?.journal.some((e: { phase: string }) => e.phase === 'fault') ?? false },
+    {
+      name: 'while the fault is applied',
+      args: () => ['start', SCENARIO],
+      when: () => session()?.journal.some((e: { phase: string }) => e.phase === 'fault') ?? false,
+    },
   ];
   for (const point of holderKillPoints) {
     it(`kill -9 of the holder ${point.name}: nothing of the lab is left, the host is as it was`, async () => {
       const host = await hostNetworkState(LAB);
-      const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), ...point.args(), '--lab', LAB], { reject: false, env: { ...env, NO_COLOR: '1' } });
+      const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), ...point.args(), '--lab', LAB], {
+        reject: false,
+        env: { ...env, NO_COLOR: '1' },
+      });
       let killed = false;
       while (!killed && child.exitCode === null) {
         noteLabNamespace();
@@ -317,9 +360,15 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
   it('kill -9 of the holder during apply: the lab is gone, apply fails, clean leaves nothing', async () => {
     await startFully();
     const manifest = path.join(stateDir, 'more.yaml');
-    fs.writeFileSync(manifest, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: more}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: more}\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: agnhost, args: [netexec]}]}\n');
+    fs.writeFileSync(
+      manifest,
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: more}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: more}\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: agnhost, args: [netexec]}]}\n',
+    );
     const holder = Number(fs.readFileSync(path.join(labDir, 'holder.pid'), 'utf8'));
-    const apply = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'apply', '-f', manifest, '--lab', LAB], { reject: false, env: { ...env, NO_COLOR: '1' } });
+    const apply = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'apply', '-f', manifest, '--lab', LAB], {
+      reject: false,
+      env: { ...env, NO_COLOR: '1' },
+    });
     await sleep(150);
     process.kill(holder, 'SIGKILL');
     const result = await apply;

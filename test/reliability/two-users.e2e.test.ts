@@ -52,7 +52,9 @@ describe.skipIf(labTests.skip || switching.skip)(labTests.title(switching.title(
   it('both start a lab named "twin" at the same moment, each in namespaces of their own', async () => {
     const ups = await Promise.all(users.map((user) => cli(user, ['lab', 'up', '--name', LAB])));
     for (const up of ups) expect(up.exitCode, up.stderr).toBe(0);
-    const inside = await Promise.all(users.map((user) => cli(user, ['exec', '--lab', LAB, 'node/worker', '--', 'sh', '-c', 'id -u; readlink /proc/self/ns/net'])));
+    const inside = await Promise.all(
+      users.map((user) => cli(user, ['exec', '--lab', LAB, 'node/worker', '--', 'sh', '-c', 'id -u; readlink /proc/self/ns/net'])),
+    );
     for (const [i, r] of inside.entries()) expect(r.stdout.split('\n')[0], r.stderr).toBe(String(users[i]!.uid));
     expect(inside[0]!.stdout.split('\n')[1]).not.toBe(inside[1]!.stdout.split('\n')[1]);
   });
@@ -76,7 +78,11 @@ describe.skipIf(labTests.skip || switching.skip)(labTests.title(switching.title(
 
     // Probe: the supervisor's socket is behind a folder only its owner can enter.
     const socket = path.join(stateOf(a), 'labs', LAB, 'supervisor.sock');
-    const probe = await asUser(b, [process.execPath, '-e', `require('net').connect(${JSON.stringify(socket)}).on('error', (e) => { console.log(e.code); process.exit(3); }).on('connect', () => process.exit(0))`]);
+    const probe = await asUser(b, [
+      process.execPath,
+      '-e',
+      `require('net').connect(${JSON.stringify(socket)}).on('error', (e) => { console.log(e.code); process.exit(3); }).on('connect', () => process.exit(0))`,
+    ]);
     expect([probe.exitCode, probe.stdout.trim()]).toEqual([3, 'EACCES']);
 
     // Stop: neither by netbreak nor by signal.

@@ -111,7 +111,7 @@ describe('JUnit report', () => {
   });
 
   it('escapes scenario text in names and messages', () => {
-    const xml = renderReport('junit', [rec({ scenario: 'x', checkItems: [{ kind: 'verify', description: EVIL }], checks: [] , fixed: false })], when);
+    const xml = renderReport('junit', [rec({ scenario: 'x', checkItems: [{ kind: 'verify', description: EVIL }], checks: [], fixed: false })], when);
     const doc = parseXml(xml);
     expect(findAll(doc, 'testcase').some((c) => c.attrs.name === EVIL.replace('\u0007', ''))).toBe(true);
   });
@@ -154,7 +154,12 @@ describe('JSON report', () => {
   it('carries the record and what the other formats derive from it', () => {
     const doc = JSON.parse(renderReport('json', [rec()], when));
     expect(doc.generatedAt).toBe(when.toISOString());
-    expect(doc.sessions[0]).toMatchObject({ scenario: 'after-the-pentest', outcome: 'fixed', checkResults: [{ status: 'pass' }], packetPath: { fault: { at: 'dns' } } });
+    expect(doc.sessions[0]).toMatchObject({
+      scenario: 'after-the-pentest',
+      outcome: 'fixed',
+      checkResults: [{ status: 'pass' }],
+      packetPath: { fault: { at: 'dns' } },
+    });
     expect(doc.sessions[0].diagnosisParts.map((p: { part: string }) => p.part)).toEqual(['layer', 'object', 'cause', 'evidence']);
   });
 });

@@ -25,7 +25,12 @@ describe.skipIf(!hasChromium)(`the HTML report in Chromium${CHROMIUM_SKIP}`, () 
       title: 'Zero trust, step one',
       layers: ['networkpolicy'],
       symptom: { from: 'shop/frontend', to: 'http://api.shop.svc.cluster.local:8080/', expect: 'timeout' },
-      key: { layer: 'networkpolicy', object: 'NetworkPolicy/shop/default-deny-ingress', cause: 'default-deny-without-allow', causeText: 'A default-deny ingress policy selects the api pods' },
+      key: {
+        layer: 'networkpolicy',
+        object: 'NetworkPolicy/shop/default-deny-ingress',
+        cause: 'default-deny-without-allow',
+        causeText: 'A default-deny ingress policy selects the api pods',
+      },
     });
     fs.writeFileSync(path.join(dir, 'history.jsonl'), `${JSON.stringify(session)}\n`);
     file = path.join(dir, 'report.html');
@@ -57,7 +62,12 @@ describe.skipIf(!hasChromium)(`the HTML report in Chromium${CHROMIUM_SKIP}`, () 
       groups.map((g) => {
         const rect = g.querySelector('rect')!.getBoundingClientRect();
         const texts = [...g.querySelectorAll('text')].map((t) => ({ text: t.textContent ?? '', box: t.getBoundingClientRect() }));
-        return { id: g.getAttribute('data-hop'), cls: g.getAttribute('class'), rect: { x: rect.x, y: rect.y, w: rect.width, h: rect.height }, texts: texts.map((t) => ({ text: t.text, x: t.box.x, y: t.box.y, w: t.box.width, h: t.box.height })) };
+        return {
+          id: g.getAttribute('data-hop'),
+          cls: g.getAttribute('class'),
+          rect: { x: rect.x, y: rect.y, w: rect.width, h: rect.height },
+          texts: texts.map((t) => ({ text: t.text, x: t.box.x, y: t.box.y, w: t.box.width, h: t.box.height })),
+        };
       }),
     );
     expect(hops.map((h) => h.id)).toEqual(['client', 'dns', 'service', 'backend']);

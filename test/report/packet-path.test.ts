@@ -13,13 +13,29 @@ describe('packetPath', () => {
   });
 
   it('a default-deny ingress policy: dropped on the way into the endpoint pod', () => {
-    const p = packetPath(rec({ symptom: { from: 'shop/frontend', to: 'http://api.shop.svc.cluster.local:8080/', expect: 'timeout' }, key: { layer: 'networkpolicy', object: 'NetworkPolicy/shop/default-deny-ingress', cause: 'default-deny-without-allow', causeText: 'A default-deny ingress policy' } }));
+    const p = packetPath(
+      rec({
+        symptom: { from: 'shop/frontend', to: 'http://api.shop.svc.cluster.local:8080/', expect: 'timeout' },
+        key: {
+          layer: 'networkpolicy',
+          object: 'NetworkPolicy/shop/default-deny-ingress',
+          cause: 'default-deny-without-allow',
+          causeText: 'A default-deny ingress policy',
+        },
+      }),
+    );
     expect(p.fault).toMatchObject({ at: 'backend', onTheWay: true });
     expect(reached(p)).toEqual({ client: true, dns: true, service: true, backend: false });
   });
 
   it('a Service that selects nobody: the Service itself refuses', () => {
-    const p = packetPath(rec({ layers: ['service', 'endpoints'], symptom: { from: 'shop/frontend', to: 'http://api.shop.svc.cluster.local:8080/', expect: 'refused' }, key: { layer: 'service', object: 'Service/shop/api', cause: 'selector-matches-no-pods', causeText: '' } }));
+    const p = packetPath(
+      rec({
+        layers: ['service', 'endpoints'],
+        symptom: { from: 'shop/frontend', to: 'http://api.shop.svc.cluster.local:8080/', expect: 'refused' },
+        key: { layer: 'service', object: 'Service/shop/api', cause: 'selector-matches-no-pods', causeText: '' },
+      }),
+    );
     expect(p.fault).toMatchObject({ at: 'service', onTheWay: false, layer: 'service' });
     expect(reached(p)).toEqual({ client: true, dns: true, service: true, backend: false });
   });
@@ -27,13 +43,21 @@ describe('packetPath', () => {
   it('an IP target needs no DNS; a dns:// probe needs no Service', () => {
     const ip = packetPath(rec({ symptom: { from: 'a/b', to: 'tcp://10.96.0.10:53', expect: 'timeout' } }));
     expect(ip.hops.find((h) => h.id === 'dns')!.used).toBe(false);
-    const dns = packetPath(rec({ symptom: { from: 'a/b', to: 'dns://api.a.svc.cluster.local', expect: 'nxdomain' }, key: { layer: 'dns', object: 'ConfigMap/kube-system/coredns', cause: 'x', causeText: '' } }));
+    const dns = packetPath(
+      rec({
+        symptom: { from: 'a/b', to: 'dns://api.a.svc.cluster.local', expect: 'nxdomain' },
+        key: { layer: 'dns', object: 'ConfigMap/kube-system/coredns', cause: 'x', causeText: '' },
+      }),
+    );
     expect(dns.hops.filter((h) => !h.used).map((h) => h.id)).toEqual(['service', 'backend']);
     expect(dns.fault).toMatchObject({ at: 'dns', onTheWay: false });
   });
 
   it('without an answer key, places the fault from what the learner sees', () => {
-    expect(packetPath(rec({ key: null, layers: [], symptom: { from: 'a/b', to: 'http://x:80/', expect: 'refused' } })).fault).toMatchObject({ at: 'service', layer: 'unknown' });
+    expect(packetPath(rec({ key: null, layers: [], symptom: { from: 'a/b', to: 'http://x:80/', expect: 'refused' } })).fault).toMatchObject({
+      at: 'service',
+      layer: 'unknown',
+    });
     expect(packetPath(rec({ key: null, layers: [], symptom: null })).fault).toBeNull();
   });
 });

@@ -4,7 +4,12 @@ import { ScenarioError, displayPath, formatPath, makeIssue, oneLine, quote } fro
 
 describe('ScenarioError', () => {
   it('reads file:line: path: problem, as one sentence', () => {
-    const err = new ScenarioError({ file: 'scenarios/x/scenario.yaml', line: 14, path: 'diagnosis.cause', problem: 'must be one of the ids listed under causes' });
+    const err = new ScenarioError({
+      file: 'scenarios/x/scenario.yaml',
+      line: 14,
+      path: 'diagnosis.cause',
+      problem: 'must be one of the ids listed under causes',
+    });
     expect(err.message).toBe('scenarios/x/scenario.yaml:14: diagnosis.cause: must be one of the ids listed under causes.');
     expect(err).toBeInstanceOf(Error);
     expect(err.name).toBe('ScenarioError');

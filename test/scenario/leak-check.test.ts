@@ -48,15 +48,29 @@ describe('the leak check', () => {
     ]);
     // Once a wrong cause shares the word, it tells nothing.
     const shared = await problems((t) =>
-      withStory('It leaves things as they were.')(replaceOnce(t, '    coredns-down: The cluster DNS pods on port 53 are scaled to zero\n', '    coredns-down: The cluster DNS pods on port 53 are scaled to zero, which leaves no server\n')),
+      withStory('It leaves things as they were.')(
+        replaceOnce(
+          t,
+          '    coredns-down: The cluster DNS pods on port 53 are scaled to zero\n',
+          '    coredns-down: The cluster DNS pods on port 53 are scaled to zero, which leaves no server\n',
+        ),
+      ),
     );
     expect(shared).toEqual([]);
   });
 
   it('holds hints to it except the last, which may name the cause', async () => {
-    const early = await problems((t) => replaceOnce(t, '  - Which policies select the frontend pods? netbreak get netpol -n shop\n', '  - Is port 53 allowed? netbreak get netpol -n shop\n'));
+    const early = await problems((t) =>
+      replaceOnce(t, '  - Which policies select the frontend pods? netbreak get netpol -n shop\n', '  - Is port 53 allowed? netbreak get netpol -n shop\n'),
+    );
     expect(early).toEqual([expect.stringMatching(/^hints\[1\]: gives the evidence away: it says "53"/)]);
-    const last = await problems((t) => replaceOnce(t, '  - {text: Look at the NetworkPolicies in the shop namespace., cost: 20}\n', '  - {text: The egress policy leaves out port 53 for DNS., cost: 20}\n'));
+    const last = await problems((t) =>
+      replaceOnce(
+        t,
+        '  - {text: Look at the NetworkPolicies in the shop namespace., cost: 20}\n',
+        '  - {text: The egress policy leaves out port 53 for DNS., cost: 20}\n',
+      ),
+    );
     expect(last).toEqual([]);
   });
 
@@ -65,21 +79,37 @@ describe('the leak check', () => {
       'title: names what the fault changes: "Egress" is written by a fault step; tell what people saw instead.',
       'title: points at the right cause: "policy" matches "policy" in the right cause and no wrong cause uses it; rephrase, or let wrong causes share the word.',
     ]);
-    const task = await problems((t) => t.replace("task: Make the frontend reach the api again; the shop's NetworkPolicies", 'task: Allow port 53 again; the NetworkPolicies'));
+    const task = await problems((t) =>
+      t.replace("task: Make the frontend reach the api again; the shop's NetworkPolicies", 'task: Allow port 53 again; the NetworkPolicies'),
+    );
     expect(task).toEqual([expect.stringMatching(/^task: gives the evidence away: it says "53"/)]);
   });
 
   it('flags a right cause that stands out by its length or by being the only one with a value', async () => {
-    const long = await problems((t) => replaceOnce(t, RIGHT, `${RIGHT.trimEnd()}, because the policy selects every pod of the namespace and lists only the api as a destination, so every lookup of a Service times out\n`));
-    expect(long).toEqual([expect.stringMatching(/^diagnosis\.causes\.egress-dns-blocked: stands out: the right cause is \d+ characters, more than 1\.5 times the median wrong one/)]);
+    const long = await problems((t) =>
+      replaceOnce(
+        t,
+        RIGHT,
+        `${RIGHT.trimEnd()}, because the policy selects every pod of the namespace and lists only the api as a destination, so every lookup of a Service times out\n`,
+      ),
+    );
+    expect(long).toEqual([
+      expect.stringMatching(/^diagnosis\.causes\.egress-dns-blocked: stands out: the right cause is \d+ characters, more than 1\.5 times the median wrong one/),
+    ]);
     const lone = await problems((t) =>
       replaceOnce(
-        replaceOnce(t, '    wrong-port: The api Service targets port 8081 where nothing listens\n', '    wrong-port: The api Service targets a port where nothing listens\n'),
+        replaceOnce(
+          t,
+          '    wrong-port: The api Service targets port 8081 where nothing listens\n',
+          '    wrong-port: The api Service targets a port where nothing listens\n',
+        ),
         '    selector-mismatch: The api Service selects pods labelled app=apl, and none are\n',
         '    selector-mismatch: The api Service selects pods by a label none of them carries\n',
       ),
     );
-    expect(lone).toEqual(['diagnosis.causes.egress-dns-blocked: stands out: the right cause names a concrete value and only 1 wrong one does; give at least two wrong causes values of this variant too.']);
+    expect(lone).toEqual([
+      'diagnosis.causes.egress-dns-blocked: stands out: the right cause names a concrete value and only 1 wrong one does; give at least two wrong causes values of this variant too.',
+    ]);
   });
 });
 

@@ -129,7 +129,9 @@ describe('loadScenario on edited copies', () => {
     tmp = await tempScenario((t) => replaceOnce(t, '- apply: manifests/allow-dns.yaml', '- apply: linked/app.yaml'));
     await symlink(path.join(VALID_DIR, 'manifests'), path.join(tmp.dir, 'linked'));
     const err = await errorOf(loadScenario(tmp.dir));
-    expect(err.message).toBe(`${tmp.file}:47: fix[0].apply: "linked/app.yaml" is a symbolic link to a file outside the scenario folder; manifests must live inside it.`);
+    expect(err.message).toBe(
+      `${tmp.file}:47: fix[0].apply: "linked/app.yaml" is a symbolic link to a file outside the scenario folder; manifests must live inside it.`,
+    );
   });
 
   it('accepts a symbolic link that stays inside the folder', async () => {
@@ -167,7 +169,9 @@ describe('loadScenario on edited copies', () => {
     tmp = await tempScenario();
     await writeFile(path.join(tmp.dir, 'manifests', 'app.yaml'), `# ${'y'.repeat(3 * 1024 * 1024)}\n`);
     const err = await errorOf(loadScenario(tmp.dir));
-    expect(err.message).toBe(`${path.join(tmp.dir, 'manifests', 'app.yaml')}: is 3.0 MiB, more than the 1 MiB netbreak reads; make it smaller or split it into several files.`);
+    expect(err.message).toBe(
+      `${path.join(tmp.dir, 'manifests', 'app.yaml')}: is 3.0 MiB, more than the 1 MiB netbreak reads; make it smaller or split it into several files.`,
+    );
   });
 
   it('says so when there is no scenario.yaml', async () => {
@@ -184,7 +188,9 @@ describe('loadScenario on edited copies', () => {
 
   it('explains enum values with a suggestion', async () => {
     const err = await errorOf(load((t) => replaceOnce(t, 'difficulty: beginner', 'difficulty: begginer')));
-    expect(err.message).toBe(`${tmp!.file}:4: difficulty: must be one of beginner, intermediate or advanced, not the text "begginer" (did you mean beginner?).`);
+    expect(err.message).toBe(
+      `${tmp!.file}:4: difficulty: must be one of beginner, intermediate or advanced, not the text "begginer" (did you mean beginner?).`,
+    );
   });
 
   it('lists the allowed fields when an unknown one is not a near miss', async () => {
@@ -214,7 +220,15 @@ describe('loadScenario on edited copies', () => {
     expect(err.message).toBe(
       `${tmp!.file}:43: guards[1].exists: must look like Kind/namespace/name (for example NetworkPolicy/shop/default-deny), not "kube-dns".`,
     );
-    const probe = await errorOf(load((t) => replaceOnce(t, '- probe: {from: shop/frontend, to: "tcp://1.1.1.1:443", expect: timeout}\n    why', '- probe: {from: shop/frontend, to: "tcp://1.1.1.1:443", expect: slow}\n    why')));
+    const probe = await errorOf(
+      load((t) =>
+        replaceOnce(
+          t,
+          '- probe: {from: shop/frontend, to: "tcp://1.1.1.1:443", expect: timeout}\n    why',
+          '- probe: {from: shop/frontend, to: "tcp://1.1.1.1:443", expect: slow}\n    why',
+        ),
+      ),
+    );
     expect(probe.message).toMatch(/:44: guards\[2\]\.probe\.expect: must be one of success, refused, .* or failure, not the text "slow"\.$/);
   });
 
@@ -236,7 +250,9 @@ describe('loadScenario on edited copies', () => {
   });
 
   it('refuses a step with two kinds', async () => {
-    const err = await errorOf(load((t) => replaceOnce(t, '- apply: manifests/allow-dns.yaml', '- {apply: manifests/allow-dns.yaml, delete: Service/shop/api}')));
+    const err = await errorOf(
+      load((t) => replaceOnce(t, '- apply: manifests/allow-dns.yaml', '- {apply: manifests/allow-dns.yaml, delete: Service/shop/api}')),
+    );
     expect(err.message).toBe(`${tmp!.file}:47: fix[0]: each step has exactly one kind, for example {apply: manifests/deny.yaml}.`);
   });
 
@@ -278,7 +294,12 @@ describe('loadScenario on edited copies', () => {
 
   it('turns an alias bomb into one sentence', async () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 8; i++) bomb.push(`${'abcdefgh'[i]}: &${'abcdefgh'[i]} [${Array(10).fill(`*${'abcdefgh'[i - 1]}`).join(', ')}]`);
+    for (let i = 1; i < 8; i++)
+      bomb.push(
+        `${'abcdefgh'[i]}: &${'abcdefgh'[i]} [${Array(10)
+          .fill(`*${'abcdefgh'[i - 1]}`)
+          .join(', ')}]`,
+      );
     const err = await errorOf(load((t) => `${t}${bomb.join('\n')}\n`));
     expect(err.message).toBe(`${tmp!.file}: uses YAML aliases (*name) so often that expanding them would be too large; write the values out instead.`);
   });

@@ -57,8 +57,16 @@ describe('parseManifests', () => {
   });
 
   const cases: [name: string, text: string, message: string][] = [
-    ['a YAML syntax error, with line and column', 'apiVersion: v1\nkind: [Namespace\nmetadata: {name: x}\n', `${F}:3:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ].`],
-    ['a document that is a list', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n- a\n- b\n', `${F}:5: each document must be a Kubernetes object (a mapping with apiVersion, kind and metadata), not a list.`],
+    [
+      'a YAML syntax error, with line and column',
+      'apiVersion: v1\nkind: [Namespace\nmetadata: {name: x}\n',
+      `${F}:3:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ].`,
+    ],
+    [
+      'a document that is a list',
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n- a\n- b\n',
+      `${F}:5: each document must be a Kubernetes object (a mapping with apiVersion, kind and metadata), not a list.`,
+    ],
     ['a missing kind', 'apiVersion: v1\nmetadata: {name: a}\n', `${F}:1: kind: required field is missing; add it.`],
     ['a missing metadata.name', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  labels: {a: b}\n', `${F}:3: metadata.name: required field is missing; add it.`],
     ['a name that is not a string', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: 42\n', `${F}:4: metadata.name: must be a string, not the number 42.`],
@@ -83,8 +91,16 @@ describe('parseManifests', () => {
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: -cfg\n',
       `${F}:4: metadata.name: must be a DNS subdomain (lower-case letters, digits, dashes and dots, starting and ending with a letter or digit), not "-cfg".`,
     ],
-    ['a namespace on a Namespace', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  namespace: b\n', `${F}:5: metadata.namespace: must not be set: a Namespace does not live in a namespace.`],
-    ['a number as a label value', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels:\n    version: 1\n', `${F}:6: metadata.labels.version: label values must be strings, not the number 1; quote it: "1".`],
+    [
+      'a namespace on a Namespace',
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  namespace: b\n',
+      `${F}:5: metadata.namespace: must not be set: a Namespace does not live in a namespace.`,
+    ],
+    [
+      'a number as a label value',
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels:\n    version: 1\n',
+      `${F}:6: metadata.labels.version: label values must be strings, not the number 1; quote it: "1".`,
+    ],
     [
       'a Deployment whose template lacks the selected labels',
       deployment('{app: web}'),
@@ -95,7 +111,11 @@ describe('parseManifests', () => {
       deployment().replace('  selector:\n    matchLabels: {app: api}\n', ''),
       `${F}:6: spec.selector: required field is missing; add it.`,
     ],
-    ['a port out of range', deployment().replace('containerPort: 8080', 'containerPort: 70000'), `${F}:17: spec.template.spec.containers[0].ports[0].containerPort: must be a port number from 1 to 65535, not 70000.`],
+    [
+      'a port out of range',
+      deployment().replace('containerPort: 8080', 'containerPort: 70000'),
+      `${F}:17: spec.template.spec.containers[0].ports[0].containerPort: must be a port number from 1 to 65535, not 70000.`,
+    ],
     [
       'a bad protocol',
       'apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n  ports:\n    - port: 80\n      protocol: tcp\n',
@@ -131,7 +151,11 @@ describe('parseManifests', () => {
       'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  podSelector: {}\n  egress:\n    - ports:\n        - port: 0\n',
       `${F}:8: spec.egress[0].ports[0].port: must be a port number from 1 to 65535, not 0.`,
     ],
-    ['ConfigMap data that is not a string', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  ttl: 30\n', `${F}:5: data.ttl: must be a string, not the number 30; quote it: "30".`],
+    [
+      'ConfigMap data that is not a string',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  ttl: 30\n',
+      `${F}:5: data.ttl: must be a string, not the number 30; quote it: "30".`,
+    ],
     [
       'an EndpointSlice without addressType',
       'apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: e}\nendpoints: []\n',
@@ -150,9 +174,9 @@ describe('parseManifests', () => {
   });
 
   it('treats the default namespace and an explicit one as the same object', () => {
-    expect(errorOf('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n')).toBe(
-      `${F}:5: ConfigMap/default/a is already defined at ${F}:1; keep only one of them.`,
-    );
+    expect(
+      errorOf('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n'),
+    ).toBe(`${F}:5: ConfigMap/default/a is already defined at ${F}:1; keep only one of them.`);
   });
 });
 
@@ -163,7 +187,10 @@ describe('loadManifestFile', () => {
       const file = path.join(dir, 'big.yaml');
       await writeFile(file, `# ${'z'.repeat(2 * 1024 * 1024)}\n`);
       await expect(loadManifestFile(file, 'manifests/big.yaml')).rejects.toThrow(
-        new ScenarioError({ file: 'manifests/big.yaml', problem: 'is 2.0 MiB, more than the 1 MiB netbreak reads; make it smaller or split it into several files' }).message,
+        new ScenarioError({
+          file: 'manifests/big.yaml',
+          problem: 'is 2.0 MiB, more than the 1 MiB netbreak reads; make it smaller or split it into several files',
+        }).message,
       );
     } finally {
       await rm(dir, { recursive: true, force: true });

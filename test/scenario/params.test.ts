@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ParamsSection, REFERENCE_SEED, drawParams, firstParams, hasChoiceOf, paramNames, paramsText, seededRandom, variantCount, variantsToCheck } from '../../src/scenario/params.js';
+import {
+  ParamsSection,
+  REFERENCE_SEED,
+  drawParams,
+  firstParams,
+  hasChoiceOf,
+  paramNames,
+  paramsText,
+  seededRandom,
+  variantCount,
+  variantsToCheck,
+} from '../../src/scenario/params.js';
 
 const SPEC = {
   namespace: { choose: ['shop', 'store', 'market'] },
@@ -84,7 +95,11 @@ describe('variantsToCheck', () => {
   });
 
   it('samples a bounded number when there are many, with every choice of every parameter at least once', () => {
-    const big = { a: { choose: Array.from({ length: 10 }, (_, i) => `a${i}`) }, b: { choose: Array.from({ length: 10 }, (_, i) => i) }, c: { choose: ['x', 'y', 'z'] } };
+    const big = {
+      a: { choose: Array.from({ length: 10 }, (_, i) => `a${i}`) },
+      b: { choose: Array.from({ length: 10 }, (_, i) => i) },
+      c: { choose: ['x', 'y', 'z'] },
+    };
     const some = variantsToCheck(big, 40);
     expect(some).toHaveLength(40);
     expect(some[0]).toEqual(firstParams(big));
@@ -146,7 +161,17 @@ describe('ParamsSection', () => {
     [{ ns: { pick: ['a'] } }, 'Unrecognized key'],
     [{ nodes: { choose: [{ node: 'a' }, { host: 'b' }] } }, 'mixes choices of different shapes'],
     [{ nodes: { choose: [{ node: 'a' }, 'b'] } }, 'mixes choices of different shapes'],
-    [{ nodes: { choose: [{ node: 'a', cidr: 'x' }, { cidr: 'x', node: 'a' }] } }, 'lists the same choice twice'],
+    [
+      {
+        nodes: {
+          choose: [
+            { node: 'a', cidr: 'x' },
+            { cidr: 'x', node: 'a' },
+          ],
+        },
+      },
+      'lists the same choice twice',
+    ],
     [{ nodes: { choose: [{}] } }, 'must have 1 to 8 fields'],
     [{ nodes: { choose: [{ Node: 'a' }] } }, 'must be a name such as node or podCIDR'],
     [{ nodes: { choose: [{ node: { deeper: 1 } }] } }, 'Invalid input'],

@@ -41,11 +41,16 @@ describe('expandPlaceholders', () => {
     expect(expandPlaceholders('{{ params.namepsace }}', VALUES).problems.map((p) => p.problem)).toEqual([
       'unknown placeholder "{{ params.namepsace }}"; did you mean {{ params.namespace }}?',
     ]);
-    expect(expandPlaceholders('x {{ params.zzz }}', VALUES).problems[0]).toMatchObject({ at: 2, problem: expect.stringContaining('the params declared in scenario.yaml are namespace, port or labelKey') });
+    expect(expandPlaceholders('x {{ params.zzz }}', VALUES).problems[0]).toMatchObject({
+      at: 2,
+      problem: expect.stringContaining('the params declared in scenario.yaml are namespace, port or labelKey'),
+    });
     expect(expandPlaceholders('{{ params.port }}', {}).problems[0]!.problem).toBe(
       'unknown placeholder "{{ params.port }}": this scenario declares no params; declare port under params: in scenario.yaml',
     );
-    expect(expandPlaceholders('{{ namespace }}', VALUES).problems[0]!.problem).toMatch(/^unknown placeholder "\{\{ namespace \}\}"; placeholders look like \{\{ params.name \}\}/);
+    expect(expandPlaceholders('{{ namespace }}', VALUES).problems[0]!.problem).toMatch(
+      /^unknown placeholder "\{\{ namespace \}\}"; placeholders look like \{\{ params.name \}\}/,
+    );
     expect(expandPlaceholders('a {{ params.port', VALUES).problems[0]!.problem).toMatch(/never closed/);
   });
 });
@@ -116,7 +121,12 @@ describe('substituteDocument', () => {
   it('leaves skipped nodes alone and refuses placeholders in literal ones', () => {
     const prepare: PrepareDocument = (parsed) => {
       const root = parsed.doc.contents as any;
-      const issues = substituteDocument({ ...parsed, values: VALUES, skip: [root.get('keep', true)], literal: new Map([[root.get('id', true), 'cannot use a placeholder']]) });
+      const issues = substituteDocument({
+        ...parsed,
+        values: VALUES,
+        skip: [root.get('keep', true)],
+        literal: new Map([[root.get('id', true), 'cannot use a placeholder']]),
+      });
       if (issues.length > 0) throw ScenarioError.fromIssues(issues);
     };
     expect(parseYaml({ file: 'f.yaml', text: 'keep: ["{{ params.port }}"]\n' }, prepare).data).toEqual({ keep: ['{{ params.port }}'] });
@@ -131,8 +141,11 @@ describe('substituteDocument', () => {
 
 describe('manifests with placeholders', () => {
   it('fills them in for a scenario, and reports unknown ones at the manifest line', () => {
-    const text = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: "{{ params.namespace }}"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: "{{ params.nmspace }}"\n';
-    expect(() => parseManifests(text, 'm.yaml', VALUES)).toThrow('m.yaml:10: metadata.namespace: unknown placeholder "{{ params.nmspace }}"; did you mean {{ params.namespace }}?');
+    const text =
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: "{{ params.namespace }}"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: "{{ params.nmspace }}"\n';
+    expect(() => parseManifests(text, 'm.yaml', VALUES)).toThrow(
+      'm.yaml:10: metadata.namespace: unknown placeholder "{{ params.nmspace }}"; did you mean {{ params.namespace }}?',
+    );
     const ok = parseManifests(text.replace('nmspace', 'namespace'), 'm.yaml', VALUES);
     expect(ok.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual(['Namespace//store', 'ConfigMap/store/c']);
   });

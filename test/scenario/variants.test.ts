@@ -12,7 +12,6 @@ import { BUILTIN_OBJECTS, findScenario, listScenarios, loadScenario } from '../.
 import { drawParams, paramsText } from '../../src/scenario/params.js';
 import { validateScenario, validateTarget } from '../../src/scenario/validate.js';
 
-
 const SCENARIO = `id: shop-variant
 title: A small scenario with variants
 difficulty: beginner
@@ -132,7 +131,10 @@ afterEach(async () => {
 describe('loadScenario with a seed', () => {
   it('fills in every field and manifest with the variant the seed picks', async () => {
     const seed = 11;
-    const expected = drawParams({ namespace: { choose: ['shop', 'store', 'market'] }, port: { choose: [8080, 9090] }, policy: { choose: ['deny-all', 'zero-trust'] } }, seed);
+    const expected = drawParams(
+      { namespace: { choose: ['shop', 'store', 'market'] }, port: { choose: [8080, 9090] }, policy: { choose: ['deny-all', 'zero-trust'] } },
+      seed,
+    );
     const { namespace, port, policy } = expected;
     const loaded = await loadScenario(dir, { seed });
     expect(loaded.seed).toBe(seed);
@@ -181,7 +183,9 @@ describe('loadScenario with a seed', () => {
     const plain = SCENARIO.replace(/^params:\n( {2}.*\n)+/m, '');
     await write({ scenario: plain });
     const err = await errorOf(loadScenario(dir, { seed: 4 }));
-    expect(err.issues[0]!.message).toBe(`${file()}:7: story: unknown placeholder "{{ params.namespace }}": this scenario declares no params; declare namespace under params: in scenario.yaml.`);
+    expect(err.issues[0]!.message).toBe(
+      `${file()}:7: story: unknown placeholder "{{ params.namespace }}": this scenario declares no params; declare namespace under params: in scenario.yaml.`,
+    );
   });
 });
 
@@ -195,13 +199,19 @@ describe('authoring mistakes, with file and line', () => {
   it('an unknown placeholder in a manifest', async () => {
     await write({ deny: once(DENY, 'namespace: "{{ params.namespace }}"', 'namespace: "{{ params.ns }}"') });
     const err = await errorOf(loadScenario(dir));
-    expect(err.message).toBe(`${manifest('deny.yaml')}:5: metadata.namespace: unknown placeholder "{{ params.ns }}"; the params declared in scenario.yaml are namespace, port or policy.`);
+    expect(err.message).toBe(
+      `${manifest('deny.yaml')}:5: metadata.namespace: unknown placeholder "{{ params.ns }}"; the params declared in scenario.yaml are namespace, port or policy.`,
+    );
   });
 
   it('a placeholder that starts a value without quotes', async () => {
-    await write({ scenario: once(SCENARIO, 'guards:\n  - exists: "NetworkPolicy/{{ params.namespace }}/{{ params.policy }}"', 'guards:\n  - exists: {{ params.policy }}') });
+    await write({
+      scenario: once(SCENARIO, 'guards:\n  - exists: "NetworkPolicy/{{ params.namespace }}/{{ params.policy }}"', 'guards:\n  - exists: {{ params.policy }}'),
+    });
     const err = await errorOf(loadScenario(dir));
-    expect(err.message).toBe(`${file()}:35: guards[0].exists: a value that starts with {{ must be in quotes, or YAML reads it as a mapping: write "{{ params.policy }}".`);
+    expect(err.message).toBe(
+      `${file()}:35: guards[0].exists: a value that starts with {{ must be in quotes, or YAML reads it as a mapping: write "{{ params.policy }}".`,
+    );
   });
 
   it('a bad params section', async () => {
@@ -227,11 +237,19 @@ describe('authoring mistakes, with file and line', () => {
     expect(result.ok).toBe(false);
     expect(result.variants).toEqual({ checked: 18, total: 18 });
     expect(result.issues).toHaveLength(1); // a manifest reports its first problem
-    expect(result.issues[0]!.message).toMatch(/app\.yaml:25: spec\.ports\[0\]\.port: .* \(in the variant namespace=shop, port=70000, policy=deny-all and 5 more\)\.$/);
+    expect(result.issues[0]!.message).toMatch(
+      /app\.yaml:25: spec\.ports\[0\]\.port: .* \(in the variant namespace=shop, port=70000, policy=deny-all and 5 more\)\.$/,
+    );
   });
 
   it('a step that names an object nothing defines', async () => {
-    await write({ scenario: once(SCENARIO, '  - delete: "NetworkPolicy/{{ params.namespace }}/{{ params.policy }}"', '  - delete: "NetworkPolicy/{{ params.namespace }}/allow-all"') });
+    await write({
+      scenario: once(
+        SCENARIO,
+        '  - delete: "NetworkPolicy/{{ params.namespace }}/{{ params.policy }}"',
+        '  - delete: "NetworkPolicy/{{ params.namespace }}/allow-all"',
+      ),
+    });
     const err = await errorOf(loadScenario(dir));
     expect(err.message).toBe(
       `${file()}:37: fix[0].delete: NetworkPolicy/shop/allow-all names no object that the setup or fault manifests define or that the lab has built in; did you mean NetworkPolicy/shop/deny-all?`,
@@ -239,10 +257,14 @@ describe('authoring mistakes, with file and line', () => {
   });
 
   it('a declared parameter nothing uses (validate only)', async () => {
-    await write({ scenario: once(SCENARIO, '  policy: {choose: [deny-all, zero-trust]}', '  policy: {choose: [deny-all, zero-trust]}\n  node: {choose: [worker, worker2]}') });
+    await write({
+      scenario: once(SCENARIO, '  policy: {choose: [deny-all, zero-trust]}', '  policy: {choose: [deny-all, zero-trust]}\n  node: {choose: [worker, worker2]}'),
+    });
     await loadScenario(dir);
     const result = await validateScenario(dir);
-    expect(result.issues.map((i) => i.message)).toEqual([`${file()}:10: params.node: is declared but nothing uses {{ params.node }}; use it in scenario.yaml or a manifest, or remove it.`]);
+    expect(result.issues.map((i) => i.message)).toEqual([
+      `${file()}:10: params.node: is declared but nothing uses {{ params.node }}; use it in scenario.yaml or a manifest, or remove it.`,
+    ]);
   });
 });
 
@@ -269,7 +291,9 @@ describe('grouped choices (values drawn together)', () => {
   it('asks for a field when a placeholder names the group itself', async () => {
     await write({ scenario: withGroup('  The {{ params.team }} team applied {{ params.policy }}.') });
     const err = await errorOf(loadScenario(dir));
-    expect(err.message).toBe(`${file()}:15: story: "{{ params.team }}" names a group of values; name one of its fields: {{ params.team.name }} or {{ params.team.owner }}.`);
+    expect(err.message).toBe(
+      `${file()}:15: story: "{{ params.team }}" names a group of values; name one of its fields: {{ params.team.name }} or {{ params.team.owner }}.`,
+    );
   });
 
   it('suggests the field meant', async () => {
@@ -287,7 +311,12 @@ describe('grouped choices (values drawn together)', () => {
   });
 
   it('refuses choices of different shapes', async () => {
-    await write({ scenario: withGroup('  The {{ params.team.name }} team ({{ params.team.owner }}) applied {{ params.policy }}.').replace('{name: data, owner: bob}', '{name: data}') });
+    await write({
+      scenario: withGroup('  The {{ params.team.name }} team ({{ params.team.owner }}) applied {{ params.policy }}.').replace(
+        '{name: data, owner: bob}',
+        '{name: data}',
+      ),
+    });
     const err = await errorOf(loadScenario(dir));
     expect(err.message).toBe(
       `${file()}:11: params.team.choose: mixes choices of different shapes; make every choice a value, or every choice a group with the same fields.`,
@@ -309,7 +338,9 @@ describe('validateTarget', () => {
   });
 
   it('refuses a path that does not exist or holds no scenario', async () => {
-    await expect(validateTarget(path.join(root, 'nope'))).rejects.toThrow(/nope: does not exist; pass a scenario folder, its scenario\.yaml, or a folder of scenarios\.$/);
+    await expect(validateTarget(path.join(root, 'nope'))).rejects.toThrow(
+      /nope: does not exist; pass a scenario folder, its scenario\.yaml, or a folder of scenarios\.$/,
+    );
     await expect(validateTarget(path.join(dir, 'manifests'))).rejects.toThrow(/manifests: holds no scenario/);
     await expect(validateTarget(path.join(dir, 'manifests', 'app.yaml'))).rejects.toThrow(/app\.yaml: is not a scenario\.yaml/);
   });

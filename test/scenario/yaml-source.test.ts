@@ -39,7 +39,9 @@ describe('parseYaml', () => {
   });
 
   it('reports an alias to an unknown anchor', () => {
-    expect(messageOf(() => parseYaml(src('a: 1\nb: *nope\n')))).toBe('f.yaml:2:4: YAML syntax error: the alias *nope refers to no anchor defined before it (&nope).');
+    expect(messageOf(() => parseYaml(src('a: 1\nb: *nope\n')))).toBe(
+      'f.yaml:2:4: YAML syntax error: the alias *nope refers to no anchor defined before it (&nope).',
+    );
   });
 });
 

@@ -24,37 +24,94 @@ const cli = (...args: string[]) => netbreak(args, env);
  * filled in) is written to a file that `{{ file }}` in the args names.
  */
 const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string; manifest?: string }> = {
-  'friday-merge': { args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.policy }} still exists' },
-  'after-the-pentest': { args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.policy }} still exists' },
+  'friday-merge': {
+    args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'],
+    guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.policy }} still exists',
+  },
+  'after-the-pentest': {
+    args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'],
+    guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.policy }} still exists',
+  },
   'afternoon-deploy': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
-  'release-train': { args: ['delete', 'netpol/default-deny-ingress', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/default-deny-ingress still exists' },
-  'monday-rollout': { args: ['delete', 'netpol/api-allow-{{ params.callerNamespace }}', '-n', '{{ params.namespace }}'], guard: /partners\/partner-sync → \S+ expects timeout\n\s+success/ },
-  'checkout-outage': { args: ['delete', 'netpol/default-deny-ingress', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/default-deny-ingress still exists' },
+  'release-train': {
+    args: ['delete', 'netpol/default-deny-ingress', '-n', '{{ params.namespace }}'],
+    guard: 'NetworkPolicy/{{ params.namespace }}/default-deny-ingress still exists',
+  },
+  'monday-rollout': {
+    args: ['delete', 'netpol/api-allow-{{ params.callerNamespace }}', '-n', '{{ params.namespace }}'],
+    guard: /partners\/partner-sync → \S+ expects timeout\n\s+success/,
+  },
+  'checkout-outage': {
+    args: ['delete', 'netpol/default-deny-ingress', '-n', '{{ params.namespace }}'],
+    guard: 'NetworkPolicy/{{ params.namespace }}/default-deny-ingress still exists',
+  },
   'reviewed-by-two': { args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'], guard: /\/reports → \S+ expects timeout\n\s+success/ },
   'refused-every-call': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
   'friday-release': { args: ['delete', 'deploy/api', '-n', '{{ params.namespace }}'], guard: 'Deployment/{{ params.namespace }}/api still exists' },
-  'always-the-policy': { args: ['delete', 'netpol/{{ params.egressPolicy }}', '-n', '{{ params.namespace }}'], guard: /\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/ },
+  'always-the-policy': {
+    args: ['delete', 'netpol/{{ params.egressPolicy }}', '-n', '{{ params.namespace }}'],
+    guard: /\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/,
+  },
   'could-not-resolve-host': { args: ['delete', 'cm/coredns', '-n', 'kube-system'], guard: /ConfigMap\/kube-system\/coredns still exists/ },
   'nothing-resolves': { args: ['delete', 'svc/kube-dns', '-n', 'kube-system'], guard: /Service\/kube-system\/kube-dns still exists/ },
-  'only-the-frontend': { args: ['delete', 'netpol/{{ params.egressPolicy }}', '-n', '{{ params.namespace }}'], guard: /\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/ },
-  'happy-checkout': { args: ['exec', 'node/{{ params.nodes.frontend }}', '--', 'iptables', '-F'], guard: /\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/ },
-  'overnight-quiet': { args: ['delete', 'netpol/default-deny-ingress', '-n', '{{ params.namespace }}'], guard: /\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/ },
+  'only-the-frontend': {
+    args: ['delete', 'netpol/{{ params.egressPolicy }}', '-n', '{{ params.namespace }}'],
+    guard: /\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/,
+  },
+  'happy-checkout': {
+    args: ['exec', 'node/{{ params.nodes.frontend }}', '--', 'iptables', '-F'],
+    guard: /\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/,
+  },
+  'overnight-quiet': {
+    args: ['delete', 'netpol/default-deny-ingress', '-n', '{{ params.namespace }}'],
+    guard: /\/frontend → http:\/\/reports\S+ expects to fail\n\s+success/,
+  },
   'frontend-waits': { args: ['delete', 'ds/kube-proxy', '-n', 'kube-system'], guard: /DaemonSet\/kube-system\/kube-proxy still exists/ },
   'refused-after-upgrade': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
-  'catalog-never-finishes': { args: ['exec', 'node/{{ params.nodes.server }}', '--', 'iptables', '-F'], guard: /\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/ },
-  'fridays-two-changes': { args: ['delete', 'netpol/{{ params.egressPolicy }}', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.egressPolicy }} still exists' },
-  'one-worker-unhealthy': { args: ['exec', 'node/{{ params.node }}', '--', 'iptables', '-t', 'raw', '-F'], guard: /monitoring\/uptime → tcp:\/\/worker2?:2379 expects timeout\n\s+refused/ },
+  'catalog-never-finishes': {
+    args: ['exec', 'node/{{ params.nodes.server }}', '--', 'iptables', '-F'],
+    guard: /\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/,
+  },
+  'fridays-two-changes': {
+    args: ['delete', 'netpol/{{ params.egressPolicy }}', '-n', '{{ params.namespace }}'],
+    guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.egressPolicy }} still exists',
+  },
+  'one-worker-unhealthy': {
+    args: ['exec', 'node/{{ params.node }}', '--', 'iptables', '-t', 'raw', '-F'],
+    guard: /monitoring\/uptime → tcp:\/\/worker2?:2379 expects timeout\n\s+refused/,
+  },
   'after-the-latency-work': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
-  'always-the-same-clients': { args: ['delete', 'deploy/api-canary', '-n', '{{ params.namespace }}'], guard: 'Deployment/{{ params.namespace }}/api-canary still exists' },
+  'always-the-same-clients': {
+    args: ['delete', 'deploy/api-canary', '-n', '{{ params.namespace }}'],
+    guard: 'Deployment/{{ params.namespace }}/api-canary still exists',
+  },
   'ready-but-no-endpoints': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
   'connection-refused-on-80': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
-  'one-worker-hangs': { args: ['exec', 'node/{{ params.node }}', '--', 'iptables', '-F'], guard: /monitoring\/uptime → http:\/\/orders-db\.\S+ expects timeout\n\s+success/ },
+  'one-worker-hangs': {
+    args: ['exec', 'node/{{ params.node }}', '--', 'iptables', '-F'],
+    guard: /monitoring\/uptime → http:\/\/orders-db\.\S+ expects timeout\n\s+success/,
+  },
   'names-down-after-lunch': { args: ['delete', 'cm/coredns', '-n', 'kube-system'], guard: /ConfigMap\/kube-system\/coredns still exists/ },
-  'one-worker-cut-off': { args: ['exec', 'node/{{ params.nodes.api }}', '--', 'sh', '-c', 'sysctl -w net.ipv4.ip_forward=1 && iptables -F'], guard: /\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/ },
-  'after-the-allow-list': { args: ['exec', 'node/{{ params.nodes.mailer }}', '--', 'iptables', '-t', 'nat', '-I', 'POSTROUTING', '-j', 'MASQUERADE'], guard: /\/frontend → http:\/\/api\S+ expects success[^\n]*\n\s+timeout/ },
-  'reports-lost-the-shards': { args: ['delete', 'netpol/reports-egress', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/reports-egress still exists' },
-  'settlement-run-hangs': { args: ['delete', 'netpol/ledger-ingress', '-n', '{{ params.namespace }}'], guard: 'NetworkPolicy/{{ params.namespace }}/ledger-ingress still exists' },
-  'search-cannot-reach-itself': { args: ['exec', 'node/{{ params.nodes.search }}', '--', 'iptables', '-t', 'nat', '-I', 'POSTROUTING', '1', '-j', 'MASQUERADE'], guard: /\/search → http:\/\/ledger\S+ expects success[^\n]*\n\s+timeout/ },
+  'one-worker-cut-off': {
+    args: ['exec', 'node/{{ params.nodes.api }}', '--', 'sh', '-c', 'sysctl -w net.ipv4.ip_forward=1 && iptables -F'],
+    guard: /\/frontend → http:\/\/ledger\S+ expects timeout\n\s+success/,
+  },
+  'after-the-allow-list': {
+    args: ['exec', 'node/{{ params.nodes.mailer }}', '--', 'iptables', '-t', 'nat', '-I', 'POSTROUTING', '-j', 'MASQUERADE'],
+    guard: /\/frontend → http:\/\/api\S+ expects success[^\n]*\n\s+timeout/,
+  },
+  'reports-lost-the-shards': {
+    args: ['delete', 'netpol/reports-egress', '-n', '{{ params.namespace }}'],
+    guard: 'NetworkPolicy/{{ params.namespace }}/reports-egress still exists',
+  },
+  'settlement-run-hangs': {
+    args: ['delete', 'netpol/ledger-ingress', '-n', '{{ params.namespace }}'],
+    guard: 'NetworkPolicy/{{ params.namespace }}/ledger-ingress still exists',
+  },
+  'search-cannot-reach-itself': {
+    args: ['exec', 'node/{{ params.nodes.search }}', '--', 'iptables', '-t', 'nat', '-I', 'POSTROUTING', '1', '-j', 'MASQUERADE'],
+    guard: /\/search → http:\/\/ledger\S+ expects success[^\n]*\n\s+timeout/,
+  },
   'since-the-batch-pool': { args: ['delete', 'ds/kube-proxy', '-n', 'kube-system'], guard: /DaemonSet\/kube-system\/kube-proxy still exists/ },
   'partner-feed-stopped': {
     // Put the old port back: the partner feed works again, the storefront (moved to the new port) does not.
@@ -97,13 +154,18 @@ describe.skipIf(labTests.skip)(labTests.title('scenario library on the netns lab
       // The evidence is on the lab, where the scenario says it shows, and a diagnosis that names it scores in full.
       const { diagnosis: key } = (await loadScenario(path.join(ROOT, 'scenarios', id), { seed: start.json().seed })).scenario;
       const shown = await netbreakShell(key.evidence.reveal, env);
-      expect(shown.stdout.toLowerCase(), `${variant}: ${key.evidence.reveal} does not show ${key.evidence.answer}\n${shown.stderr}`).toContain(key.evidence.answer.toLowerCase());
+      expect(shown.stdout.toLowerCase(), `${variant}: ${key.evidence.reveal} does not show ${key.evidence.answer}\n${shown.stderr}`).toContain(
+        key.evidence.answer.toLowerCase(),
+      );
       const diagnosed = await cli('diagnose', '--layer', key.layer, '--object', key.object, '--cause', key.cause, '--evidence', key.evidence.answer, '--json');
       expect(diagnosed.json().total, variant).toBe(100);
 
       expect((await cli('solve')).code, variant).toBe(0);
       const fixed = await cli('check', '--json');
-      expect(fixed.json().items.filter((i: { pass: boolean }) => !i.pass), variant).toEqual([]);
+      expect(
+        fixed.json().items.filter((i: { pass: boolean }) => !i.pass),
+        variant,
+      ).toEqual([]);
       expect(fixed.code, variant).toBe(0);
 
       const file = path.join(stateDir, `${id}-shotgun.yaml`);

@@ -56,7 +56,7 @@ describe.skipIf(labTests.skip)(labTests.title(`${SCENARIO} with kube-proxy in nf
     expect(iptables.stdout).not.toMatch(/KUBE-SVC|KUBE-SEP/);
   });
 
-  it('trace names the missing kube-proxy from the table\'s counters', async () => {
+  it("trace names the missing kube-proxy from the table's counters", async () => {
     const ns = String(params.namespace);
     const trace = await cli('trace', '--from', `${ns}/frontend`, '--to', `http://api.${ns}.svc.cluster.local:${params.port}/`, '--lab', LAB, '-o', 'json');
     const report = trace.json();

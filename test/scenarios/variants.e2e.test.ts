@@ -77,7 +77,18 @@ describe.skipIf(labTests.skip)(labTests.title(`seeded variants of ${ID} on the n
       expect(fixed.json().items.filter((item: { pass: boolean }) => !item.pass)).toEqual([]);
       expect(fixed.code).toBe(0);
 
-      const diagnose = await cli('diagnose', '--layer', 'service', '--object', `Service/${params.namespace}/api`, '--cause', 'selector-matches-no-pods', '--evidence', `${params.labelKey}=${params.apiLabel}-v2`, '--json');
+      const diagnose = await cli(
+        'diagnose',
+        '--layer',
+        'service',
+        '--object',
+        `Service/${params.namespace}/api`,
+        '--cause',
+        'selector-matches-no-pods',
+        '--evidence',
+        `${params.labelKey}=${params.apiLabel}-v2`,
+        '--json',
+      );
       expect(diagnose.json().points).toBe(100);
 
       expect((await cli('stop', '--json')).code).toBe(0);
@@ -99,12 +110,15 @@ const toRun = process.env.NETBREAK_E2E_ALL_VARIANTS === '1' ? library : library.
  */
 function seedsFor(s: LoadedScenario): { seed: number; params: ParamValues }[] {
   const spec = s.scenario.params;
-  const nodeKeys = Object.entries(firstParams(spec)).filter(([, v]) => nodeNames.includes(String(v))).map(([k]) => k);
+  const nodeKeys = Object.entries(firstParams(spec))
+    .filter(([, v]) => nodeNames.includes(String(v)))
+    .map(([k]) => k);
   const placements = new Set(Array.from({ length: 500 }, (_, i) => nodeKeys.map((k) => drawParams(spec, i + 1)[k]).join(',')));
   const picked: { seed: number; params: ParamValues }[] = [];
   for (let seed = 1; picked.length < 3 && seed <= 500; seed++) {
     const params = drawParams(spec, seed);
-    if (picked.some((p) => (params.namespace !== undefined && p.params.namespace === params.namespace) || paramsText(p.params) === paramsText(params))) continue;
+    if (picked.some((p) => (params.namespace !== undefined && p.params.namespace === params.namespace) || paramsText(p.params) === paramsText(params)))
+      continue;
     const covered = new Set([...picked, { params }].map((p) => nodeKeys.map((k) => p.params[k]).join(',')));
     // The last pick must complete the placements (at most three of them fit in three seeds).
     if (picked.length === 2 && covered.size < Math.min(placements.size, 3)) continue;
@@ -135,7 +149,10 @@ describe.skipIf(labTests.skip)(labTests.title('three seeds of each scenario on t
       expect(broken.json().items.filter((i: { kind: string; pass: boolean }) => i.kind === 'verify' && !i.pass).length, at).toBeGreaterThan(0);
       expect((await on('solve')).code, at).toBe(0);
       const fixed = await on('check', '--json');
-      expect(fixed.json().items.filter((i: { pass: boolean }) => !i.pass), at).toEqual([]);
+      expect(
+        fixed.json().items.filter((i: { pass: boolean }) => !i.pass),
+        at,
+      ).toEqual([]);
       expect(fixed.code, at).toBe(0);
       const { scenario } = await findScenario(path.join(ROOT, 'scenarios'), s.scenario.id, { seed });
       const key = scenario.diagnosis;
@@ -150,7 +167,9 @@ describe.skipIf(labTests.skip)(labTests.title('three seeds of each scenario on t
 
   for (const s of toRun) {
     const seeds = seedsFor(s);
-    it(`${s.scenario.id}: seeds ${seeds.map((x) => x.seed).join(', ')} side by side, each broken, then fixed by its own reference fix`, { timeout: 240_000 }, async () => {
+    it(`${s.scenario.id}: seeds ${seeds.map((x) => x.seed).join(', ')} side by side, each broken, then fixed by its own reference fix`, {
+      timeout: 240_000,
+    }, async () => {
       expect(seeds).toHaveLength(3);
       await Promise.all(seeds.map(({ seed, params }, i) => runVariant(s, labs[i]!, seed, params)));
     });

@@ -134,9 +134,12 @@ describe('the library', () => {
       ).toBe(true);
 
       // A node command in the fix takes back one the fault typed, on the same node, word for word.
-      const undos = s.fault.map(stepOf).flatMap(([name, p]) => (name === 'nodeExec' && (p as NodeExec).undo ? [JSON.stringify([(p as NodeExec).node, (p as NodeExec).undo])] : []));
+      const undos = s.fault
+        .map(stepOf)
+        .flatMap(([name, p]) => (name === 'nodeExec' && (p as NodeExec).undo ? [JSON.stringify([(p as NodeExec).node, (p as NodeExec).undo])] : []));
       for (const [name, p] of s.fix.map(stepOf)) {
-        if (name === 'nodeExec') expect(undos, `${at}: the fix's node command is not the undo of a fault step`).toContain(JSON.stringify([(p as NodeExec).node, (p as NodeExec).run]));
+        if (name === 'nodeExec')
+          expect(undos, `${at}: the fix's node command is not the undo of a fault step`).toContain(JSON.stringify([(p as NodeExec).node, (p as NodeExec).run]));
       }
 
       // The debrief explains this variant's object.
@@ -153,7 +156,10 @@ describe('the library', () => {
       const has = (kind: string, ns: string, name: string) => objects.some((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === name);
       for (const probe of probesOf(loaded.scenario)) {
         const [ns, name] = probe.from.split('/') as [string, string];
-        expect(['Deployment', 'DaemonSet', 'Pod'].some((k) => has(k, ns, name)), `${at} ${probe.where}: nothing named ${probe.from} runs`).toBe(true);
+        expect(
+          ['Deployment', 'DaemonSet', 'Pod'].some((k) => has(k, ns, name)),
+          `${at} ${probe.where}: nothing named ${probe.from} runs`,
+        ).toBe(true);
         const url = new URL(probe.to);
         const host = url.hostname;
         const inCluster = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local$/.exec(host);
@@ -179,7 +185,14 @@ describe('the library', () => {
         if (!spec.selector) continue;
         const templates = setup
           .filter((o) => ['Deployment', 'DaemonSet'].includes(o.kind) && o.metadata.namespace === svc.metadata.namespace)
-          .map((o) => (o.spec as { template: { metadata?: { labels?: Record<string, string> }; spec: { containers: { ports?: { name?: string; containerPort: number }[] }[] } } }).template);
+          .map(
+            (o) =>
+              (
+                o.spec as {
+                  template: { metadata?: { labels?: Record<string, string> }; spec: { containers: { ports?: { name?: string; containerPort: number }[] }[] } };
+                }
+              ).template,
+          );
         const selected = templates.filter((t) => Object.entries(spec.selector!).every(([k, v]) => t.metadata?.labels?.[k] === v));
         expect(selected.length, `${at}: Service ${svc.metadata.namespace}/${svc.metadata.name} selects no workload`).toBeGreaterThan(0);
         for (const port of spec.ports ?? []) {
@@ -199,7 +212,9 @@ describe('the library', () => {
       const at = `${id} (${paramsText(params)})`;
       const pinned = new Set(
         objectsOf(loaded).flatMap((o) => {
-          const host = (o.spec as { template?: { spec?: { nodeSelector?: Record<string, string> } } } | undefined)?.template?.spec?.nodeSelector?.['kubernetes.io/hostname'];
+          const host = (o.spec as { template?: { spec?: { nodeSelector?: Record<string, string> } } } | undefined)?.template?.spec?.nodeSelector?.[
+            'kubernetes.io/hostname'
+          ];
           return host ? [host] : [];
         }),
       );
@@ -240,10 +255,15 @@ describe('the library', () => {
       const at = `${id} (${paramsText(params)})`;
       const drawn = nodeParams.map((k) => String(params[k]));
       const text = prose(loaded.scenario);
-      expect(drawn.some((n) => word(n).test(text)), `${at}: the text never says which node (${drawn.join(', ')})`).toBe(true);
+      expect(
+        drawn.some((n) => word(n).test(text)),
+        `${at}: the text never says which node (${drawn.join(', ')})`,
+      ).toBe(true);
       // A command or a place names a node the variant did not draw ("node/worker2 -- ip route", "on worker2").
       for (const n of nodeNames.filter((n) => !drawn.includes(n) && n !== 'control-plane')) {
-        expect(text, `${at}: the story, hints, causes or debrief point at ${n}, which this variant did not draw`).not.toMatch(new RegExp(`node/${n}\\b|\\bon ${n}\\b`));
+        expect(text, `${at}: the story, hints, causes or debrief point at ${n}, which this variant did not draw`).not.toMatch(
+          new RegExp(`node/${n}\\b|\\bon ${n}\\b`),
+        );
       }
     }
   });

@@ -49,7 +49,7 @@ describe('buildTrace on NodePort traffic', () => {
     expect(lines(t).slice(4)).toEqual([
       '✓ node control-plane eth0 → node worker2 eth0',
       '✓ nat KUBE-NODEPORTS → KUBE-EXT-67NZLRHBNDSAWJRO on worker2 (Service shop/web port http, NodePort 30443, externalTrafficPolicy Cluster)',
-      '✓ KUBE-SEP-34ZZ2QFGO32YYXXO DNAT → 10.244.1.5:8080 (pod shop/web-wk4bmnznxc-x9nrw), marked for masquerade: the endpoint sees worker2\'s address',
+      "✓ KUBE-SEP-34ZZ2QFGO32YYXXO DNAT → 10.244.1.5:8080 (pod shop/web-wk4bmnznxc-x9nrw), marked for masquerade: the endpoint sees worker2's address",
       expect.stringMatching(/^· conntrack on worker2: tcp TIME_WAIT 172\.18\.0\.2:\d+ → 172\.18\.0\.4:30443, translated to 10\.244\.1\.5:8080, replied$/),
       '✓ route 10.244.1.0/24 via 172.18.0.3 (node worker) on worker2',
       '✓ node worker2 eth0 → node worker eth0',
@@ -57,7 +57,15 @@ describe('buildTrace on NodePort traffic', () => {
       '✓ delivered to 10.244.1.5:8080 (pod shop/web-wk4bmnznxc-x9nrw), answered by web-wk4bmnznxc-x9nrw',
     ]);
     expect(t.verdict).toBe('delivered');
-    expect(t.path.map((p) => p.label)).toEqual(['uptime-eth0', 'control-plane-veth59913fa1', 'control-plane-eth0', 'worker2-eth0', 'worker-eth0', 'worker-veth1363c680', 'web-eth0']);
+    expect(t.path.map((p) => p.label)).toEqual([
+      'uptime-eth0',
+      'control-plane-veth59913fa1',
+      'control-plane-eth0',
+      'worker2-eth0',
+      'worker-eth0',
+      'worker-veth1363c680',
+      'web-eth0',
+    ]);
   });
 
   it('a raw-table DROP of the NodePort range on the node is named as a hand-written rule, with its table', () => {
@@ -68,9 +76,14 @@ describe('buildTrace on NodePort traffic', () => {
     expect(t.blame).toMatchObject({ kind: 'Rule', detail: 'worker2', by: 'hand-written', name: expect.stringMatching(/^-t raw -A NODE-HARDENING /) });
   });
 
-  it('judges rules on the next node by the masqueraded source, not the pod\'s own address', () => {
+  it("judges rules on the next node by the masqueraded source, not the pod's own address", () => {
     // The same DROP, but only for sources in the pod network: the packet arrived from 172.18.0.2, so it cannot be this rule's.
-    const f = onWorker2(loadFixture('one-worker-unhealthy'), (text) => text.replace('-A NODE-HARDENING -i eth0 -p tcp -m tcp --dport 30000:32767', '-A NODE-HARDENING -s 10.244.0.0/16 -i eth0 -p tcp -m tcp --dport 30000:32767'));
+    const f = onWorker2(loadFixture('one-worker-unhealthy'), (text) =>
+      text.replace(
+        '-A NODE-HARDENING -i eth0 -p tcp -m tcp --dport 30000:32767',
+        '-A NODE-HARDENING -s 10.244.0.0/16 -i eth0 -p tcp -m tcp --dport 30000:32767',
+      ),
+    );
     const t = buildTrace(traceInput(f));
     expect(t.blame).toBeUndefined();
     expect(t.hops.at(-1)).toMatchObject({ status: 'fail', step: 'lost' });
@@ -79,7 +92,15 @@ describe('buildTrace on NodePort traffic', () => {
   it('a NodePort no kube-proxy rule translated reaches the node itself, and a node without kube-proxy is blamed', () => {
     const solved = loadFixture('etp-local-solved');
     // worker2 as it would be had kube-proxy never written rules for shop/web there.
-    const f = onWorker2(solved, (text) => text.split('\n').filter((line) => !line.includes('shop/web') && !line.includes('67NZLRHBNDSAWJRO')).join('\n'), () => '');
+    const f = onWorker2(
+      solved,
+      (text) =>
+        text
+          .split('\n')
+          .filter((line) => !line.includes('shop/web') && !line.includes('67NZLRHBNDSAWJRO'))
+          .join('\n'),
+      () => '',
+    );
     const probe = { ...solved.probe, outcome: 'refused' as const, detail: 'ECONNREFUSED from 172.18.0.4:30443', answeredBy: undefined };
     const input = traceInput({ ...f, probe });
     const t = buildTrace({ ...input, kubeProxyNodes: ['control-plane', 'worker'] });
@@ -92,7 +113,15 @@ describe('buildTrace on NodePort traffic', () => {
 
   it('refused by the node itself when nothing listens on the port there', () => {
     const solved = loadFixture('etp-local-solved');
-    const f = onWorker2(solved, (text) => text.split('\n').filter((line) => !line.includes('shop/web') && !line.includes('67NZLRHBNDSAWJRO')).join('\n'), () => '');
+    const f = onWorker2(
+      solved,
+      (text) =>
+        text
+          .split('\n')
+          .filter((line) => !line.includes('shop/web') && !line.includes('67NZLRHBNDSAWJRO'))
+          .join('\n'),
+      () => '',
+    );
     const probe = { ...solved.probe, outcome: 'refused' as const, detail: 'ECONNREFUSED from 172.18.0.4:30443', answeredBy: undefined };
     const t = buildTrace(traceInput({ ...f, probe }));
     expect(lines(t).at(-1)).toBe('✗ refused by node worker2 (172.18.0.4:30443): nothing listens on tcp/30443 on the node itself (it answered with a reset)');

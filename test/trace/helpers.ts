@@ -12,7 +12,15 @@ export interface Fixture {
   from: string;
   to: string;
   probe: ProbeResult;
-  objects: { pods: KubeObject[]; services: V1Service[]; endpointSlices: V1EndpointSlice[]; policies: V1NetworkPolicy[]; namespaces: V1Namespace[]; nodes: KubeObject[]; deployments?: KubeObject[] };
+  objects: {
+    pods: KubeObject[];
+    services: V1Service[];
+    endpointSlices: V1EndpointSlice[];
+    policies: V1NetworkPolicy[];
+    namespaces: V1Namespace[];
+    nodes: KubeObject[];
+    deployments?: KubeObject[];
+  };
   routes: Record<string, RouteEntry[]>;
   counters: NamespaceCounters[];
 }
@@ -31,7 +39,10 @@ export function traceInput(fixture: Fixture, overrides: Partial<TraceInput> = {}
   const { objects } = fixture;
   const pods = tracePods(objects.pods, fixture.routes);
   const [ns, name] = fixture.from.split('/') as [string, string];
-  const sourceObject = findPod(objects.pods.filter((p) => p.metadata.namespace === ns), name)!;
+  const sourceObject = findPod(
+    objects.pods.filter((p) => p.metadata.namespace === ns),
+    name,
+  )!;
   const source = pods.find((p) => p.name === sourceObject.metadata.name)!;
   return {
     from: fixture.from,

@@ -6,7 +6,7 @@ const f = loadFixture('friday-merge-solved');
 const pods = tracePods(f.objects.pods, f.routes);
 
 describe('tracePods', () => {
-  it('gives each pod its node, its veth from the node\'s /32 route, and a short name for files', () => {
+  it("gives each pod its node, its veth from the node's /32 route, and a short name for files", () => {
     const frontend = pods.find((p) => p.name.startsWith('frontend-'))!;
     expect(frontend).toMatchObject({ namespace: 'shop', ip: '10.244.2.3', node: 'worker2', hostVeth: 'veth86814a24', short: 'frontend' });
     expect(frontend.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
@@ -30,14 +30,19 @@ describe('candidateServices', () => {
     expect(names(host)).toEqual(want);
   });
   it('endpointPods finds the pods behind them', () => {
-    expect(endpointPods(candidateServices('api', 'shop', f.objects.services), f.objects.endpointSlices, pods).map((p) => p.name.split('-')[0]).sort()).toEqual(['api', 'api']);
+    expect(
+      endpointPods(candidateServices('api', 'shop', f.objects.services), f.objects.endpointSlices, pods)
+        .map((p) => p.name.split('-')[0])
+        .sort(),
+    ).toEqual(['api', 'api']);
   });
 });
 
 describe('nodePortServices', () => {
   const np = loadFixture('etp-local-solved');
   const nodes = traceNodes(np.objects.nodes);
-  const names = (host: string, port: number) => nodePortServices(host, port, nodes, np.objects.services).map((s) => `${s.metadata!.namespace}/${s.metadata!.name}`);
+  const names = (host: string, port: number) =>
+    nodePortServices(host, port, nodes, np.objects.services).map((s) => `${s.metadata!.namespace}/${s.metadata!.name}`);
   it.each([
     ['worker2', 30443, ['shop/web']],
     ['worker2.', 30443, ['shop/web']],

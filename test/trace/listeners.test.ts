@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { loopbackOnly, parseListeners } from '../../src/trace/listeners.js';
 
 // `ss -Hltnu` in lab pods: a netexec agent, CoreDNS, and a flask dev server.
-const SS = ['udp UNCONN 0      0      0.0.0.0:8081 0.0.0.0:*', 'tcp LISTEN 0      511          *:8181       *:*', 'tcp LISTEN 0      128    127.0.0.1:8080 0.0.0.0:*', 'tcp LISTEN 0      128      [::1]:9000    [::]:*'].join('\n');
+const SS = [
+  'udp UNCONN 0      0      0.0.0.0:8081 0.0.0.0:*',
+  'tcp LISTEN 0      511          *:8181       *:*',
+  'tcp LISTEN 0      128    127.0.0.1:8080 0.0.0.0:*',
+  'tcp LISTEN 0      128      [::1]:9000    [::]:*',
+].join('\n');
 
 describe('listeners', () => {
   it('parses ss lines', () => {

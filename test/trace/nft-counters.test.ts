@@ -40,10 +40,19 @@ describe('nft kube-proxy counters', () => {
 
   it('reads each rule with its chain, position, counter and action', () => {
     const dnat = rules.find((r) => r.dnatTo);
-    expect(dnat).toEqual({ chain: 'endpoint-5OJB2KTY-shop/web/tcp/http__10.244.1.5/8080', position: 2, packets: 1, text: 'meta l4proto tcp dnat to 10.244.1.5:8080', dnatTo: '10.244.1.5:8080' });
+    expect(dnat).toEqual({
+      chain: 'endpoint-5OJB2KTY-shop/web/tcp/http__10.244.1.5/8080',
+      position: 2,
+      packets: 1,
+      text: 'meta l4proto tcp dnat to 10.244.1.5:8080',
+      dnatTo: '10.244.1.5:8080',
+    });
     expect(rules.find((r) => r.chain === 'reject-chain')).toMatchObject({ position: 1, target: 'reject' });
     expect(rules.find((r) => r.chain === 'nat-prerouting')).toMatchObject({ position: 1, target: 'services' });
-    expect(rules.find((r) => r.chain.startsWith('external-'))).toMatchObject({ target: 'service-ULMVA6XW-shop/web/tcp/http', comment: 'short-circuit local traffic' });
+    expect(rules.find((r) => r.chain.startsWith('external-'))).toMatchObject({
+      target: 'service-ULMVA6XW-shop/web/tcp/http',
+      comment: 'short-circuit local traffic',
+    });
     // A vmap has no single target; map elements are no rules.
     expect(rules.find((r) => r.text.includes('numgen'))?.target).toBeUndefined();
     expect(rules.some((r) => r.text.includes('elements'))).toBe(false);

@@ -11,11 +11,16 @@ describe('renderTrace', () => {
     expect(lines[1]).toMatch(/^ {2}· query api\.shop\.svc\.cluster\.local\.shop\.svc\.cluster\.local\. A @10\.96\.0\.10:53 → NXDOMAIN/);
     expect(lines).toContain('  ✓ DNS api.shop.svc.cluster.local → 10.96.58.14 (kube-dns 10.96.0.10, 6 ms)');
     expect(lines.filter((l) => l.startsWith('  ✗ '))).toHaveLength(1);
-    expect(lines.at(-1)).toBe('dropped by NetworkPolicy shop/default-deny-ingress (ingress)  (probe: timeout, no answer from 10.96.58.14:8080 within 1000 ms, 1007 ms)');
+    expect(lines.at(-1)).toBe(
+      'dropped by NetworkPolicy shop/default-deny-ingress (ingress)  (probe: timeout, no answer from 10.96.58.14:8080 within 1000 ms, 1007 ms)',
+    );
   });
 
   it('paints through the caller, indents for the debrief, and lists pcaps', () => {
-    const trace = { ...buildTrace(traceInput(loadFixture('friday-merge-solved'))), pcaps: [{ file: '/tmp/x/01-frontend-eth0.pcap', where: 'pod shop/frontend-1', interface: 'eth0', packets: 1 }] };
+    const trace = {
+      ...buildTrace(traceInput(loadFixture('friday-merge-solved'))),
+      pcaps: [{ file: '/tmp/x/01-frontend-eth0.pcap', where: 'pod shop/frontend-1', interface: 'eth0', packets: 1 }],
+    };
     const text = renderTrace(trace, { paint: { ok: (s) => `<${s}>`, fail: (s) => `!${s}!`, dim: (s) => s, bold: (s) => s }, indent: '  ' });
     expect(text).toMatch(/^ {2}trace /);
     expect(text).toMatch(/\n {4}<✓> delivered to 10\.244\.1\.3:8080/);

@@ -127,7 +127,8 @@ function rules(node: string, syn: number, drop?: string): string {
   ].join('\n');
 }
 
-const CONNTRACK_BEFORE = 'tcp      6 86398 ESTABLISHED src=172.18.0.1 dst=172.18.0.4 sport=52810 dport=10250 src=172.18.0.4 dst=172.18.0.1 sport=10250 dport=52810 [ASSURED] mark=0 use=1\n';
+const CONNTRACK_BEFORE =
+  'tcp      6 86398 ESTABLISHED src=172.18.0.1 dst=172.18.0.4 sport=52810 dport=10250 src=172.18.0.4 dst=172.18.0.1 sport=10250 dport=52810 [ASSURED] mark=0 use=1\n';
 const SYN_SENT = `tcp      6 118 SYN_SENT src=${FRONTEND.ip} dst=${API_SVC.ip} sport=51234 dport=8080 [UNREPLIED] src=${API.ip} dst=${FRONTEND.ip} sport=8080 dport=51234 mark=0 use=1\n`;
 /** The same connection answered with a reset. */
 const CLOSED = `tcp      6 9 CLOSE src=${FRONTEND.ip} dst=${API_SVC.ip} sport=51234 dport=8080 src=${API.ip} dst=${FRONTEND.ip} sport=8080 dport=51234 mark=0 use=1\n`;
@@ -149,7 +150,12 @@ function pod(namespace: string, name: string, labels: Record<string, string>, at
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace, labels: { ...labels, 'pod-template-hash': hash }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: name.split('-').slice(0, -1).join('-'), uid: `rs-${name}`, controller: true }] },
+    metadata: {
+      name,
+      namespace,
+      labels: { ...labels, 'pod-template-hash': hash },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: name.split('-').slice(0, -1).join('-'), uid: `rs-${name}`, controller: true }],
+    },
     spec: { nodeName: `netbreak-${at.node}`, containers },
     status: { phase: 'Running', podIP: at.ip, conditions: [{ type: 'Ready', status: 'True' }] },
   };
@@ -169,21 +175,44 @@ beforeEach(async () => {
       kind: 'Node',
       metadata: { name: `netbreak-${n.name}`, labels: { 'kubernetes.io/hostname': `netbreak-${n.name}` } },
       spec: { podCIDR: n.cidr },
-      status: { conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: n.ip }, { type: 'Hostname', address: `netbreak-${n.name}` }] },
+      status: {
+        conditions: [{ type: 'Ready', status: 'True' }],
+        addresses: [
+          { type: 'InternalIP', address: n.ip },
+          { type: 'Hostname', address: `netbreak-${n.name}` },
+        ],
+      },
     });
   }
   api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop' } } });
-  const agnhost = { name: 'agnhost', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['netexec', '--http-port=8080'], ports: [{ name: 'http', containerPort: 8080 }] };
+  const agnhost = {
+    name: 'agnhost',
+    image: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
+    args: ['netexec', '--http-port=8080'],
+    ports: [{ name: 'http', containerPort: 8080 }],
+  };
   api.put(pod('shop', FRONTEND.name, { app: 'frontend' }, FRONTEND, [agnhost]));
   api.put(pod('shop', API.name, { app: 'api' }, API, [agnhost]));
-  api.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system' }, spec: { clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }] } });
-  api.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' }, spec: { clusterIP: API_SVC.ip, selector: { app: 'api' }, ports: [{ name: 'http', port: 8080, protocol: 'TCP', targetPort: 'http' }] } });
+  api.put({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kube-dns', namespace: 'kube-system' },
+    spec: { clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }] },
+  });
+  api.put({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'api', namespace: 'shop' },
+    spec: { clusterIP: API_SVC.ip, selector: { app: 'api' }, ports: [{ name: 'http', port: 8080, protocol: 'TCP', targetPort: 'http' }] },
+  });
   api.put({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
     metadata: { name: 'api-x7k2p', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'api' } },
     addressType: 'IPv4',
-    endpoints: [{ addresses: [API.ip], conditions: { ready: true }, nodeName: 'netbreak-worker', targetRef: { kind: 'Pod', namespace: 'shop', name: API.name } }],
+    endpoints: [
+      { addresses: [API.ip], conditions: { ready: true }, nodeName: 'netbreak-worker', targetRef: { kind: 'Pod', namespace: 'shop', name: API.name } },
+    ],
     ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
   } as unknown as KubeObject);
 
@@ -191,7 +220,14 @@ beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-kind-trace-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
   fs.writeFileSync(kubeconfig, kubeconfigText(api.url, ['kind-netbreak']));
-  lab = new KindLab({ name: 'netbreak', client: KubeClient.fromFile(kubeconfig, 'kind-netbreak'), kubeconfigFile: kubeconfig, context: 'kind-netbreak', cluster: 'netbreak', engine: 'docker' });
+  lab = new KindLab({
+    name: 'netbreak',
+    client: KubeClient.fromFile(kubeconfig, 'kind-netbreak'),
+    kubeconfigFile: kubeconfig,
+    context: 'kind-netbreak',
+    cluster: 'netbreak',
+    engine: 'docker',
+  });
 });
 afterEach(async () => {
   fake.restore();
@@ -203,27 +239,55 @@ afterEach(async () => {
 function probeTimesOut(drop?: { node: string; rule: string }): void {
   fake.setState({ execReplies: nodeReplies(0, drop) });
   api.proxyHandler = ({ path: p, query }) => {
-    if (p === 'shell') return { status: 200, body: JSON.stringify({ output: digOutput(/dig \S+ \S+ \S+ (\S+) A/.exec(query.get('cmd') ?? '')![1]!, 'NOERROR', [API_SVC.ip]) }) };
+    if (p === 'shell')
+      return { status: 200, body: JSON.stringify({ output: digOutput(/dig \S+ \S+ \S+ (\S+) A/.exec(query.get('cmd') ?? '')![1]!, 'NOERROR', [API_SVC.ip]) }) };
     fake.setState({ execReplies: nodeReplies(1, drop) });
-    return { status: 200, body: JSON.stringify({ errors: [`reading from ${API_SVC.ip}:8080: Get "http://${API_SVC.ip}:8080/hostname": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`] }) };
+    return {
+      status: 200,
+      body: JSON.stringify({
+        errors: [
+          `reading from ${API_SVC.ip}:8080: Get "http://${API_SVC.ip}:8080/hostname": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+        ],
+      }),
+    };
   };
 }
 
-const calls = (tool: string) => fake.calls().filter((c) => c[0] === tool).map((c) => c.join(' '));
+const calls = (tool: string) =>
+  fake
+    .calls()
+    .filter((c) => c[0] === tool)
+    .map((c) => c.join(' '));
 
 describe('trace on kind', () => {
   it('reads each node through docker exec, and names the NetworkPolicy that kindnet enforced outside iptables', async () => {
-    api.put({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny-ingress', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
+    api.put({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny-ingress', namespace: 'shop' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    });
     probeTimesOut();
     const trace = await collectTrace(lab, { from: 'shop/frontend', to: URL });
 
     // Routes and the forwarding sysctl once, counters and conntrack before and after the probe, in every node container; nothing in the pods.
-    const perNode = (n: string) => [`docker exec netbreak-${n} cat /proc/sys/net/ipv4/ip_forward`, `docker exec netbreak-${n} conntrack -L`, `docker exec netbreak-${n} conntrack -L`, `docker exec netbreak-${n} ip -j route show`, `docker exec netbreak-${n} iptables-save -c`, `docker exec netbreak-${n} iptables-save -c`];
+    const perNode = (n: string) => [
+      `docker exec netbreak-${n} cat /proc/sys/net/ipv4/ip_forward`,
+      `docker exec netbreak-${n} conntrack -L`,
+      `docker exec netbreak-${n} conntrack -L`,
+      `docker exec netbreak-${n} ip -j route show`,
+      `docker exec netbreak-${n} iptables-save -c`,
+      `docker exec netbreak-${n} iptables-save -c`,
+    ];
     expect(calls('docker').sort()).toEqual(NODES.flatMap((n) => perNode(n.name)).sort());
     // The probe itself: dig, then agnhost's /dial, in the frontend pod.
     expect(calls('kubectl').map((c) => c.replace(/^kubectl --kubeconfig \S+ --context kind-netbreak /, ''))).toEqual([
       `exec -n shop ${FRONTEND.name} -c agnhost -- sh -c dig +search +time=1 +tries=2 api.shop.svc.cluster.local A 2>&1`,
-      expect.stringMatching(new RegExp(`^exec -n shop ${FRONTEND.name} -c agnhost -- curl -sS -m 10 -w \\\\n%\\{http_code\\} http://127\\.0\\.0\\.1:8080/dial\\?request=hostname&host=10\\.96\\.58\\.14&port=8080&protocol=http&tries=1$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^exec -n shop ${FRONTEND.name} -c agnhost -- curl -sS -m 10 -w \\\\n%\\{http_code\\} http://127\\.0\\.0\\.1:8080/dial\\?request=hostname&host=10\\.96\\.58\\.14&port=8080&protocol=http&tries=1$`,
+        ),
+      ),
     ]);
 
     expect(trace.hops.filter((h) => h.status !== 'info').map((h) => h.text)).toEqual([
@@ -236,10 +300,14 @@ describe('trace on kind', () => {
       `route ${API.ip} dev ${API.veth} (pod shop/${API.name}) on worker`,
       `timeout at ${API.ip}:8080 (pod shop/${API.name}): no iptables rule counted a drop, but NetworkPolicy shop/default-deny-ingress (ingress) allows no tcp/8080 from pod shop/${FRONTEND.name}; a policy enforced outside iptables (kindnet's nftables on kind) drops without counters here`,
     ]);
-    expect(trace.hops.find((h) => h.step === 'conntrack')!.text).toBe(`conntrack on worker2: tcp SYN_SENT ${FRONTEND.ip}:51234 → ${API_SVC.ip}:8080, translated to ${API.ip}:8080, no reply yet [UNREPLIED]`);
+    expect(trace.hops.find((h) => h.step === 'conntrack')!.text).toBe(
+      `conntrack on worker2: tcp SYN_SENT ${FRONTEND.ip}:51234 → ${API_SVC.ip}:8080, translated to ${API.ip}:8080, no reply yet [UNREPLIED]`,
+    );
     expect(trace.verdict).toBe('dropped');
     expect(trace.blame).toEqual({ kind: 'NetworkPolicy', namespace: 'shop', name: 'default-deny-ingress', detail: 'ingress' });
-    expect(trace.rules.filter((r) => r.where === 'worker2' && r.table === 'nat').map((r) => r.owner)).toContain(`kube-proxy: Service shop/api port http, endpoint ${API.ip}:8080 (pod shop/${API.name})`);
+    expect(trace.rules.filter((r) => r.where === 'worker2' && r.table === 'nat').map((r) => r.owner)).toContain(
+      `kube-proxy: Service shop/api port http, endpoint ${API.ip}:8080 (pod shop/${API.name})`,
+    );
     // Pods on kind read as no rules, not as errors.
     expect(trace.notes).toEqual([]);
   });
@@ -255,9 +323,18 @@ describe('trace on kind', () => {
   it('a connection the api pod refuses is checked with ss in that pod: loopback only blames its Deployment (through its ReplicaSet)', async () => {
     fake.setState({ execReplies: { ...nodeReplies(0), 'ss -Hltnu': { stdout: 'tcp   LISTEN 0      128        127.0.0.1:8080      0.0.0.0:*\n' } } });
     api.proxyHandler = ({ path: p, query }) => {
-      if (p === 'shell') return { status: 200, body: JSON.stringify({ output: digOutput(/dig \S+ \S+ \S+ (\S+) A/.exec(query.get('cmd') ?? '')![1]!, 'NOERROR', [API_SVC.ip]) }) };
-      fake.setState({ execReplies: { ...nodeReplies(1, undefined, CLOSED), 'ss -Hltnu': { stdout: 'tcp   LISTEN 0      128        127.0.0.1:8080      0.0.0.0:*\n' } } });
-      return { status: 200, body: JSON.stringify({ errors: [`Get "http://${API_SVC.ip}:8080/hostname": dial tcp ${API_SVC.ip}:8080: connect: connection refused`] }) };
+      if (p === 'shell')
+        return {
+          status: 200,
+          body: JSON.stringify({ output: digOutput(/dig \S+ \S+ \S+ (\S+) A/.exec(query.get('cmd') ?? '')![1]!, 'NOERROR', [API_SVC.ip]) }),
+        };
+      fake.setState({
+        execReplies: { ...nodeReplies(1, undefined, CLOSED), 'ss -Hltnu': { stdout: 'tcp   LISTEN 0      128        127.0.0.1:8080      0.0.0.0:*\n' } },
+      });
+      return {
+        status: 200,
+        body: JSON.stringify({ errors: [`Get "http://${API_SVC.ip}:8080/hostname": dial tcp ${API_SVC.ip}:8080: connect: connection refused`] }),
+      };
     };
     const trace = await collectTrace(lab, { from: 'shop/frontend', to: URL });
     expect(calls('kubectl').at(-1)).toMatch(new RegExp(`exec -n shop ${API.name} -- ss -Hltnu$`));
@@ -279,12 +356,17 @@ describe('trace --pcap on kind', () => {
   afterEach(() => Object.assign(captureTimeouts, saved));
 
   beforeEach(() => {
-    api.put({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny-ingress', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
+    api.put({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny-ingress', namespace: 'shop' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    });
     fake.setState({ images: [CAPTURE_IMAGE], capturePackets: PACKETS });
     probeTimesOut();
   });
 
-  it('captures in one container per interface, each in its node container\'s network namespace, and keeps the files on the path', async () => {
+  it("captures in one container per interface, each in its node container's network namespace, and keeps the files on the path", async () => {
     const caps = path.join(dir, 'caps');
     const trace = await collectTrace(lab, { from: 'shop/frontend', to: URL, pcapDir: caps });
 
@@ -295,13 +377,44 @@ describe('trace --pcap on kind', () => {
       const node = argv[argv.indexOf('--network') + 1]!.replace('container:', '');
       const tcpdump = argv.slice(argv.indexOf(CAPTURE_IMAGE) + 1);
       expect(argv.slice(0, argv.indexOf(CAPTURE_IMAGE) + 1)).toEqual([
-        'docker', 'run', '--rm', '--name', name,
-        '--label', 'netbreak.dev/created-by=netbreak', '--label', 'netbreak.dev/lab=netbreak', '--label', `netbreak.dev/capture=${node}`, '--label', `netbreak.dev/owner-pid=${process.pid}`,
-        '--network', `container:${node}`, '--cap-add', 'NET_RAW', '--pull', 'never',
-        '-v', `${caps}:${caps}`,
+        'docker',
+        'run',
+        '--rm',
+        '--name',
+        name,
+        '--label',
+        'netbreak.dev/created-by=netbreak',
+        '--label',
+        'netbreak.dev/lab=netbreak',
+        '--label',
+        `netbreak.dev/capture=${node}`,
+        '--label',
+        `netbreak.dev/owner-pid=${process.pid}`,
+        '--network',
+        `container:${node}`,
+        '--cap-add',
+        'NET_RAW',
+        '--pull',
+        'never',
+        '-v',
+        `${caps}:${caps}`,
         CAPTURE_IMAGE,
       ]);
-      expect(tcpdump).toEqual(['tcpdump', '-Z', 'root', '-i', tcpdump[4], '-n', '-U', '-s', '0', '-w', expect.stringMatching(new RegExp(`^${caps}/\\.capture-\\d\\.pcap$`)), 'host', FRONTEND.ip]);
+      expect(tcpdump).toEqual([
+        'tcpdump',
+        '-Z',
+        'root',
+        '-i',
+        tcpdump[4],
+        '-n',
+        '-U',
+        '-s',
+        '0',
+        '-w',
+        expect.stringMatching(new RegExp(`^${caps}/\\.capture-\\d\\.pcap$`)),
+        'host',
+        FRONTEND.ip,
+      ]);
       return `${node} ${tcpdump[4]}`;
     });
     expect(captured.sort()).toEqual(['netbreak-control-plane eth0', ...Object.keys(PACKETS)].sort());
@@ -335,9 +448,17 @@ describe('trace --pcap on kind', () => {
 
     const names = runs().map((argv) => argv[argv.indexOf('--name') + 1]!);
     const failed = runs().find((argv) => argv.includes(API.veth))!;
-    const removed = fake.calls().filter((c) => c[0] === 'docker' && c[1] === 'rm').map((c) => c.join(' '));
+    const removed = fake
+      .calls()
+      .filter((c) => c[0] === 'docker' && c[1] === 'rm')
+      .map((c) => c.join(' '));
     // Each capture that started is removed by name, once; the one that failed had gone already (--rm).
-    expect(removed.sort()).toEqual(names.filter((n) => !failed.includes(n)).map((n) => `docker rm -f ${n}`).sort());
+    expect(removed.sort()).toEqual(
+      names
+        .filter((n) => !failed.includes(n))
+        .map((n) => `docker rm -f ${n}`)
+        .sort(),
+    );
     expect(fake.containers()).toEqual([]);
     // tcpdump never got to complete its files: the header only.
     expect(trace.pcaps!.map((p) => [path.basename(p.file), p.packets])).toEqual([
@@ -352,10 +473,12 @@ describe('trace --pcap on kind', () => {
     fake.setState({ images: [] });
     const caps = path.join(dir, 'caps');
     await collectTrace(lab, { from: 'shop/frontend', to: URL, pcapDir: caps });
-    expect(fake.calls().filter((c) => c[0] === 'docker' && ['pull', 'image'].includes(c[1]!)).map((c) => c.join(' '))).toEqual([
-      `docker image inspect --format {{.Id}} ${CAPTURE_IMAGE}`,
-      `docker pull ${CAPTURE_IMAGE}`,
-    ]);
+    expect(
+      fake
+        .calls()
+        .filter((c) => c[0] === 'docker' && ['pull', 'image'].includes(c[1]!))
+        .map((c) => c.join(' ')),
+    ).toEqual([`docker image inspect --format {{.Id}} ${CAPTURE_IMAGE}`, `docker pull ${CAPTURE_IMAGE}`]);
     expect(runs()).toHaveLength(5);
 
     fake.setState({ images: [], unpullable: [CAPTURE_IMAGE] });
@@ -366,7 +489,12 @@ describe('trace --pcap on kind', () => {
     expect((error as Error).message).toBe(
       `--pcap: the capture image ${CAPTURE_IMAGE} is not on this machine, and docker could not pull ${CAPTURE_IMAGE} (Error response from daemon: pull access denied for ${CAPTURE_IMAGE}, repository does not exist or may require 'docker login'): check this machine's network, or pull it where there is one and bring it over with "docker save" and "docker load"; or trace without --pcap`,
     );
-    expect(fake.calls().slice(before).filter((c) => c[0] === 'docker' && c[1] === 'run')).toEqual([]);
+    expect(
+      fake
+        .calls()
+        .slice(before)
+        .filter((c) => c[0] === 'docker' && c[1] === 'run'),
+    ).toEqual([]);
     expect(calls('kubectl').length).toBe(kubectlBefore);
     expect(fs.existsSync(path.join(dir, 'other'))).toBe(false);
   });
@@ -384,13 +512,31 @@ describe('Ctrl-C during trace --pcap on kind (the built CLI, a real signal)', ()
 
   /** The CLI traces with --pcap; when the probe's /dial arrives, the captures run: `signal` goes to the CLI alone, and the dial is held. */
   async function interruptedTrace(signal: 'SIGINT' | 'SIGTERM') {
-    writeLabRecord({ name: 'netbreak', backend: 'kind', createdAt: new Date().toISOString(), kubeconfig: path.join(dir, 'kubeconfig'), context: 'kind-netbreak', cluster: 'netbreak', engine: 'docker', createdCluster: true });
+    writeLabRecord({
+      name: 'netbreak',
+      backend: 'kind',
+      createdAt: new Date().toISOString(),
+      kubeconfig: path.join(dir, 'kubeconfig'),
+      context: 'kind-netbreak',
+      cluster: 'netbreak',
+      engine: 'docker',
+      createdCluster: true,
+    });
     fake.setState({ images: [CAPTURE_IMAGE], capturePackets: { [`netbreak-worker2 ${FRONTEND.veth}`]: 1, [`netbreak-worker ${API.veth}`]: 1 } });
     const caps = path.join(dir, 'caps');
     let capturing: FakeContainer[] = [];
-    const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'trace', '--from', 'shop/frontend', '--to', URL, '--pcap', caps], { reject: false, env: fake.cliEnv(), extendEnv: false, timeout: 60_000 });
+    const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'trace', '--from', 'shop/frontend', '--to', URL, '--pcap', caps], {
+      reject: false,
+      env: fake.cliEnv(),
+      extendEnv: false,
+      timeout: 60_000,
+    });
     api.proxyHandler = async ({ path: p, query }) => {
-      if (p === 'shell') return { status: 200, body: JSON.stringify({ output: digOutput(/dig \S+ \S+ \S+ (\S+) A/.exec(query.get('cmd') ?? '')![1]!, 'NOERROR', [API_SVC.ip]) }) };
+      if (p === 'shell')
+        return {
+          status: 200,
+          body: JSON.stringify({ output: digOutput(/dig \S+ \S+ \S+ (\S+) A/.exec(query.get('cmd') ?? '')![1]!, 'NOERROR', [API_SVC.ip]) }),
+        };
       capturing = fake.containers();
       // Every later request signals again, as a user pressing Ctrl-C twice would: the ending must not be cut short.
       child.kill(signal);
@@ -406,7 +552,12 @@ describe('Ctrl-C during trace --pcap on kind (the built CLI, a real signal)', ()
     const folder = path.join(dir, 'a:b');
     const error = await collectTrace(lab, { from: 'shop/frontend', to: URL, pcapDir: folder }).catch((e: unknown) => e);
     expect((error as Error).message).toBe(`--pcap ${folder}: docker cannot mount a folder whose path contains ":": pick another folder`);
-    expect(fake.calls().slice(before).filter((c) => c[0] === 'docker' && ['run', 'pull'].includes(c[1]!))).toEqual([]);
+    expect(
+      fake
+        .calls()
+        .slice(before)
+        .filter((c) => c[0] === 'docker' && ['run', 'pull'].includes(c[1]!)),
+    ).toEqual([]);
     expect(fs.existsSync(folder)).toBe(false);
   });
 
@@ -415,7 +566,13 @@ describe('Ctrl-C during trace --pcap on kind (the built CLI, a real signal)', ()
     expect(r.exitCode, r.stderr).toBe(130);
     expect(r.stderr).toContain('netbreak: interrupted; ending capture processes.');
     // Five containers were capturing when the signal came; none is left, and no client either.
-    expect(capturing.map((c) => c.labels['netbreak.dev/capture']).sort()).toEqual(['netbreak-control-plane', 'netbreak-worker', 'netbreak-worker', 'netbreak-worker2', 'netbreak-worker2']);
+    expect(capturing.map((c) => c.labels['netbreak.dev/capture']).sort()).toEqual([
+      'netbreak-control-plane',
+      'netbreak-worker',
+      'netbreak-worker',
+      'netbreak-worker2',
+      'netbreak-worker2',
+    ]);
     expect(fake.containers()).toEqual([]);
     expect(capturing.filter((c) => running(c.pid!))).toEqual([]);
     expect(fake.calls().filter((c) => c[0] === 'docker' && c[1] === 'rm')).toEqual([]);
@@ -427,7 +584,13 @@ describe('Ctrl-C during trace --pcap on kind (the built CLI, a real signal)', ()
     const { r, caps, capturing } = await interruptedTrace('SIGTERM');
     expect(r.exitCode, r.stderr).toBe(143);
     expect(capturing).toHaveLength(5);
-    expect(fake.calls().filter((c) => c[0] === 'docker' && c[1] === 'rm').map((c) => c.join(' ')).sort()).toEqual(capturing.map((c) => `docker rm -f ${c.name}`).sort());
+    expect(
+      fake
+        .calls()
+        .filter((c) => c[0] === 'docker' && c[1] === 'rm')
+        .map((c) => c.join(' '))
+        .sort(),
+    ).toEqual(capturing.map((c) => `docker rm -f ${c.name}`).sort());
     expect(fake.containers()).toEqual([]);
     expect(capturing.filter((c) => running(c.pid!))).toEqual([]);
     expect(fs.readdirSync(caps)).toEqual([]);

@@ -226,7 +226,12 @@ const EXPECTED: Record<string, Expected> = {
   },
   'search-cannot-reach-itself': {
     verdict: 'lost',
-    blame: (d) => ({ kind: 'Rule', by: 'hand-written', detail: d.name, name: any(/^-t nat -A POSTROUTING -s 10\.244\.0\.0\/16 -d 10\.244\.0\.0\/16 .*-j RETURN$/) }),
+    blame: (d) => ({
+      kind: 'Rule',
+      by: 'hand-written',
+      detail: d.name,
+      name: any(/^-t nat -A POSTROUTING -s 10\.244\.0\.0\/16 -d 10\.244\.0\.0\/16 .*-j RETURN$/),
+    }),
     says: /hairpin not masqueraded on worker: the Service sent pod shop\/search-\S+ connection back to itself, .*returns before kube-proxy's KUBE-POSTROUTING masquerades it/,
   },
   'partner-feed-stopped': {
@@ -292,7 +297,9 @@ describe.skipIf(labTests.skip)(labTests.title('netbreak trace on the netns lab')
     test(`${id}: the symptom's trace names the faulting object; after the fix it ends in "delivered"`, { timeout: 90_000 }, async () => {
       const expected = EXPECTED[id];
       if (!expected) {
-        throw new Error(`scenario ${id} has no entry in EXPECTED (test/trace/trace.e2e.test.ts): trace its symptom by hand (netbreak start ${id} --seed 0, then netbreak trace … -o json) and write down what the trace must blame`);
+        throw new Error(
+          `scenario ${id} has no entry in EXPECTED (test/trace/trace.e2e.test.ts): trace its symptom by hand (netbreak start ${id} --seed 0, then netbreak trace … -o json) and write down what the trace must blame`,
+        );
       }
       const start = await cli('start', id, '--lab', LAB, '--seed', '0', '--json');
       expect(start.code, start.stderr).toBe(0);
@@ -323,7 +330,11 @@ async function traceScenario(id: string, expected: Expected, symptom: { from: st
   if (id === 'after-the-pentest') {
     // Ctrl-C while capturing: the CLI ends its tcpdumps and exits 130.
     const dir = path.join(stateDir, 'pcap-interrupted');
-    const child = execa(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'trace', '--lab', LAB, '--from', symptom.from, '--to', symptom.to, '--pcap', dir], { reject: false, env: { ...env, NO_COLOR: '1' } });
+    const child = execa(
+      process.execPath,
+      [path.join(ROOT, 'bin/netbreak.js'), 'trace', '--lab', LAB, '--from', symptom.from, '--to', symptom.to, '--pcap', dir],
+      { reject: false, env: { ...env, NO_COLOR: '1' } },
+    );
     const until = Date.now() + 10_000;
     while ((await captures(dir)).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect((await captures(dir)).length).toBeGreaterThan(0);
@@ -366,10 +377,13 @@ async function traceScenario(id: string, expected: Expected, symptom: { from: st
 /** A DROP typed on the api pods' nodes is reported as a rule nobody owns; the trace (with --pcap) leaves no trace. */
 async function handWrittenDrop(symptom: { from: string; to: string }): Promise<void> {
   const namespace = symptom.from.split('/')[0]!;
-  const pods: { metadata: { name: string }; spec: { nodeName: string }; status: { podIP: string } }[] = (await onLab('get', 'pods', '-n', namespace, '-o', 'json')).json().items;
+  const pods: { metadata: { name: string }; spec: { nodeName: string }; status: { podIP: string } }[] = (
+    await onLab('get', 'pods', '-n', namespace, '-o', 'json')
+  ).json().items;
   const api = pods.filter((p) => p.metadata.name.startsWith('api-'));
   expect(api.length).toBeGreaterThan(0);
-  const rule = (p: (typeof api)[number], op: '-I' | '-D') => cli('exec', '--lab', LAB, `node/${p.spec.nodeName}`, '--', 'iptables', op, 'FORWARD', '-d', p.status.podIP, '-j', 'DROP');
+  const rule = (p: (typeof api)[number], op: '-I' | '-D') =>
+    cli('exec', '--lab', LAB, `node/${p.spec.nodeName}`, '--', 'iptables', op, 'FORWARD', '-d', p.status.podIP, '-j', 'DROP');
   for (const r of await Promise.all(api.map((p) => rule(p, '-I')))) expect(r.code).toBe(0);
   try {
     const rulesBefore = await labRules();
@@ -381,7 +395,9 @@ async function handWrittenDrop(symptom: { from: string; to: string }): Promise<v
     const victim = api.find((p) => trace.blame.name === `-A FORWARD -d ${p.status.podIP}/32 -j DROP`);
     expect(victim, trace.blame.name).toBeDefined();
     expect(trace.blame.detail).toBe(victim!.spec.nodeName);
-    expect(trace.hops.at(-1).text).toBe(`dropped on ${victim!.spec.nodeName} by a hand-written rule no Kubernetes object owns: -A FORWARD -d ${victim!.status.podIP}/32 -j DROP`);
+    expect(trace.hops.at(-1).text).toBe(
+      `dropped on ${victim!.spec.nodeName} by a hand-written rule no Kubernetes object owns: -A FORWARD -d ${victim!.status.podIP}/32 -j DROP`,
+    );
 
     // One pcap per hop, numbered along the path; the SYN is in the first and never in the last.
     const files: { file: string; packets: number }[] = trace.pcaps;

@@ -7,7 +7,12 @@ const service = (selector: Record<string, string>, targetPort: number | string =
   spec: { selector, ports: [{ name: 'http', port: 8080, targetPort: targetPort as never }] },
 });
 
-function pod(name: string, labels: Record<string, string>, ready: boolean, extra: { owner?: { kind: string; name: string }; probePath?: string; portName?: string } = {}): KubeObject {
+function pod(
+  name: string,
+  labels: Record<string, string>,
+  ready: boolean,
+  extra: { owner?: { kind: string; name: string }; probePath?: string; portName?: string } = {},
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -39,7 +44,11 @@ const deployment = (name: string, labels: Record<string, string>, replicas: numb
 
 describe('whyNoEndpoints', () => {
   it('a selector no pod carries: the Service, with the labels the pods do carry', () => {
-    const r = whyNoEndpoints(service({ app: 'api-v2' }), [pod('api-1', { app: 'api' }, true), pod('web-1', { app: 'web' }, true)], [deployment('api', { app: 'api' }, 2)]);
+    const r = whyNoEndpoints(
+      service({ app: 'api-v2' }),
+      [pod('api-1', { app: 'api' }, true), pod('web-1', { app: 'web' }, true)],
+      [deployment('api', { app: 'api' }, 2)],
+    );
     expect(r.blame).toEqual({ kind: 'Service', namespace: 'shop', name: 'api', detail: 'selector app=api-v2 matches no pod' });
     expect(r.why).toBe('its selector app=api-v2 matches no pod in namespace shop (the pods there are labelled app=api, app=web)');
   });
@@ -52,10 +61,15 @@ describe('whyNoEndpoints', () => {
 
   it('pods that are never Ready: their Deployment (through a ReplicaSet on a real cluster), with the readiness probe', () => {
     const owner = { kind: 'ReplicaSet', name: 'api-7d9f8c6b5' };
-    const pods = [pod('api-7d9f8c6b5-a', { app: 'api', 'pod-template-hash': '7d9f8c6b5' }, false, { owner, probePath: '/ready' }), pod('api-7d9f8c6b5-b', { app: 'api', 'pod-template-hash': '7d9f8c6b5' }, false, { owner, probePath: '/ready' })];
+    const pods = [
+      pod('api-7d9f8c6b5-a', { app: 'api', 'pod-template-hash': '7d9f8c6b5' }, false, { owner, probePath: '/ready' }),
+      pod('api-7d9f8c6b5-b', { app: 'api', 'pod-template-hash': '7d9f8c6b5' }, false, { owner, probePath: '/ready' }),
+    ];
     const r = whyNoEndpoints(service({ app: 'api' }), pods, [deployment('api', { app: 'api' }, 2)]);
     expect(r.blame).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'api', detail: 'no pod Ready' });
-    expect(r.why).toBe('its selector app=api matches 2 pods of Deployment shop/api, and none of them is Ready (readinessProbe GET /ready on port http does not pass)');
+    expect(r.why).toBe(
+      'its selector app=api matches 2 pods of Deployment shop/api, and none of them is Ready (readinessProbe GET /ready on port http does not pass)',
+    );
   });
 
   it('ready pods without the named port the Service targets: the Service', () => {

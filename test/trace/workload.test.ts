@@ -5,7 +5,12 @@ import { workloadOf } from '../../src/trace/workload.js';
 const pod = (owner: { kind: string; name: string } | undefined, hash?: string): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
-  metadata: { name: 'p', namespace: 'shop', ...(hash ? { labels: { 'pod-template-hash': hash } } : {}), ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', ...owner, uid: 'u', controller: true }] } : {}) },
+  metadata: {
+    name: 'p',
+    namespace: 'shop',
+    ...(hash ? { labels: { 'pod-template-hash': hash } } : {}),
+    ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', ...owner, uid: 'u', controller: true }] } : {}),
+  },
 });
 
 it('a pod belongs to its Deployment, directly (netns lab) or through its ReplicaSet (a real cluster)', () => {

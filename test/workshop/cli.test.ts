@@ -21,7 +21,10 @@ async function serve(args: string[], dataDir = tempDir('nb-trainer-')) {
   return { ...served, dataDir };
 }
 
-const as = (dataDir: string) => (...args: string[]) => netbreak(args, { NETBREAK_DATA_DIR: dataDir, NETBREAK_STATE_DIR: path.join(dataDir, 'state') });
+const as =
+  (dataDir: string) =>
+  (...args: string[]) =>
+    netbreak(args, { NETBREAK_DATA_DIR: dataDir, NETBREAK_STATE_DIR: path.join(dataDir, 'state') });
 
 describe('netbreak workshop', () => {
   it('join, status and leave, with a clear sentence for each mistake', async () => {

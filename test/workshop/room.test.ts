@@ -14,7 +14,15 @@ const T0 = Date.parse('2025-03-01T09:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 
 function room(durationMs?: number): Room {
-  return createRoom({ title: 'Room', scenarios: [{ id: 'friday-merge', title: 'A' }, { id: 'after-the-pentest', title: 'B' }], durationMs, now: T0 });
+  return createRoom({
+    title: 'Room',
+    scenarios: [
+      { id: 'friday-merge', title: 'A' },
+      { id: 'after-the-pentest', title: 'B' },
+    ],
+    durationMs,
+    now: T0,
+  });
 }
 
 function join(r: Room, name: string) {
@@ -64,7 +72,13 @@ describe('reports', () => {
       event('started'),
       event('hint', { hintsUsed: 1 }),
       event('diagnosed', { hintsUsed: 1, diagnosis: { total: 90, points: 100, at: at(60) } }),
-      event('checked', { hintsUsed: 1, diagnosis: { total: 90, points: 100, at: at(60) }, checks: 1, lastCheck: { at: at(90), passed: true }, fixedAt: at(90) }),
+      event('checked', {
+        hintsUsed: 1,
+        diagnosis: { total: 90, points: 100, at: at(60) },
+        checks: 1,
+        lastCheck: { at: at(90), passed: true },
+        fixedAt: at(90),
+      }),
     ];
     const cells = [reports, [...reports].reverse(), [reports[2]!, reports[0]!, reports[3]!, reports[1]!]].map((order) => {
       const r = room();
@@ -98,9 +112,15 @@ describe('reports', () => {
   it('are refused for a scenario the room does not play, and once the room has ended', () => {
     const r = room(600_000);
     const alice = join(r, 'alice');
-    expect(recordEvent(r, alice, event('started', { scenario: 'fridays-two-changes' }), T0)).toMatchObject({ status: 422, error: expect.stringMatching(/not part of this workshop/) });
+    expect(recordEvent(r, alice, event('started', { scenario: 'fridays-two-changes' }), T0)).toMatchObject({
+      status: 422,
+      error: expect.stringMatching(/not part of this workshop/),
+    });
     expect(roomOpen(r, T0 + 599_000)).toBe(true);
-    expect(recordEvent(r, alice, event('started'), T0 + 600_000)).toMatchObject({ status: 409, error: expect.stringMatching(/ended at 2025-03-01T09:10:00\.000Z/) });
+    expect(recordEvent(r, alice, event('started'), T0 + 600_000)).toMatchObject({
+      status: 409,
+      error: expect.stringMatching(/ended at 2025-03-01T09:10:00\.000Z/),
+    });
     const r2 = room();
     const bob = join(r2, 'bob');
     endRoom(r2, T0 + 5000);
@@ -114,9 +134,46 @@ describe('the board and the exports', () => {
     const r = room();
     const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => join(r, n));
     // bob fixed one in 100 s with 70 points; alice fixed one in 50 s with 70 points; carol used solve; dave only started.
-    recordEvent(r, bob!, event('checked', { id: 'b1b1b1b1', lab: 'bob', diagnosis: { total: 70, points: 80, at: at(30) }, fixedAt: at(100), checks: 2, lastCheck: { at: at(100), passed: true } }), T0);
-    recordEvent(r, alice!, event('checked', { id: 'a1a1a1a1', diagnosis: { total: 70, points: 80, evidence: true, at: at(30) }, fixedAt: at(50), hintsUsed: 1, checks: 1, lastCheck: { at: at(50), passed: true } }), T0);
-    recordEvent(r, carol!, event('solved', { id: 'c1c1c1c1', lab: 'carol', diagnosis: { total: 100, points: 100, at: at(30) }, fixedAt: at(40), solvedWithReference: true, checks: 1, lastCheck: { at: at(40), passed: true } }), T0);
+    recordEvent(
+      r,
+      bob!,
+      event('checked', {
+        id: 'b1b1b1b1',
+        lab: 'bob',
+        diagnosis: { total: 70, points: 80, at: at(30) },
+        fixedAt: at(100),
+        checks: 2,
+        lastCheck: { at: at(100), passed: true },
+      }),
+      T0,
+    );
+    recordEvent(
+      r,
+      alice!,
+      event('checked', {
+        id: 'a1a1a1a1',
+        diagnosis: { total: 70, points: 80, evidence: true, at: at(30) },
+        fixedAt: at(50),
+        hintsUsed: 1,
+        checks: 1,
+        lastCheck: { at: at(50), passed: true },
+      }),
+      T0,
+    );
+    recordEvent(
+      r,
+      carol!,
+      event('solved', {
+        id: 'c1c1c1c1',
+        lab: 'carol',
+        diagnosis: { total: 100, points: 100, at: at(30) },
+        fixedAt: at(40),
+        solvedWithReference: true,
+        checks: 1,
+        lastCheck: { at: at(40), passed: true },
+      }),
+      T0,
+    );
     recordEvent(r, dave!, event('started', { id: 'd1d1d1d1', lab: 'dave', scenario: 'after-the-pentest' }), T0);
     return r;
   }
@@ -141,9 +198,13 @@ describe('the board and the exports', () => {
     const r = played();
     const csv = exportCsv(r, T0 + 200_000);
     const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('rank,attendee,scenario,assigned_seed,seed,backend,started_at,diagnosed_at,diagnosis_score,evidence_correct,hints,checks,fixed,solved_with_reference,fixed_at,time_s,stopped_at,attempts');
+    expect(lines[0]).toBe(
+      'rank,attendee,scenario,assigned_seed,seed,backend,started_at,diagnosed_at,diagnosis_score,evidence_correct,hints,checks,fixed,solved_with_reference,fixed_at,time_s,stopped_at,attempts',
+    );
     expect(lines).toHaveLength(5);
-    expect(lines[1]).toMatch(/^1,alice,friday-merge,\d+,7,netns,2025-03-01T09:00:00\.000Z,2025-03-01T09:00:30\.000Z,70,true,1,1,true,false,2025-03-01T09:00:50\.000Z,50,,1$/);
+    expect(lines[1]).toMatch(
+      /^1,alice,friday-merge,\d+,7,netns,2025-03-01T09:00:00\.000Z,2025-03-01T09:00:30\.000Z,70,true,1,1,true,false,2025-03-01T09:00:50\.000Z,50,,1$/,
+    );
     expect(lines[4]).toMatch(/^4,dave,after-the-pentest,/);
     const json = exportJson(r, T0 + 200_000) as { rows: unknown[]; events: unknown[]; attendees: { name: string }[] };
     expect(json.rows).toHaveLength(4);

@@ -26,7 +26,10 @@ const BOB = 'ws-bob';
 /** One machine hosting the room: every attendee's lab in one state folder, each attendee with their own data folder. */
 const stateDir = tempDir('nb-ws-state-');
 const dataOf: Record<string, string> = { [ALICE]: tempDir('nb-ws-alice-'), [CAROL]: tempDir('nb-ws-carol-'), [BOB]: tempDir('nb-ws-bob-') };
-const as = (name: string) => (...args: string[]) => netbreak(args, { NETBREAK_DATA_DIR: dataOf[name]!, NETBREAK_STATE_DIR: stateDir });
+const as =
+  (name: string) =>
+  (...args: string[]) =>
+    netbreak(args, { NETBREAK_DATA_DIR: dataOf[name]!, NETBREAK_STATE_DIR: stateDir });
 
 const cell = (name: string, scenario: string, extra = '') => `td[data-attendee="${name}"][data-scenario="${scenario}"]${extra}`;
 
@@ -38,7 +41,10 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
   let navigations = 0;
 
   beforeAll(async () => {
-    served = await serveWorkshop(['--scenarios', 'friday-merge,afternoon-deploy', '--port', '0', '--duration', '2h', '--title', 'Friday networking'], tempDir('nb-ws-trainer-'));
+    served = await serveWorkshop(
+      ['--scenarios', 'friday-merge,afternoon-deploy', '--port', '0', '--duration', '2h', '--title', 'Friday networking'],
+      tempDir('nb-ws-trainer-'),
+    );
     origin = `http://127.0.0.1:${served.info.port}`;
     browser = await launchChromium();
     browser.context.on('request', (r) => requests.push(r.url()));
@@ -69,7 +75,7 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
     expect(await page.getAttribute(cell(ALICE, 'friday-merge'), 'data-state')).toBe('none');
   });
 
-  it('shows reports sent through the client module (signed with the attendee\'s token) as they arrive', async () => {
+  it("shows reports sent through the client module (signed with the attendee's token) as they arrive", async () => {
     const { page } = browser;
     const previous = process.env.NETBREAK_DATA_DIR;
     process.env.NETBREAK_DATA_DIR = dataOf[BOB];
@@ -121,7 +127,17 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
       await page.waitForSelector(cell(ALICE, 'friday-merge', '[data-hints="1"]'));
 
       const { namespace, policy, apiLabel } = started.params;
-      const diagnose = await alice('diagnose', '--layer', 'networkpolicy', '--object', `NetworkPolicy/${namespace}/${policy}`, '--cause', 'default-deny-without-allow', '--evidence', `app=${apiLabel}`);
+      const diagnose = await alice(
+        'diagnose',
+        '--layer',
+        'networkpolicy',
+        '--object',
+        `NetworkPolicy/${namespace}/${policy}`,
+        '--cause',
+        'default-deny-without-allow',
+        '--evidence',
+        `app=${apiLabel}`,
+      );
       expect(diagnose.code, diagnose.stderr).toBe(0);
       await page.waitForSelector(cell(ALICE, 'friday-merge', '[data-score="90"]'));
       expect(await page.textContent(cell(ALICE, 'friday-merge'))).toMatch(/evidence ✓/);
@@ -134,7 +150,10 @@ describe.skipIf(!hasChromium)(`the scoreboard page in Chromium${CHROMIUM_SKIP}`,
       // The learner's fix: the scenario's own allow policy, in alice's variant.
       const template = fs.readFileSync(path.join(ROOT, 'scenarios/friday-merge/manifests/allow-frontend-to-api.yaml'), 'utf8');
       const fix = path.join(dataOf[ALICE]!, 'fix.yaml');
-      fs.writeFileSync(fix, template.replace(/\{\{ params\.(\w+) \}\}/g, (_, k: string) => String(started.params[k])));
+      fs.writeFileSync(
+        fix,
+        template.replace(/\{\{ params\.(\w+) \}\}/g, (_, k: string) => String(started.params[k])),
+      );
       expect((await alice('apply', '-f', fix)).code).toBe(0);
       const check = await alice('check');
       expect(check.code, check.stdout).toBe(0);

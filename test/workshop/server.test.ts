@@ -41,7 +41,11 @@ interface Member {
 }
 
 async function join(base: string, room: Room, name: string): Promise<Member> {
-  const r = await fetch(`${base}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: room.joinCode, name }) });
+  const r = await fetch(`${base}/api/join`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: room.joinCode, name }),
+  });
   expect(r.status).toBe(201);
   const body = await read(r);
   return { id: body.attendee.id, token: body.token, seeds: body.seeds };
@@ -96,7 +100,12 @@ describe('the workshop server', () => {
     const cases: [string, Promise<{ status: number; body: { error: string } }>, number, RegExp][] = [];
     const add = (name: string, p: Promise<{ status: number; body: { error: string } }>, status: number, error: RegExp) => cases.push([name, p, status, error]);
 
-    add('bob signs a report naming alice with his own token', post(base, report(alice, { token: bob.token })), 401, /signature does not match attendee alice's token/);
+    add(
+      'bob signs a report naming alice with his own token',
+      post(base, report(alice, { token: bob.token })),
+      401,
+      /signature does not match attendee alice's token/,
+    );
     add('no signature', post(base, { body: report(alice).body }), 401, /signature does not match/);
     add('an attendee the room never had', post(base, report({ ...alice, id: 'nobody' })), 401, /no such attendee.*workshop join/);
     // 601 s when the request takes over half a second to arrive, as on a busy machine.
@@ -105,9 +114,24 @@ describe('the workshop server', () => {
     add('JSON, but not a report', post(base, { body: '[1,2,3]' }), 400, /malformed \(body: /);
     add('a nonce that is not hex', post(base, report(alice, { nonce: 'zz' })), 400, /nonce: must be 32 hex digits/);
     add('an event of an unknown type', post(base, report(alice, { event: { type: 'won', session: session() } })), 400, /event\.type/);
-    add('a score above 100', post(base, report(alice, { event: { type: 'diagnosed', session: session({ diagnosis: { total: 1000, points: 100, at: new Date().toISOString() } }) } })), 400, /event\.session\.diagnosis\.total/);
-    add('a spreadsheet formula as the backend', post(base, report(alice, { event: { type: 'started', session: session({ backend: '=HYPERLINK("x")' }) } })), 400, /event\.session\.backend: must be a backend name/);
-    add('a scenario the room does not play', post(base, report(alice, { event: { type: 'started', session: session({ scenario: 'fridays-two-changes' }) } })), 422, /fridays-two-changes is not part of this workshop/);
+    add(
+      'a score above 100',
+      post(base, report(alice, { event: { type: 'diagnosed', session: session({ diagnosis: { total: 1000, points: 100, at: new Date().toISOString() } }) } })),
+      400,
+      /event\.session\.diagnosis\.total/,
+    );
+    add(
+      'a spreadsheet formula as the backend',
+      post(base, report(alice, { event: { type: 'started', session: session({ backend: '=HYPERLINK("x")' }) } })),
+      400,
+      /event\.session\.backend: must be a backend name/,
+    );
+    add(
+      'a scenario the room does not play',
+      post(base, report(alice, { event: { type: 'started', session: session({ scenario: 'fridays-two-changes' }) } })),
+      422,
+      /fridays-two-changes is not part of this workshop/,
+    );
     add('form data instead of JSON', post(base, report(alice), { 'content-type': 'application/x-www-form-urlencoded' }), 415, /application\/json/);
     for (const [name, promise, status, error] of cases) {
       const r = await promise;
@@ -135,11 +159,20 @@ describe('the workshop server', () => {
     expect(declared).toEqual({ status: 413, body: { error: expect.stringMatching(/limit is 16384/) } });
     // Chunked, with no Content-Length: refused while it streams.
     const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: server.port, path: '/api/events', method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/api/events',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 3; i++) req.write('y'.repeat(MAX_BODY_BYTES / 2));
       req.end();
@@ -184,7 +217,10 @@ describe('the workshop server', () => {
   it('gives the exports and "end" only to the admin token; after the end, reports are refused', async () => {
     const { room, base } = await serve();
     const alice = await join(base, room, 'alice');
-    await post(base, report(alice, { event: { type: 'diagnosed', session: session({ hintsUsed: 1, diagnosis: { total: 90, points: 100, at: new Date().toISOString() } }) } }));
+    await post(
+      base,
+      report(alice, { event: { type: 'diagnosed', session: session({ hintsUsed: 1, diagnosis: { total: 90, points: 100, at: new Date().toISOString() } }) } }),
+    );
     const admin = { authorization: `Bearer ${adminToken(room.secret)}` };
     expect((await fetch(`${base}/api/export.csv`)).status).toBe(401);
     expect((await fetch(`${base}/api/export.csv`, { headers: { authorization: `Bearer ${alice.token}` } })).status).toBe(401);
@@ -202,7 +238,11 @@ describe('the workshop server', () => {
     const late = await post(base, report(alice));
     expect(late.status).toBe(409);
     expect(late.body.error).toMatch(/ended at .*no longer accepted/);
-    const lateJoin = await fetch(`${base}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: room.joinCode, name: 'late' }) });
+    const lateJoin = await fetch(`${base}/api/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: room.joinCode, name: 'late' }),
+    });
     expect(lateJoin.status).toBe(409);
   });
 

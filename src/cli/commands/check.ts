@@ -16,7 +16,9 @@ export async function run(_options: unknown, command: Command): Promise<void> {
   }
   println();
   if (report.passed) {
-    println(color.green(`Fixed in ${clock(Date.parse(updated.fixedAt!) - Date.parse(context.session.startedAt))}.`) + ' Read what happened with "netbreak debrief".');
+    println(
+      color.green(`Fixed in ${clock(Date.parse(updated.fixedAt!) - Date.parse(context.session.startedAt))}.`) + ' Read what happened with "netbreak debrief".',
+    );
     if (!context.session.diagnosis) println('You have not given a diagnosis yet: "netbreak diagnose" (it is graded too).');
   } else println(`${report.items.filter((i) => !i.pass).length} item(s) fail. Keep going, or take a "netbreak hint".`);
 }

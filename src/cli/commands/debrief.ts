@@ -31,7 +31,9 @@ export async function run(_options: unknown, command: Command): Promise<void> {
   println(color.bold(`Debrief: ${scenario.title}`));
   println();
   const { evidence } = scenario.diagnosis;
-  println(`${color.bold('Root cause')}  ${scenario.diagnosis.causes[scenario.diagnosis.cause]} (${scenario.diagnosis.object}, layer ${scenario.diagnosis.layer})`);
+  println(
+    `${color.bold('Root cause')}  ${scenario.diagnosis.causes[scenario.diagnosis.cause]} (${scenario.diagnosis.object}, layer ${scenario.diagnosis.layer})`,
+  );
   println(`${color.bold('Evidence')}    ${evidence.question} ${color.bold(evidence.answer)}, shown by: ${evidence.reveal}`);
   println();
   println(scenario.debrief.trim());

@@ -33,11 +33,22 @@ export async function run(options: DiagnoseOptions, command: Command): Promise<v
     const flags = given.filter((v) => v !== undefined).length;
     if (flags === given.length) return { layer: options.layer!, object: options.object!, cause: options.cause!, evidence: options.evidence! };
     if (flags > 0 || !interactive()) {
-      throw new UserError('give all four of --layer, --object, --cause and --evidence (see "netbreak diagnose --list-causes"), or run diagnose in a terminal to be asked');
+      throw new UserError(
+        'give all four of --layer, --object, --cause and --evidence (see "netbreak diagnose --list-causes"), or run diagnose in a terminal to be asked',
+      );
     }
-    const layer = await choose('Which layer is broken?', questions.layers.map((l) => ({ name: l, value: l })));
-    const object = await choose('Which object holds the fault?', (await objectChoices(context.lab)).map((o) => ({ name: o, value: o })));
-    const cause = await choose('What is the root cause?', questions.causes.map(({ id, text }) => ({ name: text, value: id })));
+    const layer = await choose(
+      'Which layer is broken?',
+      questions.layers.map((l) => ({ name: l, value: l })),
+    );
+    const object = await choose(
+      'Which object holds the fault?',
+      (await objectChoices(context.lab)).map((o) => ({ name: o, value: o })),
+    );
+    const cause = await choose(
+      'What is the root cause?',
+      questions.causes.map(({ id, text }) => ({ name: text, value: id })),
+    );
     const evidence = await ask(`Evidence: ${questions.evidence.question}`);
     return { layer, object, cause, evidence };
   };
@@ -46,7 +57,9 @@ export async function run(options: DiagnoseOptions, command: Command): Promise<v
   if (json) return printJson(score);
   for (const part of DIAGNOSIS_PARTS) {
     const result = score.parts[part];
-    println(`${mark(result.correct)} ${part.padEnd(8)} ${result.given}${result.correct ? '' : color.dim(`  (expected: ${result.expected})`)}  ${result.points}/${result.max} pts`);
+    println(
+      `${mark(result.correct)} ${part.padEnd(8)} ${result.given}${result.correct ? '' : color.dim(`  (expected: ${result.expected})`)}  ${result.points}/${result.max} pts`,
+    );
   }
   println(color.dim(`  The evidence is shown by: ${reveal}`));
   println(`${color.bold('Score')} ${score.points}/${score.max} − ${score.hintPenalty} for hints = ${color.bold(String(score.total))}`);

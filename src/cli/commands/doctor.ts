@@ -34,17 +34,24 @@ async function fix(yes: boolean, json: boolean): Promise<void> {
   const root = process.getuid?.() === 0;
   const line = `${root ? '' : 'sudo '}apt-get update -qq && ${aptInstallLine(packages, root)}`;
   if (process.platform !== 'linux' || missingBinaries(['apt-get']).length) {
-    throw new UserError(`${missing.join(', ')} are missing and this machine has no apt-get: install the packages ${packages.join(', ')} with its own package manager`, 3);
+    throw new UserError(
+      `${missing.join(', ')} are missing and this machine has no apt-get: install the packages ${packages.join(', ')} with its own package manager`,
+      3,
+    );
   }
   if (!yes) {
     if (!interactive()) throw new UserError(`doctor --fix would run "${line}" and asks first: run it again with --yes (or in a terminal)`, 2);
-    if (!(await yesNo(`Install ${packages.join(', ')} with "${line}"?`, true))) throw new UserError('nothing installed: answer yes, or run the command doctor showed yourself', 130);
+    if (!(await yesNo(`Install ${packages.join(', ')} with "${line}"?`, true)))
+      throw new UserError('nothing installed: answer yes, or run the command doctor showed yourself', 130);
   }
   if (!json) println(`Installing ${packages.join(', ')}: ${color.cyan(line)}`);
   const sudo = root ? [] : ['sudo'];
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   // apt-get's own output goes to the terminal: a download may take a while, and its errors say what went wrong.
-  if ((await runInteractive([...sudo, 'apt-get', 'update', '-qq'], env)) !== 0 || (await runInteractive([...sudo, 'apt-get', 'install', '-y', '-qq', ...packages], env)) !== 0) {
+  if (
+    (await runInteractive([...sudo, 'apt-get', 'update', '-qq'], env)) !== 0 ||
+    (await runInteractive([...sudo, 'apt-get', 'install', '-y', '-qq', ...packages], env)) !== 0
+  ) {
     throw new UserError(`"${line}" failed (apt-get's message is above): fix what it says, then run "netbreak doctor --fix" again`, 3);
   }
   const still = missingBinaries(missing);
@@ -59,7 +66,8 @@ export async function run(options: { backend?: BackendChoice; fix?: boolean; yes
   const shown = backends.filter((b) => !options.backend || options.backend === 'auto' || b.name === options.backend);
   const backendReports = await Promise.all(shown.map(async (b) => ({ backend: b.name, ...(await b.available()) })));
   // What `start --backend auto` would pick for a scenario that runs everywhere.
-  const auto = options.backend === 'auto' || !options.backend ? (AUTO_ORDER.find((name) => backendReports.find((r) => r.backend === name)?.ok) ?? null) : undefined;
+  const auto =
+    options.backend === 'auto' || !options.backend ? (AUTO_ORDER.find((name) => backendReports.find((r) => r.backend === name)?.ok) ?? null) : undefined;
   const tools = await Promise.all(TOOLBOX.map(async (t) => ({ ...t, present: await present(t.tool) })));
   const missing = tools.filter((t) => !t.present);
   const install = missing.length ? `apt-get install -y ${[...new Set(missing.map((t) => t.pkg))].join(' ')}` : null;

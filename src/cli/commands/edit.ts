@@ -32,7 +32,8 @@ export async function run(ref: string, options: { namespace: string; lab?: strin
     const edited = fs.readFileSync(file, 'utf8');
     if (edited === text) return println('Edit cancelled, no changes made.');
     const [object] = await loadManifestFile(file, file);
-    if (!object || object.kind !== kind || object.metadata.name !== name) throw new UserError('the edited object must keep its kind and name; nothing was changed');
+    if (!object || object.kind !== kind || object.metadata.name !== name)
+      throw new UserError('the edited object must keep its kind and name; nothing was changed');
     await lab.apply([object]);
     println(`${kind.toLowerCase()}/${name} edited`);
   } finally {

@@ -26,7 +26,10 @@ export async function run(resource: string, name: string | undefined, options: G
   if (one) {
     objects = objects.filter((o) => o.metadata.name === one);
     if (objects.length === 0) {
-      throw new UserError(`${kind.toLowerCase()} "${one}" not found${namespace ? ` in namespace ${namespace}` : ''} (list them with "netbreak get ${resource.split('/')[0]}${namespace ? ` -n ${namespace}` : ' -A'}")`, 1);
+      throw new UserError(
+        `${kind.toLowerCase()} "${one}" not found${namespace ? ` in namespace ${namespace}` : ''} (list them with "netbreak get ${resource.split('/')[0]}${namespace ? ` -n ${namespace}` : ' -A'}")`,
+        1,
+      );
     }
   }
   if (output === 'json' || output === 'yaml') {
@@ -48,7 +51,13 @@ export async function run(resource: string, name: string | undefined, options: G
   }
   if (options.showLabels) {
     head.push('LABELS');
-    objects.forEach((o, i) => rows[i]!.push(Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'));
+    objects.forEach((o, i) =>
+      rows[i]!.push(
+        Object.entries(o.metadata.labels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>',
+      ),
+    );
   }
   println(kubectlTable(head, rows));
 }

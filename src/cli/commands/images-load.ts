@@ -14,7 +14,8 @@ export async function run(options: { lab?: string }, command: Command): Promise<
   const cluster = await preload.clusterOf(engine, lab);
   const images = await imagesToPreload();
   const missing = await preload.missing(engine, images);
-  if (missing.length) throw new PreflightError(`${missing.length} image(s) are not on this machine yet (${missing.join(', ')}): run "netbreak images pull" first`);
+  if (missing.length)
+    throw new PreflightError(`${missing.length} image(s) are not on this machine yet (${missing.join(', ')}): run "netbreak images pull" first`);
   const progress = json ? silentProgress : terminalProgress();
   await progress.step(`Loading ${images.length} image(s) into every node of kind cluster ${cluster}`, () => preload.load(engine, cluster, images));
   if (json) return printJson({ cluster, loaded: images });

@@ -17,7 +17,8 @@ export async function run(options: { name?: string; backend?: string; yes?: bool
   }
   const backend = options.backend ? backendByName(options.backend)! : backendOfLab(name);
   if (backend.capabilities.keptOnRelease) {
-    if (!pickedFromKindClusters && !(await backend.leftovers()).includes(name)) throw new UserError(`there is no kind cluster "${name}" that netbreak created ("netbreak doctor" lists them)`, 4);
+    if (!pickedFromKindClusters && !(await backend.leftovers()).includes(name))
+      throw new UserError(`there is no kind cluster "${name}" that netbreak created ("netbreak doctor" lists them)`, 4);
     if (!(await confirmClusterDeletion(kindClusterOf(name), options.yes))) throw new UserError('cancelled: the kind cluster is kept', 130);
   }
   const report = await backend.down(name);

@@ -16,7 +16,9 @@ export async function run(options: { name: string; nodes?: number; proxyMode: Ku
     throw new UserError('--nodes is for the netns lab: a kind lab has the two workers of clusters/kind-default.yaml');
   }
   if (!capabilities.kubeProxyModes.includes(options.proxyMode)) {
-    throw new UserError(`--proxy-mode ${options.proxyMode} is for the netns lab: ${capabilities.title} runs kube-proxy in ${capabilities.kubeProxyModes.join(' or ')} mode`);
+    throw new UserError(
+      `--proxy-mode ${options.proxyMode} is for the netns lab: ${capabilities.title} runs kube-proxy in ${capabilities.kubeProxyModes.join(' or ')} mode`,
+    );
   }
   if (options.nodes !== undefined && !(Number.isInteger(options.nodes) && options.nodes >= 1 && options.nodes <= 9)) {
     throw new UserError('--nodes takes a number of worker nodes from 1 to 9');
@@ -30,12 +32,23 @@ export async function run(options: { name: string; nodes?: number; proxyMode: Ku
   );
   const nodes = await lab.nodes();
   const record = readLabRecord(lab.name);
-  if (json) return printJson({ lab: lab.name, backend: backend.name, nodes, kubeProxyMode: options.proxyMode, ...(record?.cluster ? { cluster: record.cluster, kubeconfig: record.kubeconfig, context: record.context } : {}) });
+  if (json)
+    return printJson({
+      lab: lab.name,
+      backend: backend.name,
+      nodes,
+      kubeProxyMode: options.proxyMode,
+      ...(record?.cluster ? { cluster: record.cluster, kubeconfig: record.kubeconfig, context: record.context } : {}),
+    });
   if (record?.cluster) {
     println(`Lab "${lab.name}" is up on kind cluster ${record.cluster}: nodes ${nodes.join(', ')}.`);
-    println(`Try: netbreak apply --lab ${lab.name} -f app.yaml; netbreak get pods -A -o wide; kubectl --kubeconfig ${record.kubeconfig} --context ${record.context} get nodes`);
+    println(
+      `Try: netbreak apply --lab ${lab.name} -f app.yaml; netbreak get pods -A -o wide; kubectl --kubeconfig ${record.kubeconfig} --context ${record.context} get nodes`,
+    );
     return;
   }
-  println(`Lab "${lab.name}" is up: nodes ${nodes.join(', ')}, kube-proxy in ${options.proxyMode} mode. Try: netbreak apply --lab ${lab.name} -f app.yaml; netbreak get pods -A -o wide`);
+  println(
+    `Lab "${lab.name}" is up: nodes ${nodes.join(', ')}, kube-proxy in ${options.proxyMode} mode. Try: netbreak apply --lab ${lab.name} -f app.yaml; netbreak get pods -A -o wide`,
+  );
   if (lab.kubeconfigFile?.()) println(kubectlReadyLine(lab.name));
 }

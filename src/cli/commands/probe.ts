@@ -65,11 +65,21 @@ async function selectNamespaces(lab: Pick<Lab, 'list'>, requested: string | unde
     if (namespaces.length === 0) throw new UserError('no pods to probe outside kube-system: apply some workloads first, or name namespaces with --namespaces');
     return namespaces;
   }
-  const namespaces = [...new Set(requested.split(',').map((n) => n.trim()).filter(Boolean))];
+  const namespaces = [
+    ...new Set(
+      requested
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (namespaces.length === 0) throw new UserError('--namespaces is empty: name them comma-separated, for example --namespaces x,y,z');
   const existing = new Set((await lab.list('Namespace')).map((n) => n.metadata.name));
   const missing = namespaces.filter((n) => !existing.has(n));
-  if (missing.length > 0) throw new UserError(`--namespaces: ${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist (the namespaces are ${[...existing].sort().join(', ')})`);
+  if (missing.length > 0)
+    throw new UserError(
+      `--namespaces: ${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist (the namespaces are ${[...existing].sort().join(', ')})`,
+    );
   return namespaces;
 }
 

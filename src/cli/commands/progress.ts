@@ -44,7 +44,15 @@ export async function run(_options: unknown, command: Command): Promise<void> {
   const exams = finished.exams
     .slice(-5)
     .reverse()
-    .map((e) => ({ id: e.id, endedAt: e.endedAt ?? null, seed: e.seed, tasks: e.tasks.length, percent: e.result?.percent ?? null, passed: e.result?.passed ?? null, layers: e.result?.layers ?? [] }));
+    .map((e) => ({
+      id: e.id,
+      endedAt: e.endedAt ?? null,
+      seed: e.seed,
+      tasks: e.tasks.length,
+      percent: e.result?.percent ?? null,
+      passed: e.result?.passed ?? null,
+      layers: e.result?.layers ?? [],
+    }));
   const summary = summarizeProgress(records, await library());
   const recent = [...records]
     .sort((a, b) => Date.parse(b.stoppedAt) - Date.parse(a.stoppedAt))
@@ -75,11 +83,19 @@ export async function run(_options: unknown, command: Command): Promise<void> {
   println(
     kubectlTable(
       ['LAYER', 'SESSIONS', 'FIXED', 'AVG SCORE', 'MASTERY'],
-      summary.layers.map((l) => [l.layer, String(l.sessions), String(l.fixed), String(Math.round(l.averageScore)), `${tint(l.mastery, bar(l.mastery))} ${percent(l.mastery)}%`]),
+      summary.layers.map((l) => [
+        l.layer,
+        String(l.sessions),
+        String(l.fixed),
+        String(Math.round(l.averageScore)),
+        `${tint(l.mastery, bar(l.mastery))} ${percent(l.mastery)}%`,
+      ]),
     ),
   );
   if (evidence.asked > 0) {
-    println(`\n${color.bold('Evidence')}  found in ${evidence.found} of ${evidence.asked} ${evidence.asked === 1 ? 'diagnosis' : 'diagnoses'} (the fact only the lab shows)`);
+    println(
+      `\n${color.bold('Evidence')}  found in ${evidence.found} of ${evidence.asked} ${evidence.asked === 1 ? 'diagnosis' : 'diagnoses'} (the fact only the lab shows)`,
+    );
   }
   println();
   println(`${color.bold('Weakest')}   ${summary.weakest.length > 0 ? summary.weakest.join(', ') : 'none: every layer you practised is at 80% or more'}`);
@@ -94,7 +110,14 @@ export async function run(_options: unknown, command: Command): Promise<void> {
   println(
     kubectlTable(
       ['ID', 'STOPPED', 'SCENARIO', 'DIAGNOSIS', 'EVIDENCE', 'FIX'],
-      recent.map((r) => [r.id, r.stoppedAt.slice(0, 16).replace('T', ' '), r.scenario, r.diagnosis === null ? '-' : `${r.diagnosis}/100`, evidenceCell(r.evidence), r.outcome]),
+      recent.map((r) => [
+        r.id,
+        r.stoppedAt.slice(0, 16).replace('T', ' '),
+        r.scenario,
+        r.diagnosis === null ? '-' : `${r.diagnosis}/100`,
+        evidenceCell(r.evidence),
+        r.outcome,
+      ]),
     ),
   );
   if (exams.length > 0) {
@@ -104,7 +127,15 @@ export async function run(_options: unknown, command: Command): Promise<void> {
     println(
       kubectlTable(
         ['ID', 'ENDED', 'SEED', 'TASKS', 'SCORE', 'RESULT', 'PER LAYER'],
-        exams.map((e) => [e.id, (e.endedAt ?? '').slice(0, 16).replace('T', ' '), String(e.seed), String(e.tasks), e.percent === null ? '-' : `${e.percent}%`, e.passed ? 'passed' : 'not passed', layerCell(e.layers)]),
+        exams.map((e) => [
+          e.id,
+          (e.endedAt ?? '').slice(0, 16).replace('T', ' '),
+          String(e.seed),
+          String(e.tasks),
+          e.percent === null ? '-' : `${e.percent}%`,
+          e.passed ? 'passed' : 'not passed',
+          layerCell(e.layers),
+        ]),
       ),
     );
   }

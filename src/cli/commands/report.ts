@@ -43,7 +43,9 @@ function examReport(id: string, format: ReportFormat, output: string | undefined
   const exam = selectExam(exams, id);
   if ('problem' in exam) {
     if (exam.problem === 'empty') throw new UserError('there are no finished exams to report yet: sit one with "netbreak exam start"', 1);
-    throw new UserError(`--exam ${id} ${exam.problem === 'ambiguous' ? 'matches several exams: give more of the id' : 'is not a finished exam: "netbreak progress" lists recent exam ids'}`);
+    throw new UserError(
+      `--exam ${id} ${exam.problem === 'ambiguous' ? 'matches several exams: give more of the id' : 'is not a finished exam: "netbreak progress" lists recent exam ids'}`,
+    );
   }
   const document = renderExamReport(format, exam);
   if (!output) return void process.stdout.write(document);
@@ -54,7 +56,8 @@ function examReport(id: string, format: ReportFormat, output: string | undefined
 
 export async function run(options: ReportOptions, command: Command): Promise<void> {
   const json = Boolean(command.optsWithGlobals().json);
-  if ([options.session !== undefined, options.all, options.exam !== undefined].filter(Boolean).length > 1) throw new UserError('give one of --session ID, --all or --exam ID');
+  if ([options.session !== undefined, options.all, options.exam !== undefined].filter(Boolean).length > 1)
+    throw new UserError('give one of --session ID, --all or --exam ID');
   // --json alone asks for the JSON document; an explicit --format wins.
   const format: ReportFormat = json && command.getOptionValueSource('format') === 'default' ? 'json' : options.format;
   if (options.exam !== undefined) return examReport(options.exam, format, options.output, json);
@@ -63,8 +66,15 @@ export async function run(options: ReportOptions, command: Command): Promise<voi
   const selection: Selection = options.all ? { kind: 'all' } : options.session !== undefined ? { kind: 'id', id: options.session } : { kind: 'latest' };
   const chosen = selectSessions(records, selection);
   if (!chosen.ok) {
-    if (chosen.reason === 'empty') throw new UserError('there are no finished sessions to report yet: play one ("netbreak list", "netbreak start <scenario>") and end it with "netbreak stop"', 1);
-    if (chosen.reason === 'ambiguous') throw new UserError(`--session ${options.session} matches ${chosen.matches.length} sessions (${chosen.matches.slice(0, 5).join(', ')}): give more of the id`);
+    if (chosen.reason === 'empty')
+      throw new UserError(
+        'there are no finished sessions to report yet: play one ("netbreak list", "netbreak start <scenario>") and end it with "netbreak stop"',
+        1,
+      );
+    if (chosen.reason === 'ambiguous')
+      throw new UserError(
+        `--session ${options.session} matches ${chosen.matches.length} sessions (${chosen.matches.slice(0, 5).join(', ')}): give more of the id`,
+      );
     throw new UserError(`--session ${options.session} is not in the history: "netbreak progress" lists recent session ids`);
   }
   const document = renderReport(format, chosen.records);
@@ -72,7 +82,9 @@ export async function run(options: ReportOptions, command: Command): Promise<voi
   if (options.output) {
     writeReport(options.output, document);
     if (json) return printJson({ file: path.resolve(options.output), format, sessions: ids });
-    println(`Wrote ${options.output}: ${format} report of ${ids.length === 1 ? `session ${ids[0]} (${chosen.records[0]!.scenario})` : `${ids.length} sessions`}.`);
+    println(
+      `Wrote ${options.output}: ${format} report of ${ids.length === 1 ? `session ${ids[0]} (${chosen.records[0]!.scenario})` : `${ids.length} sessions`}.`,
+    );
     return;
   }
   if (json && format !== 'json') return printJson({ format, sessions: ids, document });

@@ -17,7 +17,8 @@ export async function run(id: string, options: StartChoices, command: Command): 
   }
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new UserError('--seed takes a whole number, for example --seed 42');
   const json = Boolean(command.optsWithGlobals().json);
-  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new UserError('--seed is too large: give a whole number below 2^53, for example --seed 42');
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed))
+    throw new UserError('--seed is too large: give a whole number below 2^53, for example --seed 42');
   const { session, loaded, notices } = await start({
     ...options,
     scenario: id,
@@ -28,7 +29,19 @@ export async function run(id: string, options: StartChoices, command: Command): 
   const { scenario } = loaded;
   const kubeconfig = await kubeconfigOf(session.lab);
   if (json) {
-    printJson({ scenario: scenario.id, title: scenario.title, lab: session.lab, backend: session.backend, seed: session.seed, params: loaded.params, startedAt: session.startedAt, story: scenario.story, task: scenario.task, symptom: scenario.symptom, ...(kubeconfig ? { kubeconfig } : {}) });
+    printJson({
+      scenario: scenario.id,
+      title: scenario.title,
+      lab: session.lab,
+      backend: session.backend,
+      seed: session.seed,
+      params: loaded.params,
+      startedAt: session.startedAt,
+      story: scenario.story,
+      task: scenario.task,
+      symptom: scenario.symptom,
+      ...(kubeconfig ? { kubeconfig } : {}),
+    });
     return;
   }
   println();
@@ -37,7 +50,9 @@ export async function run(id: string, options: StartChoices, command: Command): 
   printBrief(scenario);
   println();
   println('The clock is running. Investigate with:');
-  println(`  netbreak get pods -A -o wide        netbreak exec ${scenario.symptom.from.split('/')[1]} -n ${scenario.symptom.from.split('/')[0]} -- curl -sS -m 3 ${scenario.symptom.to.replace(/^(tcp|udp|dns):\/\//, 'http://')}`);
+  println(
+    `  netbreak get pods -A -o wide        netbreak exec ${scenario.symptom.from.split('/')[1]} -n ${scenario.symptom.from.split('/')[0]} -- curl -sS -m 3 ${scenario.symptom.to.replace(/^(tcp|udp|dns):\/\//, 'http://')}`,
+  );
   println('  netbreak shell node/worker   (iptables-save, conntrack -L, tcpdump -ni any)');
   println('Then: netbreak hint | netbreak diagnose | netbreak check | netbreak stop');
   if (kubeconfig) println(kubectlReadyLine(session.lab));

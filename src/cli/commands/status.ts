@@ -36,7 +36,11 @@ export async function run(options: { lab?: string }, command: Command): Promise<
     println(`${color.bold('Elapsed')}    ${clock(elapsed)}`);
     println(`${color.bold('Hints')}      ${session.hintsUsed} used`);
     println(`${color.bold('Diagnosis')}  ${session.diagnosis ? `${session.diagnosis.total}/100` : 'not given yet (netbreak diagnose)'}`);
-    println(`${color.bold('Check')}      ${lastCheck ? `${mark(lastCheck.passed)} ${lastCheck.passed ? 'passed' : 'failed'} at ${lastCheck.at}` : 'not run yet (netbreak check)'}`);
+    println(
+      `${color.bold('Check')}      ${lastCheck ? `${mark(lastCheck.passed)} ${lastCheck.passed ? 'passed' : 'failed'} at ${lastCheck.at}` : 'not run yet (netbreak check)'}`,
+    );
   } else println(`${color.bold('Scenario')}   none (sandbox)`);
-  println(`${color.bold('Health')}     ${mark(health.ok && !health.lastError)} supervisor ${health.lastError ? `reports: ${health.lastError}` : 'ok'}, ${ready}/${pods.length} pods ready`);
+  println(
+    `${color.bold('Health')}     ${mark(health.ok && !health.lastError)} supervisor ${health.lastError ? `reports: ${health.lastError}` : 'ok'}, ${ready}/${pods.length} pods ready`,
+  );
 }

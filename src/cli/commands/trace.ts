@@ -17,7 +17,8 @@ interface TraceOptions {
 export async function run(options: TraceOptions, command: Command): Promise<void> {
   const output = command.optsWithGlobals().json ? 'json' : options.output;
   if (output !== undefined && output !== 'json') throw new UserError(`-o ${output} is not supported: use -o json (or leave it out for text)`);
-  if (!options.from || !options.to) throw new UserError('say what to trace: --from NAMESPACE/POD --to URL, for example --from shop/frontend --to http://api.shop.svc.cluster.local:8080/');
+  if (!options.from || !options.to)
+    throw new UserError('say what to trace: --from NAMESPACE/POD --to URL, for example --from shop/frontend --to http://api.shop.svc.cluster.local:8080/');
   if (!/^[a-z0-9-]+\/[a-z0-9.-]+$/.test(options.from)) throw new UserError(`--from ${options.from}: use NAMESPACE/POD, for example --from shop/frontend`);
   parseProbeUrl(options.to);
   const lab = await attachLab(options.lab);

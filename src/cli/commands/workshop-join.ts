@@ -11,7 +11,8 @@ export async function run(url: string, options: { name: string; code?: string },
   if (existing) {
     throw new UserError(`you already joined "${existing.room.title}" as ${existing.attendee.name} at ${existing.server}: run "netbreak workshop leave" first`);
   }
-  if (!LAB_NAME_PATTERN.test(options.name)) throw new UserError(`--name ${options.name} is not valid: use 1–20 lower-case letters, digits and dashes (it also names your lab)`);
+  if (!LAB_NAME_PATTERN.test(options.name))
+    throw new UserError(`--name ${options.name} is not valid: use 1–20 lower-case letters, digits and dashes (it also names your lab)`);
   const { server, code } = parseJoinUrl(url, options.code);
   let membership: Membership;
   try {
@@ -24,10 +25,19 @@ export async function run(url: string, options: { name: string; code?: string },
   writeMembership(membership);
   const scenarios = membership.room.scenarios;
   if (command.optsWithGlobals().json) {
-    return printJson({ server: membership.server, room: membership.room, name: membership.attendee.name, seeds: membership.seeds, lab: membership.attendee.name, file: membershipFile() });
+    return printJson({
+      server: membership.server,
+      room: membership.room,
+      name: membership.attendee.name,
+      seeds: membership.seeds,
+      lab: membership.attendee.name,
+      file: membershipFile(),
+    });
   }
   println(`Joined ${color.bold(membership.room.title)} as ${color.bold(membership.attendee.name)}.`);
   println(`Scenarios: ${scenarios.map((s) => `${s.id} (${s.title})`).join(', ')}.`);
-  println(`Your lab is named ${membership.attendee.name}, and each scenario is your own variant; start, hint, diagnose, check, solve and stop report to the scoreboard.`);
+  println(
+    `Your lab is named ${membership.attendee.name}, and each scenario is your own variant; start, hint, diagnose, check, solve and stop report to the scoreboard.`,
+  );
   println(`Start with: netbreak start ${scenarios[0]!.id}`);
 }

@@ -22,7 +22,14 @@ interface ServeOptions {
 }
 
 async function scenarioList(text: string): Promise<{ id: string; title: string }[]> {
-  const ids = [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
+  const ids = [
+    ...new Set(
+      text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (ids.length === 0) throw new UserError('--scenarios needs at least one scenario id, for example --scenarios friday-merge,after-the-pentest');
   const found = [];
   for (const id of ids) {
@@ -78,7 +85,8 @@ export async function run(options: ServeOptions, command: Command): Promise<void
   const json = Boolean(command.optsWithGlobals().json);
   const port = portOf(options.port);
   const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration);
-  if (options.duration !== undefined && durationMs === undefined) throw new UserError(`--duration ${options.duration} is not a duration: write it like 90m, 1h30m or 2h`);
+  if (options.duration !== undefined && durationMs === undefined)
+    throw new UserError(`--duration ${options.duration} is not a duration: write it like 90m, 1h30m or 2h`);
   const file = roomFile();
   const { room, resumed, archived } = await roomToServe(file, options, durationMs);
   saveRoom(file, room);
@@ -116,9 +124,16 @@ export async function run(options: ServeOptions, command: Command): Promise<void
   };
   if (json) printJson(info);
   else {
-    println(`${color.bold(room.title)}  ${resumed ? `resumed (${room.attendees.length} attendee(s) so far)` : 'new room'}: ${room.scenarios.map((s) => s.id).join(', ')}`);
+    println(
+      `${color.bold(room.title)}  ${resumed ? `resumed (${room.attendees.length} attendee(s) so far)` : 'new room'}: ${room.scenarios.map((s) => s.id).join(', ')}`,
+    );
     if (archived) println(color.dim(`The previous room is kept in ${archived}.`));
-    if (room.endsAt) println(roomOpen(room) ? `Ends at ${new Date(room.endsAt).toLocaleTimeString()} (in ${formatDuration(Date.parse(room.endsAt) - Date.now())}).` : color.red(`This room ended; results are refused. Start another with --new.`));
+    if (room.endsAt)
+      println(
+        roomOpen(room)
+          ? `Ends at ${new Date(room.endsAt).toLocaleTimeString()} (in ${formatDuration(Date.parse(room.endsAt) - Date.now())}).`
+          : color.red(`This room ended; results are refused. Start another with --new.`),
+      );
     println();
     println(`${color.bold('Join code')}   ${room.joinCode}`);
     println(`${color.bold('Attendees')}   run one of:`);

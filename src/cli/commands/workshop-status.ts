@@ -35,9 +35,13 @@ export async function run(_options: unknown, command: Command): Promise<void> {
     row: row ?? null,
   };
   if (command.optsWithGlobals().json) return printJson(status);
-  println(`${color.bold('Workshop')}   ${membership.room.title} at ${membership.server} ${board ? color.green('(reachable)') : color.red(`(unreachable: ${problem})`)}`);
+  println(
+    `${color.bold('Workshop')}   ${membership.room.title} at ${membership.server} ${board ? color.green('(reachable)') : color.red(`(unreachable: ${problem})`)}`,
+  );
   if (board && !board.room.open) println(`${color.bold('State')}      ended: results are no longer accepted`);
-  println(`${color.bold('You')}        ${membership.attendee.name} (lab ${membership.attendee.name})${row ? `, rank ${row.rank} of ${board!.rows.length}: ${row.fixed} fixed, ${row.score} points, ${row.hints} hint(s)` : ''}`);
+  println(
+    `${color.bold('You')}        ${membership.attendee.name} (lab ${membership.attendee.name})${row ? `, rank ${row.rank} of ${board!.rows.length}: ${row.fixed} fixed, ${row.score} points, ${row.hints} hint(s)` : ''}`,
+  );
   println(`${color.bold('Scenarios')}  ${membership.room.scenarios.map((s) => `${s.id} (seed ${membership.seeds[s.id]})`).join(', ')}`);
   if (pending) println(`${color.bold('Waiting')}    ${pending} report(s) not delivered yet; the next command sends them`);
   for (const reason of status.refused) println(color.red(`refused: ${reason}`));

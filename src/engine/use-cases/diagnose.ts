@@ -52,11 +52,19 @@ export async function diagnose(context: SessionContext, answer: () => Promise<Di
   const given = await answer();
   if (!(LAYERS as readonly string[]).includes(given.layer)) throw new UserError(`--layer ${given.layer} is not a layer: use one of ${LAYERS.join(', ')}`);
   if (!(given.cause in key.causes)) throw new UserError(`--cause ${given.cause} is not one of the choices: see "netbreak diagnose --list-causes"`);
-  if (given.evidence.trim() === '') throw new UserError('--evidence is empty: type the value the lab showed you (the question is in "netbreak diagnose --list-causes")');
+  if (given.evidence.trim() === '')
+    throw new UserError('--evidence is empty: type the value the lab showed you (the question is in "netbreak diagnose --list-causes")');
   const score = scoreDiagnosis(key, given, session.hintsUsed, loaded.scenario.hints.map(hintCost));
   const updated = await updateSession(session.lab, (s) => {
     if (s.diagnosis) throw alreadyAnswered(s.diagnosis.total);
-    s.diagnosis = { answer: given, evidenceCorrect: score.parts.evidence.correct, points: score.points, max: score.max, total: score.total, at: new Date().toISOString() };
+    s.diagnosis = {
+      answer: given,
+      evidenceCorrect: score.parts.evidence.correct,
+      points: score.points,
+      max: score.max,
+      total: score.total,
+      at: new Date().toISOString(),
+    };
   });
   return { score, reveal: key.evidence.reveal, notices: await reportToWorkshop('diagnosed', updated) };
 }

@@ -43,7 +43,10 @@ export function kubernetesZoneFault(corefileText: string, clusterZone: string): 
   const blocks = corefile.servers.flatMap((b) => b.keys.filter((k) => k.port === 53 && inZone(probe, k.zone)).map((k) => ({ block: b, zone: k.zone })));
   const chosen = blocks.sort((a, b) => b.zone.length - a.zone.length)[0];
   if (!chosen) {
-    return { detail: `no server block for ${bare(zone)}`, why: `no server block of the Corefile serves ${bare(zone)} on port 53, so CoreDNS refuses or drops those names` };
+    return {
+      detail: `no server block for ${bare(zone)}`,
+      why: `no server block of the Corefile serves ${bare(zone)} on port 53, so CoreDNS refuses or drops those names`,
+    };
   }
   const kubernetes = pluginOf(chosen.block, 'kubernetes');
   if (kubernetes?.zones.some((z) => inZone(probe, z))) return undefined;

@@ -71,9 +71,7 @@ export interface PrometheusConfig {
   line: number;
   addr: string;
 }
-export type Upstream =
-  | { kind: 'address'; raw: string; host: string; port: number }
-  | { kind: 'file'; raw: string; path: string };
+export type Upstream = { kind: 'address'; raw: string; host: string; port: number } | { kind: 'file'; raw: string; path: string };
 export interface ForwardConfig {
   name: 'forward';
   line: number;
@@ -234,10 +232,47 @@ export const PLUGIN_ORDER: readonly PluginName[] = [
 // CoreDNS plugins that exist upstream but that this lab does not run. Naming them
 // gets a clearer error than "Unknown directive" (they are not typos).
 const UPSTREAM_ONLY = new Set([
-  'metadata', 'cancel', 'tls', 'nsid', 'bufsize', 'root', 'bind', 'debug', 'trace', 'pprof', 'dnstap',
-  'acl', 'any', 'chaos', 'dnssec', 'autopath', 'transfer', 'route53', 'azure', 'clouddns', 'federation',
-  'k8s_external', 'file', 'auto', 'secondary', 'etcd', 'grpc', 'erratic', 'whoami', 'on', 'sign',
-  'local', 'minimal', 'header', 'geoip', 'timeouts', 'view', 'multisocket', 'nomad', 'tsig', 'dns64',
+  'metadata',
+  'cancel',
+  'tls',
+  'nsid',
+  'bufsize',
+  'root',
+  'bind',
+  'debug',
+  'trace',
+  'pprof',
+  'dnstap',
+  'acl',
+  'any',
+  'chaos',
+  'dnssec',
+  'autopath',
+  'transfer',
+  'route53',
+  'azure',
+  'clouddns',
+  'federation',
+  'k8s_external',
+  'file',
+  'auto',
+  'secondary',
+  'etcd',
+  'grpc',
+  'erratic',
+  'whoami',
+  'on',
+  'sign',
+  'local',
+  'minimal',
+  'header',
+  'geoip',
+  'timeouts',
+  'view',
+  'multisocket',
+  'nomad',
+  'tsig',
+  'dns64',
 ]);
 
 // ---------------------------------------------------------------------------
@@ -489,7 +524,14 @@ class Setup {
     return n;
   }
   fallthrough(sub: Directive): Fallthrough {
-    return { zones: zonesFrom(sub.args.map((a) => a.text), this.ctx.file, sub.line, this.d.name) };
+    return {
+      zones: zonesFrom(
+        sub.args.map((a) => a.text),
+        this.ctx.file,
+        sub.line,
+        this.d.name,
+      ),
+    };
   }
 }
 
@@ -1093,7 +1135,7 @@ const SETUP: Record<PluginName, SetupFn> = {
 const ONCE: ReadonlySet<PluginName> = new Set(['errors', 'health', 'ready', 'kubernetes', 'cache', 'loop', 'reload', 'loadbalance', 'hosts', 'forward']);
 
 function isPluginName(name: string): name is PluginName {
-  return  Object.hasOwn(SETUP, name);
+  return Object.hasOwn(SETUP, name);
 }
 
 export interface ParseOptions {
@@ -1112,7 +1154,7 @@ export function parseCorefile(text: string, options: ParseOptions = {}): Corefil
     if (isClose(first)) throw new CorefileError(file, first.line, 'unexpected "}" because no matching opening brace');
     if (isOpen(first)) throw new CorefileError(file, first.line, 'expected a server block key such as ".:53" before "{"');
     if (first.text === 'import' || /^\(.*\)$/.test(first.text)) {
-      throw new CorefileError(file, first.line, 'import and snippets are not supported in netbreak\'s lab Corefile');
+      throw new CorefileError(file, first.line, "import and snippets are not supported in netbreak's lab Corefile");
     }
     const keyTokens = [first];
     while (s.peek() && !isOpen(s.peek()) && (s.sameLine() || keyTokens[keyTokens.length - 1]!.text.endsWith(','))) keyTokens.push(s.next()!);
@@ -1137,7 +1179,7 @@ export function parseCorefile(text: string, options: ParseOptions = {}): Corefil
     const plugins: PluginConfig[] = [];
     const used = new Set<string>();
     for (const d of directives) {
-      if (d.name === 'import') throw new CorefileError(file, d.line, 'import is not supported in netbreak\'s lab Corefile');
+      if (d.name === 'import') throw new CorefileError(file, d.line, "import is not supported in netbreak's lab Corefile");
       if (!isPluginName(d.name)) {
         if (UPSTREAM_ONLY.has(d.name)) {
           throw new CorefileError(file, d.line, `plugin "${d.name}" exists in CoreDNS but netbreak's lab does not run it; remove it`);

@@ -64,4 +64,3 @@ export function isServiceChainName(chain: string): boolean {
 function portProtoHash(servicePortName: string, protocol: string): string {
   return hash16(servicePortName + protocol.toLowerCase());
 }
-

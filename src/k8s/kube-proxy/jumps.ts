@@ -2,15 +2,7 @@
 // iptablesJumpChains and iptablesKubeletJumpChains). They live in chains kube-proxy does
 // not own, so they cannot go through iptables-restore --noflush; kube-proxy instead
 // checks each one (`iptables -C`) and inserts it at the top (`iptables -I`) when missing.
-import {
-  KUBE_EXTERNAL_SERVICES,
-  KUBE_FIREWALL,
-  KUBE_FORWARD,
-  KUBE_NODEPORTS,
-  KUBE_POSTROUTING,
-  KUBE_PROXY_FIREWALL,
-  KUBE_SERVICES,
-} from './chain-names.js';
+import { KUBE_EXTERNAL_SERVICES, KUBE_FIREWALL, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_PROXY_FIREWALL, KUBE_SERVICES } from './chain-names.js';
 
 export interface KubeProxyJump {
   table: 'nat' | 'filter';

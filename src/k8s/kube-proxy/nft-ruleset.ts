@@ -165,7 +165,15 @@ export function nftReplaceScript(commands: string): string {
 function writeBase(sync: Sync): void {
   const { tx, input } = sync;
   for (const [name, spec] of BASE_CHAINS) tx.chain(name, spec);
-  for (const name of [NFT.services, NFT.masquerading, NFT.markMasq, NFT.clusterIPsCheck, NFT.serviceEndpointsCheck, NFT.nodePortEndpointsCheck, NFT.firewallCheck]) {
+  for (const name of [
+    NFT.services,
+    NFT.masquerading,
+    NFT.markMasq,
+    NFT.clusterIPsCheck,
+    NFT.serviceEndpointsCheck,
+    NFT.nodePortEndpointsCheck,
+    NFT.firewallCheck,
+  ]) {
     tx.chain(name);
   }
   tx.chain(NFT.rejectChain, undefined, 'helper for @no-endpoint-services / @no-endpoint-nodeports');

@@ -79,8 +79,22 @@ export function kubeProxyRestore(input: KubeProxyInput): string {
   // route_localnet (needed for NodePorts on 127.0.0.1) would let the outside reach
   // 127.0.0.0/8; this closes that hole (https://issue.k8s.io/90259).
   filter.declare(KUBE_FIREWALL);
-  filter.rule(KUBE_FIREWALL, comment('block incoming localnet connections'), '-d', '127.0.0.0/8', '!', '-s', '127.0.0.0/8',
-    '-m', 'conntrack', '!', '--ctstate', 'RELATED,ESTABLISHED,DNAT', '-j', 'DROP');
+  filter.rule(
+    KUBE_FIREWALL,
+    comment('block incoming localnet connections'),
+    '-d',
+    '127.0.0.0/8',
+    '!',
+    '-s',
+    '127.0.0.0/8',
+    '-m',
+    'conntrack',
+    '!',
+    '--ctstate',
+    'RELATED,ESTABLISHED,DNAT',
+    '-j',
+    'DROP',
+  );
 
   const ports = servicePorts(input.services).map((info) => ({
     info,
@@ -93,8 +107,16 @@ export function kubeProxyRestore(input: KubeProxyInput): string {
     if (isServiceChainName(chain) && !sync.active.has(chain)) nat.remove(chain);
   }
 
-  nat.rule(KUBE_SERVICES, comment('kubernetes service nodeports; NOTE: this must be the last rule in this chain'),
-    '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', KUBE_NODEPORTS);
+  nat.rule(
+    KUBE_SERVICES,
+    comment('kubernetes service nodeports; NOTE: this must be the last rule in this chain'),
+    '-m',
+    'addrtype',
+    '--dst-type',
+    'LOCAL',
+    '-j',
+    KUBE_NODEPORTS,
+  );
 
   // INVALID packets would otherwise reach a pod un-DNATed and draw a RST (kubernetes#74839).
   filter.rule(KUBE_FORWARD, '-m', 'conntrack', '--ctstate', 'INVALID', '-j', 'DROP');
@@ -145,8 +167,7 @@ function writeServicePort(sync: Sync, info: ServicePortInfo, endpoints: Endpoint
   for (const ip of info.loadBalancerVIPs) {
     if (hasAny) nat.rule(KUBE_SERVICES, comment(`${name} loadbalancer IP`), proto, '-d', ip, '--dport', port, '-j', loadBalancerChain);
     if (usesFirewallChain) {
-      filter.rule(KUBE_PROXY_FIREWALL, comment(`${name} traffic not accepted by ${info.chains.firewall}`), proto,
-        '-d', ip, '--dport', port, '-j', 'DROP');
+      filter.rule(KUBE_PROXY_FIREWALL, comment(`${name} traffic not accepted by ${info.chains.firewall}`), proto, '-d', ip, '--dport', port, '-j', 'DROP');
     }
   }
   if (!hasExternal) {
@@ -159,21 +180,29 @@ function writeServicePort(sync: Sync, info: ServicePortInfo, endpoints: Endpoint
     const nodePort = String(info.nodePort);
     if (hasAny) nat.rule(KUBE_NODEPORTS, comment(name), proto, '--dport', nodePort, '-j', externalChain);
     if (!hasExternal) {
-      filter.rule(KUBE_EXTERNAL_SERVICES, comment(unusable.text), '-m', 'addrtype', '--dst-type', 'LOCAL', proto,
-        '--dport', nodePort, '-j', unusable.target);
+      filter.rule(KUBE_EXTERNAL_SERVICES, comment(unusable.text), '-m', 'addrtype', '--dst-type', 'LOCAL', proto, '--dport', nodePort, '-j', unusable.target);
     }
   }
 
   // The load balancer's health check must reach kube-proxy whether or not a local endpoint exists.
   if (info.healthCheckNodePort !== 0) {
-    filter.rule(KUBE_NODEPORTS, comment(`${name} health check node port`), '-m', 'tcp', '-p', 'tcp',
-      '--dport', String(info.healthCheckNodePort), '-j', 'ACCEPT');
+    filter.rule(
+      KUBE_NODEPORTS,
+      comment(`${name} health check node port`),
+      '-m',
+      'tcp',
+      '-p',
+      'tcp',
+      '--dport',
+      String(info.healthCheckNodePort),
+      '-j',
+      'ACCEPT',
+    );
   }
 
   if (hasInternal && sync.podSource) {
     // Off-cluster clients routed to a ClusterIP via some node may bounce to another node: SNAT them.
-    nat.rule(internalChain, comment(`${name} cluster IP`), proto, '-d', info.clusterIP, '--dport', port,
-      '!', '-s', sync.podSource, '-j', KUBE_MARK_MASQ);
+    nat.rule(internalChain, comment(`${name} cluster IP`), proto, '-d', info.clusterIP, '--dport', port, '!', '-s', sync.podSource, '-j', KUBE_MARK_MASQ);
   }
 
   if (usesExternalChain) {
@@ -188,10 +217,26 @@ function writeServicePort(sync: Sync, info: ServicePortInfo, endpoints: Endpoint
       if (sync.podSource) {
         nat.rule(externalChain, comment(`pod traffic for ${name} external destinations`), '-s', sync.podSource, '-j', info.chains.cluster);
       }
-      nat.rule(externalChain, comment(`masquerade LOCAL traffic for ${name} external destinations`),
-        '-m', 'addrtype', '--src-type', 'LOCAL', '-j', KUBE_MARK_MASQ);
-      nat.rule(externalChain, comment(`route LOCAL traffic for ${name} external destinations`),
-        '-m', 'addrtype', '--src-type', 'LOCAL', '-j', info.chains.cluster);
+      nat.rule(
+        externalChain,
+        comment(`masquerade LOCAL traffic for ${name} external destinations`),
+        '-m',
+        'addrtype',
+        '--src-type',
+        'LOCAL',
+        '-j',
+        KUBE_MARK_MASQ,
+      );
+      nat.rule(
+        externalChain,
+        comment(`route LOCAL traffic for ${name} external destinations`),
+        '-m',
+        'addrtype',
+        '--src-type',
+        'LOCAL',
+        '-j',
+        info.chains.cluster,
+      );
     }
     if (hasExternal) nat.rule(externalChain, '-j', externalPolicyChain);
   }
@@ -237,8 +282,20 @@ function writeServiceToEndpoints(sync: Sync, info: ServicePortInfo, chain: strin
   active.add(chain);
   if (info.stickyMaxAgeSeconds !== undefined) {
     for (const ep of endpoints) {
-      nat.rule(chain, serviceComment(sync, `${info.nameString} -> ${ep.endpoint}`), '-m', 'recent', '--name', ep.chain,
-        '--rcheck', '--seconds', String(info.stickyMaxAgeSeconds), '--reap', '-j', ep.chain);
+      nat.rule(
+        chain,
+        serviceComment(sync, `${info.nameString} -> ${ep.endpoint}`),
+        '-m',
+        'recent',
+        '--name',
+        ep.chain,
+        '--rcheck',
+        '--seconds',
+        String(info.stickyMaxAgeSeconds),
+        '--reap',
+        '-j',
+        ep.chain,
+      );
     }
   }
   endpoints.forEach((ep, i) => {

@@ -2,13 +2,7 @@
 // chain names), computed from Service objects the way its ServiceChangeTracker does.
 import type { V1ServicePort } from '@kubernetes/client-node';
 import type { V1Service } from '../objects.js';
-import {
-  externalChainName,
-  firewallChainName,
-  localPolicyChainName,
-  serviceChainName,
-  servicePortName,
-} from './chain-names.js';
+import { externalChainName, firewallChainName, localPolicyChainName, serviceChainName, servicePortName } from './chain-names.js';
 import { isIPv4Sloppy, parseIPv4CidrSloppy, type IPv4Cidr } from '../ipv4.js';
 
 export interface ServicePortInfo {
@@ -90,9 +84,7 @@ function portInfo(service: V1Service, clusterIP: string, port: V1ServicePort): S
     loadBalancerVIPs: (service.status?.loadBalancer?.ingress ?? [])
       .filter((ingress) => ingress.ip && isIPv4Sloppy(ingress.ip) && ingress.ipMode !== 'Proxy')
       .map((ingress) => ingress.ip!),
-    loadBalancerSourceRanges: (spec.loadBalancerSourceRanges ?? [])
-      .map(parseIPv4CidrSloppy)
-      .filter((net): net is IPv4Cidr => net !== undefined),
+    loadBalancerSourceRanges: (spec.loadBalancerSourceRanges ?? []).map(parseIPv4CidrSloppy).filter((net): net is IPv4Cidr => net !== undefined),
     healthCheckNodePort: spec.type === 'LoadBalancer' && externalPolicyLocal ? (spec.healthCheckNodePort ?? 0) : 0,
     externalPolicyLocal,
     internalPolicyLocal: spec.internalTrafficPolicy === 'Local',

@@ -3,16 +3,7 @@
 // use it to predict a scenario's outcome, and the packet tracer uses it to say
 // which policy rule allowed (or failed to allow) a connection.
 import type { V1NetworkPolicy } from '../objects.js';
-import {
-  ipBlockMatches,
-  peerSelectsPod,
-  policyNamespace,
-  policyPortMatches,
-  policyRef,
-  policyRules,
-  policySelects,
-  sortedPolicies,
-} from './policy.js';
+import { ipBlockMatches, peerSelectsPod, policyNamespace, policyPortMatches, policyRef, policyRules, policySelects, sortedPolicies } from './policy.js';
 import type { Direction, PolicyInput, PolicyPod, Protocol } from './types.js';
 import { assertSelectorsValid } from './validate.js';
 
@@ -71,12 +62,8 @@ export function evaluateFlow(input: EvaluateInput, flow: Flow): FlowVerdict {
   const policies = sortedPolicies(input.policies);
   const src = flow.from.pod ?? podByIP(input.pods, flow.from.ip);
   const dst = flow.to.pod ?? podByIP(input.pods, flow.to.ip);
-  const egress = src
-    ? verdictFor(input, policies, 'egress', src, { ip: flow.to.ip, pod: dst, node: flow.to.node }, flow, dst)
-    : notAPod();
-  const ingress = dst
-    ? verdictFor(input, policies, 'ingress', dst, { ip: flow.from.ip, pod: src, node: flow.from.node }, flow, dst)
-    : notAPod();
+  const egress = src ? verdictFor(input, policies, 'egress', src, { ip: flow.to.ip, pod: dst, node: flow.to.node }, flow, dst) : notAPod();
+  const ingress = dst ? verdictFor(input, policies, 'ingress', dst, { ip: flow.from.ip, pod: src, node: flow.from.node }, flow, dst) : notAPod();
   return { allowed: egress.allowed && ingress.allowed, egress, ingress };
 }
 
@@ -101,12 +88,9 @@ function verdictFor(
       const peerOk =
         rule.peers.length === 0 ||
         rule.peers.some((p) =>
-          p.ipBlock
-            ? ipBlockMatches(p.ipBlock, peer.ip)
-            : peer.pod !== undefined && peerSelectsPod(p, policyNamespace(policy), peer.pod, input.namespaces),
+          p.ipBlock ? ipBlockMatches(p.ipBlock, peer.ip) : peer.pod !== undefined && peerSelectsPod(p, policyNamespace(policy), peer.pod, input.namespaces),
         );
-      const portOk =
-        rule.ports.length === 0 || rule.ports.some((p) => policyPortMatches(p, flow.port, flow.protocol, dstPod));
+      const portOk = rule.ports.length === 0 || rule.ports.some((p) => policyPortMatches(p, flow.port, flow.protocol, dstPod));
       if (peerOk && portOk) allowedBy.push({ policy: policyRef(policy), rule: index });
     });
   }

@@ -143,9 +143,7 @@ export function planNetpol(input: PolicyInput): NetpolPlan {
     }
   }
 
-  const stale = [...new Set(input.existingChains)]
-    .filter((c) => c.startsWith('NETPOL-') && !seen.has(c))
-    .sort();
+  const stale = [...new Set(input.existingChains)].filter((c) => c.startsWith('NETPOL-') && !seen.has(c)).sort();
   return { chains, stale };
 }
 
@@ -165,12 +163,7 @@ interface PortMatch {
 }
 
 /** The rule chain for one policy rule, plus the ipBlock-except chains it jumps to. */
-function planRuleChains(
-  input: PolicyInput,
-  policy: V1NetworkPolicy,
-  direction: Direction,
-  index: number,
-): PlannedChain[] {
+function planRuleChains(input: PolicyInput, policy: V1NetworkPolicy, direction: Direction, index: number): PlannedChain[] {
   const ref = policyRef(policy);
   const rule = policyRules(policy, direction)[index]!;
   const owner: ChainOwner = { policy: ref, rule: index, direction };
@@ -189,9 +182,7 @@ function planRuleChains(
   // being protected, one of this node's pods the policy selects; the row also
   // matches `-d <its IP>` because the rule chain is shared by all of them.
   // On egress it is whichever pod the packet goes to, so rows name that pod.
-  const ingressTargets = sortedPods(
-    input.pods.filter((p) => p.nodeName === input.nodeName && p.hostVeth !== '' && policySelects(policy, p, 'ingress')),
-  );
+  const ingressTargets = sortedPods(input.pods.filter((p) => p.nodeName === input.nodeName && p.hostVeth !== '' && policySelects(policy, p, 'ingress')));
   const egressTargets = sortedPods(input.pods);
   const ports: PortMatch[] =
     rule.ports.length === 0

@@ -1,10 +1,6 @@
 // NetworkPolicy (networking.k8s.io/v1) semantics shared by the reference
 // evaluator and the iptables compiler, so both read a policy the same way.
-import type {
-  V1IPBlock,
-  V1NetworkPolicyPeer,
-  V1NetworkPolicyPort,
-} from '@kubernetes/client-node';
+import type { V1IPBlock, V1NetworkPolicyPeer, V1NetworkPolicyPort } from '@kubernetes/client-node';
 import type { V1Namespace, V1NetworkPolicy } from '../objects.js';
 import { cidrContains, parseIPv4CidrStrict, parseIPv4Strict } from '../ipv4.js';
 import { matchesLabelSelector } from './selector.js';
@@ -103,12 +99,7 @@ export function namespaceLabels(namespaces: V1Namespace[], name: string): Record
  * ipBlockMatches); a peer with neither field is rejected by the API server and
  * matches nothing here.
  */
-export function peerSelectsPod(
-  peer: V1NetworkPolicyPeer,
-  policyNs: string,
-  pod: PolicyPod,
-  namespaces: V1Namespace[],
-): boolean {
+export function peerSelectsPod(peer: V1NetworkPolicyPeer, policyNs: string, pod: PolicyPod, namespaces: V1Namespace[]): boolean {
   if (peer.ipBlock) return false;
   if (!peer.podSelector && !peer.namespaceSelector) return false;
   if (peer.namespaceSelector) {
@@ -160,12 +151,7 @@ export function resolveNamedPort(pod: PolicyPod, name: string, protocol: string)
  * matches. endPort makes `port..endPort` inclusive; it is only valid with a
  * numeric port and is ignored on a named one.
  */
-export function policyPortMatches(
-  policyPort: V1NetworkPolicyPort,
-  port: number,
-  protocol: Protocol,
-  dstPod: PolicyPod | undefined,
-): boolean {
+export function policyPortMatches(policyPort: V1NetworkPolicyPort, port: number, protocol: Protocol, dstPod: PolicyPod | undefined): boolean {
   if (portProtocol(policyPort) !== protocol) return false;
   const p = policyPort.port;
   if (p === undefined || p === null) return true;

@@ -35,10 +35,7 @@ export function labelSelectorProblems(selector: V1LabelSelector | undefined, pat
  * Throws on a selector the API server would reject (unknown operator, In/NotIn
  * without values): enforcing a guess would teach the wrong thing.
  */
-export function matchesLabelSelector(
-  selector: V1LabelSelector | undefined,
-  labels: Record<string, string> | undefined,
-): boolean {
+export function matchesLabelSelector(selector: V1LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
   if (!selector) return false;
   const problems = labelSelectorProblems(selector, 'selector');
   if (problems.length > 0) throw new Error(`invalid label selector: ${problems.join('; ')}`);

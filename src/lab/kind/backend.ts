@@ -10,7 +10,18 @@ import { kindCapabilities } from './capabilities.js';
 import { fileURLToPath } from 'node:url';
 import { CommandFailedError } from '../../exec.js';
 import type { Backend, CleanReport, InventorySection, UpOptions } from '../backend.js';
-import { assertLabName, type ClusterLabRecord, ensureLabDir, kubeconfigFileOf, LAB_NAME_PATTERN, labsOfBackend, readClusterRecord, readLabRecord, removeLabDir, writeLabRecord } from '../state.js';
+import {
+  assertLabName,
+  type ClusterLabRecord,
+  ensureLabDir,
+  kubeconfigFileOf,
+  LAB_NAME_PATTERN,
+  labsOfBackend,
+  readClusterRecord,
+  readLabRecord,
+  removeLabDir,
+  writeLabRecord,
+} from '../state.js';
 import { ClusterAccessError, LabNotRunningError, leftForClean, PreflightError } from '../../errors.js';
 import type { AccessAdvice } from '../kube-api/api-problems.js';
 import type { Progress } from '../progress.js';
@@ -30,7 +41,6 @@ export const KIND_CONFIG = fileURLToPath(new URL('../../../clusters/kind-default
 
 /** How long the pieces take; tests shorten them. */
 export const kindTimeouts = { readyMs: 5 * 60_000, namespacesGoneMs: 3 * 60_000, pollMs: 1000 };
-
 
 export const SYSTEM_WORKLOADS = [
   { kind: 'Deployment', namespace: 'kube-system', name: 'coredns' },
@@ -233,7 +243,10 @@ export const kindBackend = {
     if (record) {
       const cluster = record.cluster ?? lab;
       const problem = (error: unknown) =>
-        new PreflightError(`could not remove lab ${lab}'s namespaces from kind cluster ${cluster} (${apiErrorText(error).split('\n')[0]}): is Docker running? "netbreak clean" deletes the cluster if it is broken`, { cause: error });
+        new PreflightError(
+          `could not remove lab ${lab}'s namespaces from kind cluster ${cluster} (${apiErrorText(error).split('\n')[0]}): is Docker running? "netbreak clean" deletes the cluster if it is broken`,
+          { cause: error },
+        );
       let present: boolean;
       try {
         present = (await getClusters(record.engine)).includes(cluster);

@@ -44,15 +44,25 @@ export function captureContainer(engine: ContainerEngine, options: CaptureContai
   };
   return {
     argv: [
-      engine, 'run', '--rm', '--name', name,
+      engine,
+      'run',
+      '--rm',
+      '--name',
+      name,
       ...Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
-      '--network', `container:${options.nodeContainer}`,
+      '--network',
+      `container:${options.nodeContainer}`,
       // tcpdump opens a raw socket: docker grants NET_RAW by default, podman does not.
-      '--cap-add', 'NET_RAW',
+      '--cap-add',
+      'NET_RAW',
       // The image was checked before the trace (ensureCaptureImage): a capture never waits for a download.
-      '--pull', 'never',
-      '-v', `${options.pcapDir}:${options.pcapDir}`,
-      CAPTURE_IMAGE, 'tcpdump', ...tcpdumpArgs,
+      '--pull',
+      'never',
+      '-v',
+      `${options.pcapDir}:${options.pcapDir}`,
+      CAPTURE_IMAGE,
+      'tcpdump',
+      ...tcpdumpArgs,
     ],
     forceStop: () => {
       explainCommand([engine, 'rm', '-f', name]);
@@ -88,8 +98,24 @@ export async function leftoverCaptureContainers(): Promise<{ engine: ContainerEn
   const status = await engineStatus().catch(() => undefined);
   if (!status?.ok) return { engine: 'docker', containers: [] };
   const engine = status.engine;
-  const listed = await run([engine, 'ps', '-a', '--filter', `label=${CREATED_BY_LABEL}=netbreak`, '--filter', `label=${CAPTURE_LABEL}`, '--format', '{{.Names}}']);
-  const names = listed.exitCode === 0 ? listed.stdout.split('\n').map((n) => n.trim()).filter((n) => n.startsWith(CAPTURE_NAME_PREFIX)) : [];
+  const listed = await run([
+    engine,
+    'ps',
+    '-a',
+    '--filter',
+    `label=${CREATED_BY_LABEL}=netbreak`,
+    '--filter',
+    `label=${CAPTURE_LABEL}`,
+    '--format',
+    '{{.Names}}',
+  ]);
+  const names =
+    listed.exitCode === 0
+      ? listed.stdout
+          .split('\n')
+          .map((n) => n.trim())
+          .filter((n) => n.startsWith(CAPTURE_NAME_PREFIX))
+      : [];
   if (names.length === 0) return { engine, containers: [] };
   // One line per container that still exists, `/name {labels}` (podman prints the name without its slash).
   const inspected = await run([engine, 'inspect', '--format', '{{.Name}} {{json .Config.Labels}}', ...names]);

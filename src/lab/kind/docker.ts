@@ -25,7 +25,8 @@ function whyDown(engine: ContainerEngine, stderr: string): string {
   if (/permission denied/i.test(stderr)) {
     return `${engine} is installed but this user may not use it (${text}): add yourself to the docker group ("sudo usermod -aG docker $USER", then log in again) or run netbreak with sudo`;
   }
-  if (engine === 'docker') return `docker is installed but its engine is not running (${text}): start it ("sudo systemctl start docker", or open Docker Desktop)`;
+  if (engine === 'docker')
+    return `docker is installed but its engine is not running (${text}): start it ("sudo systemctl start docker", or open Docker Desktop)`;
   return `podman is installed but does not answer (${text}): check "podman info"`;
 }
 
@@ -56,7 +57,10 @@ export async function nodeExec(engine: ContainerEngine, container: string, argv:
   const result = await run(execArgv(engine, container, argv), { timeoutMs: 60_000 });
   if (result.exitCode !== 0 && ENGINE_DOWN.test(result.stderr)) {
     const line = result.stderr.trim().split('\n')[0];
-    throw new ClusterAccessError(`${engine} stopped answering while netbreak ran a command in node ${container} (${line}): start it again, then run "netbreak clean" and start the scenario again`, 4);
+    throw new ClusterAccessError(
+      `${engine} stopped answering while netbreak ran a command in node ${container} (${line}): start it again, then run "netbreak clean" and start the scenario again`,
+      4,
+    );
   }
   return result;
 }

@@ -61,7 +61,10 @@ export async function missingImages(engine: ContainerEngine, images: readonly st
 export async function loadImages(engine: ContainerEngine, cluster: string, images: readonly string[]): Promise<void> {
   const failed = (error: unknown): never => {
     if (error instanceof CommandFailedError) {
-      throw new PreflightError(`kind could not load the images into cluster ${cluster} (${kindErrorLine(error.result.stderr) || `exit ${error.result.exitCode}`}): is Docker running?`, { cause: error });
+      throw new PreflightError(
+        `kind could not load the images into cluster ${cluster} (${kindErrorLine(error.result.stderr) || `exit ${error.result.exitCode}`}): is Docker running?`,
+        { cause: error },
+      );
     }
     throw error;
   };

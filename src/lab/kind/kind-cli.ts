@@ -41,7 +41,8 @@ export async function kindVersion(): Promise<KindVersion> {
     out = await runOk(['kind', 'version'], { timeoutMs: 10_000 });
   } catch (error) {
     if (error instanceof MissingBinaryError) return { ok: false, reason: `kind is not installed: ${KIND_INSTALL_SENTENCE}` };
-    if (error instanceof CommandFailedError) return { ok: false, reason: `"kind version" failed (${error.result.stderr.trim() || `exit ${error.result.exitCode}`}): ${KIND_INSTALL_SENTENCE}` };
+    if (error instanceof CommandFailedError)
+      return { ok: false, reason: `"kind version" failed (${error.result.stderr.trim() || `exit ${error.result.exitCode}`}): ${KIND_INSTALL_SENTENCE}` };
     throw error;
   }
   const version = parseKindVersion(out);
@@ -64,9 +65,13 @@ export async function getClusters(engine?: ContainerEngine): Promise<string[]> {
   }
   if (result.exitCode !== 0) {
     // kind lists clusters by asking the container engine: this fails when Docker is stopped or refuses this user.
-    throw new ClusterAccessError(`"kind get clusters" failed (${kindErrorLine(result.stderr) || `exit ${result.exitCode}`}): check that ${engine ?? 'docker'} is running ("${engine ?? 'docker'} info"), then try again`, 3, {
-      cause: new CommandFailedError(kindArgv(engine, ['get', 'clusters']), result),
-    });
+    throw new ClusterAccessError(
+      `"kind get clusters" failed (${kindErrorLine(result.stderr) || `exit ${result.exitCode}`}): check that ${engine ?? 'docker'} is running ("${engine ?? 'docker'} info"), then try again`,
+      3,
+      {
+        cause: new CommandFailedError(kindArgv(engine, ['get', 'clusters']), result),
+      },
+    );
   }
   return result.stdout
     .split('\n')
@@ -85,10 +90,15 @@ export function kindErrorLine(stderr: string): string {
 
 export async function createCluster(name: string, configFile: string, kubeconfigFile: string, engine?: ContainerEngine): Promise<void> {
   try {
-    await runOk(kindArgv(engine, ['create', 'cluster', '--name', name, '--config', configFile, '--kubeconfig', kubeconfigFile]), { timeoutMs: CREATE_TIMEOUT_MS });
+    await runOk(kindArgv(engine, ['create', 'cluster', '--name', name, '--config', configFile, '--kubeconfig', kubeconfigFile]), {
+      timeoutMs: CREATE_TIMEOUT_MS,
+    });
   } catch (error) {
     if (error instanceof CommandFailedError) {
-      throw new KindCreateError(`kind could not create cluster ${name} (${kindErrorLine(error.result.stderr) || `exit ${error.result.exitCode}`}): run "netbreak doctor", and see "kind create cluster" in kind's known issues`, { cause: error });
+      throw new KindCreateError(
+        `kind could not create cluster ${name} (${kindErrorLine(error.result.stderr) || `exit ${error.result.exitCode}`}): run "netbreak doctor", and see "kind create cluster" in kind's known issues`,
+        { cause: error },
+      );
     }
     throw error;
   }

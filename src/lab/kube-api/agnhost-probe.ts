@@ -167,8 +167,15 @@ export async function agnhostProbe(channel: AgnhostChannel, to: string): Promise
   const response = parsed.responses?.[0];
   if (response !== undefined) {
     const answeredBy = target.path === '/' && target.scheme !== 'tcp' ? response.trim() : undefined;
-    const what = target.scheme === 'udp' ? `UDP answer from ${hostPort}` : target.scheme === 'tcp' ? `connected to ${hostPort}` : `HTTP answer from ${hostPort}`;
-    return { ...base, outcome: 'success', detail: answeredBy ? `${what}, answered by ${answeredBy}` : what, ms: elapsed(), ...(answeredBy ? { answeredBy } : {}) };
+    const what =
+      target.scheme === 'udp' ? `UDP answer from ${hostPort}` : target.scheme === 'tcp' ? `connected to ${hostPort}` : `HTTP answer from ${hostPort}`;
+    return {
+      ...base,
+      outcome: 'success',
+      detail: answeredBy ? `${what}, answered by ${answeredBy}` : what,
+      ms: elapsed(),
+      ...(answeredBy ? { answeredBy } : {}),
+    };
   }
   const error = parsed.errors?.[0] ?? 'no response and no error';
   const outcome = classifyDialError(error, target.scheme);

@@ -32,7 +32,16 @@ export function isNotFound(error: unknown): boolean {
 export class KubeApiError extends Error {}
 
 /** Fields the server writes; an object read back (a journal's "before") carries them. */
-const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const;
+const SERVER_METADATA = [
+  'managedFields',
+  'resourceVersion',
+  'uid',
+  'creationTimestamp',
+  'generation',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+] as const;
 
 /**
  * What a server-side apply request may carry: the object without the fields
@@ -113,13 +122,27 @@ export class KubeClient {
       kc.loadFromFile(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new ClusterAccessError(`the kubeconfig ${file} is gone${context ? ` (context ${context})` : ''}: run "netbreak clean" to remove the lab that used it, then start again`, 4, { cause: error });
+        throw new ClusterAccessError(
+          `the kubeconfig ${file} is gone${context ? ` (context ${context})` : ''}: run "netbreak clean" to remove the lab that used it, then start again`,
+          4,
+          { cause: error },
+        );
       }
-      throw new KubeApiError(`the kubeconfig ${file} cannot be read (${(error as Error).message.split('\n')[0]}): fix it, or point --kubeconfig at another file`, { cause: error });
+      throw new KubeApiError(
+        `the kubeconfig ${file} cannot be read (${(error as Error).message.split('\n')[0]}): fix it, or point --kubeconfig at another file`,
+        { cause: error },
+      );
     }
     if (context) {
       if (!kc.getContextObject(context)) {
-        throw new KubeApiError(`the kubeconfig ${file} has no context "${context}": its contexts are ${kc.getContexts().map((c) => c.name).join(', ') || 'none'}`);
+        throw new KubeApiError(
+          `the kubeconfig ${file} has no context "${context}": its contexts are ${
+            kc
+              .getContexts()
+              .map((c) => c.name)
+              .join(', ') || 'none'
+          }`,
+        );
       }
       kc.setCurrentContext(context);
     }
@@ -138,7 +161,14 @@ export class KubeClient {
   /** Server-side apply: the object given becomes netbreak's whole intent for it. */
   async apply(obj: KubeObject): Promise<KubeObject> {
     try {
-      const applied = await this.objects.patch(applyConfiguration(obj) as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+      const applied = await this.objects.patch(
+        applyConfiguration(obj) as KubernetesObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
       return plain<KubeObject>(applied);
     } catch (error) {
       this.wrap(`applying ${describeRef(obj)}`, error);
@@ -220,8 +250,13 @@ export class KubeClient {
     for (;;) {
       const ds = await this.get(ref);
       if (!ds) return;
-      const matchLabels = ((ds.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels ?? {}) as Record<string, string>;
-      const selector = Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`).join(',');
+      const matchLabels = ((ds.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels ?? {}) as Record<
+        string,
+        string
+      >;
+      const selector = Object.entries(matchLabels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
       const reason = daemonSetUnsettled(ds, await this.list('Pod', ref.namespace, selector || undefined));
       if (!reason) return;
       progress?.(`waiting for ${reason}`);
@@ -237,7 +272,10 @@ export class KubeClient {
       const left = await this.list(kind, undefined, labelSelector);
       if (left.length === 0) return;
       progress?.(`waiting for ${left.map((o) => o.metadata.name).join(', ')} to go`);
-      if (Date.now() > until) throw new KubeApiError(`still there after ${Math.round(timeoutMs / 1000)} s: ${left.map((o) => `${kind.toLowerCase()}/${o.metadata.name}`).join(', ')}`);
+      if (Date.now() > until)
+        throw new KubeApiError(
+          `still there after ${Math.round(timeoutMs / 1000)} s: ${left.map((o) => `${kind.toLowerCase()}/${o.metadata.name}`).join(', ')}`,
+        );
       await new Promise((r) => setTimeout(r, this.pollMs));
     }
   }
@@ -250,7 +288,10 @@ export class KubeClient {
   async proxyGet(namespace: string, pod: string, port: number, pathAndQuery: string, timeoutMs: number): Promise<ProxyResponse> {
     const base = new URL(this.server);
     const prefix = base.pathname.replace(/\/$/, '');
-    const target = new URL(`${prefix}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}:${port}/proxy/${pathAndQuery.replace(/^\//, '')}`, base);
+    const target = new URL(
+      `${prefix}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}:${port}/proxy/${pathAndQuery.replace(/^\//, '')}`,
+      base,
+    );
     const options: https.RequestOptions = { method: 'GET', headers: { Accept: '*/*' } };
     await this.config.applyToHTTPSOptions(options);
     const transport = target.protocol === 'https:' ? https : http;

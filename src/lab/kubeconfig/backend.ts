@@ -20,7 +20,6 @@ import { LEARNER_LABEL, LEARNER_PATTERN, NamespaceMap } from './namespaces.js';
 
 export const kubeconfigTimeouts = { namespacesGoneMs: 3 * 60_000, pollMs: 1000 };
 
-
 /** The kubeconfig file kubectl would read: --kubeconfig, else the first file of $KUBECONFIG, else ~/.kube/config. */
 export function defaultKubeconfig(given?: string): string {
   if (given) return path.resolve(given);
@@ -77,12 +76,16 @@ export const kubeconfigBackend = {
 
   async available(): Promise<Availability> {
     const file = defaultKubeconfig();
-    if (!fs.existsSync(file)) return { ok: false, reason: `no kubeconfig at ${file}: point --kubeconfig FILE (or $KUBECONFIG) at one to use an existing cluster` };
+    if (!fs.existsSync(file))
+      return { ok: false, reason: `no kubeconfig at ${file}: point --kubeconfig FILE (or $KUBECONFIG) at one to use an existing cluster` };
     let contexts: string[];
     try {
       contexts = contextsOf(file);
     } catch (error) {
-      return { ok: false, reason: `the kubeconfig ${file} cannot be read (${(error as Error).message.split('\n')[0]}): fix it or point --kubeconfig elsewhere` };
+      return {
+        ok: false,
+        reason: `the kubeconfig ${file} cannot be read (${(error as Error).message.split('\n')[0]}): fix it or point --kubeconfig elsewhere`,
+      };
     }
     if (contexts.length === 0) return { ok: false, reason: `the kubeconfig ${file} has no contexts: add one for the shared cluster` };
     return { ok: true, detail: `${file}: contexts ${contexts.join(', ')} (choose with --context NAME --learner NAME)` };
@@ -92,9 +95,11 @@ export const kubeconfigBackend = {
     assertLabName(lab);
     if (!options.context) throw new PreflightError('the kubeconfig backend needs --context NAME: netbreak never uses your current context on a shared cluster');
     if (!options.learner) throw new PreflightError('the kubeconfig backend needs --learner NAME: each learner works in their own namespaces (nb-NAME-…)');
-    if (!LEARNER_PATTERN.test(options.learner)) throw new PreflightError(`learner name "${options.learner}" is not valid: use 1–20 lower-case letters, digits and dashes`);
+    if (!LEARNER_PATTERN.test(options.learner))
+      throw new PreflightError(`learner name "${options.learner}" is not valid: use 1–20 lower-case letters, digits and dashes`);
     const existing = readLabRecord(lab);
-    if (existing) throw new PreflightError(`a lab named "${lab}" already exists (${existing.backend ?? 'netns'}): stop it with "netbreak stop --lab ${lab}" first`);
+    if (existing)
+      throw new PreflightError(`a lab named "${lab}" already exists (${existing.backend ?? 'netns'}): stop it with "netbreak stop --lab ${lab}" first`);
     const file = defaultKubeconfig(options.kubeconfig);
     if (!fs.existsSync(file)) throw new PreflightError(`no kubeconfig at ${file}: give one with --kubeconfig FILE`);
     const c = client(file, options.context);
@@ -117,7 +122,9 @@ export const kubeconfigBackend = {
         }
       } catch (error) {
         if (error instanceof PreflightError || error instanceof ClusterAccessError) throw error;
-        throw new PreflightError(`the cluster of context ${options.context} does not answer as expected (${apiErrorText(error)}): check "kubectl --context ${options.context} get ns"`);
+        throw new PreflightError(
+          `the cluster of context ${options.context} does not answer as expected (${apiErrorText(error)}): check "kubectl --context ${options.context} get ns"`,
+        );
       }
     });
     ensureLabDir(lab);
@@ -128,7 +135,10 @@ export const kubeconfigBackend = {
 
   async attach(lab: string): Promise<KubeconfigLab> {
     const record = readClusterRecord(lab, 'kubeconfig');
-    if (!record) throw new LabNotRunningError(`no kubeconfig lab named "${lab}" is running: start one with "netbreak start <scenario> --backend kubeconfig --context NAME --learner NAME"`);
+    if (!record)
+      throw new LabNotRunningError(
+        `no kubeconfig lab named "${lab}" is running: start one with "netbreak start <scenario> --backend kubeconfig --context NAME --learner NAME"`,
+      );
     let c: KubeClient;
     try {
       c = client(record.kubeconfig, record.context!, 4);
@@ -152,7 +162,11 @@ export const kubeconfigBackend = {
       const until = Date.now() + kubeconfigTimeouts.namespacesGoneMs;
       for (const ns of namespaces) {
         while (await c.get({ kind: 'Namespace', name: ns })) {
-          if (Date.now() > until) throw new ClusterAccessError(`namespace ${ns} is still terminating after ${Math.round(kubeconfigTimeouts.namespacesGoneMs / 1000)} s: check "kubectl --context ${record.context} get ns ${ns} -o yaml" for stuck finalizers`, 4);
+          if (Date.now() > until)
+            throw new ClusterAccessError(
+              `namespace ${ns} is still terminating after ${Math.round(kubeconfigTimeouts.namespacesGoneMs / 1000)} s: check "kubectl --context ${record.context} get ns ${ns} -o yaml" for stuck finalizers`,
+              4,
+            );
           await new Promise((r) => setTimeout(r, kubeconfigTimeouts.pollMs));
         }
       }

@@ -35,7 +35,13 @@ export class KubeconfigLab implements Lab {
     this.name = options.name;
     this.client = options.client;
     this.map = new NamespaceMap(options.learner);
-    this.inner = new ApiLab({ name: options.name, client: options.client, kubeconfigFile: options.kubeconfigFile, context: options.context, nodeNames: unchangedNodeNames });
+    this.inner = new ApiLab({
+      name: options.name,
+      client: options.client,
+      kubeconfigFile: options.kubeconfigFile,
+      context: options.context,
+      nodeNames: unchangedNodeNames,
+    });
   }
 
   /** Scenario names of the namespaces this lab created (kept in its record, so every command sees them). */
@@ -165,7 +171,10 @@ export class KubeconfigLab implements Lab {
   /** Lists in one namespace, or across this learner's namespaces (never the whole shared cluster). */
   async list(kind: string, namespace?: string): Promise<KubeObject[]> {
     if (kind === 'Node') return this.client.list('Node');
-    if (kind === 'Namespace') return (await this.client.list('Namespace', undefined, `${LEARNER_LABEL}=${this.options.learner},${LAB_LABEL}=${this.name}`)).map((o) => this.map.objectBack(o));
+    if (kind === 'Namespace')
+      return (await this.client.list('Namespace', undefined, `${LEARNER_LABEL}=${this.options.learner},${LAB_LABEL}=${this.name}`)).map((o) =>
+        this.map.objectBack(o),
+      );
     const namespaces = namespace ? [this.map.toCluster(namespace)] : this.createdNamespaces().map((n) => this.map.toCluster(n));
     const lists = await Promise.all(namespaces.map((ns) => this.client.list(kind, ns)));
     return lists.flat().map((o) => this.map.objectBack(o));
@@ -195,7 +204,9 @@ export class KubeconfigLab implements Lab {
 
   shellCommand(target: { node: string } | { namespace: string; pod: string }, argv: string[] = []): string[] {
     if ('node' in target) {
-      throw new NodeLevelRefusedError(`the kubeconfig backend works only inside learner namespaces, so it gives no shell on node ${target.node}: use a pod shell, or the kind or netns backend`);
+      throw new NodeLevelRefusedError(
+        `the kubeconfig backend works only inside learner namespaces, so it gives no shell on node ${target.node}: use a pod shell, or the kind or netns backend`,
+      );
     }
     return this.inner.shellCommand({ namespace: this.map.toCluster(target.namespace), pod: target.pod }, argv);
   }

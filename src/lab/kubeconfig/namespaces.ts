@@ -27,7 +27,10 @@ export class NamespaceMap {
   toCluster(namespace: string): string {
     if (this.isSystem(namespace) || namespace.startsWith(this.prefix)) return namespace;
     const mapped = `${this.prefix}${namespace}`;
-    if (mapped.length > 63) throw new NamespaceRefusedError(`namespace "${namespace}" is too long to give learner ${this.learner} a copy of it (${mapped} has more than 63 characters)`);
+    if (mapped.length > 63)
+      throw new NamespaceRefusedError(
+        `namespace "${namespace}" is too long to give learner ${this.learner} a copy of it (${mapped} has more than 63 characters)`,
+      );
     return mapped;
   }
 

@@ -33,7 +33,8 @@ export const DEFAULT_TOPOLOGY = fileURLToPath(new URL('../../../clusters/netns-d
 export const NFTABLES_TOPOLOGY = fileURLToPath(new URL('../../../clusters/netns-nftables.yaml', import.meta.url));
 
 export async function netnsAvailability(): Promise<Availability> {
-  if (process.platform !== 'linux') return { ok: false, reason: 'the netns lab needs Linux network namespaces: use the kind backend on this machine (--backend kind)' };
+  if (process.platform !== 'linux')
+    return { ok: false, reason: 'the netns lab needs Linux network namespaces: use the kind backend on this machine (--backend kind)' };
   const arch = enterUnsupported();
   if (arch) return { ok: false, reason: arch };
   const missing = missingSentence('the netns lab', LAB_BINARIES);

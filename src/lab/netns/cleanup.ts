@@ -70,7 +70,9 @@ export function labsInStateRoot(): string[] {
     if (code === 'ENOENT') return [];
     // Another user's folder (NETBREAK_STATE_DIR pointed at it): its labs are theirs alone.
     if (code === 'EACCES') {
-      throw new PreflightError(`netbreak keeps labs in ${labsDir}, which this user cannot read: each user has labs of their own; unset NETBREAK_STATE_DIR or point it at a folder of yours`);
+      throw new PreflightError(
+        `netbreak keeps labs in ${labsDir}, which this user cannot read: each user has labs of their own; unset NETBREAK_STATE_DIR or point it at a folder of yours`,
+      );
     }
     throw error;
   }

@@ -22,11 +22,25 @@ export async function createNode(lab: string, topology: Topology, node: LabNode)
   await runOk(['ip', '-batch', '-'], { input: `link add ${port} type veth peer name eth0 netns ${ns}\nlink set ${port} master br0\nlink set ${port} up\n` });
   const routes = topology.nodes.filter((n) => n !== node).map((n) => `route add ${n.podCIDR} via ${n.ip} dev eth0`);
   await runOk(['ip', '-n', ns, '-batch', '-'], {
-    input: ['link set lo up', `addr add ${node.ip}/16 dev eth0`, 'link set eth0 up', `route add default via ${topology.fabricIP} dev eth0`, ...routes].join('\n') + '\n',
+    input:
+      ['link set lo up', `addr add ${node.ip}/16 dev eth0`, 'link set eth0 up', `route add default via ${topology.fabricIP} dev eth0`, ...routes].join('\n') +
+      '\n',
   });
   // icmp_ratelimit=0: kube-proxy's REJECT answers with an ICMP error, which the kernel otherwise limits to about one
   // a second per pod after a burst of six, so a few quick checks in a row would see "timeout" where they saw "refused".
-  await runOk(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0', 'net.ipv4.icmp_ratelimit=0']);
+  await runOk([
+    'ip',
+    'netns',
+    'exec',
+    ns,
+    'sysctl',
+    '-q',
+    '-w',
+    'net.ipv4.ip_forward=1',
+    'net.ipv4.conf.all.rp_filter=0',
+    'net.ipv4.conf.default.rp_filter=0',
+    'net.ipv4.icmp_ratelimit=0',
+  ]);
   await runOk(['ip', 'netns', 'exec', ns, 'iptables-restore', '--noflush', '-w'], { input: nodeBaseRules(topology) });
 }
 
@@ -57,7 +71,9 @@ export function nodeBaseRules(topology: Topology): string {
     `-A KIND-MASQ-AGENT -d ${topology.podSubnet} -m comment --comment "kind-masq-agent: local traffic is not subject to MASQUERADE" -j RETURN`,
     '-A KIND-MASQ-AGENT -m comment --comment "kind-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)" -j MASQUERADE',
   );
-  return (['filter', 'nat'] as const)
-    .map((t) => [`*${t}`, ...[...tables[t].chains].map((c) => `:${c} - [0:0]`), ...tables[t].rules, 'COMMIT'].join('\n'))
-    .join('\n') + '\n';
+  return (
+    (['filter', 'nat'] as const)
+      .map((t) => [`*${t}`, ...[...tables[t].chains].map((c) => `:${c} - [0:0]`), ...tables[t].rules, 'COMMIT'].join('\n'))
+      .join('\n') + '\n'
+  );
 }

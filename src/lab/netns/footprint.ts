@@ -11,7 +11,10 @@ import { labFiles, labNetnsPrefix } from './names.js';
 
 function kib(pid: number, field: 'Rss' | 'Pss'): number {
   try {
-    const line = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+    const line = fs
+      .readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${field}:`));
     return Number(line?.split(/\s+/)[1] ?? 0);
   } catch {
     return 0;
@@ -22,13 +25,16 @@ function kib(pid: number, field: 'Rss' | 'Pss'): number {
 function samePidNamespace(pid: number): number[] {
   const ns = (p: number | string) => fs.readlinkSync(`/proc/${p}/ns/pid`);
   const lab = ns(pid);
-  return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).flatMap((e) => {
-    try {
-      return ns(e) === lab ? [Number(e)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return fs
+    .readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .flatMap((e) => {
+      try {
+        return ns(e) === lab ? [Number(e)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 export async function labFootprint(lab: string): Promise<LabFootprint> {
@@ -37,7 +43,10 @@ export async function labFootprint(lab: string): Promise<LabFootprint> {
   if (holder === undefined) throw new Error(`lab ${lab} is not running`);
   const pids = new Set([holder, supervisor, ...samePidNamespace(supervisor)]);
   const list = await run(enterArgv(lab, holder, { lab: true }, ['ip', 'netns', 'list']));
-  const namespaces = list.stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(labNetnsPrefix(lab)));
+  const namespaces = list.stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith(labNetnsPrefix(lab)));
   let rss = 0;
   let pss = 0;
   for (const pid of pids) {

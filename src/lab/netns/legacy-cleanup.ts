@@ -44,7 +44,12 @@ export async function findLegacyLeftovers(lab: string): Promise<LegacyLeftovers>
     const pids = await run(['ip', 'netns', 'pids', ns]);
     for (const line of pids.stdout.split('\n')) if (/^\d+$/.test(line.trim())) processes.push(Number(line.trim()));
   }
-  const etcNetns = fs.existsSync(ETC_NETNS) ? fs.readdirSync(ETC_NETNS).filter((n) => n.startsWith(prefix)).map((n) => path.join(ETC_NETNS, n)) : [];
+  const etcNetns = fs.existsSync(ETC_NETNS)
+    ? fs
+        .readdirSync(ETC_NETNS)
+        .filter((n) => n.startsWith(prefix))
+        .map((n) => path.join(ETC_NETNS, n))
+    : [];
   return { namespaces, processes: processes.filter((p) => p !== process.pid), etcNetns };
 }
 

@@ -115,7 +115,8 @@ export class NetnsLab implements Lab {
   /** The argv that runs `argv` in a node's or pod's network namespace inside this lab. */
   private enter(target: LabTarget, argv: string[]): string[] {
     const holder = holderPid(this.name);
-    if (holder === undefined) throw new LabNotRunningError(`the lab "${this.name}" is not running any more (its holder process is gone): run "netbreak clean", then start again`);
+    if (holder === undefined)
+      throw new LabNotRunningError(`the lab "${this.name}" is not running any more (its holder process is gone): run "netbreak clean", then start again`);
     return enterArgv(this.name, holder, target, argv);
   }
 

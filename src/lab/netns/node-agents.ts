@@ -116,6 +116,12 @@ function toPolicyPod(pod: KubeObject, running: { ip: string; node: string; hostV
     ip: running.ip,
     nodeName: running.node,
     hostVeth: running.hostVeth,
-    ports: spec.containers.flatMap((c) => (c.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, protocol: (p.protocol ?? 'TCP') as 'TCP' | 'UDP' | 'SCTP' }))),
+    ports: spec.containers.flatMap((c) =>
+      (c.ports ?? []).map((p) => ({
+        ...(p.name ? { name: p.name } : {}),
+        containerPort: p.containerPort,
+        protocol: (p.protocol ?? 'TCP') as 'TCP' | 'UDP' | 'SCTP',
+      })),
+    ),
   };
 }

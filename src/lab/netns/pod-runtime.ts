@@ -126,7 +126,15 @@ export class PodRuntime {
 
   private async create(pod: KubeObject, configMaps: KubeObject[]): Promise<PodRecord> {
     const spec = pod.spec as PodSpec;
-    const record: PodRecord = { uid: pod.metadata.uid!, namespace: pod.metadata.namespace!, name: pod.metadata.name, node: this.nodeOf(pod), restarts: 0, ready: false, containers: spec.containers.map((c) => c.name) };
+    const record: PodRecord = {
+      uid: pod.metadata.uid!,
+      namespace: pod.metadata.namespace!,
+      name: pod.metadata.name,
+      node: this.nodeOf(pod),
+      restarts: 0,
+      ready: false,
+      containers: spec.containers.map((c) => c.name),
+    };
     this.pods.set(record.uid, record);
     if (spec.hostNetwork) {
       record.ready = true;
@@ -234,11 +242,13 @@ export class PodRuntime {
       options = options.filter((x) => x.split(':')[0] !== o.name);
       options.push(o.value === undefined ? o.name : `${o.name}:${o.value}`);
     }
-    return [
-      ...(searches.length ? [`search ${searches.join(' ')}`] : []),
-      ...nameservers.map((n) => `nameserver ${n}`),
-      ...(options.length ? [`options ${options.join(' ')}`] : []),
-    ].join('\n') + '\n';
+    return (
+      [
+        ...(searches.length ? [`search ${searches.join(' ')}`] : []),
+        ...nameservers.map((n) => `nameserver ${n}`),
+        ...(options.length ? [`options ${options.join(' ')}`] : []),
+      ].join('\n') + '\n'
+    );
   }
 
   private volumeDir(uid: string, volume: string): string {
@@ -305,7 +315,10 @@ export class PodRuntime {
     // A log that cannot be written (a full disk) loses its lines, not the lab: said once in the supervisor's log.
     log.once('error', (error) => console.error(`pod ${record.namespace}/${record.name}: its log cannot be written: ${error.message}`));
     // Kept in kubelet's CRI log format, so `kubectl logs --since/--timestamps` read each line's time.
-    for (const [stream, name] of [[thread.stdout, 'stdout'], [thread.stderr, 'stderr']] as const) {
+    for (const [stream, name] of [
+      [thread.stdout, 'stdout'],
+      [thread.stderr, 'stderr'],
+    ] as const) {
       const recorder = new LineRecorder(name);
       stream.on('data', (chunk: Buffer) => log.write(recorder.push(chunk).map(formatRecord).join('')));
       stream.on('end', () => log.write(recorder.end().map(formatRecord).join('')));
@@ -395,7 +408,8 @@ export class PodRuntime {
 
   private async remove(record: PodRecord): Promise<void> {
     this.pods.delete(record.uid);
-    if (record.startedAt) for (const c of record.containers) this.event(record, { type: 'Normal', reason: 'Killing', message: `Stopping container ${c}`, container: c });
+    if (record.startedAt)
+      for (const c of record.containers) this.event(record, { type: 'Normal', reason: 'Killing', message: `Stopping container ${c}`, container: c });
     await stopContainer(record);
     if (record.netns) {
       // Deleting the namespace removes its veth pair only once the kernel has torn the
@@ -410,7 +424,6 @@ export class PodRuntime {
     fs.rmSync(podControlSocket(this.lab, record.uid), { force: true });
     if (record.ip) this.usedIPs.delete(record.ip);
   }
-
 }
 
 /**

@@ -58,7 +58,7 @@ export class ObjectStore {
     for (const obj of this.objects.values()) {
       if (obj.kind === kind && (namespace === undefined || obj.metadata.namespace === namespace)) out.push(obj as T);
     }
-    return out.sort((a, b) => (a.metadata.namespace ?? "").localeCompare(b.metadata.namespace ?? "") || a.metadata.name.localeCompare(b.metadata.name));
+    return out.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
   }
 
   /** Stores an object, keeping uid and creationTimestamp of the one it replaces; bumps generation when spec changed. */

@@ -96,11 +96,7 @@ async function handle(method: string, url: URL, req: http.IncomingMessage): Prom
     case 'POST /v1/probes': {
       const body = await readJson(req);
       return {
-        results: await Promise.all(
-          body.probes.map((p) =>
-            supervisor.probe(p.from, p.to, p.timeoutMs).catch((error: Error) => ({ error: error.message })),
-          ),
-        ),
+        results: await Promise.all(body.probes.map((p) => supervisor.probe(p.from, p.to, p.timeoutMs).catch((error: Error) => ({ error: error.message })))),
       };
     }
     default:
@@ -112,7 +108,8 @@ const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://supervisor');
   handle(req.method ?? 'GET', url, req).then(
     (body) => {
-      if (body === undefined) res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `no route ${req.method} ${url.pathname}` }));
+      if (body === undefined)
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `no route ${req.method} ${url.pathname}` }));
       else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     },
     (error: Error) => {

@@ -123,8 +123,21 @@ export class Supervisor {
     const involvedObject =
       current?.metadata.uid === pod.uid
         ? involvedObjectOf(current, event.container ? containerFieldPath(event.container) : undefined)
-        : { kind: 'Pod', apiVersion: 'v1', namespace: pod.namespace, name: pod.name, uid: pod.uid, ...(event.container ? { fieldPath: containerFieldPath(event.container) } : {}) };
-    recordEvent(this.store, { involvedObject, source: { component: 'kubelet', host: pod.node }, type: event.type, reason: event.reason, message: event.message });
+        : {
+            kind: 'Pod',
+            apiVersion: 'v1',
+            namespace: pod.namespace,
+            name: pod.name,
+            uid: pod.uid,
+            ...(event.container ? { fieldPath: containerFieldPath(event.container) } : {}),
+          };
+    recordEvent(this.store, {
+      involvedObject,
+      source: { component: 'kubelet', host: pod.node },
+      type: event.type,
+      reason: event.reason,
+      message: event.message,
+    });
   }
 
   /**
@@ -222,4 +235,3 @@ export class Supervisor {
 export function isUserError(error: unknown): boolean {
   return error instanceof AdmissionError || error instanceof NotFoundError || error instanceof ProbeUrlError;
 }
-

@@ -13,7 +13,10 @@ const TopologyFile = z
     nodeSubnet: z.literal('172.18.0.0/16'),
     /** How kube-proxy programs Services on every node, as kind's networking.kubeProxyMode. */
     kubeProxyMode: KubeProxyMode.default('iptables'),
-    nodes: z.array(z.object({ role: z.enum(['control-plane', 'worker']) }).strict()).min(1).max(10),
+    nodes: z
+      .array(z.object({ role: z.enum(['control-plane', 'worker']) }).strict())
+      .min(1)
+      .max(10),
   })
   .strict();
 

@@ -31,7 +31,20 @@ import path from 'node:path';
 import { COMMON_LOG_FORMAT } from '../../k8s/dns/corefile.js';
 import { formatLogLine } from './dns/plugins/log.js';
 import { FrameReader, frame } from './dns/tcp-framing.js';
-import { decode, finalizeReply, FLAG, fq, isSubdomain, lowerFq, opcodeOf, replyTo, setRcode, type Answer, type DecodedPacket, type Packet } from './dns/wire.js';
+import {
+  decode,
+  finalizeReply,
+  FLAG,
+  fq,
+  isSubdomain,
+  lowerFq,
+  opcodeOf,
+  replyTo,
+  setRcode,
+  type Answer,
+  type DecodedPacket,
+  type Packet,
+} from './dns/wire.js';
 import { labFiles } from './names.js';
 
 const TTL = 60;

@@ -42,7 +42,9 @@ export function planAgent(spec: PodSpec): AgentPlan | undefined {
     const image = container.image ?? '';
     if (/coredns/.test(image)) {
       const conf = flag(args, '-conf') ?? '/etc/coredns/Corefile';
-      const mount = (container as { volumeMounts?: { name: string; mountPath: string }[] }).volumeMounts?.find((m) => conf.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
+      const mount = (container as { volumeMounts?: { name: string; mountPath: string }[] }).volumeMounts?.find((m) =>
+        conf.startsWith(`${m.mountPath.replace(/\/$/, '')}/`),
+      );
       return { ...plan, tcpPorts: [], udpPorts: [], dns: { volume: mount?.name ?? 'config-volume', file: path.basename(conf) } };
     }
     const dev = devServer(args, container as { env?: { name: string; value?: string }[] });

@@ -29,13 +29,18 @@ it('grades the answer, records it once and tells where the evidence shows', asyn
 });
 
 it('does not ask a learner who already answered', async () => {
-  const { context } = await playing({ diagnosis: { answer: right({ namespace: 'shop', labelKey: 'app', apiLabel: 'api' }), points: 65, max: 100, total: 65, at: '2026-01-01T00:00:00.000Z' } });
+  const { context } = await playing({
+    diagnosis: { answer: right({ namespace: 'shop', labelKey: 'app', apiLabel: 'api' }), points: 65, max: 100, total: 65, at: '2026-01-01T00:00:00.000Z' },
+  });
   let asked = false;
   const answered = diagnose(context, async () => {
     asked = true;
     return right({ namespace: 'shop', labelKey: 'app', apiLabel: 'api' });
   });
-  await expect(answered).rejects.toMatchObject({ message: 'you already answered (65/100); one graded diagnosis per session: "netbreak status" shows it', exitCode: 1 });
+  await expect(answered).rejects.toMatchObject({
+    message: 'you already answered (65/100); one graded diagnosis per session: "netbreak status" shows it',
+    exitCode: 1,
+  });
   expect(asked).toBe(false);
 });
 
@@ -49,7 +54,10 @@ it('grades one answer when another shell answers while this one is asking', asyn
     });
     return right(params);
   });
-  await expect(answered).rejects.toMatchObject({ message: 'you already answered (10/100); one graded diagnosis per session: "netbreak status" shows it', exitCode: 1 });
+  await expect(answered).rejects.toMatchObject({
+    message: 'you already answered (10/100); one graded diagnosis per session: "netbreak status" shows it',
+    exitCode: 1,
+  });
   expect(session().diagnosis!.answer.cause).toBe('api-not-ready');
 });
 
@@ -57,7 +65,9 @@ it('refuses a layer or cause that is not a choice, and empty evidence, recording
   const { context, session } = await playing();
   const { params } = context.loaded;
   await expect(diagnose(context, async () => ({ ...right(params), layer: 'pods' }))).rejects.toThrow(/^--layer pods is not a layer: use one of /);
-  await expect(diagnose(context, async () => ({ ...right(params), cause: 'dns' }))).rejects.toThrow('--cause dns is not one of the choices: see "netbreak diagnose --list-causes"');
+  await expect(diagnose(context, async () => ({ ...right(params), cause: 'dns' }))).rejects.toThrow(
+    '--cause dns is not one of the choices: see "netbreak diagnose --list-causes"',
+  );
   await expect(diagnose(context, async () => ({ ...right(params), evidence: '  ' }))).rejects.toThrow(/^--evidence is empty/);
   expect(session().diagnosis).toBeUndefined();
 });

@@ -57,7 +57,9 @@ export async function playing(changes: Partial<Session> = {}): Promise<Played> {
     const pods = (lab.peek({ kind: 'Deployment', namespace: ns, name: 'api' })!.spec as any).template.metadata.labels as Record<string, string>;
     const matches = Object.entries(selector).every(([k, v]) => pods[k] === v);
     if (!request.to.includes('api.')) return { outcome: 'success', detail: 'ok', ms: 1 };
-    return matches ? { outcome: 'success', detail: 'answered by api-1', ms: 1, answeredBy: 'api-1' } : { outcome: 'refused', detail: 'connection refused', ms: 1 };
+    return matches
+      ? { outcome: 'success', detail: 'answered by api-1', ms: 1, answeredBy: 'api-1' }
+      : { outcome: 'refused', detail: 'connection refused', ms: 1 };
   };
   const fault = await runSteps({ lab, manifests: loaded.manifests }, loaded.scenario.fault);
   fs.mkdirSync(path.dirname(sessionFile(LAB)), { recursive: true });

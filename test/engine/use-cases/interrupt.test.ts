@@ -21,7 +21,11 @@ useTempFolders();
 function guarded(lab: string, work: Promise<string>) {
   const told: Interruption[] = [];
   const before = new Set(process.listeners('SIGINT'));
-  const running = removeLabOnInterrupt(lab, () => work, (i) => void told.push(i));
+  const running = removeLabOnInterrupt(
+    lab,
+    () => work,
+    (i) => void told.push(i),
+  );
   const handler = process.listeners('SIGINT').find((l) => !before.has(l))!;
   return { told, running, press: () => (handler as () => void)() };
 }

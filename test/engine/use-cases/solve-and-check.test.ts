@@ -12,7 +12,10 @@ it('a failing check is recorded without stopping the clock; solve journals the r
 
   const failing = await check(context);
   expect(failing.report.passed).toBe(false);
-  expect(failing.report.items.filter((i) => !i.pass).map((i) => i.detail)).toEqual(['refused: connection refused', 'refused: connection refused (the api Service must reach the api pods (not some other pod relabelled to match))']);
+  expect(failing.report.items.filter((i) => !i.pass).map((i) => i.detail)).toEqual([
+    'refused: connection refused',
+    'refused: connection refused (the api Service must reach the api pods (not some other pod relabelled to match))',
+  ]);
   expect(failing.session.fixedAt).toBeUndefined();
 
   const { applied, notices } = await solve(context);

@@ -53,7 +53,12 @@ it('undoes the journal on the kept cluster, releases the lab and records the ses
   expect(kind.down).not.toHaveBeenCalled();
   expect(confirm).not.toHaveBeenCalled();
   expect(loadScenario).toHaveBeenCalledTimes(1);
-  expect(stopped).toMatchObject({ lab: LAB, removed: ['namespaces of the lab'], summary: { scenario: 'afternoon-deploy', hintsUsed: 1, diagnosis: null, fixed: false }, notices: [] });
+  expect(stopped).toMatchObject({
+    lab: LAB,
+    removed: ['namespaces of the lab'],
+    summary: { scenario: 'afternoon-deploy', hintsUsed: 1, diagnosis: null, fixed: false },
+    notices: [],
+  });
   expect(stopped.summary!.elapsed).toBeGreaterThanOrEqual(90_000);
   const history = fs.readFileSync(path.join(process.env.NETBREAK_DATA_DIR!, 'history.jsonl'), 'utf8');
   expect(JSON.parse(history.trim())).toMatchObject({ id: stopped.historyId, scenario: 'afternoon-deploy' });
@@ -64,7 +69,10 @@ it('says which change it could not undo, and still releases the lab', async () =
   await lab.delete({ kind: 'Service', namespace: lab.dump().find((o) => o.kind === 'Service')!.metadata.namespace, name: 'api' });
   const stopped = await stop({ lab: LAB, confirmDeletion: async () => true, progress: silentProgress });
   expect(stopped.notices).toEqual([
-    { about: 'warning', text: expect.stringMatching(/^could not undo patch: .+; the kind cluster may keep that change \("netbreak clean" deletes the cluster\)$/) },
+    {
+      about: 'warning',
+      text: expect.stringMatching(/^could not undo patch: .+; the kind cluster may keep that change \("netbreak clean" deletes the cluster\)$/),
+    },
   ]);
   expect(kind.release).toHaveBeenCalledWith(LAB);
 });

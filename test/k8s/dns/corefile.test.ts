@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KUBEADM_DEFAULT_COREFILE } from '../../../src/k8s/dns/kubeadm-corefile.js';
-import {
-  CorefileError,
-  inExecutionOrder,
-  parseCorefile,
-  parseGoDuration,
-  pluginOf,
-  type PluginConfig,
-} from '../../../src/k8s/dns/corefile.js';
+import { CorefileError, inExecutionOrder, parseCorefile, parseGoDuration, pluginOf, type PluginConfig } from '../../../src/k8s/dns/corefile.js';
 
 function parseError(text: string): CorefileError {
   try {
@@ -26,7 +19,16 @@ describe('parseCorefile', () => {
     const block = cf.servers[0]!;
     expect(block.keys).toEqual([{ raw: '.:53', zone: '.', port: 53 }]);
     expect(block.plugins.map((p) => p.name)).toEqual([
-      'errors', 'health', 'ready', 'kubernetes', 'prometheus', 'forward', 'cache', 'loop', 'reload', 'loadbalance',
+      'errors',
+      'health',
+      'ready',
+      'kubernetes',
+      'prometheus',
+      'forward',
+      'cache',
+      'loop',
+      'reload',
+      'loadbalance',
     ]);
     expect(pluginOf(block, 'health')).toMatchObject({ addr: ':8080', lameduckMs: 5000 });
     expect(pluginOf(block, 'ready')).toMatchObject({ addr: ':8181' });
@@ -50,7 +52,16 @@ describe('parseCorefile', () => {
   it('runs plugins in plugin.cfg order, not Corefile order', () => {
     const block = parseCorefile(KUBEADM_DEFAULT_COREFILE).servers[0]!;
     expect(inExecutionOrder(block.plugins).map((p) => p.name)).toEqual([
-      'reload', 'ready', 'health', 'prometheus', 'errors', 'loadbalance', 'cache', 'kubernetes', 'loop', 'forward',
+      'reload',
+      'ready',
+      'health',
+      'prometheus',
+      'errors',
+      'loadbalance',
+      'cache',
+      'kubernetes',
+      'loop',
+      'forward',
     ]);
   });
 
@@ -66,7 +77,12 @@ describe('parseCorefile', () => {
     ['a bad pods mode', KUBEADM_DEFAULT_COREFILE.replace('pods insecure', 'pods secure'), 8, 'wrong value for pods: secure'],
     ['a ttl out of range', KUBEADM_DEFAULT_COREFILE.replace('ttl 30', 'ttl 9000'), 10, 'ttl must be an integer in range [0, 3600]: 9000'],
     ['a bad duration', KUBEADM_DEFAULT_COREFILE.replace('lameduck 5s', 'lameduck 5 seconds'), 4, 'wrong argument count'],
-    ['a bad forward target', KUBEADM_DEFAULT_COREFILE.replace('forward . /etc/resolv.conf', 'forward . eight.eight'), 13, 'not an IP address or file: "eight.eight"'],
+    [
+      'a bad forward target',
+      KUBEADM_DEFAULT_COREFILE.replace('forward . /etc/resolv.conf', 'forward . eight.eight'),
+      13,
+      'not an IP address or file: "eight.eight"',
+    ],
     ['a bad forward option', KUBEADM_DEFAULT_COREFILE.replace('max_concurrent 1000', 'max_concurent 1000'), 14, 'unknown property "max_concurent"'],
     ['a negative cache ttl', KUBEADM_DEFAULT_COREFILE.replace('cache 30', 'cache -1'), 16, 'cache TTL can not be zero or negative'],
     ['a duplicated plugin', KUBEADM_DEFAULT_COREFILE.replace('    loop\n', '    cache 10\n'), 17, 'only be used once'],
@@ -123,7 +139,12 @@ cluster.local:1053 example.org {  # two keys
         answer: { kind: 'name', from: '(.*)\\.shop\\.svc\\.cluster\\.local\\.', to: '{1}.corp.example.' },
       },
     ]);
-    expect(pluginOf(cf.servers[0]!, 'template')).toMatchObject({ qclass: 'IN', qtype: 'A', zones: ['example.org.'], answer: ['{{ .Name }} 60 IN A 192.0.2.10'] });
+    expect(pluginOf(cf.servers[0]!, 'template')).toMatchObject({
+      qclass: 'IN',
+      qtype: 'A',
+      zones: ['example.org.'],
+      answer: ['{{ .Name }} 60 IN A 192.0.2.10'],
+    });
     expect(pluginOf(cf.servers[0]!, 'log')).toMatchObject({ names: ['.'], format: '{remote} {name}', classes: ['all'] });
     expect(pluginOf(cf.servers[1]!, 'forward')!.to).toEqual([
       { kind: 'address', raw: '127.0.0.1:5300', host: '127.0.0.1', port: 5300 },

@@ -7,11 +7,18 @@ const web = (extra: Parameters<typeof service>[2] = {}) =>
   servicePorts([service('shop', 'web', { clusterIP: '10.96.100.10', ports: [{ name: 'http', port: 80, protocol: 'TCP' }], ...extra })])[0]!;
 
 describe('endpointsForPort', () => {
-  it('takes the port number from the slice port with the Service port\'s name and protocol', () => {
+  it("takes the port number from the slice port with the Service port's name and protocol", () => {
     const slices = [
-      slice('shop', 'web', [{ name: 'http', port: 8080 }, { name: 'http', port: 9090, protocol: 'UDP' }, { name: 'metrics', port: 9100 }], [
-        { ip: '10.244.1.5', node: 'worker', pod: 'web-1' },
-      ]),
+      slice(
+        'shop',
+        'web',
+        [
+          { name: 'http', port: 8080 },
+          { name: 'http', port: 9090, protocol: 'UDP' },
+          { name: 'metrics', port: 9100 },
+        ],
+        [{ ip: '10.244.1.5', node: 'worker', pod: 'web-1' }],
+      ),
     ];
     expect(endpointsForPort(web(), slices, 'worker').map((ep) => ep.endpoint)).toEqual(['10.244.1.5:8080']);
   });
@@ -27,7 +34,10 @@ describe('endpointsForPort', () => {
     const old = slice('shop', 'web', [{ name: 'http', port: 8080 }], [{ ip: '10.244.1.5', node: 'worker', pod: 'old', ready: false, terminating: true }]);
     const live = { ...slice('shop', 'web', [{ name: 'http', port: 8080 }], [{ ip: '10.244.1.5', node: 'worker', pod: 'new' }]) };
     live.metadata!.name = 'web-fghij';
-    for (const order of [[old, live], [live, old]]) {
+    for (const order of [
+      [old, live],
+      [live, old],
+    ]) {
       expect(endpointsForPort(web(), order, 'worker').map((ep) => ep.targetRef?.name)).toEqual(['new']);
     }
   });
@@ -35,10 +45,15 @@ describe('endpointsForPort', () => {
 
 describe('categorizeEndpoints', () => {
   const slices = [
-    slice('shop', 'web', [{ name: 'http', port: 8080 }], [
-      { ip: '10.244.1.5', node: 'worker', pod: 'local-terminating', ready: false, serving: true, terminating: true },
-      { ip: '10.244.2.7', node: 'worker2', pod: 'remote-ready' },
-    ]),
+    slice(
+      'shop',
+      'web',
+      [{ name: 'http', port: 8080 }],
+      [
+        { ip: '10.244.1.5', node: 'worker', pod: 'local-terminating', ready: false, serving: true, terminating: true },
+        { ip: '10.244.2.7', node: 'worker2', pod: 'remote-ready' },
+      ],
+    ),
   ];
 
   it('uses only ready endpoints for Cluster policy while any is ready', () => {

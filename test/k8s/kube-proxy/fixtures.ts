@@ -64,15 +64,25 @@ export function smallCluster(): KubeProxyInput {
       service('shop', 'legacy', { type: 'ExternalName', externalName: 'legacy.example.com' }),
     ],
     endpointSlices: [
-      slice('shop', 'web', [{ name: 'http', port: 8080 }], [
-        { ip: '10.244.1.5', node: 'worker', pod: 'web-1' },
-        { ip: '10.244.2.7', node: 'worker2', pod: 'web-2' },
-        { ip: '10.244.1.9', node: 'worker', pod: 'web-3', ready: false },
-      ]),
-      slice('kube-system', 'kube-dns', [
-        { name: 'dns', port: 53, protocol: 'UDP' },
-        { name: 'dns-tcp', port: 53, protocol: 'TCP' },
-      ], [{ ip: '10.244.0.3', node: 'control-plane', pod: 'coredns-7db6d8ff4d-abcde' }]),
+      slice(
+        'shop',
+        'web',
+        [{ name: 'http', port: 8080 }],
+        [
+          { ip: '10.244.1.5', node: 'worker', pod: 'web-1' },
+          { ip: '10.244.2.7', node: 'worker2', pod: 'web-2' },
+          { ip: '10.244.1.9', node: 'worker', pod: 'web-3', ready: false },
+        ],
+      ),
+      slice(
+        'kube-system',
+        'kube-dns',
+        [
+          { name: 'dns', port: 53, protocol: 'UDP' },
+          { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+        ],
+        [{ ip: '10.244.0.3', node: 'control-plane', pod: 'coredns-7db6d8ff4d-abcde' }],
+      ),
       slice('shop', 'db', [{ name: '', port: 5432 }], []),
     ],
     existingChains: { nat: [], filter: [] },

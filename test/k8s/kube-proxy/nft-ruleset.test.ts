@@ -52,7 +52,15 @@ function overallInput(): NftKubeProxyInput {
       // Not on this node: the Local policy has no endpoint here.
       slice('ns2', 'svc2', [p80], [{ ip: '10.180.0.2', node: '', pod: 'b' }]),
       slice('ns3', 'svc3', [p80], [{ ip: '10.180.0.3', node: '', pod: 'c' }]),
-      slice('ns4', 'svc4', [p80], [{ ip: '10.180.0.4', node: '', pod: 'd' }, { ip: '10.180.0.5', node: TEST_NODE, pod: 'e' }]),
+      slice(
+        'ns4',
+        'svc4',
+        [p80],
+        [
+          { ip: '10.180.0.4', node: '', pod: 'd' },
+          { ip: '10.180.0.5', node: TEST_NODE, pod: 'e' },
+        ],
+      ),
       slice('ns5', 'svc5', [p80], [{ ip: '10.180.0.3', node: '', pod: 'f' }]),
     ],
   };
@@ -221,7 +229,10 @@ function canonical(dump: string): string[] {
     const chain = ruleChain(line);
     return chain === undefined ? line : `add rule ip kube-proxy ${chain}`;
   };
-  return lines.map((line, i) => ({ line, i })).sort((a, b) => (key(a.line) < key(b.line) ? -1 : key(a.line) > key(b.line) ? 1 : a.i - b.i)).map((x) => x.line);
+  return lines
+    .map((line, i) => ({ line, i }))
+    .sort((a, b) => (key(a.line) < key(b.line) ? -1 : key(a.line) > key(b.line) ? 1 : a.i - b.i))
+    .map((x) => x.line);
 }
 
 /** The lines of `dump` that concern one chain (its declaration and rules) or one set/map element group. */
@@ -261,7 +272,9 @@ describe('kube-proxy nftables ruleset', () => {
     input.endpointSlices[1] = slice('ns2', 'svc2', [{ name: 'p80', port: 80 }], [{ ip: '10.180.0.2', node: TEST_NODE, pod: 'b' }]);
     const dump = kubeProxyNftables(input);
     expect(dump).toContain('add rule ip kube-proxy external-42NFTM6N-ns2/svc2/tcp/p80 goto local-42NFTM6N-ns2/svc2/tcp/p80\n');
-    expect(dump).toContain('add rule ip kube-proxy local-42NFTM6N-ns2/svc2/tcp/p80 numgen random mod 1 vmap { 0 : goto endpoint-SGOXE6O3-ns2/svc2/tcp/p80__10.180.0.2/80 }');
+    expect(dump).toContain(
+      'add rule ip kube-proxy local-42NFTM6N-ns2/svc2/tcp/p80 numgen random mod 1 vmap { 0 : goto endpoint-SGOXE6O3-ns2/svc2/tcp/p80__10.180.0.2/80 }',
+    );
     expect(dump).not.toContain('no-endpoint-nodeports { tcp . 3001');
   });
 

@@ -28,7 +28,9 @@ it('also names the chain of a not-ready endpoint, which a stale table may still 
 it('covers every per-service chain kubeProxyRestore declares', () => {
   const input = smallCluster();
   const owners = kubeProxyOwners(input);
-  const chains = kubeProxyRestore(input).match(/^:KUBE-(SVC|SVL|EXT|FW|SEP)-\S+/gm)!.map((line) => line.slice(1));
+  const chains = kubeProxyRestore(input)
+    .match(/^:KUBE-(SVC|SVL|EXT|FW|SEP)-\S+/gm)!
+    .map((line) => line.slice(1));
   expect(chains.length).toBeGreaterThan(0);
   for (const chain of chains) expect(owners.has(chain), chain).toBe(true);
 });

@@ -72,7 +72,10 @@ function rulesOf(dump: string, table: 'filter' | 'nat', chain: string): string[]
 
 function declared(dump: string, table: 'filter' | 'nat'): string[] {
   const section = dump.split('COMMIT\n').find((part) => part.startsWith(`*${table}\n`)) ?? '';
-  return section.split('\n').filter((line) => line.startsWith(':')).map((line) => line.slice(1).split(' ')[0]!);
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith(':'))
+    .map((line) => line.slice(1).split(' ')[0]!);
 }
 
 function withWeb(input: KubeProxyInput, change: (svc: V1Service) => void): KubeProxyInput {
@@ -96,29 +99,44 @@ describe('kubeProxyRestore', () => {
 
   it('spreads over n endpoints with 1/(n-i), the last one unconditional', () => {
     const input = smallCluster();
-    input.endpointSlices[0] = slice('shop', 'web', [{ name: 'http', port: 8080 }], [
-      { ip: '10.244.1.5', node: 'worker', pod: 'web-1' },
-      { ip: '10.244.2.7', node: 'worker2', pod: 'web-2' },
-      { ip: '10.244.1.10', node: 'worker', pod: 'web-3' },
-    ]);
+    input.endpointSlices[0] = slice(
+      'shop',
+      'web',
+      [{ name: 'http', port: 8080 }],
+      [
+        { ip: '10.244.1.5', node: 'worker', pod: 'web-1' },
+        { ip: '10.244.2.7', node: 'worker2', pod: 'web-2' },
+        { ip: '10.244.1.10', node: 'worker', pod: 'web-3' },
+      ],
+    );
     const picks = rulesOf(kubeProxyRestore(input), 'nat', `KUBE-SVC-${WEB}`).slice(1);
     // Sorted as strings, as upstream sorts endpoints: 10.244.1.10 before 10.244.1.5.
-    expect(picks.map((rule) => rule.match(/--comment "shop\/web:http -> ([^"]+)"/)?.[1])).toEqual([
-      '10.244.1.10:8080',
-      '10.244.1.5:8080',
-      '10.244.2.7:8080',
-    ]);
+    expect(picks.map((rule) => rule.match(/--comment "shop\/web:http -> ([^"]+)"/)?.[1])).toEqual(['10.244.1.10:8080', '10.244.1.5:8080', '10.244.2.7:8080']);
     expect(picks.map((rule) => rule.match(/--probability (\S+)/)?.[1] ?? 'none')).toEqual(['0.3333333333', '0.5000000000', 'none']);
   });
 
   it('deletes stale per-service chains in nat and leaves every other chain alone', () => {
     const input = smallCluster();
     input.existingChains = {
-      nat: ['PREROUTING', 'KUBE-SERVICES', 'KUBE-MARK-DROP', `KUBE-SVC-${WEB}`, 'KUBE-SEP-AAAAAAAAAAAAAAAA', 'KUBE-SVC-BBBBBBBBBBBBBBBB', 'KUBE-SVL-CCCCCCCCCCCCCCCC', 'KUBE-FW-DDDDDDDDDDDDDDDD', 'KUBE-EXT-EEEEEEEEEEEEEEEE', 'DOCKER'],
+      nat: [
+        'PREROUTING',
+        'KUBE-SERVICES',
+        'KUBE-MARK-DROP',
+        `KUBE-SVC-${WEB}`,
+        'KUBE-SEP-AAAAAAAAAAAAAAAA',
+        'KUBE-SVC-BBBBBBBBBBBBBBBB',
+        'KUBE-SVL-CCCCCCCCCCCCCCCC',
+        'KUBE-FW-DDDDDDDDDDDDDDDD',
+        'KUBE-EXT-EEEEEEEEEEEEEEEE',
+        'DOCKER',
+      ],
       filter: ['INPUT', 'KUBE-SERVICES', 'KUBE-SVC-FFFFFFFFFFFFFFFF'],
     };
     const dump = kubeProxyRestore(input);
-    const tail = dump.split('*nat\n')[1]!.split('\n').filter((line) => line.startsWith('-X '));
+    const tail = dump
+      .split('*nat\n')[1]!
+      .split('\n')
+      .filter((line) => line.startsWith('-X '));
     expect(tail).toEqual([
       '-X KUBE-EXT-EEEEEEEEEEEEEEEE',
       '-X KUBE-FW-DDDDDDDDDDDDDDDD',
@@ -155,7 +173,7 @@ describe('kubeProxyRestore', () => {
   describe('externalTrafficPolicy Local', () => {
     const local = () => withWeb(smallCluster(), (svc) => (svc.spec!.externalTrafficPolicy = 'Local'));
 
-    it('sends external traffic to this node\'s endpoints, short-circuiting pods and the node itself', () => {
+    it("sends external traffic to this node's endpoints, short-circuiting pods and the node itself", () => {
       const dump = kubeProxyRestore(local());
       expect(rulesOf(dump, 'nat', `KUBE-EXT-${WEB}`)).toEqual([
         `-A KUBE-EXT-${WEB} -m comment --comment "pod traffic for shop/web:http external destinations" -s 10.244.0.0/16 -j KUBE-SVC-${WEB}`,
@@ -163,9 +181,7 @@ describe('kubeProxyRestore', () => {
         `-A KUBE-EXT-${WEB} -m comment --comment "route LOCAL traffic for shop/web:http external destinations" -m addrtype --src-type LOCAL -j KUBE-SVC-${WEB}`,
         `-A KUBE-EXT-${WEB} -j KUBE-SVL-${WEB}`,
       ]);
-      expect(rulesOf(dump, 'nat', `KUBE-SVL-${WEB}`)).toEqual([
-        `-A KUBE-SVL-${WEB} -m comment --comment "shop/web:http -> 10.244.1.5:8080" -j ${SEP_WEB_1}`,
-      ]);
+      expect(rulesOf(dump, 'nat', `KUBE-SVL-${WEB}`)).toEqual([`-A KUBE-SVL-${WEB} -m comment --comment "shop/web:http -> 10.244.1.5:8080" -j ${SEP_WEB_1}`]);
       // ClusterIP traffic still uses every ready endpoint.
       expect(rulesOf(dump, 'nat', `KUBE-SVC-${WEB}`)).toHaveLength(3);
       expect(rulesOf(dump, 'filter', 'KUBE-EXTERNAL-SERVICES')).toEqual([]);
@@ -245,10 +261,15 @@ describe('kubeProxyRestore', () => {
 
   it('falls back to serving, terminating endpoints when none is ready', () => {
     const input = smallCluster();
-    input.endpointSlices[0] = slice('shop', 'web', [{ name: 'http', port: 8080 }], [
-      { ip: '10.244.1.5', node: 'worker', pod: 'web-1', ready: false, serving: true, terminating: true },
-      { ip: '10.244.2.7', node: 'worker2', pod: 'web-2', ready: false, serving: false, terminating: true },
-    ]);
+    input.endpointSlices[0] = slice(
+      'shop',
+      'web',
+      [{ name: 'http', port: 8080 }],
+      [
+        { ip: '10.244.1.5', node: 'worker', pod: 'web-1', ready: false, serving: true, terminating: true },
+        { ip: '10.244.2.7', node: 'worker2', pod: 'web-2', ready: false, serving: false, terminating: true },
+      ],
+    );
     expect(rulesOf(kubeProxyRestore(input), 'nat', `KUBE-SVC-${WEB}`).slice(1)).toEqual([
       `-A KUBE-SVC-${WEB} -m comment --comment "shop/web:http -> 10.244.1.5:8080" -j ${SEP_WEB_1}`,
     ]);

@@ -87,10 +87,14 @@ describe('netpolRestore: shape', () => {
 
   it('compiles ipBlock except into a chain that RETURNs for the excepted range', () => {
     const ib = rules.filter((l) => l.startsWith('-A NETPOL-IB-'));
-    expect(ib.map((l) => tokenize(l).slice(2).filter((_w, i, a) => a[i - 1] !== '--comment').join(' '))).toEqual([
-      '-s 192.168.1.0/24 -m comment --comment -j RETURN',
-      '-m comment --comment -j MARK --set-xmark 0x10000/0x10000',
-    ]);
+    expect(
+      ib.map((l) =>
+        tokenize(l)
+          .slice(2)
+          .filter((_w, i, a) => a[i - 1] !== '--comment')
+          .join(' '),
+      ),
+    ).toEqual(['-s 192.168.1.0/24 -m comment --comment -j RETURN', '-m comment --comment -j MARK --set-xmark 0x10000/0x10000']);
   });
 
   it('flushes and deletes stale NETPOL- chains only', () => {
@@ -133,7 +137,11 @@ describe('netpolRestore: shape', () => {
   });
 
   it('skips IPv6 ipBlocks and excepts, which IPv4 iptables would reject', () => {
-    const t = netpolRestore(input([policy('x', 'v6', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '::/0' } }, { ipBlock: { cidr: '10.0.0.0/8', except: ['fd00::/8'] } }] }] })]));
+    const t = netpolRestore(
+      input([
+        policy('x', 'v6', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '::/0' } }, { ipBlock: { cidr: '10.0.0.0/8', except: ['fd00::/8'] } }] }] }),
+      ]),
+    );
     expect(t).not.toContain('::');
     expect(t).toContain('-s 10.0.0.0/8 -m comment');
   });
@@ -184,7 +192,16 @@ const allFlows: Flow[] = [];
 for (const from of ends) {
   for (const to of ends) {
     if (from === to || (!from.pod && !to.pod)) continue;
-    for (const [port, protocol] of [[80, 'TCP'], [81, 'TCP'], [80, 'UDP'], [53, 'UDP'], [85, 'TCP'], [80, 'SCTP'], [8080, 'TCP'], [5353, 'UDP']] as [number, Protocol][]) {
+    for (const [port, protocol] of [
+      [80, 'TCP'],
+      [81, 'TCP'],
+      [80, 'UDP'],
+      [53, 'UDP'],
+      [85, 'TCP'],
+      [80, 'SCTP'],
+      [8080, 'TCP'],
+      [5353, 'UDP'],
+    ] as [number, Protocol][]) {
       allFlows.push({ from, to, port, protocol });
     }
   }
@@ -219,18 +236,25 @@ describe('netpolRestore enforces exactly the evaluator semantics', () => {
     ['deny all both ways in every namespace', ['x', 'y', 'z'].map((ns) => policy(ns, 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }))],
     [
       'same-node egress allow, ingress deny',
-      [policy('x', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }] }), policy('y', 'deny', { podSelector: {} })],
+      [
+        policy('x', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }] }),
+        policy('y', 'deny', { podSelector: {} }),
+      ],
     ],
     [
       'AND and OR peers together with named and ranged ports',
       [
         policy('y', 'and', {
           podSelector: { matchLabels: { pod: 'a' } },
-          ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns: 'x' } }, podSelector: { matchLabels: { pod: 'b' } } }], ports: [{ port: 'serve-81-tcp' }] }],
+          ingress: [
+            { from: [{ namespaceSelector: { matchLabels: { ns: 'x' } }, podSelector: { matchLabels: { pod: 'b' } } }], ports: [{ port: 'serve-81-tcp' }] },
+          ],
         }),
         policy('y', 'or', {
           podSelector: { matchLabels: { pod: 'a' } },
-          ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns: 'z' } } }, { podSelector: { matchLabels: { pod: 'c' } } }], ports: [{ port: 80, endPort: 81 }] }],
+          ingress: [
+            { from: [{ namespaceSelector: { matchLabels: { ns: 'z' } } }, { podSelector: { matchLabels: { pod: 'c' } } }], ports: [{ port: 80, endPort: 81 }] },
+          ],
         }),
       ],
     ],
@@ -241,7 +265,13 @@ describe('netpolRestore enforces exactly the evaluator semantics', () => {
           podSelector: {},
           policyTypes: ['Egress'],
           egress: [
-            { to: [{ ipBlock: { cidr: '10.244.0.0/16', except: ['10.244.1.0/24'] } }], ports: [{ port: 'serve-80-udp', protocol: 'UDP' }, { port: 'dns', protocol: 'UDP' }] },
+            {
+              to: [{ ipBlock: { cidr: '10.244.0.0/16', except: ['10.244.1.0/24'] } }],
+              ports: [
+                { port: 'serve-80-udp', protocol: 'UDP' },
+                { port: 'dns', protocol: 'UDP' },
+              ],
+            },
             { to: [{ ipBlock: { cidr: '198.51.100.0/24' } }] },
           ],
         }),
@@ -267,8 +297,8 @@ function mulberry32(seed: number): () => number {
 }
 
 function randomPolicies(rand: () => number, seed: number): V1NetworkPolicy[] {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const maybe = <T,>(f: () => T): T | undefined => (rand() < 0.5 ? f() : undefined);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const maybe = <T>(f: () => T): T | undefined => (rand() < 0.5 ? f() : undefined);
   const selector = () =>
     pick([
       {},
@@ -276,13 +306,27 @@ function randomPolicies(rand: () => number, seed: number): V1NetworkPolicy[] {
       { matchExpressions: [{ key: 'pod', operator: pick(['In', 'NotIn']), values: [pick(['a', 'b', 'c'])] }] },
       { matchLabels: { 'k8s-app': 'kube-dns' } },
     ]);
-  const nsSelector = () => pick([{}, { matchLabels: { ns: pick(['x', 'y', 'z']) } }, { matchLabels: { 'kubernetes.io/metadata.name': pick(['kube-system', 'x']) } }, { matchExpressions: [{ key: 'ns', operator: 'Exists' }] }]);
+  const nsSelector = () =>
+    pick([
+      {},
+      { matchLabels: { ns: pick(['x', 'y', 'z']) } },
+      { matchLabels: { 'kubernetes.io/metadata.name': pick(['kube-system', 'x']) } },
+      { matchExpressions: [{ key: 'ns', operator: 'Exists' }] },
+    ]);
   const peer = () =>
     pick([
       () => ({ podSelector: selector() }),
       () => ({ namespaceSelector: nsSelector() }),
       () => ({ namespaceSelector: nsSelector(), podSelector: selector() }),
-      () => ({ ipBlock: pick([{ cidr: '10.244.1.0/24' }, { cidr: '10.244.0.0/16', except: ['10.244.2.0/24'] }, { cidr: '0.0.0.0/0', except: ['10.244.1.2/32', '192.168.0.0/16'] }, { cidr: '198.51.100.0/24' }, { cidr: '10.244.2.10/32' }]) }),
+      () => ({
+        ipBlock: pick([
+          { cidr: '10.244.1.0/24' },
+          { cidr: '10.244.0.0/16', except: ['10.244.2.0/24'] },
+          { cidr: '0.0.0.0/0', except: ['10.244.1.2/32', '192.168.0.0/16'] },
+          { cidr: '198.51.100.0/24' },
+          { cidr: '10.244.2.10/32' },
+        ]),
+      }),
     ])();
   const port = () =>
     pick([
@@ -296,7 +340,7 @@ function randomPolicies(rand: () => number, seed: number): V1NetworkPolicy[] {
       { port: 53, protocol: 'UDP' },
       { port: 80, protocol: 'SCTP' },
     ]);
-  const list = <T,>(f: () => T, max: number): T[] => Array.from({ length: Math.floor(rand() * (max + 1)) }, f);
+  const list = <T>(f: () => T, max: number): T[] => Array.from({ length: Math.floor(rand() * (max + 1)) }, f);
   const rule = (dir: 'from' | 'to') => {
     const r: Record<string, unknown> = {};
     const peers = maybe(() => list(peer, 2));

@@ -10,7 +10,19 @@ const KUBE = [
 
 describe('netpol FORWARD jump', () => {
   it('is one argv per operation, inserting at the top', () => {
-    expect(netpolJumpArgv('-C')).toEqual(['-w', '-t', 'filter', '-C', 'FORWARD', '-m', 'comment', '--comment', 'netbreak: NetworkPolicy enforcement', '-j', 'NETPOL-FORWARD']);
+    expect(netpolJumpArgv('-C')).toEqual([
+      '-w',
+      '-t',
+      'filter',
+      '-C',
+      'FORWARD',
+      '-m',
+      'comment',
+      '--comment',
+      'netbreak: NetworkPolicy enforcement',
+      '-j',
+      'NETPOL-FORWARD',
+    ]);
     expect(netpolJumpArgv('-I').slice(3, 6)).toEqual(['-I', 'FORWARD', '1']);
     expect(netpolJump).toEqual({ table: 'filter', chain: 'FORWARD', rule: netpolJumpArgv('-C').slice(5) });
   });

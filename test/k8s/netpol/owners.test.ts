@@ -17,7 +17,10 @@ describe('netpolOwners', () => {
   const text = netpolRestore(input(policies, 'node1'));
 
   it('covers every chain the restore declares except NETPOL-FORWARD', () => {
-    const declared = text.split('\n').filter((l) => l.startsWith(':')).map((l) => l.slice(1).split(' ')[0]!);
+    const declared = text
+      .split('\n')
+      .filter((l) => l.startsWith(':'))
+      .map((l) => l.slice(1).split(' ')[0]!);
     expect([...owners.keys()].sort()).toEqual(declared.filter((c) => c !== 'NETPOL-FORWARD').sort());
   });
 

@@ -60,9 +60,7 @@ describe('matchesLabelSelector', () => {
     expect(() => matchesLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Equals', values: ['x'] }] }, labels)).toThrow(
       /unsupported operator "Equals"/,
     );
-    expect(() => matchesLabelSelector({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }, labels)).toThrow(
-      /must be non-empty/,
-    );
+    expect(() => matchesLabelSelector({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }, labels)).toThrow(/must be non-empty/);
   });
 });
 

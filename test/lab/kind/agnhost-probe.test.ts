@@ -2,12 +2,20 @@ import { expect, it } from 'vitest';
 import { agnhostContainer, agnhostProbe, classifyDialError, digCommand, parseDig, type AgnhostChannel } from '../../../src/lab/kube-api/agnhost-probe.js';
 import { digOutput } from './fake-api-server.js';
 
-const TIMEOUT_OLD = '\n; <<>> DiG 9.16.1 <<>> +search api.shop.svc.cluster.local A\n;; global options: +cmd\n;; connection timed out; no servers could be reached\n\ncommand terminated with exit code 9';
-const TIMEOUT_NEW = ';; communications error to 10.96.0.10#53: timed out\n;; communications error to 10.96.0.10#53: timed out\n\n; <<>> DiG 9.18.24 <<>> +search api.shop.svc.cluster.local A\n;; global options: +cmd\n;; no servers could be reached\n';
+const TIMEOUT_OLD =
+  '\n; <<>> DiG 9.16.1 <<>> +search api.shop.svc.cluster.local A\n;; global options: +cmd\n;; connection timed out; no servers could be reached\n\ncommand terminated with exit code 9';
+const TIMEOUT_NEW =
+  ';; communications error to 10.96.0.10#53: timed out\n;; communications error to 10.96.0.10#53: timed out\n\n; <<>> DiG 9.18.24 <<>> +search api.shop.svc.cluster.local A\n;; global options: +cmd\n;; no servers could be reached\n';
 const REFUSED = ';; communications error to 10.96.0.10#53: connection refused\n;; no servers could be reached\n';
 
 it('reads dig: answers, rcode, server, time; timeouts in old and new formats; refused', () => {
-  expect(parseDig(digOutput('api.shop.svc.cluster.local', 'NOERROR', ['10.96.4.4']))).toEqual({ rcode: 'NOERROR', answers: ['10.96.4.4'], server: '10.96.0.10', ms: 3, timedOut: false });
+  expect(parseDig(digOutput('api.shop.svc.cluster.local', 'NOERROR', ['10.96.4.4']))).toEqual({
+    rcode: 'NOERROR',
+    answers: ['10.96.4.4'],
+    server: '10.96.0.10',
+    ms: 3,
+    timedOut: false,
+  });
   expect(parseDig(digOutput('nope.shop', 'NXDOMAIN', []))).toMatchObject({ rcode: 'NXDOMAIN', answers: [] });
   expect(parseDig(TIMEOUT_OLD)).toMatchObject({ timedOut: true, answers: [] });
   expect(parseDig(TIMEOUT_NEW)).toMatchObject({ timedOut: true, server: '10.96.0.10' });
@@ -18,12 +26,18 @@ it('reads dig: answers, rcode, server, time; timeouts in old and new formats; re
 
 it('classifies agnhost /dial errors (Go net errors) as the netns lab does', () => {
   expect(classifyDialError('Get "http://10.96.1.2:8080/hostname": dial tcp 10.96.1.2:8080: connect: connection refused', 'http')).toBe('refused');
-  expect(classifyDialError('Get "http://10.96.1.2:8080/hostname": context deadline exceeded (Client.Timeout exceeded while awaiting headers)', 'http')).toBe('timeout');
+  expect(classifyDialError('Get "http://10.96.1.2:8080/hostname": context deadline exceeded (Client.Timeout exceeded while awaiting headers)', 'http')).toBe(
+    'timeout',
+  );
   expect(classifyDialError('dial tcp 10.96.1.2:8080: i/o timeout', 'tcp')).toBe('timeout');
   expect(classifyDialError('dial tcp 10.244.2.3:8080: connect: no route to host', 'http')).toBe('unreachable');
   expect(classifyDialError("reading from udp connection failed. err:'read udp 10.244.1.5:40000->10.96.0.10:53: i/o timeout'", 'udp')).toBe('timeout');
-  expect(classifyDialError("reading from udp connection failed. err:'read udp 10.244.1.5:40000->10.96.3.3:8081: read: connection refused'", 'udp')).toBe('refused');
-  expect(classifyDialError('Get "http://10.96.0.10:53/": net/http: HTTP/1.x transport connection broken: malformed HTTP response "\\x00"', 'tcp')).toBe('success');
+  expect(classifyDialError("reading from udp connection failed. err:'read udp 10.244.1.5:40000->10.96.3.3:8081: read: connection refused'", 'udp')).toBe(
+    'refused',
+  );
+  expect(classifyDialError('Get "http://10.96.0.10:53/": net/http: HTTP/1.x transport connection broken: malformed HTTP response "\\x00"', 'tcp')).toBe(
+    'success',
+  );
 });
 
 it('finds agnhost and its --http-port in the pod spec', () => {
@@ -31,7 +45,12 @@ it('finds agnhost and its --http-port in the pod spec', () => {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'p' },
-    spec: { containers: [{ name: 'sidecar', image: 'busybox' }, { name: 'app', image, args }] },
+    spec: {
+      containers: [
+        { name: 'sidecar', image: 'busybox' },
+        { name: 'app', image, args },
+      ],
+    },
   });
   expect(agnhostContainer(pod(['netexec', '--http-port=8080', '--udp-port=8081']))).toEqual({ container: 'app', port: 8080 });
   expect(agnhostContainer(pod(['netexec', '--http-port', '9000']))).toEqual({ container: 'app', port: 9000 });
@@ -57,9 +76,17 @@ function channel(dig: string, dial: { status: number; body: string }) {
 it('resolves with the pod resolver, then dials the address; success names the pod that answered', async () => {
   const { c, calls } = channel(digOutput('api.shop.svc.cluster.local', 'NOERROR', ['10.96.4.4']), { status: 200, body: '{"responses":["api-5d4f-x1"]}' });
   const result = await agnhostProbe(c, 'http://api.shop.svc.cluster.local:8080/');
-  expect(result).toMatchObject({ outcome: 'success', answeredBy: 'api-5d4f-x1', address: '10.96.4.4:8080', detail: 'HTTP answer from 10.96.4.4:8080, answered by api-5d4f-x1' });
+  expect(result).toMatchObject({
+    outcome: 'success',
+    answeredBy: 'api-5d4f-x1',
+    address: '10.96.4.4:8080',
+    detail: 'HTTP answer from 10.96.4.4:8080, answered by api-5d4f-x1',
+  });
   expect(result.dns).toEqual([{ name: 'api.shop.svc.cluster.local', server: '10.96.0.10', rcode: 'NOERROR', answers: ['10.96.4.4'], ms: 3, timedOut: false }]);
-  expect(calls).toEqual(['shell dig +search +time=1 +tries=2 api.shop.svc.cluster.local A', 'dial request=hostname&host=10.96.4.4&port=8080&protocol=http&tries=1']);
+  expect(calls).toEqual([
+    'shell dig +search +time=1 +tries=2 api.shop.svc.cluster.local A',
+    'dial request=hostname&host=10.96.4.4&port=8080&protocol=http&tries=1',
+  ]);
 });
 
 it('maps every DNS failure without dialling', async () => {
@@ -77,7 +104,10 @@ it('maps every DNS failure without dialling', async () => {
 });
 
 it('maps dial outcomes for http, tcp, udp and dns probes', async () => {
-  const refused = channel('', { status: 200, body: '{"errors":["Get \\"http://10.96.9.9:8080/hostname\\": dial tcp 10.96.9.9:8080: connect: connection refused"]}' });
+  const refused = channel('', {
+    status: 200,
+    body: '{"errors":["Get \\"http://10.96.9.9:8080/hostname\\": dial tcp 10.96.9.9:8080: connect: connection refused"]}',
+  });
   expect(await agnhostProbe(refused.c, 'http://10.96.9.9:8080/')).toMatchObject({ outcome: 'refused', address: '10.96.9.9:8080' });
   expect(refused.calls).toEqual(['dial request=hostname&host=10.96.9.9&port=8080&protocol=http&tries=1']);
 

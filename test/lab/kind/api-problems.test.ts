@@ -50,7 +50,21 @@ let tls: https.Server;
 let tlsUrl = '';
 beforeAll(async () => {
   // A self-signed certificate the kubeconfig does not trust, as after a cluster was made again with a new CA.
-  await execa('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')]);
+  await execa('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    path.join(dir, 'key.pem'),
+    '-out',
+    path.join(dir, 'cert.pem'),
+  ]);
   tls = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) }, (_q, r) => r.end('{}'));
   tls.listen(0, '127.0.0.1');
   await new Promise((r) => tls.once('listening', r));
@@ -69,14 +83,22 @@ function kubeconfigFile(server: string, insecure = true): string {
 }
 
 describe('which API failures are the environment', () => {
-  it('refused, closed, untrusted certificate and 401 each get their sentence; an ordinary 404/422 stays netbreak\'s', async () => {
+  it("refused, closed, untrusted certificate and 401 each get their sentence; an ordinary 404/422 stays netbreak's", async () => {
     const list = (file: string) => KubeClient.fromFile(file).list('Node');
     const refused = `http://127.0.0.1:${await closedPort()}`;
-    await expect(list(kubeconfigFile(refused))).rejects.toThrow(new ClusterAccessError(`the cluster's API server at ${refused} did not answer (connection refused): check that the cluster is running and reachable from this machine, then try again`));
+    await expect(list(kubeconfigFile(refused))).rejects.toThrow(
+      new ClusterAccessError(
+        `the cluster's API server at ${refused} did not answer (connection refused): check that the cluster is running and reachable from this machine, then try again`,
+      ),
+    );
     const closing = await closingServer();
     await expect(list(kubeconfigFile(closing.url))).rejects.toThrow(/did not answer \(the connection was closed\)/);
     await closing.stop();
-    await expect(list(kubeconfigFile(tlsUrl, false))).rejects.toThrow(new ClusterAccessError(`the cluster's API server at ${tlsUrl} failed the TLS check (DEPTH_ZERO_SELF_SIGNED_CERT): check the kubeconfig's certificate-authority for this cluster`));
+    await expect(list(kubeconfigFile(tlsUrl, false))).rejects.toThrow(
+      new ClusterAccessError(
+        `the cluster's API server at ${tlsUrl} failed the TLS check (DEPTH_ZERO_SELF_SIGNED_CERT): check the kubeconfig's certificate-authority for this cluster`,
+      ),
+    );
     const api = await new FakeApiServer().start();
     api.hold = async () => ({ status: 401, message: 'Unauthorized' });
     await expect(list(kubeconfigFile(api.url))).rejects.toThrow(/refused netbreak's credentials \(HTTP 401: Unauthorized\)/);
@@ -89,7 +111,9 @@ describe('which API failures are the environment', () => {
   });
 
   it('a kubeconfig that is gone is a lab that died (exit 4), named by its file', () => {
-    expect(() => KubeClient.fromFile('/nonexistent/kubeconfig')).toThrow(new ClusterAccessError('the kubeconfig /nonexistent/kubeconfig is gone: run "netbreak clean" to remove the lab that used it, then start again', 4));
+    expect(() => KubeClient.fromFile('/nonexistent/kubeconfig')).toThrow(
+      new ClusterAccessError('the kubeconfig /nonexistent/kubeconfig is gone: run "netbreak clean" to remove the lab that used it, then start again', 4),
+    );
   });
 });
 
@@ -104,7 +128,9 @@ describe('the real CLI, through the fakes', () => {
     const r = await netbreak(['start', 'friday-merge', '--backend', 'kind'], fake.cliEnv());
     expect(r.code, r.stderr).toBe(3);
     expect(said(r.stderr)).toMatch(ONE_LINE);
-    expect(said(r.stderr)).toBe(`netbreak: kind cluster netbreak's API server at ${url} did not answer (connection refused): check that Docker is running and "kind get clusters" lists netbreak, then run "netbreak clean" and start again.`);
+    expect(said(r.stderr)).toBe(
+      `netbreak: kind cluster netbreak's API server at ${url} did not answer (connection refused): check that Docker is running and "kind get clusters" lists netbreak, then run "netbreak clean" and start again.`,
+    );
     expect(fake.state().clusters).toEqual([]);
     expect(fs.existsSync(path.join(fake.stateDir, 'labs', 'netbreak'))).toBe(false);
   });
@@ -132,7 +158,9 @@ describe('the real CLI, through the fakes', () => {
     const exec = await nodeExec('docker', 'netbreak-worker', ['iptables-save']).catch((e: ClusterAccessError) => e);
     expect(exec).toBeInstanceOf(ClusterAccessError);
     expect((exec as ClusterAccessError).exitCode).toBe(4);
-    expect(`netbreak: ${(exec as Error).message}.`).toMatch(/^netbreak: docker stopped answering while netbreak ran a command in node netbreak-worker \(Cannot connect to the Docker daemon .*\): start it again, then run "netbreak clean" and start the scenario again\.$/);
+    expect(`netbreak: ${(exec as Error).message}.`).toMatch(
+      /^netbreak: docker stopped answering while netbreak ran a command in node netbreak-worker \(Cannot connect to the Docker daemon .*\): start it again, then run "netbreak clean" and start the scenario again\.$/,
+    );
     // With Docker down, kind cannot list clusters, and a start says so (availability answers first).
     const start = await netbreak(['start', 'friday-merge', '--backend', 'kind', '--lab', 'other'], env);
     expect(start.code).toBe(3);
@@ -141,7 +169,7 @@ describe('the real CLI, through the fakes', () => {
     await api.stop();
   });
 
-  it('kind: the cluster\'s kubeconfig removed under a running lab, and kind cannot give it → exit 4 naming it', async () => {
+  it("kind: the cluster's kubeconfig removed under a running lab, and kind cannot give it → exit 4 naming it", async () => {
     const api = await new FakeApiServer().start();
     api.seedCluster('netbreak');
     fake = useFakeTools({ state: { apiServer: api.url } });
@@ -152,7 +180,9 @@ describe('the real CLI, through the fakes', () => {
     fake.setState({ kubeconfigFails: true });
     const r = await netbreak(['get', 'pods', '-A'], env);
     expect(r.code, r.stderr).toBe(4);
-    expect(r.stderr).toMatch(new RegExp(`^netbreak: kind cluster netbreak has no kubeconfig at ${file}, and "kind get kubeconfig --name netbreak" failed .*\\.$`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^netbreak: kind cluster netbreak has no kubeconfig at ${file}, and "kind get kubeconfig --name netbreak" failed .*\\.$`),
+    );
     fake.setState({ kubeconfigFails: false });
     // kind can give it again: the lab answers as before.
     expect((await netbreak(['get', 'pods', '-A'], env)).code).toBe(0);
@@ -162,21 +192,28 @@ describe('the real CLI, through the fakes', () => {
 
   it('kubeconfig: refused, untrusted certificate and 401 → exit 3, one sentence naming the context and what to do', async () => {
     fake = useFakeTools({ state: {} });
-    const start = (file: string) => netbreak(['start', 'friday-merge', '--backend', 'kubeconfig', '--context', 'workshop', '--learner', 'alice', '--kubeconfig', file], fake.cliEnv());
+    const start = (file: string) =>
+      netbreak(['start', 'friday-merge', '--backend', 'kubeconfig', '--context', 'workshop', '--learner', 'alice', '--kubeconfig', file], fake.cliEnv());
     const refused = `http://127.0.0.1:${await closedPort()}`;
     const a = await start(kubeconfigFile(refused));
     expect(a.code, a.stderr).toBe(3);
-    expect(said(a.stderr)).toBe(`netbreak: the API server of context workshop at ${refused} did not answer (connection refused): check that the cluster is up and this machine reaches it ("kubectl --context workshop get ns"; a VPN or tunnel?), then try again.`);
+    expect(said(a.stderr)).toBe(
+      `netbreak: the API server of context workshop at ${refused} did not answer (connection refused): check that the cluster is up and this machine reaches it ("kubectl --context workshop get ns"; a VPN or tunnel?), then try again.`,
+    );
     const file = kubeconfigFile(tlsUrl, false);
     const b = await start(file);
     expect(b.code, b.stderr).toBe(3);
-    expect(said(b.stderr)).toBe(`netbreak: the API server of context workshop at ${tlsUrl} failed the TLS check (DEPTH_ZERO_SELF_SIGNED_CERT): check the certificate-authority of context workshop in ${file} ("kubectl --context workshop get ns" shows the same).`);
+    expect(said(b.stderr)).toBe(
+      `netbreak: the API server of context workshop at ${tlsUrl} failed the TLS check (DEPTH_ZERO_SELF_SIGNED_CERT): check the certificate-authority of context workshop in ${file} ("kubectl --context workshop get ns" shows the same).`,
+    );
     const api = await new FakeApiServer().start();
     api.hold = async () => ({ status: 401, message: 'Unauthorized' });
     const file401 = kubeconfigFile(api.url);
     const c = await start(file401);
     expect(c.code, c.stderr).toBe(3);
-    expect(said(c.stderr)).toBe(`netbreak: the API server of context workshop at ${api.url} refused netbreak's credentials (HTTP 401: Unauthorized): renew the credentials of context workshop in ${file401} (log in to the cluster again), then check "kubectl --context workshop auth can-i create namespaces".`);
+    expect(said(c.stderr)).toBe(
+      `netbreak: the API server of context workshop at ${api.url} refused netbreak's credentials (HTTP 401: Unauthorized): renew the credentials of context workshop in ${file401} (log in to the cluster again), then check "kubectl --context workshop auth can-i create namespaces".`,
+    );
     await api.stop();
   });
 });
@@ -210,7 +247,9 @@ describe('the cluster goes away in the middle of start', () => {
     const error = await stopping.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClusterAccessError);
     expect((error as ClusterAccessError).exitCode).toBe(4);
-    expect((error as Error).message).toMatch(/^kind cluster netbreak's API server at http:\/\/127\.0\.0\.1:\d+ did not answer \((connection refused|the connection was closed)\): check that Docker is running .*, and lab netbreak is left for "netbreak clean" to remove$/);
+    expect((error as Error).message).toMatch(
+      /^kind cluster netbreak's API server at http:\/\/127\.0\.0\.1:\d+ did not answer \((connection refused|the connection was closed)\): check that Docker is running .*, and lab netbreak is left for "netbreak clean" to remove$/,
+    );
     // What start made is still on record, for `clean` to find.
     expect(await kindBackend.labs()).toEqual(['netbreak']);
   });

@@ -52,7 +52,15 @@ it('creates the cluster with netbreak’s config and its own kubeconfig, then wa
     `kind create cluster --name netbreak --config ${path.resolve('clusters/kind-default.yaml')} --kubeconfig ${kubeconfig}`,
   ]);
   expect(created).toEqual(['record']);
-  expect(record()).toMatchObject({ name: 'netbreak', backend: 'kind', cluster: 'netbreak', context: 'kind-netbreak', kubeconfig, engine: 'docker', createdCluster: true });
+  expect(record()).toMatchObject({
+    name: 'netbreak',
+    backend: 'kind',
+    cluster: 'netbreak',
+    context: 'kind-netbreak',
+    kubeconfig,
+    engine: 'docker',
+    createdCluster: true,
+  });
   expect(fs.statSync(kubeconfig).mode & 0o777).toBe(0o600);
   // The user's kubeconfig is never written.
   expect(fs.existsSync(path.join(fake.dir, 'home', '.kube'))).toBe(false);
@@ -75,7 +83,11 @@ it('creates the cluster with netbreak’s config and its own kubeconfig, then wa
 
 it('reuses a cluster it created: deletes only the previous scenario’s namespaces and waits until they are gone', async () => {
   fake.setState({ clusters: ['netbreak'] });
-  api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'netbreak.dev/lab': 'netbreak', 'app.kubernetes.io/managed-by': 'netbreak' } } });
+  api.put({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'shop', labels: { 'netbreak.dev/lab': 'netbreak', 'app.kubernetes.io/managed-by': 'netbreak' } },
+  });
   api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
   api.namespaceDeleteLists = 2;
   await kindBackend.up('netbreak', {}, progress);
@@ -118,7 +130,9 @@ it('removes everything it made when creation fails or the cluster never becomes 
   node.status = { conditions: [{ type: 'Ready', status: 'False' }] };
   Object.assign(kindTimeouts, { readyMs: 30 });
   await expect(kindBackend.up('netbreak', {}, progress)).rejects.toThrow('not ready after 0 s: node/netbreak-worker2');
-  expect(toolCalls().filter((c) => c.startsWith('kind delete'))).toEqual([`kind delete cluster --name netbreak --kubeconfig ${path.join(labDir(), 'kubeconfig')}`]);
+  expect(toolCalls().filter((c) => c.startsWith('kind delete'))).toEqual([
+    `kind delete cluster --name netbreak --kubeconfig ${path.join(labDir(), 'kubeconfig')}`,
+  ]);
   expect(fake.state().clusters).toEqual([]);
   expect(fs.existsSync(labDir())).toBe(false);
 });
@@ -127,7 +141,9 @@ it('refuses a lab name that is taken or invalid, and says what is missing on the
   await expect(kindBackend.up('Bad_Name', {}, progress)).rejects.toThrow('lab name "Bad_Name" is not valid');
   fs.mkdirSync(labDir(), { recursive: true });
   fs.writeFileSync(path.join(labDir(), 'lab.json'), JSON.stringify({ name: 'netbreak', backend: 'netns' }));
-  await expect(kindBackend.up('netbreak', {}, progress)).rejects.toThrow('a lab named "netbreak" already exists (netns): stop it with "netbreak stop --lab netbreak" first');
+  await expect(kindBackend.up('netbreak', {}, progress)).rejects.toThrow(
+    'a lab named "netbreak" already exists (netns): stop it with "netbreak stop --lab netbreak" first',
+  );
   fake.setState({ docker: 'down' });
   expect(await kindBackend.available()).toEqual({ ok: false, reason: expect.stringContaining('docker is installed but its engine is not running') });
   fake.setState({ docker: 'up', kindVersion: 'v0.20.0' });
@@ -161,11 +177,27 @@ it('drives the cluster through the Lab contract: labelled applies, nodes as kind
   expect(api.get('Namespace', 'shop')!.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'netbreak', 'netbreak.dev/lab': 'netbreak' });
   expect(await lab.nodes()).toEqual(['control-plane', 'worker', 'worker2']);
   expect(await lab.nodeExec('worker', ['iptables-save', '-c'])).toEqual({ exitCode: 0, stdout: '*filter\nCOMMIT\n', stderr: '' });
-  await expect(lab.nodeExec('worker7', ['true'])).rejects.toThrow('there is no node "worker7" in kind cluster netbreak: the nodes are control-plane, worker, worker2');
+  await expect(lab.nodeExec('worker7', ['true'])).rejects.toThrow(
+    'there is no node "worker7" in kind cluster netbreak: the nodes are control-plane, worker, worker2',
+  );
   expect(toolCalls().filter((c) => c.startsWith('docker exec'))).toEqual(['docker exec netbreak-worker iptables-save -c']);
   const kubeconfig = path.join(labDir(), 'kubeconfig');
   expect(lab.shellCommand({ node: 'worker2' })).toEqual(['docker', 'exec', 'netbreak-worker2', 'bash']);
-  expect(lab.shellCommand({ namespace: 'shop', pod: 'api-1' }, ['dig', 'api'])).toEqual(['kubectl', '--kubeconfig', kubeconfig, '--context', 'kind-netbreak', 'exec', '-i', '-n', 'shop', 'api-1', '--', 'dig', 'api']);
+  expect(lab.shellCommand({ namespace: 'shop', pod: 'api-1' }, ['dig', 'api'])).toEqual([
+    'kubectl',
+    '--kubeconfig',
+    kubeconfig,
+    '--context',
+    'kind-netbreak',
+    'exec',
+    '-i',
+    '-n',
+    'shop',
+    'api-1',
+    '--',
+    'dig',
+    'api',
+  ]);
   expect(await lab.health()).toEqual({ ok: true, lastError: null });
 });
 
@@ -178,7 +210,10 @@ const app = [
     spec: {
       replicas: 1,
       selector: { matchLabels: { app: 'frontend' } },
-      template: { metadata: { labels: { app: 'frontend' } }, spec: { containers: [{ name: 'frontend', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['netexec', '--http-port=8080'] }] } },
+      template: {
+        metadata: { labels: { app: 'frontend' } },
+        spec: { containers: [{ name: 'frontend', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['netexec', '--http-port=8080'] }] },
+      },
     },
   },
 ];
@@ -194,11 +229,17 @@ for (const via of ['exec', 'proxy'] as const) {
       api.proxyHandler = ({ pod, port, path: p, query }) => {
         seen.push(`${pod}:${port} ${p} ${p === 'shell' ? query.get('cmd') : query.toString()}`);
         if (p === 'shell') return { status: 200, body: JSON.stringify({ output: digOutput('api.shop.svc.cluster.local', 'NOERROR', ['10.96.7.7']) }) };
-        return { status: 200, body: JSON.stringify({ errors: ['Get "http://10.96.7.7:8080/hostname": dial tcp 10.96.7.7:8080: connect: connection refused'] }) };
+        return {
+          status: 200,
+          body: JSON.stringify({ errors: ['Get "http://10.96.7.7:8080/hostname": dial tcp 10.96.7.7:8080: connect: connection refused'] }),
+        };
       };
       const result = await lab.probe({ from: 'shop/frontend', to: 'http://api.shop.svc.cluster.local:8080/' });
       expect(result).toMatchObject({ outcome: 'refused', address: '10.96.7.7:8080', dns: [{ answers: ['10.96.7.7'], server: '10.96.0.10' }] });
-      const pod = api.calls((r) => r.path.includes('/proxy/'))[0]!.split('/')[6]!.split(':')[0]!;
+      const pod = api
+        .calls((r) => r.path.includes('/proxy/'))[0]!
+        .split('/')[6]!
+        .split(':')[0]!;
       expect(seen).toEqual([
         `${pod}:8080 shell dig +search +time=1 +tries=2 api.shop.svc.cluster.local A 2>&1`,
         `${pod}:8080 dial request=hostname&host=10.96.7.7&port=8080&protocol=http&tries=1`,
@@ -243,7 +284,10 @@ it('maps node names both ways: scenarios say worker2, the cluster says netbreak-
   expect((await lab.list('Pod', 'shop')).map((p) => (p.spec as any).nodeName)).toEqual(['worker2']);
   expect((await lab.get({ kind: 'Node', name: 'worker2' }))?.metadata).toMatchObject({ name: 'worker2', labels: { 'kubernetes.io/hostname': 'worker2' } });
   expect((await lab.list('Node')).map((n) => n.metadata.name)).toEqual(['control-plane', 'worker', 'worker2']);
-  await lab.patch({ kind: 'Deployment', namespace: 'shop', name: 'frontend' }, { spec: { template: { spec: { nodeSelector: { 'kubernetes.io/hostname': 'worker' } } } } });
+  await lab.patch(
+    { kind: 'Deployment', namespace: 'shop', name: 'frontend' },
+    { spec: { template: { spec: { nodeSelector: { 'kubernetes.io/hostname': 'worker' } } } } },
+  );
   expect((api.get('Deployment', 'frontend', 'shop')!.spec as any).template.spec.nodeSelector).toEqual({ 'kubernetes.io/hostname': 'netbreak-worker' });
   await lab.waitReady([{ kind: 'Node', name: 'worker2' }], 1000);
   expect(api.requests.some((r) => r.path === '/api/v1/nodes/netbreak-worker2')).toBe(true);
@@ -255,10 +299,28 @@ it('narrowing a DaemonSet waits until its pod has left the node, and undoing the
   const lab = await kindBackend.up('netbreak', {}, progress);
   const { patchStep } = await import('../../../src/faults/patch.js');
   const ctx = { lab, manifests: new Map() };
-  const proxyPods = () => [...api.objects.values()].filter((o) => o.kind === 'Pod' && o.metadata.labels?.['k8s-app'] === 'kube-proxy').map((p) => (p.spec as any).nodeName as string).sort();
+  const proxyPods = () =>
+    [...api.objects.values()]
+      .filter((o) => o.kind === 'Pod' && o.metadata.labels?.['k8s-app'] === 'kube-proxy')
+      .map((p) => (p.spec as any).nodeName as string)
+      .sort();
   expect(proxyPods()).toEqual(['netbreak-control-plane', 'netbreak-worker', 'netbreak-worker2']);
   const before = structuredClone(api.get('DaemonSet', 'kube-proxy', 'kube-system')!.spec);
-  const narrow = { spec: { template: { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: ['worker2'] }] }] } } } } } } };
+  const narrow = {
+    spec: {
+      template: {
+        spec: {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: ['worker2'] }] }],
+              },
+            },
+          },
+        },
+      },
+    },
+  };
   const undo = JSON.parse(JSON.stringify(await patchStep.apply(ctx, { object: 'DaemonSet/kube-system/kube-proxy', merge: narrow })));
   // The pod on worker2 lingered, terminating, for two lists; the step returned only once it was gone.
   expect(proxyPods()).toEqual(['netbreak-control-plane', 'netbreak-worker']);
@@ -277,7 +339,11 @@ it('undoes changes to objects read back from the cluster: server-written fields 
   expect(undo.before.metadata.managedFields).toBeDefined();
   await deleteStep.revert(ctx, undo);
   const sent = api.requests.filter((r) => r.method === 'PATCH').at(-1)!;
-  expect(sent.body.metadata).toEqual({ name: 'coredns', namespace: 'kube-system', labels: { 'app.kubernetes.io/managed-by': 'netbreak', 'netbreak.dev/lab': 'netbreak' } });
+  expect(sent.body.metadata).toEqual({
+    name: 'coredns',
+    namespace: 'kube-system',
+    labels: { 'app.kubernetes.io/managed-by': 'netbreak', 'netbreak.dev/lab': 'netbreak' },
+  });
   expect(sent.body.status).toBeUndefined();
   expect(api.get('ConfigMap', 'coredns', 'kube-system')!.data).toEqual({ Corefile: '.:53 {}' });
 });

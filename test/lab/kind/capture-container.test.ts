@@ -60,7 +60,12 @@ it('clean removes them by name and says so; every other container stays', async 
       ],
     },
   ]);
-  expect(fake.calls().filter((c) => c[0] === 'docker' && c[1] === 'rm').map((c) => c.join(' '))).toEqual([`docker rm -f ${LEFT.name} ${LEFT_ON_WORKER.name}`]);
+  expect(
+    fake
+      .calls()
+      .filter((c) => c[0] === 'docker' && c[1] === 'rm')
+      .map((c) => c.join(' ')),
+  ).toEqual([`docker rm -f ${LEFT.name} ${LEFT_ON_WORKER.name}`]);
   expect(fake.containers().map((c) => c.name)).toEqual([RUNNING.name, ...OTHERS.map((c) => c.name)]);
   const again = await netbreak(['clean'], fake.cliEnv());
   expect(again.stdout).toBe('Nothing to clean: no netbreak lab left anything on this machine.');

@@ -41,7 +41,9 @@ it('doctor reports every backend and what auto picks; --backend narrows it', asy
 it('start refuses a backend the scenario does not declare, and kubeconfig flags without that backend', async () => {
   const kind = await netbreak(['start', 'friday-release', '--backend', 'kind'], env);
   expect(kind.code).toBe(2);
-  expect(kind.stderr).toMatch(/^netbreak: scenario friday-release does not run on the kind backend \(agnhost's netexec answers every path it does not know with 200 .*\): it runs on netns, or pick another with "netbreak list"\.$/);
+  expect(kind.stderr).toMatch(
+    /^netbreak: scenario friday-release does not run on the kind backend \(agnhost's netexec answers every path it does not know with 200 .*\): it runs on netns, or pick another with "netbreak list"\.$/,
+  );
   const flags = await netbreak(['start', 'afternoon-deploy', '--context', 'workshop'], env);
   expect(flags.code).toBe(2);
   expect(flags.stderr).toBe('netbreak: --context, --kubeconfig and --learner are for the kubeconfig backend: add --backend kubeconfig.');

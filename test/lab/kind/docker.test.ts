@@ -13,7 +13,10 @@ it('finds the engine: docker up, docker down, permission denied, podman fallback
   fake = useFakeTools({ tools: ['docker'] });
   expect(await engineStatus()).toEqual({ ok: true, engine: 'docker', version: '27.1.1' });
   fake.setState({ docker: 'down' });
-  expect(await engineStatus()).toEqual({ ok: false, reason: expect.stringMatching(/^docker is installed but its engine is not running \(Cannot connect.*\): start it/) });
+  expect(await engineStatus()).toEqual({
+    ok: false,
+    reason: expect.stringMatching(/^docker is installed but its engine is not running \(Cannot connect.*\): start it/),
+  });
   fake.setState({ docker: 'denied' });
   expect(await engineStatus()).toEqual({ ok: false, reason: expect.stringMatching(/may not use it.*docker group/) });
   fake.restore();
@@ -21,7 +24,10 @@ it('finds the engine: docker up, docker down, permission denied, podman fallback
   expect(await engineStatus()).toEqual({ ok: true, engine: 'podman', version: '5.2.2' });
   fake.restore();
   fake = useFakeTools({ tools: [] });
-  expect(await engineStatus()).toEqual({ ok: false, reason: 'neither docker nor podman is installed: install Docker (https://docs.docker.com/engine/install/) or podman' });
+  expect(await engineStatus()).toEqual({
+    ok: false,
+    reason: 'neither docker nor podman is installed: install Docker (https://docs.docker.com/engine/install/) or podman',
+  });
 });
 
 it('runs node commands with docker exec in the node container', async () => {

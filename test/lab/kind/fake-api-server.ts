@@ -56,7 +56,9 @@ function selectedNodes(template: any, nodes: string[]): string[] {
   const pinned = spec.nodeSelector?.[HOSTNAME];
   const terms: any[] = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   const matches = (node: string, term: any) =>
-    (term.matchExpressions ?? []).every((e: any) => e.key !== HOSTNAME || (e.operator === 'In' ? e.values.includes(node) : e.operator === 'NotIn' ? !e.values.includes(node) : true));
+    (term.matchExpressions ?? []).every(
+      (e: any) => e.key !== HOSTNAME || (e.operator === 'In' ? e.values.includes(node) : e.operator === 'NotIn' ? !e.values.includes(node) : true),
+    );
   return nodes.filter((n) => (!pinned || pinned === n) && (terms.length === 0 || terms.some((t) => matches(n, t))));
 }
 
@@ -66,7 +68,8 @@ function ready(obj: KubeObject, nodes = 3): KubeObject {
     const replicas = (obj.spec as { replicas?: number }).replicas ?? 1;
     obj.status = { observedGeneration: generation, replicas, readyReplicas: replicas, updatedReplicas: replicas, availableReplicas: replicas };
   }
-  if (obj.kind === 'DaemonSet') obj.status = { observedGeneration: generation, desiredNumberScheduled: nodes, numberReady: nodes, updatedNumberScheduled: nodes };
+  if (obj.kind === 'DaemonSet')
+    obj.status = { observedGeneration: generation, desiredNumberScheduled: nodes, numberReady: nodes, updatedNumberScheduled: nodes };
   return obj;
 }
 
@@ -162,15 +165,21 @@ export class FakeApiServer {
         status: { conditions: [{ type: 'Ready', status: 'True' }] },
       });
     }
-    for (const ns of ['default', 'kube-system']) this.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } });
-    this.put(ready({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', generation: 1 }, spec: { replicas: 2 } }));
+    for (const ns of ['default', 'kube-system'])
+      this.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } });
+    this.put(
+      ready({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', generation: 1 }, spec: { replicas: 2 } }),
+    );
     this.put({
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
       metadata: { name: 'kube-proxy', namespace: 'kube-system', generation: 1, labels: { 'k8s-app': 'kube-proxy' } },
       spec: {
         selector: { matchLabels: { 'k8s-app': 'kube-proxy' } },
-        template: { metadata: { labels: { 'k8s-app': 'kube-proxy' } }, spec: { containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.31.0' }] } },
+        template: {
+          metadata: { labels: { 'k8s-app': 'kube-proxy' } },
+          spec: { containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.31.0' }] },
+        },
       },
     });
     this.put(ready({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kindnet', namespace: 'kube-system', generation: 1 }, spec: {} }));
@@ -216,7 +225,9 @@ export class FakeApiServer {
     const ns = ds.metadata.namespace!;
     const wanted = selectedNodes(template, this.nodeNames());
     ready(ds, wanted.length);
-    const own = [...this.objects.values()].filter((o) => o.kind === 'Pod' && o.metadata.namespace === ns && o.metadata.ownerReferences?.[0]?.name === ds.metadata.name);
+    const own = [...this.objects.values()].filter(
+      (o) => o.kind === 'Pod' && o.metadata.namespace === ns && o.metadata.ownerReferences?.[0]?.name === ds.metadata.name,
+    );
     for (const pod of own) {
       const node = (pod.spec as any).nodeName as string;
       if (!wanted.includes(node) && !(pod.metadata as any).deletionTimestamp) {
@@ -281,8 +292,22 @@ export class FakeApiServer {
   private async handle(req: http.IncomingMessage, text: string, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const method = req.method ?? 'GET';
-    const body = text ? (() => { try { return JSON.parse(text); } catch { return text; } })() : undefined;
-    this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), contentType: req.headers['content-type'], ...(body !== undefined ? { body } : {}) });
+    const body = text
+      ? (() => {
+          try {
+            return JSON.parse(text);
+          } catch {
+            return text;
+          }
+        })()
+      : undefined;
+    this.requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      contentType: req.headers['content-type'],
+      ...(body !== undefined ? { body } : {}),
+    });
     const failure = this.failures.findIndex((f) => f.method === method && f.path.test(url.pathname));
     if (failure >= 0) {
       const f = this.failures.splice(failure, 1)[0]!;
@@ -303,7 +328,12 @@ export class FakeApiServer {
       const groupVersion = discovery[1] ?? discovery[2]!;
       const resources = GROUPS[groupVersion];
       if (!resources) return this.notFound(res, groupVersion);
-      return this.send(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources: resources.map((r) => ({ ...r, singularName: '', verbs: ['get', 'list', 'patch', 'delete'] })) });
+      return this.send(res, 200, {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion,
+        resources: resources.map((r) => ({ ...r, singularName: '', verbs: ['get', 'list', 'patch', 'delete'] })),
+      });
     }
 
     const match = /^\/(?:api\/v1|apis\/([^/]+\/[^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
@@ -320,10 +350,14 @@ export class FakeApiServer {
       const selector = url.searchParams.get('labelSelector');
       const items = [...this.objects.values()]
         .filter((o) => o.kind === kind && (!namespace || o.metadata.namespace === namespace))
-        .filter((o) => !selector || selector.split(',').every((term) => {
-          const [k, v] = term.split('=');
-          return o.metadata.labels?.[k!] === v;
-        }));
+        .filter(
+          (o) =>
+            !selector ||
+            selector.split(',').every((term) => {
+              const [k, v] = term.split('=');
+              return o.metadata.labels?.[k!] === v;
+            }),
+        );
       return this.send(res, 200, { kind: `${kind}List`, apiVersion, metadata: { resourceVersion: String(this.rv) }, items: items.map((o) => this.view(o)) });
     }
     const key = this.key(kind, name!, namespace);
@@ -340,16 +374,30 @@ export class FakeApiServer {
     if (method === 'PATCH') {
       const type = req.headers['content-type'] ?? '';
       if (type.startsWith('application/apply-patch')) {
-        if (url.searchParams.get('fieldManager') !== 'netbreak') return this.send(res, 400, { kind: 'Status', status: 'Failure', message: 'fieldManager is required for apply', code: 400 });
-        if (body?.metadata?.managedFields !== undefined) return this.send(res, 400, { kind: 'Status', status: 'Failure', message: 'metadata.managedFields must be nil', reason: 'BadRequest', code: 400 });
+        if (url.searchParams.get('fieldManager') !== 'netbreak')
+          return this.send(res, 400, { kind: 'Status', status: 'Failure', message: 'fieldManager is required for apply', code: 400 });
+        if (body?.metadata?.managedFields !== undefined)
+          return this.send(res, 400, { kind: 'Status', status: 'Failure', message: 'metadata.managedFields must be nil', reason: 'BadRequest', code: 400 });
         const precondition = body?.metadata?.resourceVersion;
         if (precondition !== undefined && precondition !== existing?.metadata.resourceVersion) {
-          return this.send(res, 409, { kind: 'Status', status: 'Failure', message: `Operation cannot be fulfilled on ${plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`, reason: 'Conflict', code: 409 });
+          return this.send(res, 409, {
+            kind: 'Status',
+            status: 'Failure',
+            message: `Operation cannot be fulfilled on ${plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+            reason: 'Conflict',
+            code: 409,
+          });
         }
         if (namespace && !this.get('Namespace', namespace)) return this.notFound(res, `namespaces "${namespace}"`);
         const applied = structuredClone(body) as KubeObject;
         const generation = existing ? (existing.metadata.generation ?? 1) + (JSON.stringify(existing.spec) !== JSON.stringify(applied.spec) ? 1 : 0) : 1;
-        applied.metadata = { ...applied.metadata, generation, uid: existing?.metadata.uid, creationTimestamp: existing?.metadata.creationTimestamp, managedFields: [{ manager: 'netbreak', operation: 'Apply' }] } as KubeObject['metadata'];
+        applied.metadata = {
+          ...applied.metadata,
+          generation,
+          uid: existing?.metadata.uid,
+          creationTimestamp: existing?.metadata.creationTimestamp,
+          managedFields: [{ manager: 'netbreak', operation: 'Apply' }],
+        } as KubeObject['metadata'];
         if (!applied.metadata.uid) delete applied.metadata.uid;
         if (!applied.metadata.creationTimestamp) delete applied.metadata.creationTimestamp;
         if (existing?.status && kind === 'Namespace') applied.status = existing.status;

@@ -40,7 +40,12 @@ export function useFakeTools(options: { tools?: string[]; state?: Record<string,
   const stateDir = path.join(dir, 'state');
   fs.mkdirSync(bin);
   for (const tool of tools) fs.symlinkSync(path.join(FIXTURES, tool), path.join(bin, tool));
-  const saved = { PATH: process.env.PATH, NETBREAK_FAKE_DIR: process.env.NETBREAK_FAKE_DIR, NETBREAK_FAKE_TOOLS: process.env.NETBREAK_FAKE_TOOLS, NETBREAK_STATE_DIR: process.env.NETBREAK_STATE_DIR };
+  const saved = {
+    PATH: process.env.PATH,
+    NETBREAK_FAKE_DIR: process.env.NETBREAK_FAKE_DIR,
+    NETBREAK_FAKE_TOOLS: process.env.NETBREAK_FAKE_TOOLS,
+    NETBREAK_STATE_DIR: process.env.NETBREAK_STATE_DIR,
+  };
   process.env.PATH = `${bin}:${path.dirname(process.execPath)}`;
   process.env.NETBREAK_FAKE_DIR = dir;
   process.env.NETBREAK_FAKE_TOOLS = path.join(FIXTURES, 'fake-tools.cjs');

@@ -23,7 +23,11 @@ async function setUp(tools?: string[], state: Record<string, unknown> = {}): Pro
 }
 
 const env = () => ({ ...fake.cliEnv(), NETBREAK_SCENARIOS: library.root });
-const calls = (tool?: string) => fake.calls().filter((c) => !tool || c[0] === tool).map((c) => c.join(' '));
+const calls = (tool?: string) =>
+  fake
+    .calls()
+    .filter((c) => !tool || c[0] === tool)
+    .map((c) => c.join(' '));
 
 beforeEach(async () => {
   api = await new FakeApiServer().start();
@@ -31,7 +35,10 @@ beforeEach(async () => {
   library = await tempScenario((text) =>
     text
       .replace('backends: [netns, kind, kubeconfig]\n', 'backends: [netns, kind, kubeconfig]\nparams:\n  tag: {choose: ["1.36", "1.37"]}\n')
-      .replace('fix:\n  - apply: manifests/allow-dns.yaml\n', 'fix:\n  - apply: manifests/allow-dns.yaml\n  - patch:\n      object: Deployment/shop/api\n      merge: {spec: {template: {spec: {initContainers: [{name: wait, image: "busybox:{{ params.tag }}"}]}}}}\n'),
+      .replace(
+        'fix:\n  - apply: manifests/allow-dns.yaml\n',
+        'fix:\n  - apply: manifests/allow-dns.yaml\n  - patch:\n      object: Deployment/shop/api\n      merge: {spec: {template: {spec: {initContainers: [{name: wait, image: "busybox:{{ params.tag }}"}]}}}}\n',
+      ),
   );
   await setUp();
 });
@@ -67,7 +74,12 @@ it('pull: docker pull each image, in order; load: kind load docker-image all of 
   const loaded = await netbreak(['images', 'load', '--json'], env());
   expect(loaded.code, loaded.stderr).toBe(0);
   expect(loaded.json()).toEqual({ cluster: 'netbreak', loaded: IMAGES });
-  expect(fake.calls().slice(before).map((c) => c.join(' '))).toEqual([
+  expect(
+    fake
+      .calls()
+      .slice(before)
+      .map((c) => c.join(' ')),
+  ).toEqual([
     'docker info --format {{.ServerVersion}}',
     // Which cluster: the only one netbreak created (its nodes carry netbreak's label) …
     'docker info --format {{.ServerVersion}}',
@@ -128,7 +140,7 @@ it('says what is wrong when there is no container engine or a pull fails', async
   const failed = await netbreak(['images', 'pull'], env());
   expect(failed.code).toBe(3);
   expect(failed.stderr.split('\n').at(-1)).toBe(
-    "netbreak: docker could not pull busybox:1.37 (Error response from daemon: pull access denied for busybox:1.37, repository does not exist or may require 'docker login'): check this machine's network, or pull it where there is one and bring it over with \"docker save\" and \"docker load\".",
+    'netbreak: docker could not pull busybox:1.37 (Error response from daemon: pull access denied for busybox:1.37, repository does not exist or may require \'docker login\'): check this machine\'s network, or pull it where there is one and bring it over with "docker save" and "docker load".',
   );
   expect(calls('docker').filter((c) => c.startsWith('docker pull'))).toEqual(['docker pull busybox:1.36', 'docker pull busybox:1.37']);
 });

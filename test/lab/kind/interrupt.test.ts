@@ -23,7 +23,12 @@ const IPTABLES = 'iptables -A FORWARD -p udp --dport 53 -j DROP';
 beforeEach(async () => {
   api = await new FakeApiServer().start();
   api.seedCluster('netbreak');
-  api.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system' }, spec: { selector: { ...KUBE_DNS_SELECTOR }, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] } });
+  api.put({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kube-dns', namespace: 'kube-system' },
+    spec: { selector: { ...KUBE_DNS_SELECTOR }, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] },
+  });
   fake = useFakeTools({ state: { apiServer: api.url } });
   // The valid fixture (it runs on kind, its fault types a rule on worker), whose fault also patches a kube-system object.
   library = await tempScenario((text) =>
@@ -54,7 +59,10 @@ function agnhost(): void {
     const denied = [...api.objects.values()].some((o) => o.kind === 'NetworkPolicy');
     if (p === 'shell') {
       const name = /dig \+search \+time=1 \+tries=2 (\S+) A/.exec(query.get('cmd') ?? '')![1]!;
-      return { status: 200, body: JSON.stringify({ output: denied ? ';; connection timed out; no servers could be reached\n' : digOutput(name, 'NOERROR', ['10.96.0.99']) }) };
+      return {
+        status: 200,
+        body: JSON.stringify({ output: denied ? ';; connection timed out; no servers could be reached\n' : digOutput(name, 'NOERROR', ['10.96.0.99']) }),
+      };
     }
     return { status: 200, body: JSON.stringify({ responses: ['api-5d4f7c9b8-ax0'] }) };
   };
@@ -78,14 +86,20 @@ it('Ctrl-C after the fault: start finishes the change in progress, undoes the jo
   child = spawn(['start', 'quiet-after-review', '--backend', 'kind', '--seed', '0']);
   const r = await child;
   expect(r.exitCode, r.stderr).toBe(130);
-  expect(r.stderr).toContain('netbreak: interrupted; finishing the change in progress, then undoing the changes made so far (Ctrl-C again to leave lab netbreak as it is).');
-  expect(r.stderr.trim().split('\n').at(-1)).toBe('netbreak: interrupted: the changes made so far are undone and lab netbreak is removed (its kind cluster is kept for the next start).');
+  expect(r.stderr).toContain(
+    'netbreak: interrupted; finishing the change in progress, then undoing the changes made so far (Ctrl-C again to leave lab netbreak as it is).',
+  );
+  expect(r.stderr.trim().split('\n').at(-1)).toBe(
+    'netbreak: interrupted: the changes made so far are undone and lab netbreak is removed (its kind cluster is kept for the next start).',
+  );
   // Undone, newest first: the kube-system patch, the rule typed on worker, the policy and the app.
   expect((api.get('Service', 'kube-dns', 'kube-system')!.spec as any).selector).toEqual(KUBE_DNS_SELECTOR);
-  expect(fake.calls().filter((c) => c[0] === 'docker' && c[1] === 'exec').map((c) => c.join(' '))).toEqual([
-    `docker exec netbreak-worker ${IPTABLES}`,
-    `docker exec netbreak-worker ${IPTABLES.replace('-A', '-D')}`,
-  ]);
+  expect(
+    fake
+      .calls()
+      .filter((c) => c[0] === 'docker' && c[1] === 'exec')
+      .map((c) => c.join(' ')),
+  ).toEqual([`docker exec netbreak-worker ${IPTABLES}`, `docker exec netbreak-worker ${IPTABLES.replace('-A', '-D')}`]);
   expect([...api.objects.values()].filter((o) => o.metadata.namespace === 'shop' || o.metadata.name === 'shop')).toEqual([]);
   expect(fs.existsSync(path.join(fake.stateDir, 'labs', 'netbreak'))).toBe(false);
   expect(fake.state().clusters).toEqual(['netbreak']);
@@ -116,13 +130,24 @@ it('Ctrl-C twice leaves the lab and its journal; netbreak stop then undoes what 
   expect(faultApplied()).toBe(true);
   const session = JSON.parse(fs.readFileSync(path.join(fake.stateDir, 'labs', 'netbreak', 'session.json'), 'utf8'));
   expect(session.status).toBe('starting');
-  expect(session.journal.map((e: any) => `${e.phase} ${Object.keys(e.step)[0]} ${e.state}`)).toEqual(['setup apply done', 'fault apply done', 'fault nodeExec done', 'fault patch done']);
+  expect(session.journal.map((e: any) => `${e.phase} ${Object.keys(e.step)[0]} ${e.state}`)).toEqual([
+    'setup apply done',
+    'fault apply done',
+    'fault nodeExec done',
+    'fault patch done',
+  ]);
 
   api.hold = undefined;
   const stop = await netbreak(['stop', '--json'], env);
   expect(stop.code, stop.stderr).toBe(0);
   expect((api.get('Service', 'kube-dns', 'kube-system')!.spec as any).selector).toEqual(KUBE_DNS_SELECTOR);
-  expect(fake.calls().filter((c) => c[0] === 'docker' && c[1] === 'exec').map((c) => c.join(' ')).at(-1)).toBe(`docker exec netbreak-worker ${IPTABLES.replace('-A', '-D')}`);
+  expect(
+    fake
+      .calls()
+      .filter((c) => c[0] === 'docker' && c[1] === 'exec')
+      .map((c) => c.join(' '))
+      .at(-1),
+  ).toBe(`docker exec netbreak-worker ${IPTABLES.replace('-A', '-D')}`);
   expect(api.get('Namespace', 'shop')).toBeUndefined();
   expect(fs.existsSync(path.join(fake.stateDir, 'labs', 'netbreak'))).toBe(false);
   expect(fake.state().clusters).toEqual(['netbreak']);

@@ -1,5 +1,14 @@
 import { afterEach, expect, it } from 'vitest';
-import { createCluster, deleteCluster, getClusters, getKubeconfig, KIND_INSTALL_SENTENCE, kindVersion, parseKindVersion, versionAtLeast } from '../../../src/lab/kind/kind-cli.js';
+import {
+  createCluster,
+  deleteCluster,
+  getClusters,
+  getKubeconfig,
+  KIND_INSTALL_SENTENCE,
+  kindVersion,
+  parseKindVersion,
+  versionAtLeast,
+} from '../../../src/lab/kind/kind-cli.js';
 import { CommandFailedError } from '../../../src/exec.js';
 import { useFakeTools, type FakeTools } from './fake-tools.js';
 

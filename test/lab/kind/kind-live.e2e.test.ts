@@ -54,60 +54,68 @@ describe.skipIf(!ENABLED)('kind backend, live (NETBREAK_E2E_KIND=1: Docker, kind
     if ((await kindBackend.leftovers()).includes(LAB)) await kindBackend.down(LAB);
   }, 300_000);
 
-  it('runs every scenario end to end on one reused kind cluster', async () => {
-    const { scenarios, errors } = await listScenarios(scenariosRoot(), { seed: 1 });
-    expect(errors).toEqual([]);
-    const onKind = scenarios.filter((s) => s.scenario.backends.includes('kind'));
-    expect(onKind.length).toBeGreaterThan(0);
-    for (const loaded of onKind) {
-      process.stderr.write(`scenario ${loaded.scenario.id}\n`);
+  it(
+    'runs every scenario end to end on one reused kind cluster',
+    async () => {
+      const { scenarios, errors } = await listScenarios(scenariosRoot(), { seed: 1 });
+      expect(errors).toEqual([]);
+      const onKind = scenarios.filter((s) => s.scenario.backends.includes('kind'));
+      expect(onKind.length).toBeGreaterThan(0);
+      for (const loaded of onKind) {
+        process.stderr.write(`scenario ${loaded.scenario.id}\n`);
+        await startScenario(loaded, { lab: LAB, seed: 1, backend: 'kind', progress });
+        const lab = await kindBackend.attach(LAB);
+        try {
+          // Below the API: kube-proxy's chains on a node, through docker exec.
+          const rules = await lab.nodeExec('worker', ['iptables-save', '-t', 'nat']);
+          expect(rules.stdout).toContain('KUBE-SERVICES');
+          await runSteps({ lab, manifests: loaded.manifests }, loaded.scenario.fix);
+          for (const { probe } of loaded.scenario.verify) {
+            let judged = await judgeProbe(lab, probe);
+            for (let i = 0; i < 20 && !judged.pass; i++) {
+              await new Promise((r) => setTimeout(r, 1000));
+              judged = await judgeProbe(lab, probe);
+            }
+            expect(judged.pass, `${loaded.scenario.id}: ${probe.from} → ${probe.to} gave ${judged.outcome} (${judged.result.detail})`).toBe(true);
+          }
+        } finally {
+          await revertJournal(lab, loaded);
+          await kindBackend.release(LAB);
+        }
+      }
+      expect(await kindBackend.leftovers()).toContain(LAB);
+    },
+    45 * 60_000,
+  );
+
+  it(
+    'trace --pcap: tcpdump in capture containers beside the nodes, files on the path, no container left',
+    async () => {
+      const loaded = (await listScenarios(scenariosRoot(), { seed: 1 })).scenarios.find((s) => s.scenario.id === 'friday-merge')!;
       await startScenario(loaded, { lab: LAB, seed: 1, backend: 'kind', progress });
       const lab = await kindBackend.attach(LAB);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netbreak-e2e-pcap-'));
       try {
-        // Below the API: kube-proxy's chains on a node, through docker exec.
-        const rules = await lab.nodeExec('worker', ['iptables-save', '-t', 'nat']);
-        expect(rules.stdout).toContain('KUBE-SERVICES');
-        await runSteps({ lab, manifests: loaded.manifests }, loaded.scenario.fix);
-        for (const { probe } of loaded.scenario.verify) {
-          let judged = await judgeProbe(lab, probe);
-          for (let i = 0; i < 20 && !judged.pass; i++) {
-            await new Promise((r) => setTimeout(r, 1000));
-            judged = await judgeProbe(lab, probe);
-          }
-          expect(judged.pass, `${loaded.scenario.id}: ${probe.from} → ${probe.to} gave ${judged.outcome} (${judged.result.detail})`).toBe(true);
-        }
+        const { from, to } = loaded.scenario.symptom;
+        const trace = await collectTrace(lab, { from, to, pcapDir: dir });
+        expect(trace.verdict).toBe('dropped');
+        const files = trace.pcaps ?? [];
+        const summary = files.map((f) => `${path.basename(f.file)}: ${f.packets}`).join(', ');
+        // The source pod's host-side veth sees the SYNs; the api's veth, behind kindnet's policy, none.
+        expect(files.length, trace.notes.join('\n')).toBeGreaterThanOrEqual(2);
+        expect(files[0]!.packets, summary).toBeGreaterThan(0);
+        expect(files.at(-1)!.packets, summary).toBe(0);
+        for (const f of files) expect(fs.statSync(f.file).uid).toBe(process.getuid!());
+        expect(fs.readdirSync(dir).sort()).toEqual(files.map((f) => path.basename(f.file)).sort());
+        const engine = await engineStatus();
+        const left = await run([engine.ok ? engine.engine : 'docker', 'ps', '-a', '--filter', 'label=netbreak.dev/capture', '--format', '{{.Names}}']);
+        expect(left.stdout.trim()).toBe('');
       } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
         await revertJournal(lab, loaded);
         await kindBackend.release(LAB);
       }
-    }
-    expect((await kindBackend.leftovers())).toContain(LAB);
-  }, 45 * 60_000);
-
-  it('trace --pcap: tcpdump in capture containers beside the nodes, files on the path, no container left', async () => {
-    const loaded = (await listScenarios(scenariosRoot(), { seed: 1 })).scenarios.find((s) => s.scenario.id === 'friday-merge')!;
-    await startScenario(loaded, { lab: LAB, seed: 1, backend: 'kind', progress });
-    const lab = await kindBackend.attach(LAB);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netbreak-e2e-pcap-'));
-    try {
-      const { from, to } = loaded.scenario.symptom;
-      const trace = await collectTrace(lab, { from, to, pcapDir: dir });
-      expect(trace.verdict).toBe('dropped');
-      const files = trace.pcaps ?? [];
-      const summary = files.map((f) => `${path.basename(f.file)}: ${f.packets}`).join(', ');
-      // The source pod's host-side veth sees the SYNs; the api's veth, behind kindnet's policy, none.
-      expect(files.length, trace.notes.join('\n')).toBeGreaterThanOrEqual(2);
-      expect(files[0]!.packets, summary).toBeGreaterThan(0);
-      expect(files.at(-1)!.packets, summary).toBe(0);
-      for (const f of files) expect(fs.statSync(f.file).uid).toBe(process.getuid!());
-      expect(fs.readdirSync(dir).sort()).toEqual(files.map((f) => path.basename(f.file)).sort());
-      const engine = await engineStatus();
-      const left = await run([engine.ok ? engine.engine : 'docker', 'ps', '-a', '--filter', 'label=netbreak.dev/capture', '--format', '{{.Names}}']);
-      expect(left.stdout.trim()).toBe('');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-      await revertJournal(lab, loaded);
-      await kindBackend.release(LAB);
-    }
-  }, 15 * 60_000);
+    },
+    15 * 60_000,
+  );
 });

@@ -27,7 +27,11 @@ const deploy = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'api', namespace: 'shop' },
-  spec: { replicas: 2, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53' }] } } },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: 'api' } },
+    template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53' }] } },
+  },
 };
 
 it('applies server-side as field manager netbreak, with force', async () => {
@@ -82,7 +86,9 @@ it('gets, lists with kind and apiVersion on every item, deletes (false when abse
 it('turns API errors into one sentence with the server message', async () => {
   api.failNext('PATCH', /deployments/, 422, 'Deployment.apps "api" is invalid: spec.selector: Required value');
   await client.apply(ns);
-  await expect(client.apply(deploy)).rejects.toThrow(new KubeApiError('applying Deployment/shop/api failed (HTTP 422: Deployment.apps "api" is invalid: spec.selector: Required value)'));
+  await expect(client.apply(deploy)).rejects.toThrow(
+    new KubeApiError('applying Deployment/shop/api failed (HTTP 422: Deployment.apps "api" is invalid: spec.selector: Required value)'),
+  );
 });
 
 it('refuses a context the kubeconfig does not have, naming the ones it has', () => {
@@ -94,7 +100,14 @@ it('waits for workloads to be Ready, reporting progress, and times out with what
   api.notReadyReads = 3;
   await client.apply(deploy);
   const seen: string[] = [];
-  await client.waitReady([{ kind: 'Deployment', namespace: 'shop', name: 'api' }, { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy' }], 5000, (m) => seen.push(m));
+  await client.waitReady(
+    [
+      { kind: 'Deployment', namespace: 'shop', name: 'api' },
+      { kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-proxy' },
+    ],
+    5000,
+    (m) => seen.push(m),
+  );
   expect(seen).toEqual(['waiting for deployment/api (0/2)']);
   api.notReadyReads = 1000;
   await client.apply({ ...deploy, spec: { ...deploy.spec, replicas: 3 } });
@@ -102,11 +115,22 @@ it('waits for workloads to be Ready, reporting progress, and times out with what
 });
 
 it('judges readiness as kubectl rollout status does', () => {
-  const d = (status: object, generation = 1) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', generation }, spec: { replicas: 2 }, status });
+  const d = (status: object, generation = 1) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'x', generation },
+    spec: { replicas: 2 },
+    status,
+  });
   expect(notReadyReason(d({ observedGeneration: 1, replicas: 2, readyReplicas: 2, updatedReplicas: 2 }))).toBeUndefined();
   expect(notReadyReason(d({ observedGeneration: 1, replicas: 3, readyReplicas: 2, updatedReplicas: 2 }))).toBe('deployment/x (2/2)');
   expect(notReadyReason(d({ observedGeneration: 1, replicas: 2, readyReplicas: 2, updatedReplicas: 2 }, 2))).toBe('deployment/x (2/2)');
-  const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kp', generation: 1 }, status: { observedGeneration: 1, desiredNumberScheduled: 3, numberReady: 2, updatedNumberScheduled: 3 } };
+  const ds = {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'kp', generation: 1 },
+    status: { observedGeneration: 1, desiredNumberScheduled: 3, numberReady: 2, updatedNumberScheduled: 3 },
+  };
   expect(notReadyReason(ds)).toBe('daemonset/kp (2/3)');
 });
 
@@ -116,5 +140,9 @@ it('GETs through the pod proxy with the query intact', async () => {
   const pod = (await client.list('Pod', 'shop'))[0]!.metadata.name;
   const answer = await client.proxyGet('shop', pod, 8080, 'dial?request=hostname&host=10.96.0.5&port=8080&protocol=http&tries=1', 2000);
   expect(answer).toEqual({ status: 200, body: JSON.stringify({ responses: ['backend-for-10.96.0.5'] }) });
-  expect(api.requests.at(-1)).toMatchObject({ method: 'GET', path: `/api/v1/namespaces/shop/pods/${pod}:8080/proxy/dial`, query: { host: '10.96.0.5', request: 'hostname' } });
+  expect(api.requests.at(-1)).toMatchObject({
+    method: 'GET',
+    path: `/api/v1/namespaces/shop/pods/${pod}:8080/proxy/dial`,
+    query: { host: '10.96.0.5', request: 'hostname' },
+  });
 });

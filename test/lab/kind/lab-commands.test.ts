@@ -31,7 +31,15 @@ it('lab up --backend kind creates the cluster, or reuses the one netbreak made; 
   const up = await netbreak(['lab', 'up', '--backend', 'kind', '--json'], env);
   expect(up.code, up.stderr).toBe(0);
   const kubeconfig = path.join(fake.stateDir, labDir, 'kubeconfig');
-  expect(up.json()).toEqual({ lab: 'netbreak', backend: 'kind', nodes: ['control-plane', 'worker', 'worker2'], cluster: 'netbreak', kubeconfig, context: 'kind-netbreak', kubeProxyMode: 'iptables' });
+  expect(up.json()).toEqual({
+    lab: 'netbreak',
+    backend: 'kind',
+    nodes: ['control-plane', 'worker', 'worker2'],
+    cluster: 'netbreak',
+    kubeconfig,
+    context: 'kind-netbreak',
+    kubeProxyMode: 'iptables',
+  });
   expect(creates()).toHaveLength(1);
   const text = await netbreak(['get', 'nodes'], env);
   expect(text.stdout).toMatch(/^NAME\s.*\ncontrol-plane\s.*\nworker\s.*\nworker2\s/);

@@ -99,7 +99,12 @@ function network(loaded: LoadedScenario, learner?: string): ProxyHandler {
     stage().find((e) => {
       const [ns, workload] = e.from.split('/') as [string, string];
       const target = new URL(e.to);
-      return ns === namespace && (pod === workload || pod.startsWith(`${workload}-`)) && target.hostname === host && (port === undefined || target.port === port || (!target.port && port === '80'));
+      return (
+        ns === namespace &&
+        (pod === workload || pod.startsWith(`${workload}-`)) &&
+        target.hostname === host &&
+        (port === undefined || target.port === port || (!target.port && port === '80'))
+      );
     });
   return ({ namespace: sent, pod, path: p, query }) => {
     const namespace = unmap(sent);
@@ -130,49 +135,64 @@ function specOrData(o: KubeObject): unknown {
   return o.kind === 'ConfigMap' ? (o as { data?: unknown }).data : o.spec;
 }
 
-it.each(SEEDS)('every kind scenario, seed %i: start, reference fix, check, stop; valid objects, kind node names, the cluster left as found', async (seed) => {
-  const problems: string[] = [];
-  for (const listed of onKind) {
-    const loaded = await loadScenario(listed.dir, { seed });
-    const id = `${loaded.scenario.id} (seed ${seed})`;
-    api.proxyHandler = network(loaded);
-    const system = [...api.objects.values()].filter((o) => o.metadata.namespace === 'kube-system' && o.kind !== 'Pod').map((o) => [`${o.kind}/${o.metadata.name}`, structuredClone(specOrData(o))] as const);
-    const sentBefore = api.requests.length;
-    const execBefore = fake.calls().length;
+it.each(SEEDS)(
+  'every kind scenario, seed %i: start, reference fix, check, stop; valid objects, kind node names, the cluster left as found',
+  async (seed) => {
+    const problems: string[] = [];
+    for (const listed of onKind) {
+      const loaded = await loadScenario(listed.dir, { seed });
+      const id = `${loaded.scenario.id} (seed ${seed})`;
+      api.proxyHandler = network(loaded);
+      const system = [...api.objects.values()]
+        .filter((o) => o.metadata.namespace === 'kube-system' && o.kind !== 'Pod')
+        .map((o) => [`${o.kind}/${o.metadata.name}`, structuredClone(specOrData(o))] as const);
+      const sentBefore = api.requests.length;
+      const execBefore = fake.calls().length;
 
-    await startScenario(loaded, { lab: LAB, seed, backend: 'kind', progress: silentProgress });
-    const lab = await kindBackend.attach(LAB);
-    await runSteps({ lab, manifests: loaded.manifests }, loaded.scenario.fix, sessionRecorder(LAB, 'fix'));
-    const report = await runCheck(lab, loaded.scenario);
-    for (const item of report.items.filter((i) => !i.pass)) problems.push(`${id}: check: ${item.description}: ${item.detail}`);
-    await releaseKindLab(LAB);
+      await startScenario(loaded, { lab: LAB, seed, backend: 'kind', progress: silentProgress });
+      const lab = await kindBackend.attach(LAB);
+      await runSteps({ lab, manifests: loaded.manifests }, loaded.scenario.fix, sessionRecorder(LAB, 'fix'));
+      const report = await runCheck(lab, loaded.scenario);
+      for (const item of report.items.filter((i) => !i.pass)) problems.push(`${id}: check: ${item.description}: ${item.detail}`);
+      await releaseKindLab(LAB);
 
-    // What netbreak sent: valid objects, and node names as kind has them.
-    for (const r of api.requests.slice(sentBefore).filter((r) => r.method === 'PATCH' && r.contentType?.startsWith('application/apply-patch'))) {
-      for (const p of schemaProblems(r.body)) problems.push(`${id}: ${r.body.kind}/${r.body.metadata?.name}: ${p}`);
+      // What netbreak sent: valid objects, and node names as kind has them.
+      for (const r of api.requests.slice(sentBefore).filter((r) => r.method === 'PATCH' && r.contentType?.startsWith('application/apply-patch'))) {
+        for (const p of schemaProblems(r.body)) problems.push(`${id}: ${r.body.kind}/${r.body.metadata?.name}: ${p}`);
+      }
+      const sentText = JSON.stringify(
+        api.requests
+          .slice(sentBefore)
+          .filter((r) => r.method === 'PATCH')
+          .map((r) => r.body),
+      );
+      for (const bare of sentText.matchAll(/"(?:kubernetes\.io\/hostname|nodeName)":"(?!netbreak-)([^"]+)"/g))
+        problems.push(`${id}: node "${bare[1]}" sent without kind's prefix`);
+      for (const bare of sentText.matchAll(/"key":"kubernetes\.io\/hostname","operator":"\w+","values":\[([^\]]*)\]/g)) {
+        if (!/^("netbreak-[^"]+",?)*$/.test(bare[1]!)) problems.push(`${id}: node affinity values ${bare[1]} sent without kind's prefix`);
+      }
+      for (const call of fake
+        .calls()
+        .slice(execBefore)
+        .filter((c) => c[0] === 'docker' && c[1] === 'exec')) {
+        if (!/^netbreak-(control-plane|worker2?)$/.test(call[2]!)) problems.push(`${id}: docker exec into ${call[2]}`);
+      }
+      // stop leaves the cluster as it found it.
+      for (const [key, before] of system) {
+        const [kind, name] = key.split('/') as [string, string];
+        const now = api.get(kind, name, 'kube-system');
+        if (!now || JSON.stringify(specOrData(now)) !== JSON.stringify(before)) problems.push(`${id}: ${key} was not restored by stop`);
+      }
+      const left = [...api.objects.values()].filter((o) => o.kind === 'Namespace' && o.metadata.labels?.['netbreak.dev/lab']);
+      if (left.length) problems.push(`${id}: stop left namespaces ${left.map((n) => n.metadata.name).join(', ')}`);
+      if (fs.existsSync(path.join(fake.stateDir, 'labs', LAB))) problems.push(`${id}: stop left the lab folder`);
     }
-    const sentText = JSON.stringify(api.requests.slice(sentBefore).filter((r) => r.method === 'PATCH').map((r) => r.body));
-    for (const bare of sentText.matchAll(/"(?:kubernetes\.io\/hostname|nodeName)":"(?!netbreak-)([^"]+)"/g)) problems.push(`${id}: node "${bare[1]}" sent without kind's prefix`);
-    for (const bare of sentText.matchAll(/"key":"kubernetes\.io\/hostname","operator":"\w+","values":\[([^\]]*)\]/g)) {
-      if (!/^("netbreak-[^"]+",?)*$/.test(bare[1]!)) problems.push(`${id}: node affinity values ${bare[1]} sent without kind's prefix`);
-    }
-    for (const call of fake.calls().slice(execBefore).filter((c) => c[0] === 'docker' && c[1] === 'exec')) {
-      if (!/^netbreak-(control-plane|worker2?)$/.test(call[2]!)) problems.push(`${id}: docker exec into ${call[2]}`);
-    }
-    // stop leaves the cluster as it found it.
-    for (const [key, before] of system) {
-      const [kind, name] = key.split('/') as [string, string];
-      const now = api.get(kind, name, 'kube-system');
-      if (!now || JSON.stringify(specOrData(now)) !== JSON.stringify(before)) problems.push(`${id}: ${key} was not restored by stop`);
-    }
-    const left = [...api.objects.values()].filter((o) => o.kind === 'Namespace' && o.metadata.labels?.['netbreak.dev/lab']);
-    if (left.length) problems.push(`${id}: stop left namespaces ${left.map((n) => n.metadata.name).join(', ')}`);
-    if (fs.existsSync(path.join(fake.stateDir, 'labs', LAB))) problems.push(`${id}: stop left the lab folder`);
-  }
-  expect(problems).toEqual([]);
-  expect(fake.state().clusters).toEqual([LAB]);
-  expect(fake.calls().filter((c) => c[0] === 'kind' && c[1] === 'create')).toHaveLength(1);
-}, 600_000);
+    expect(problems).toEqual([]);
+    expect(fake.state().clusters).toEqual([LAB]);
+    expect(fake.calls().filter((c) => c[0] === 'kind' && c[1] === 'create')).toHaveLength(1);
+  },
+  600_000,
+);
 
 it('every kubeconfig scenario: in the learner’s own namespaces only, and stop removes just those', async () => {
   const { kubeconfigBackend } = await import('../../../src/lab/kubeconfig/backend.js');
@@ -185,7 +205,13 @@ it('every kubeconfig scenario: in the learner’s own namespaces only, and stop 
     const id = loaded.scenario.id;
     api.proxyHandler = network(loaded, 'alice');
     const sentBefore = api.requests.length;
-    await startScenario(loaded, { lab: LAB, seed: 0, backend: 'kubeconfig', upOptions: { context: 'workshop', kubeconfig: file, learner: 'alice' }, progress: silentProgress });
+    await startScenario(loaded, {
+      lab: LAB,
+      seed: 0,
+      backend: 'kubeconfig',
+      upOptions: { context: 'workshop', kubeconfig: file, learner: 'alice' },
+      progress: silentProgress,
+    });
     const lab = await kubeconfigBackend.attach(LAB);
     await runSteps({ lab, manifests: loaded.manifests }, loaded.scenario.fix, sessionRecorder(LAB, 'fix'));
     const report = await runCheck(lab, loaded.scenario);
@@ -193,7 +219,8 @@ it('every kubeconfig scenario: in the learner’s own namespaces only, and stop 
     await kubeconfigBackend.down(LAB);
     for (const r of api.requests.slice(sentBefore).filter((r) => r.method !== 'GET')) {
       if (!/^\/api(s\/[^/]+)?\/v1\/namespaces\/nb-alice-/.test(r.path)) problems.push(`${id}: ${r.method} ${r.path} outside the learner's namespaces`);
-      if (r.method === 'PATCH' && r.contentType?.startsWith('application/apply-patch')) for (const p of schemaProblems(r.body)) problems.push(`${id}: ${r.body.kind}/${r.body.metadata?.name}: ${p}`);
+      if (r.method === 'PATCH' && r.contentType?.startsWith('application/apply-patch'))
+        for (const p of schemaProblems(r.body)) problems.push(`${id}: ${r.body.kind}/${r.body.metadata?.name}: ${p}`);
     }
     const left = [...api.objects.values()].filter((o) => o.kind === 'Namespace' && o.metadata.name.startsWith('nb-alice-'));
     if (left.length) problems.push(`${id}: stop left ${left.map((n) => n.metadata.name).join(', ')}`);

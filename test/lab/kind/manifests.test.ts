@@ -33,7 +33,8 @@ function producedObjects(loaded: LoadedScenario): KubeObject[] {
     if (!target) continue;
     if (name === 'patch') produced.push(mergePatch(target, params.merge) as KubeObject);
     if (name === 'scale') produced.push(mergePatch(target, { spec: { replicas: params.replicas } }) as KubeObject);
-    if (name === 'restart') produced.push(mergePatch(target, { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: new Date().toISOString() } } } } }) as KubeObject);
+    if (name === 'restart')
+      produced.push(mergePatch(target, { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: new Date().toISOString() } } } } }) as KubeObject);
   }
   return produced;
 }
@@ -56,8 +57,16 @@ it('checks the checker: it finds a wrong type, a bad enum, a missing field and a
     spec: { podSelector: {}, policyTypes: ['Egres'], egress: [{ ports: [{ port: 53, protocl: 'UDP' }] }] },
   };
   expect(schemaProblems(bad)).toEqual(['spec.policyTypes.0: must be equal to one of the allowed values', 'spec.egress[0].ports[0].protocl: unknown field']);
-  const deploy: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { template: { spec: { containers: [{ name: 'a', ports: [{ containerPort: '80' }] }] } } } };
-  expect(schemaProblems(deploy)).toEqual(['spec: must have required property selector', 'spec.template.spec.containers.0.ports.0.containerPort: must be integer']);
+  const deploy: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'x' },
+    spec: { template: { spec: { containers: [{ name: 'a', ports: [{ containerPort: '80' }] }] } } },
+  };
+  expect(schemaProblems(deploy)).toEqual([
+    'spec: must have required property selector',
+    'spec.template.spec.containers.0.ports.0.containerPort: must be integer',
+  ]);
   expect(schemaProblems({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } })).toEqual(['v1/Secret: not a kind netbreak sends']);
 });
 

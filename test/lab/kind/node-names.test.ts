@@ -29,11 +29,18 @@ const deployment: KubeObject = {
           nodeAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: {
               nodeSelectorTerms: [
-                { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: ['worker'] }, { key: 'zone', operator: 'In', values: ['worker'] }] },
+                {
+                  matchExpressions: [
+                    { key: 'kubernetes.io/hostname', operator: 'NotIn', values: ['worker'] },
+                    { key: 'zone', operator: 'In', values: ['worker'] },
+                  ],
+                },
                 { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['control-plane'] }] },
               ],
             },
-            preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['worker2'] }] } }],
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              { weight: 1, preference: { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['worker2'] }] } },
+            ],
           },
         },
         containers: [{ name: 'frontend', image: 'agnhost' }],
@@ -61,19 +68,55 @@ it('maps the node fields of a pod template, and only those', () => {
 });
 
 it('maps pods, nodes and endpoint records as the cluster returns them', () => {
-  const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'api-1', namespace: 'shop' }, spec: { nodeName: 'netbreak-worker', containers: [] } };
+  const pod: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'api-1', namespace: 'shop' },
+    spec: { nodeName: 'netbreak-worker', containers: [] },
+  };
   expect((mapObjectNodeNames(pod, kind.fromCluster).spec as any).nodeName).toBe('worker');
-  const node: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'netbreak-worker2', labels: { 'kubernetes.io/hostname': 'netbreak-worker2', 'kubernetes.io/os': 'linux' } } };
-  expect(mapObjectNodeNames(node, kind.fromCluster).metadata).toEqual({ name: 'worker2', labels: { 'kubernetes.io/hostname': 'worker2', 'kubernetes.io/os': 'linux' } });
-  const slice: KubeObject = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'api-x', namespace: 'shop' }, endpoints: [{ addresses: ['10.244.1.3'], nodeName: 'netbreak-worker' }, { addresses: ['10.244.2.3'] }] } as KubeObject;
+  const node: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: 'netbreak-worker2', labels: { 'kubernetes.io/hostname': 'netbreak-worker2', 'kubernetes.io/os': 'linux' } },
+  };
+  expect(mapObjectNodeNames(node, kind.fromCluster).metadata).toEqual({
+    name: 'worker2',
+    labels: { 'kubernetes.io/hostname': 'worker2', 'kubernetes.io/os': 'linux' },
+  });
+  const slice: KubeObject = {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'api-x', namespace: 'shop' },
+    endpoints: [{ addresses: ['10.244.1.3'], nodeName: 'netbreak-worker' }, { addresses: ['10.244.2.3'] }],
+  } as KubeObject;
   expect((mapObjectNodeNames(slice, kind.fromCluster) as any).endpoints.map((e: any) => e.nodeName)).toEqual(['worker', undefined]);
-  const endpoints: KubeObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'api', namespace: 'shop' }, subsets: [{ addresses: [{ ip: '10.244.1.3', nodeName: 'netbreak-worker' }], notReadyAddresses: [{ ip: '10.244.2.3', nodeName: 'netbreak-worker2' }] }] } as KubeObject;
+  const endpoints: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'api', namespace: 'shop' },
+    subsets: [{ addresses: [{ ip: '10.244.1.3', nodeName: 'netbreak-worker' }], notReadyAddresses: [{ ip: '10.244.2.3', nodeName: 'netbreak-worker2' }] }],
+  } as KubeObject;
   const back = mapObjectNodeNames(endpoints, kind.fromCluster) as any;
   expect([back.subsets[0].addresses[0].nodeName, back.subsets[0].notReadyAddresses[0].nodeName]).toEqual(['worker', 'worker2']);
 });
 
 it('maps a merge patch, and leaves its nulls (field removals) alone', () => {
-  const narrow = { spec: { template: { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: ['worker2'] }] }] } } } } } } };
+  const narrow = {
+    spec: {
+      template: {
+        spec: {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: ['worker2'] }] }],
+              },
+            },
+          },
+        },
+      },
+    },
+  };
   expect(JSON.stringify(mapNodeNames(narrow, 'DaemonSet', kind.toCluster))).toContain('"values":["netbreak-worker2"]');
   const widen = { spec: { template: { spec: { affinity: null, nodeSelector: null } } } };
   expect(mapNodeNames(widen, 'DaemonSet', kind.toCluster)).toEqual(widen);

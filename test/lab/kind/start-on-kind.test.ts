@@ -29,7 +29,8 @@ function kubeProxy(): void {
     const service = [...api.objects.values()].find((o) => o.kind === 'Service' && o.metadata.name === 'api')!;
     const selector = ((service.spec as { selector?: Record<string, string> }).selector ?? {}) as Record<string, string>;
     const pod = [...api.objects.values()].find(
-      (o) => o.kind === 'Pod' && o.metadata.namespace === service.metadata.namespace && Object.entries(selector).every(([k, v]) => o.metadata.labels?.[k] === v),
+      (o) =>
+        o.kind === 'Pod' && o.metadata.namespace === service.metadata.namespace && Object.entries(selector).every(([k, v]) => o.metadata.labels?.[k] === v),
     );
     if (pod) return { status: 200, body: JSON.stringify({ responses: [pod.metadata.name] }) };
     return { status: 200, body: JSON.stringify({ errors: [`dial tcp ${query.get('host')}:${query.get('port')}: connect: connection refused`] }) };

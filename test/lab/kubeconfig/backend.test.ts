@@ -39,19 +39,25 @@ const app = [
     spec: {
       replicas: 1,
       selector: { matchLabels: { app: 'frontend' } },
-      template: { metadata: { labels: { app: 'frontend' } }, spec: { containers: [{ name: 'frontend', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['netexec', '--http-port=8080'] }] } },
+      template: {
+        metadata: { labels: { app: 'frontend' } },
+        spec: { containers: [{ name: 'frontend', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['netexec', '--http-port=8080'] }] },
+      },
     },
   },
   { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { app: 'api' }, ports: [{ port: 8080 }] } },
 ];
 
-const up = (options: Record<string, string> = {}) => kubeconfigBackend.up('netbreak', { context: 'workshop', learner: 'alice', kubeconfig, ...options }, silentProgress);
+const up = (options: Record<string, string> = {}) =>
+  kubeconfigBackend.up('netbreak', { context: 'workshop', learner: 'alice', kubeconfig, ...options }, silentProgress);
 
 it('needs an explicit context and learner, and refuses a context the kubeconfig lacks', async () => {
   await expect(kubeconfigBackend.up('netbreak', { kubeconfig, learner: 'alice' }, silentProgress)).rejects.toThrow(
     new PreflightError('the kubeconfig backend needs --context NAME: netbreak never uses your current context on a shared cluster'),
   );
-  await expect(kubeconfigBackend.up('netbreak', { kubeconfig, context: 'workshop' }, silentProgress)).rejects.toThrow('the kubeconfig backend needs --learner NAME');
+  await expect(kubeconfigBackend.up('netbreak', { kubeconfig, context: 'workshop' }, silentProgress)).rejects.toThrow(
+    'the kubeconfig backend needs --learner NAME',
+  );
   await expect(up({ context: 'staging' })).rejects.toThrow('has no context "staging": its contexts are prod, workshop');
   await expect(up({ learner: 'Alice!' })).rejects.toThrow('learner name "Alice!" is not valid');
   expect(api.calls()).toEqual([]);
@@ -60,7 +66,11 @@ it('needs an explicit context and learner, and refuses a context the kubeconfig 
 it('works in the learner’s own namespaces and maps them back, so scenarios keep saying "shop"', async () => {
   const lab = await up();
   const applied = await lab.apply(app);
-  expect(applied.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual(['Namespace//shop', 'Deployment/shop/frontend', 'Service/shop/api']);
+  expect(applied.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
+    'Namespace//shop',
+    'Deployment/shop/frontend',
+    'Service/shop/api',
+  ]);
   expect(api.calls()).toEqual([
     'PATCH /api/v1/namespaces/nb-alice-shop',
     'PATCH /apis/apps/v1/namespaces/nb-alice-shop/deployments/frontend',
@@ -83,11 +93,26 @@ it('works in the learner’s own namespaces and maps them back, so scenarios kee
   const seen: string[] = [];
   api.proxyHandler = ({ namespace, path: p, query }) => {
     seen.push(`${namespace} ${p} ${query.get('cmd') ?? query.get('host')}`);
-    return p === 'shell' ? { status: 200, body: JSON.stringify({ output: ';; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 1\n' }) } : { status: 200, body: '{}' };
+    return p === 'shell'
+      ? { status: 200, body: JSON.stringify({ output: ';; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 1\n' }) }
+      : { status: 200, body: '{}' };
   };
   expect((await lab.probe({ from: 'shop/frontend', to: 'http://api.shop.svc.cluster.local:8080/' })).outcome).toBe('nxdomain');
   expect(seen).toEqual(['nb-alice-shop shell dig +search +time=1 +tries=2 api.nb-alice-shop.svc.cluster.local A 2>&1']);
-  expect(lab.shellCommand({ namespace: 'shop', pod: 'frontend-1' }, ['sh'])).toEqual(['kubectl', '--kubeconfig', kubeconfig, '--context', 'workshop', 'exec', '-i', '-n', 'nb-alice-shop', 'frontend-1', '--', 'sh']);
+  expect(lab.shellCommand({ namespace: 'shop', pod: 'frontend-1' }, ['sh'])).toEqual([
+    'kubectl',
+    '--kubeconfig',
+    kubeconfig,
+    '--context',
+    'workshop',
+    'exec',
+    '-i',
+    '-n',
+    'nb-alice-shop',
+    'frontend-1',
+    '--',
+    'sh',
+  ]);
 });
 
 it('refuses node-level steps and changes outside the namespaces it created, each in one sentence, without calling the API', async () => {
@@ -102,11 +127,15 @@ it('refuses node-level steps and changes outside the namespaces it created, each
   expect(() => lab.shellCommand({ node: 'worker' })).toThrow(NodeLevelRefusedError);
   const outside = (what: string) =>
     `the kubeconfig backend changes only the namespaces it created for learner alice, so it will not change ${what}: run this scenario on the kind or netns backend`;
-  await expect(lab.patch({ kind: 'ConfigMap', namespace: 'kube-system', name: 'coredns' }, { data: {} })).rejects.toThrow(new NamespaceRefusedError(outside('ConfigMap/kube-system/coredns in namespace kube-system')));
+  await expect(lab.patch({ kind: 'ConfigMap', namespace: 'kube-system', name: 'coredns' }, { data: {} })).rejects.toThrow(
+    new NamespaceRefusedError(outside('ConfigMap/kube-system/coredns in namespace kube-system')),
+  );
   await expect(lab.scale({ kind: 'Deployment', namespace: 'kube-system', name: 'coredns' }, 0)).rejects.toThrow(NamespaceRefusedError);
   await expect(lab.delete({ kind: 'Service', namespace: 'payments', name: 'api' })).rejects.toThrow(outside('Service/payments/api in namespace payments'));
   await expect(lab.delete({ kind: 'Namespace', name: 'kube-system' })).rejects.toThrow(outside('Namespace/kube-system'));
-  await expect(lab.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' } }])).rejects.toThrow(NamespaceRefusedError);
+  await expect(lab.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' } }])).rejects.toThrow(
+    NamespaceRefusedError,
+  );
   await expect(lab.apply([{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker' } }])).rejects.toThrow(outside('Node/worker'));
   expect(api.requests.length).toBe(before);
 });
@@ -115,7 +144,9 @@ it('will not adopt a namespace of the same name that someone else made', async (
   api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'nb-alice-shop', labels: { team: 'payments' } } });
   const lab = await up();
   await expect(lab.apply(app)).rejects.toThrow(
-    new NamespaceRefusedError('namespace nb-alice-shop already exists and netbreak did not create it for learner alice in lab netbreak, so it will not change Namespace/shop: pick another --learner name'),
+    new NamespaceRefusedError(
+      'namespace nb-alice-shop already exists and netbreak did not create it for learner alice in lab netbreak, so it will not change Namespace/shop: pick another --learner name',
+    ),
   );
   expect(api.calls()).toEqual([]);
   await kubeconfigBackend.down('netbreak');
@@ -123,7 +154,11 @@ it('will not adopt a namespace of the same name that someone else made', async (
 });
 
 it('tears down only its own namespaces and leaves other learners and the cluster alone', async () => {
-  api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'nb-bob-shop', labels: { 'netbreak.dev/learner': 'bob', 'netbreak.dev/lab': 'netbreak' } } });
+  api.put({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'nb-bob-shop', labels: { 'netbreak.dev/learner': 'bob', 'netbreak.dev/lab': 'netbreak' } },
+  });
   const lab = await up();
   await lab.apply(app);
   expect(await kubeconfigBackend.labs()).toEqual(['netbreak']);
@@ -143,7 +178,10 @@ it('refuses a learner who already has namespaces, and reports what is available'
   await expect(up()).rejects.toThrow('learner alice already has namespaces on this cluster (nb-alice-x): stop that lab first, or pick another --learner name');
   process.env.KUBECONFIG = kubeconfig;
   try {
-    expect(await kubeconfigBackend.available()).toEqual({ ok: true, detail: `${kubeconfig}: contexts prod, workshop (choose with --context NAME --learner NAME)` });
+    expect(await kubeconfigBackend.available()).toEqual({
+      ok: true,
+      detail: `${kubeconfig}: contexts prod, workshop (choose with --context NAME --learner NAME)`,
+    });
     process.env.KUBECONFIG = path.join(os.tmpdir(), 'does-not-exist');
     expect((await kubeconfigBackend.available()).ok).toBe(false);
   } finally {

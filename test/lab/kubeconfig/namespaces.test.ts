@@ -28,12 +28,17 @@ it('maps objects there and back: namespace, Namespace name and labels, policy se
         { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }] },
         { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }] },
       ],
-      ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop', 'kube-system'] }] } }] }],
+      ingress: [
+        { from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop', 'kube-system'] }] } }] },
+      ],
     },
   };
   const sent = map.object(policy);
   expect(sent.metadata.namespace).toBe('nb-alice-shop');
-  expect((sent.spec as any).egress.map((r: any) => r.to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).toEqual(['kube-system', 'nb-alice-shop']);
+  expect((sent.spec as any).egress.map((r: any) => r.to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).toEqual([
+    'kube-system',
+    'nb-alice-shop',
+  ]);
   expect((sent.spec as any).ingress[0].from[0].namespaceSelector.matchExpressions[0].values).toEqual(['nb-alice-shop', 'kube-system']);
   expect(map.objectBack(sent)).toEqual(policy);
   expect(policy.metadata.namespace).toBe('shop');

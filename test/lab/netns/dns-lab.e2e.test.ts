@@ -159,7 +159,8 @@ describe.skipIf(labTests.skip)(labTests.title('cluster DNS on the netns lab'), (
     const r = await netbreak(['probe', '--lab', LAB, '--from', 'shop/client', '--to', to, '--json'], env);
     return r.json() as ProbeResult;
   };
-  const pods = (namespace: string, label: string) => lab.list('Pod', namespace).then((all) => all.filter((p) => Object.values(p.metadata.labels ?? {}).includes(label)));
+  const pods = (namespace: string, label: string) =>
+    lab.list('Pod', namespace).then((all) => all.filter((p) => Object.values(p.metadata.labels ?? {}).includes(label)));
   const ipOf = (p: KubeObject) => (p.status as { podIP: string }).podIP;
   const setCorefile = (text: string) => lab.patch(COREFILE, { data: { Corefile: text } });
   const corednsReady = () => lab.waitReady([COREDNS], 15_000);
@@ -229,13 +230,16 @@ describe.skipIf(labTests.skip)(labTests.title('cluster DNS on the netns lab'), (
     const holderPid = Number(fs.readFileSync(path.join(stateDir, 'labs', LAB, 'holder.pid'), 'utf8'));
     const fabric = fs.readlinkSync(`/proc/${supervisorPid}/ns/net`);
     expect(fabric).not.toBe(fs.readlinkSync('/proc/self/ns/net'));
-    const inFabric = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((pid) => {
-      try {
-        return fs.readlinkSync(`/proc/${pid}/ns/net`) === fabric;
-      } catch {
-        return false;
-      }
-    });
+    const inFabric = fs
+      .readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .filter((pid) => {
+        try {
+          return fs.readlinkSync(`/proc/${pid}/ns/net`) === fabric;
+        } catch {
+          return false;
+        }
+      });
     expect(inFabric.map(Number).sort()).toEqual([holderPid, supervisorPid].sort());
     const listening = (await inLab(LAB, stateDir, { lab: true }, ['ss', '-Hlnup']))!.stdout;
     // The lab keeps the machine's /proc, so ss names the supervisor by its pid outside the lab.
@@ -264,7 +268,10 @@ describe.skipIf(labTests.skip)(labTests.title('cluster DNS on the netns lab'), (
     expect(await status('sleepy.shop.svc.cluster.local')).toBe('NXDOMAIN');
     expect(await short('SRV', '_http._tcp.web.shop.svc.cluster.local')).toEqual(['0 100 80 web.shop.svc.cluster.local.']);
     const srv = await short('SRV', '_http._tcp.web-headless.shop.svc.cluster.local');
-    expect(srv.map((l) => l.replace(/\d+-\d+-\d+-\d+/, 'IP'))).toEqual(['0 50 8080 IP.web-headless.shop.svc.cluster.local.', '0 50 8080 IP.web-headless.shop.svc.cluster.local.']);
+    expect(srv.map((l) => l.replace(/\d+-\d+-\d+-\d+/, 'IP'))).toEqual([
+      '0 50 8080 IP.web-headless.shop.svc.cluster.local.',
+      '0 50 8080 IP.web-headless.shop.svc.cluster.local.',
+    ]);
   });
 
   it('pod A records: a-b-c-d.<ns>.pod and <hostname>.<subdomain> for the pod whose subdomain is the Service', async () => {
@@ -279,11 +286,14 @@ describe.skipIf(labTests.skip)(labTests.title('cluster DNS on the netns lab'), (
 
   it('ExternalName: a CNAME, chased through the lab upstream', async () => {
     const answer = (await dig('ext.shop.svc.cluster.local')).match(/^\S+\s+\d+\s+IN\s+(CNAME|A)\s+\S+$/gm);
-    expect(answer?.map((l) => l.split(/\s+/).filter((_, i) => i !== 1 && i !== 2).join(' '))).toEqual([
-      'ext.shop.svc.cluster.local. CNAME www.example.com.',
-      'www.example.com. CNAME example.com.',
-      'example.com. A 172.18.0.1',
-    ]);
+    expect(
+      answer?.map((l) =>
+        l
+          .split(/\s+/)
+          .filter((_, i) => i !== 1 && i !== 2)
+          .join(' '),
+      ),
+    ).toEqual(['ext.shop.svc.cluster.local. CNAME www.example.com.', 'www.example.com. CNAME example.com.', 'example.com. A 172.18.0.1']);
   });
 
   it('NXDOMAIN for an unknown Service after every search candidate', async () => {
@@ -336,7 +346,8 @@ describe.skipIf(labTests.skip)(labTests.title('cluster DNS on the netns lab'), (
     await setCorefile(INVALID);
     const logs = async () => (await pods('kube-system', 'kube-dns')).map((p) => path.join(stateDir, 'labs', LAB, 'pods', `kube-system_${p.metadata.name}.log`));
     await eventually(async () => {
-      for (const log of await logs()) expect(fs.readFileSync(log, 'utf8')).toContain("reload failed: /etc/coredns/Corefile:13 - Error during parsing: Unknown directive 'forwrd'");
+      for (const log of await logs())
+        expect(fs.readFileSync(log, 'utf8')).toContain("reload failed: /etc/coredns/Corefile:13 - Error during parsing: Unknown directive 'forwrd'");
     });
     expect((await probe('dns://web')).outcome).toBe('success');
 
@@ -345,12 +356,14 @@ describe.skipIf(labTests.skip)(labTests.title('cluster DNS on the netns lab'), (
       const coredns = await pods('kube-system', 'kube-dns');
       expect(coredns).toHaveLength(2);
       for (const p of coredns) {
-        const c = (p.status as { containerStatuses: { ready: boolean; restartCount: number; state: { waiting?: { reason: string } } }[] }).containerStatuses[0]!;
+        const c = (p.status as { containerStatuses: { ready: boolean; restartCount: number; state: { waiting?: { reason: string } } }[] })
+          .containerStatuses[0]!;
         expect(c.ready).toBe(false);
         expect(c.restartCount).toBeGreaterThanOrEqual(2);
       }
     });
-    for (const log of await logs()) expect(fs.readFileSync(log, 'utf8')).toContain("/etc/coredns/Corefile:13 - Error during parsing: Unknown directive 'forwrd'");
+    for (const log of await logs())
+      expect(fs.readFileSync(log, 'utf8')).toContain("/etc/coredns/Corefile:13 - Error during parsing: Unknown directive 'forwrd'");
     const slices = (await lab.list('EndpointSlice', 'kube-system')).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kube-dns');
     expect(slices.flatMap((s) => (s.endpoints as { conditions: { ready: boolean } }[]).filter((e) => e.conditions.ready))).toEqual([]);
     const r = await probe('dns://web');
@@ -373,13 +386,15 @@ describe.skipIf(labTests.skip)(labTests.title('cluster DNS on the netns lab'), (
       const coredns = await pods('kube-system', 'kube-dns');
       expect(coredns).toHaveLength(2);
       for (const p of coredns) {
-        const c = (p.status as { containerStatuses: { ready: boolean; restartCount: number; state: { waiting?: { reason: string } } }[] }).containerStatuses[0]!;
+        const c = (p.status as { containerStatuses: { ready: boolean; restartCount: number; state: { waiting?: { reason: string } } }[] })
+          .containerStatuses[0]!;
         expect(c.ready).toBe(false);
         expect(c.restartCount).toBeGreaterThanOrEqual(1);
       }
     });
     // Upstream's words, with the address the probe came from and the server's listen address.
-    for (const log of await logs()) expect(fs.readFileSync(log, 'utf8')).toMatch(/\[FATAL\] plugin\/loop: Loop \(127\.0\.0\.1:\d+ -> :53\) detected for zone "\."/);
+    for (const log of await logs())
+      expect(fs.readFileSync(log, 'utf8')).toMatch(/\[FATAL\] plugin\/loop: Loop \(127\.0\.0\.1:\d+ -> :53\) detected for zone "\."/);
     expect(['dns-error', 'dns-timeout']).toContain((await probe('dns://web')).outcome);
 
     await setCorefile(KUBEADM_DEFAULT_COREFILE);

@@ -18,7 +18,7 @@ describe('nodeBaseRules', () => {
     expect(rules.endsWith('COMMIT\n')).toBe(true);
   });
 
-  it('jumps to NetworkPolicy enforcement before any of kube-proxy\'s FORWARD jumps', () => {
+  it("jumps to NetworkPolicy enforcement before any of kube-proxy's FORWARD jumps", () => {
     const forward = table('filter').filter((l) => l.startsWith('-A FORWARD '));
     expect(forward[0]).toMatch(/-j NETPOL-FORWARD$/);
     const kubeForward = forward.findIndex((l) => l.endsWith('-j KUBE-FORWARD'));

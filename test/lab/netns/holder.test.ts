@@ -11,7 +11,18 @@ describe('the lab holder', () => {
 
   it('starts the supervisor as the first process of new user, mount, network and pid namespaces that die with the holder', () => {
     const argv = holderArgv('/x/supervisor-main.js', 'demo', { uid: 1000, gid: 1000 });
-    expect(argv.slice(0, argv.indexOf('--'))).toEqual(['unshare', '--user', '--map-user=1000', '--map-group=1000', '--keep-caps', '--mount', '--net', '--pid', '--fork', '--kill-child']);
+    expect(argv.slice(0, argv.indexOf('--'))).toEqual([
+      'unshare',
+      '--user',
+      '--map-user=1000',
+      '--map-group=1000',
+      '--keep-caps',
+      '--mount',
+      '--net',
+      '--pid',
+      '--fork',
+      '--kill-child',
+    ]);
     expect(argv.slice(-3)).toEqual(['/x/supervisor-main.js', 'demo', expect.stringMatching(/\/labs\/demo\/lab\.json$/)]);
   });
 });

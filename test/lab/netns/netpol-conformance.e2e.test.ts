@@ -106,7 +106,16 @@ const one = (name: string, apply: Step['apply'], checks: Check[]): Case => ({ na
 const CASES: Case[] = [
   {
     name: 'model: with no policy every pod reaches every pod on 80 and 81 over TCP and UDP',
-    steps: [{ checks: [{ port: 80, protocol: 'tcp' }, { port: 81, protocol: 'tcp' }, { port: 80, protocol: 'udp' }, { port: 81, protocol: 'udp' }] }],
+    steps: [
+      {
+        checks: [
+          { port: 80, protocol: 'tcp' },
+          { port: 81, protocol: 'tcp' },
+          { port: 80, protocol: 'udp' },
+          { port: 81, protocol: 'udp' },
+        ],
+      },
+    ],
   },
   one("should support a 'default-deny-ingress' policy", () => [policy('x', 'deny-ingress', all, { ingress: [] })], [
     { port: 80, protocol: 'tcp', expect: (r) => r.peer({}, { namespace: 'x' }, false) },
@@ -194,7 +203,9 @@ const CASES: Case[] = [
   ),
   one(
     'should enforce policy based on NamespaceSelector with MatchExpressions',
-    () => [policy('x', 'allow-ns-y-match-selector', pod('a'), { ingress: [{ from: [{ namespaceSelector: expr('kubernetes.io/metadata.name', 'In', ['y']) }] }] })],
+    () => [
+      policy('x', 'allow-ns-y-match-selector', pod('a'), { ingress: [{ from: [{ namespaceSelector: expr('kubernetes.io/metadata.name', 'In', ['y']) }] }] }),
+    ],
     [
       {
         port: 80,
@@ -296,7 +307,9 @@ const CASES: Case[] = [
         ],
       },
       {
-        apply: () => [policy('x', 'allow-client-a-via-ns-selector-80', pod('a'), { ingress: [{ from: [{ namespaceSelector: nsName('y') }], ports: [tcp(80)] }] })],
+        apply: () => [
+          policy('x', 'allow-client-a-via-ns-selector-80', pod('a'), { ingress: [{ from: [{ namespaceSelector: nsName('y') }], ports: [tcp(80)] }] }),
+        ],
         checks: [
           {
             port: 80,
@@ -314,13 +327,19 @@ const CASES: Case[] = [
     { port: 80, protocol: 'tcp' },
     { port: 81, protocol: 'tcp' },
   ]),
-  one('should allow ingress access on one named port', () => [policy('x', 'allow-all', { matchLabels: {} }, { ingress: [{ ports: [{ port: 'serve-81-tcp' }] }] })], [
-    { port: 81, protocol: 'tcp' },
-    { port: 80, protocol: 'tcp', expect: (r) => r.peer({}, { namespace: 'x' }, false) },
-  ]),
+  one(
+    'should allow ingress access on one named port',
+    () => [policy('x', 'allow-all', { matchLabels: {} }, { ingress: [{ ports: [{ port: 'serve-81-tcp' }] }] })],
+    [
+      { port: 81, protocol: 'tcp' },
+      { port: 80, protocol: 'tcp', expect: (r) => r.peer({}, { namespace: 'x' }, false) },
+    ],
+  ),
   one(
     'should allow ingress access from namespace on one named port',
-    () => [policy('x', 'allow-client-a-via-ns-selector-80', pod('a'), { ingress: [{ from: [{ namespaceSelector: nsName('y') }], ports: [tcp('serve-80-tcp')] }] })],
+    () => [
+      policy('x', 'allow-client-a-via-ns-selector-80', pod('a'), { ingress: [{ from: [{ namespaceSelector: nsName('y') }], ports: [tcp('serve-80-tcp')] }] }),
+    ],
     [
       {
         port: 80,
@@ -333,10 +352,14 @@ const CASES: Case[] = [
       { port: 81, protocol: 'tcp', expect: (r) => r.ingress('x/a', false) },
     ],
   ),
-  one('should allow egress access on one named port', () => [policy('x', 'allow-egress', { matchLabels: {} }, { egress: [{ ports: [{ port: 'serve-80-tcp' }] }] })], [
-    { port: 80, protocol: 'tcp' },
-    { port: 81, protocol: 'tcp', expect: (r) => r.peer({ namespace: 'x' }, {}, false) },
-  ]),
+  one(
+    'should allow egress access on one named port',
+    () => [policy('x', 'allow-egress', { matchLabels: {} }, { egress: [{ ports: [{ port: 'serve-80-tcp' }] }] })],
+    [
+      { port: 80, protocol: 'tcp' },
+      { port: 81, protocol: 'tcp', expect: (r) => r.peer({ namespace: 'x' }, {}, false) },
+    ],
+  ),
   {
     name: 'should enforce updated policy (allow-all, updated to deny-all, updated back to allow-all)',
     steps: [
@@ -352,7 +375,9 @@ const CASES: Case[] = [
     name: 'should allow ingress access from updated namespace',
     steps: [
       {
-        apply: () => [policy('x', 'allow-client-a-via-ns-selector', pod('a'), { ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns2: 'updated' } } }] }] })],
+        apply: () => [
+          policy('x', 'allow-client-a-via-ns-selector', pod('a'), { ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns2: 'updated' } } }] }] }),
+        ],
         checks: [{ port: 80, protocol: 'tcp', expect: (r) => r.ingress('x/a', false) }],
       },
       {
@@ -375,7 +400,9 @@ const CASES: Case[] = [
     name: 'should allow ingress access from updated pod',
     steps: [
       {
-        apply: () => [policy('x', 'allow-client-a-via-pod-selector', pod('a'), { ingress: [{ from: [{ podSelector: { matchLabels: { pod: 'b', pod2: 'updated' } } }] }] })],
+        apply: () => [
+          policy('x', 'allow-client-a-via-pod-selector', pod('a'), { ingress: [{ from: [{ podSelector: { matchLabels: { pod: 'b', pod2: 'updated' } } }] }] }),
+        ],
         checks: [{ port: 80, protocol: 'tcp', expect: (r) => r.ingress('x/a', false) }],
       },
       {
@@ -397,7 +424,10 @@ const CASES: Case[] = [
   {
     name: 'should deny ingress access to updated pod',
     steps: [
-      { apply: () => [policy('x', 'deny-ingress-via-label-selector', { matchLabels: { target: 'isolated' } }, { ingress: [] })], checks: [{ port: 80, protocol: 'tcp' }] },
+      {
+        apply: () => [policy('x', 'deny-ingress-via-label-selector', { matchLabels: { target: 'isolated' } }, { ingress: [] })],
+        checks: [{ port: 80, protocol: 'tcp' }],
+      },
       {
         patch: [{ ref: { kind: 'Pod', namespace: 'x', name: 'a' }, patch: { metadata: { labels: { target: 'isolated' } } } }],
         checks: [{ port: 80, protocol: 'tcp', expect: (r) => r.ingress('x/a', false) }],
@@ -405,16 +435,20 @@ const CASES: Case[] = [
     ],
     restore: [{ ref: { kind: 'Pod', namespace: 'x', name: 'a' }, patch: { metadata: { labels: { target: null } } } }],
   },
-  one('should deny ingress from pods on other namespaces', () => [policy('x', 'deny-empty-policy', all, { ingress: [{ from: [{ podSelector: { matchLabels: {} } }] }] })], [
-    {
-      port: 80,
-      protocol: 'tcp',
-      expect: (r) => {
-        r.peer({ namespace: 'y' }, { namespace: 'x' }, false);
-        r.peer({ namespace: 'z' }, { namespace: 'x' }, false);
+  one(
+    'should deny ingress from pods on other namespaces',
+    () => [policy('x', 'deny-empty-policy', all, { ingress: [{ from: [{ podSelector: { matchLabels: {} } }] }] })],
+    [
+      {
+        port: 80,
+        protocol: 'tcp',
+        expect: (r) => {
+          r.peer({ namespace: 'y' }, { namespace: 'x' }, false);
+          r.peer({ namespace: 'z' }, { namespace: 'x' }, false);
+        },
       },
-    },
-  ]),
+    ],
+  ),
   one(
     'should work with Ingress, Egress specified together',
     () => [policy('x', 'allow-client-a-via-pod-selector', pod('a'), { ingress: [{ from: [{ podSelector: pod('b') }] }], egress: [{ ports: [{ port: 80 }] }] })],
@@ -556,7 +590,9 @@ const CASES: Case[] = [
     steps: [
       {
         apply: (ip) => [
-          policy('x', 'allow-client-a-via-cidr-egress-rule', pod('a'), { egress: [{ to: [{ ipBlock: { cidr: largeCidr(ip('x/b')), except: [`${ip('x/b')}/32`] } }] }] }),
+          policy('x', 'allow-client-a-via-cidr-egress-rule', pod('a'), {
+            egress: [{ to: [{ ipBlock: { cidr: largeCidr(ip('x/b')), except: [`${ip('x/b')}/32`] } }] }],
+          }),
         ],
         checks: [{ port: 80, protocol: 'tcp', expect: (r) => r.cell('x/a', 'x/b', false) }],
       },
@@ -603,12 +639,20 @@ const CASES: Case[] = [
   ),
   one(
     'should enforce policy based on NamespaceSelector with MatchExpressions using default ns label (NotIn, egress)',
-    () => [policy('x', 'allow-ns-y-match-selector-for-immutable-ns-label', pod('a'), { egress: [{ to: [{ namespaceSelector: expr('kubernetes.io/metadata.name', 'NotIn', ['y']) }] }] })],
+    () => [
+      policy('x', 'allow-ns-y-match-selector-for-immutable-ns-label', pod('a'), {
+        egress: [{ to: [{ namespaceSelector: expr('kubernetes.io/metadata.name', 'NotIn', ['y']) }] }],
+      }),
+    ],
     [{ port: 80, protocol: 'tcp', expect: (r) => r.peer({ namespace: 'x', pod: 'a' }, { namespace: 'y' }, false) }],
   ),
   one(
     'namespaceSelector Exists AND podSelector In (matchExpressions)',
-    () => [policy('x', 'allow-pod-c-from-labelled-namespaces', pod('a'), { ingress: [{ from: [{ namespaceSelector: expr('ns', 'Exists'), podSelector: expr('pod', 'In', ['c']) }] }] })],
+    () => [
+      policy('x', 'allow-pod-c-from-labelled-namespaces', pod('a'), {
+        ingress: [{ from: [{ namespaceSelector: expr('ns', 'Exists'), podSelector: expr('pod', 'In', ['c']) }] }],
+      }),
+    ],
     [
       {
         port: 80,
@@ -622,7 +666,11 @@ const CASES: Case[] = [
   ),
   one(
     'namespaceSelector DoesNotExist matches no namespace; podSelector NotIn picks the targets',
-    () => [policy('y', 'allow-from-unlabelled-namespaces', expr('pod', 'NotIn', ['a']), { ingress: [{ from: [{ namespaceSelector: expr('ns', 'DoesNotExist') }] }] })],
+    () => [
+      policy('y', 'allow-from-unlabelled-namespaces', expr('pod', 'NotIn', ['a']), {
+        ingress: [{ from: [{ namespaceSelector: expr('ns', 'DoesNotExist') }] }],
+      }),
+    ],
     [
       {
         port: 80,
@@ -634,18 +682,28 @@ const CASES: Case[] = [
       },
     ],
   ),
-  one('port range: ingress on TCP 81-90 (endPort) allows 81, not 80', () => [policy('x', 'allow-port-range', pod('a'), { ingress: [{ ports: [tcp(81, 90)] }] })], [
-    { port: 81, protocol: 'tcp' },
-    { port: 80, protocol: 'tcp', expect: (r) => r.ingress('x/a', false) },
-  ]),
-  one('port range: egress on UDP 70-80 (endPort) allows UDP 80, not UDP 81 or TCP 80', () => [policy('x', 'allow-udp-range', pod('a'), { egress: [{ ports: [udp(70, 80)] }] })], [
-    { port: 80, protocol: 'udp' },
-    { port: 81, protocol: 'udp', expect: (r) => r.egress('x/a', false) },
-    { port: 80, protocol: 'tcp', expect: (r) => r.egress('x/a', false) },
-  ]),
+  one(
+    'port range: ingress on TCP 81-90 (endPort) allows 81, not 80',
+    () => [policy('x', 'allow-port-range', pod('a'), { ingress: [{ ports: [tcp(81, 90)] }] })],
+    [
+      { port: 81, protocol: 'tcp' },
+      { port: 80, protocol: 'tcp', expect: (r) => r.ingress('x/a', false) },
+    ],
+  ),
+  one(
+    'port range: egress on UDP 70-80 (endPort) allows UDP 80, not UDP 81 or TCP 80',
+    () => [policy('x', 'allow-udp-range', pod('a'), { egress: [{ ports: [udp(70, 80)] }] })],
+    [
+      { port: 80, protocol: 'udp' },
+      { port: 81, protocol: 'udp', expect: (r) => r.egress('x/a', false) },
+      { port: 80, protocol: 'tcp', expect: (r) => r.egress('x/a', false) },
+    ],
+  ),
   one(
     'ingress ipBlock over the pod network except one pod IP',
-    (ip) => [policy('x', 'allow-pod-network-but-y-b', pod('a'), { ingress: [{ from: [{ ipBlock: { cidr: '10.244.0.0/16', except: [`${ip('y/b')}/32`] } }] }] })],
+    (ip) => [
+      policy('x', 'allow-pod-network-but-y-b', pod('a'), { ingress: [{ from: [{ ipBlock: { cidr: '10.244.0.0/16', except: [`${ip('y/b')}/32`] } }] }] }),
+    ],
     [{ port: 80, protocol: 'tcp', expect: (r) => r.cell('y/b', 'x/a', false) }],
   ),
   one("UDP: should support a 'default-deny-ingress' policy", () => [policy('x', 'deny-all', all, { ingress: [] })], [
@@ -667,7 +725,11 @@ const CASES: Case[] = [
   ),
   one(
     'UDP: should enforce policy to allow traffic only from a pod in a different namespace based on PodSelector and NamespaceSelector',
-    () => [policy('x', 'allow-ns-y-pod-a-via-namespace-pod-selector', pod('a'), { ingress: [{ from: [{ namespaceSelector: nsName('y'), podSelector: pod('a') }] }] })],
+    () => [
+      policy('x', 'allow-ns-y-pod-a-via-namespace-pod-selector', pod('a'), {
+        ingress: [{ from: [{ namespaceSelector: nsName('y'), podSelector: pod('a') }] }],
+      }),
+    ],
     [
       {
         port: 80,

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { firstProbeDelayMs, nextPodHost } from '../../../src/lab/netns/pod-runtime.js';
 
 describe('nextPodHost: host-local IPAM order', () => {
-  const usedOf = (...hosts: number[]) => (h: number) => hosts.includes(h);
+  const usedOf =
+    (...hosts: number[]) =>
+    (h: number) =>
+      hosts.includes(h);
 
   it('starts at .2 on a fresh node', () => {
     expect(nextPodHost(usedOf(), 1)).toBe(2);

@@ -17,7 +17,13 @@ describe('buildTopology', () => {
   const t = buildTopology(['control-plane', 'worker', 'worker']);
 
   it("uses kind's default subnets, with the fabric as gateway and kube-dns at .10 of the service subnet", () => {
-    expect(t).toMatchObject({ podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/16', nodeSubnet: '172.18.0.0/16', fabricIP: '172.18.0.1', dnsServiceIP: '10.96.0.10' });
+    expect(t).toMatchObject({
+      podSubnet: '10.244.0.0/16',
+      serviceSubnet: '10.96.0.0/16',
+      nodeSubnet: '172.18.0.0/16',
+      fabricIP: '172.18.0.1',
+      dnsServiceIP: '10.96.0.10',
+    });
   });
 
   it('gives every node its own address, a /24 of the pod subnet and a gateway in it', () => {

@@ -4,7 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { APPARMOR_BLOCKED, userNamespaceProblem, type SysctlReader } from '../../../src/lab/netns/userns-check.js';
 
-const sysctls = (values: Record<string, string>): SysctlReader => (name) => values[name];
+const sysctls =
+  (values: Record<string, string>): SysctlReader =>
+  (name) =>
+    values[name];
 const neverTried = async () => {
   throw new Error('the probe must not run here');
 };
@@ -28,7 +31,9 @@ describe('user namespaces switched off', () => {
   it("Ubuntu's AppArmor restriction is decided by trying: a profile that allows unshare makes it pass", async () => {
     const ubuntu = sysctls({ 'user.max_user_namespaces': '15000', 'kernel.apparmor_restrict_unprivileged_userns': '1' });
     expect(await userNamespaceProblem(ubuntu, false, async () => false)).toBe(APPARMOR_BLOCKED);
-    expect(APPARMOR_BLOCKED).toMatch(/AppArmor profile of docs\/rootless\.md .* "sudo sysctl -w kernel\.apparmor_restrict_unprivileged_userns=0", or run netbreak as root/);
+    expect(APPARMOR_BLOCKED).toMatch(
+      /AppArmor profile of docs\/rootless\.md .* "sudo sysctl -w kernel\.apparmor_restrict_unprivileged_userns=0", or run netbreak as root/,
+    );
     expect(await userNamespaceProblem(ubuntu, false, async () => true)).toBeUndefined();
     expect(await userNamespaceProblem(ubuntu, true, neverTried)).toBeUndefined();
   });

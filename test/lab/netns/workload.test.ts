@@ -13,16 +13,27 @@ describe('planAgent: agnhost netexec', () => {
   });
 
   it('reads --http-port and --udp-port in both flag forms, from command or args', () => {
-    expect(planAgent({ containers: [container({ image: AGNHOST, args: ['netexec', '--http-port=9376', '--udp-port', '5353'] })] })).toMatchObject({ tcpPorts: [9376], udpPorts: [5353] });
-    expect(planAgent({ containers: [container({ image: AGNHOST, command: ['/agnhost', 'netexec', '--http-port', '80'] })] })).toMatchObject({ tcpPorts: [80], udpPorts: [8081] });
+    expect(planAgent({ containers: [container({ image: AGNHOST, args: ['netexec', '--http-port=9376', '--udp-port', '5353'] })] })).toMatchObject({
+      tcpPorts: [9376],
+      udpPorts: [5353],
+    });
+    expect(planAgent({ containers: [container({ image: AGNHOST, command: ['/agnhost', 'netexec', '--http-port', '80'] })] })).toMatchObject({
+      tcpPorts: [80],
+      udpPorts: [8081],
+    });
   });
 
   it('--udp-port=-1 turns the UDP server off', () => {
-    expect(planAgent({ containers: [container({ image: AGNHOST, args: ['netexec', '--http-port=9090', '--udp-port=-1'] })] })).toMatchObject({ tcpPorts: [9090], udpPorts: [] });
+    expect(planAgent({ containers: [container({ image: AGNHOST, args: ['netexec', '--http-port=9090', '--udp-port=-1'] })] })).toMatchObject({
+      tcpPorts: [9090],
+      udpPorts: [],
+    });
   });
 
   it('an agnhost without netexec serves its declared container ports', () => {
-    const plan = planAgent({ containers: [container({ image: AGNHOST, args: ['pause'], ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }] })] });
+    const plan = planAgent({
+      containers: [container({ image: AGNHOST, args: ['pause'], ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }] })],
+    });
     expect(plan).toMatchObject({ tcpPorts: [80], udpPorts: [53] });
   });
 });
@@ -54,7 +65,19 @@ describe('planAgent: coredns', () => {
 
 describe('planAgent: other pods', () => {
   it('serves the declared container ports of every container by protocol', () => {
-    const plan = planAgent({ containers: [container({ image: 'nginx', ports: [{ containerPort: 80 }] }), { name: 'dns', image: 'x', ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53, protocol: 'TCP' }] }] });
+    const plan = planAgent({
+      containers: [
+        container({ image: 'nginx', ports: [{ containerPort: 80 }] }),
+        {
+          name: 'dns',
+          image: 'x',
+          ports: [
+            { containerPort: 53, protocol: 'UDP' },
+            { containerPort: 53, protocol: 'TCP' },
+          ],
+        },
+      ],
+    });
     expect(plan).toMatchObject({ tcpPorts: [80, 53], udpPorts: [53] });
   });
 
@@ -67,15 +90,21 @@ describe('planAgent: other pods', () => {
 describe('planAgent: readiness probe', () => {
   it('resolves named ports the way kubelet does, without changing the pod spec', () => {
     const probe = { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 };
-    const spec: PodSpec = { containers: [container({ image: AGNHOST, args: ['netexec'], ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: probe })] };
+    const spec: PodSpec = {
+      containers: [container({ image: AGNHOST, args: ['netexec'], ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: probe })],
+    };
     expect(planAgent(spec)?.readinessProbe).toEqual({ httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 });
     expect(probe.httpGet.port).toBe('http');
   });
 
   it('resolves a tcpSocket named port and keeps numeric ports', () => {
     const ports = [{ name: 'dns-tcp', containerPort: 53 }];
-    expect(planAgent({ containers: [container({ image: 'x', ports, readinessProbe: { tcpSocket: { port: 'dns-tcp' } } })] })?.readinessProbe).toEqual({ tcpSocket: { port: 53 } });
-    expect(planAgent({ containers: [container({ image: 'x', ports, readinessProbe: { tcpSocket: { port: 9000 } } })] })?.readinessProbe).toEqual({ tcpSocket: { port: 9000 } });
+    expect(planAgent({ containers: [container({ image: 'x', ports, readinessProbe: { tcpSocket: { port: 'dns-tcp' } } })] })?.readinessProbe).toEqual({
+      tcpSocket: { port: 53 },
+    });
+    expect(planAgent({ containers: [container({ image: 'x', ports, readinessProbe: { tcpSocket: { port: 9000 } } })] })?.readinessProbe).toEqual({
+      tcpSocket: { port: 9000 },
+    });
   });
 
   it('has no readiness probe when the container declares none', () => {
@@ -86,16 +115,41 @@ describe('planAgent: readiness probe', () => {
 describe('planAgent: Python dev servers bind 127.0.0.1 unless told otherwise', () => {
   const PY = 'python:3.12-slim';
   it('flask run listens on 127.0.0.1:5000 by default, --host/--port or FLASK_RUN_* move it', () => {
-    expect(planAgent({ containers: [container({ image: PY, command: ['flask', 'run'] })] })).toMatchObject({ tcpPorts: [5000], udpPorts: [], listen: '127.0.0.1' });
-    expect(planAgent({ containers: [container({ image: PY, command: ['flask', '--app', 'api', 'run'], args: ['--host=0.0.0.0', '--port', '8080'] })] })).toMatchObject({ tcpPorts: [8080], listen: '0.0.0.0' });
-    expect(planAgent({ containers: [container({ image: PY, command: ['python', '-m', 'flask', 'run'], env: [{ name: 'FLASK_RUN_HOST', value: '0.0.0.0' }, { name: 'FLASK_RUN_PORT', value: '8080' }] })] })).toMatchObject({ tcpPorts: [8080], listen: '0.0.0.0' });
+    expect(planAgent({ containers: [container({ image: PY, command: ['flask', 'run'] })] })).toMatchObject({
+      tcpPorts: [5000],
+      udpPorts: [],
+      listen: '127.0.0.1',
+    });
+    expect(
+      planAgent({ containers: [container({ image: PY, command: ['flask', '--app', 'api', 'run'], args: ['--host=0.0.0.0', '--port', '8080'] })] }),
+    ).toMatchObject({ tcpPorts: [8080], listen: '0.0.0.0' });
+    expect(
+      planAgent({
+        containers: [
+          container({
+            image: PY,
+            command: ['python', '-m', 'flask', 'run'],
+            env: [
+              { name: 'FLASK_RUN_HOST', value: '0.0.0.0' },
+              { name: 'FLASK_RUN_PORT', value: '8080' },
+            ],
+          }),
+        ],
+      }),
+    ).toMatchObject({ tcpPorts: [8080], listen: '0.0.0.0' });
   });
 
   it('uvicorn and gunicorn default to 127.0.0.1:8000; --bind HOST:PORT and --host are read', () => {
     expect(planAgent({ containers: [container({ image: PY, command: ['uvicorn', 'api:app'] })] })).toMatchObject({ tcpPorts: [8000], listen: '127.0.0.1' });
     expect(planAgent({ containers: [container({ image: PY, command: ['gunicorn', 'api:app'] })] })).toMatchObject({ tcpPorts: [8000], listen: '127.0.0.1' });
-    expect(planAgent({ containers: [container({ image: PY, command: ['/usr/local/bin/gunicorn', '-b', '0.0.0.0:8080', 'api:app'] })] })).toMatchObject({ tcpPorts: [8080], listen: '0.0.0.0' });
-    expect(planAgent({ containers: [container({ image: PY, args: ['uvicorn', 'api:app', '--host', 'localhost', '--port=9000'] })] })).toMatchObject({ tcpPorts: [9000], listen: '127.0.0.1' });
+    expect(planAgent({ containers: [container({ image: PY, command: ['/usr/local/bin/gunicorn', '-b', '0.0.0.0:8080', 'api:app'] })] })).toMatchObject({
+      tcpPorts: [8080],
+      listen: '0.0.0.0',
+    });
+    expect(planAgent({ containers: [container({ image: PY, args: ['uvicorn', 'api:app', '--host', 'localhost', '--port=9000'] })] })).toMatchObject({
+      tcpPorts: [9000],
+      listen: '127.0.0.1',
+    });
   });
 
   it('agnhost netexec binds every address (no listen override)', () => {
@@ -106,7 +160,17 @@ describe('planAgent: Python dev servers bind 127.0.0.1 unless told otherwise', (
 describe('planAgent: agnhost porter', () => {
   it('serves each SERVE_PORT_<n> env var on TCP <n>, with its value as the body', () => {
     const plan = planAgent({
-      containers: [container({ image: AGNHOST, args: ['porter'], env: [{ name: 'SERVE_PORT_8080', value: '{"products":[]}' }, { name: 'SERVE_PORT_9090', value: 'ok' }, { name: 'OTHER', value: 'x' }] })],
+      containers: [
+        container({
+          image: AGNHOST,
+          args: ['porter'],
+          env: [
+            { name: 'SERVE_PORT_8080', value: '{"products":[]}' },
+            { name: 'SERVE_PORT_9090', value: 'ok' },
+            { name: 'OTHER', value: 'x' },
+          ],
+        }),
+      ],
     });
     expect(plan).toMatchObject({ tcpPorts: [8080, 9090], udpPorts: [], porter: { '8080': '{"products":[]}', '9090': 'ok' } });
   });

@@ -79,7 +79,9 @@ export async function startNetexec(options: NetexecOptions): Promise<() => Promi
   const closers: (() => Promise<void>)[] = [];
   for (const port of options.tcpPorts) {
     const body = options.fixedBodies?.[String(port)];
-    const server = http.createServer(body === undefined ? handler(options.hostname) : (_req, res) => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(body));
+    const server = http.createServer(
+      body === undefined ? handler(options.hostname) : (_req, res) => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(body),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, options.address, () => resolve());

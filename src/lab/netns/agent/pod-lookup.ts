@@ -37,7 +37,10 @@ function podLookup(pod: PodIdentity): typeof dns.lookup {
         if (addresses.length === 0) {
           done(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), all ? [] : '');
         } else if (all) {
-          done(null, addresses.map((address) => ({ address, family: 4 })));
+          done(
+            null,
+            addresses.map((address) => ({ address, family: 4 })),
+          );
         } else {
           done(null, addresses[0]!, 4);
         }

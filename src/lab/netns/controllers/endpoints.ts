@@ -73,29 +73,38 @@ function desiredFor(store: ObjectStore, svc: KubeObject): { slices: KubeObject[]
   }
   if (groups.size === 0) {
     // No pod at all: one empty slice that still names the ports the Service would use.
-    const ports = servicePorts.map((sp) => ({ name: sp.name ?? '', protocol: sp.protocol ?? 'TCP', port: typeof sp.targetPort === 'number' ? sp.targetPort : sp.port }));
+    const ports = servicePorts.map((sp) => ({
+      name: sp.name ?? '',
+      protocol: sp.protocol ?? 'TCP',
+      port: typeof sp.targetPort === 'number' ? sp.targetPort : sp.port,
+    }));
     groups.set(JSON.stringify(ports), { ports, pods: [] });
   }
   const owner = [{ apiVersion: 'v1', kind: 'Service', name: svc.metadata.name, uid: svc.metadata.uid!, controller: true }];
-  const slices = [...groups.entries()].map(([key, group]): KubeObject => ({
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      name: `${svc.metadata.name}-${createHash('sha1').update(`${svc.metadata.uid ?? svc.metadata.name}/${key}`).digest('hex').slice(0, 5)}`,
-      namespace: ns,
-      labels: { 'kubernetes.io/service-name': svc.metadata.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
-      ownerReferences: owner,
-    },
-    addressType: 'IPv4',
-    endpoints: group.pods.map((p) => ({
-      addresses: [podIP(p)!],
-      conditions: { ready: isReady(p), serving: isReady(p), terminating: false },
-      nodeName: (p.spec as PodSpec).nodeName,
-      targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid },
-      ...hostnameFor(p, svc),
-    })),
-    ports: group.ports,
-  }));
+  const slices = [...groups.entries()].map(
+    ([key, group]): KubeObject => ({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: `${svc.metadata.name}-${createHash('sha1')
+          .update(`${svc.metadata.uid ?? svc.metadata.name}/${key}`)
+          .digest('hex')
+          .slice(0, 5)}`,
+        namespace: ns,
+        labels: { 'kubernetes.io/service-name': svc.metadata.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
+        ownerReferences: owner,
+      },
+      addressType: 'IPv4',
+      endpoints: group.pods.map((p) => ({
+        addresses: [podIP(p)!],
+        conditions: { ready: isReady(p), serving: isReady(p), terminating: false },
+        nodeName: (p.spec as PodSpec).nodeName,
+        targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid },
+        ...hostnameFor(p, svc),
+      })),
+      ports: group.ports,
+    }),
+  );
   const address = (p: KubeObject) => ({
     ip: podIP(p)!,
     ...hostnameFor(p, svc),

@@ -236,12 +236,20 @@ export function reconcileDaemonSets(store: ObjectStore): boolean {
     const hash = templateHash(spec.template);
     const pods = store.list('Pod', ds.metadata.namespace).filter((p) => ownedBy(p, ds));
     // Every daemon pod carries the controller's own tolerations besides the template's.
-    const template = { ...spec.template, spec: { ...spec.template.spec, tolerations: [...(spec.template.spec.tolerations ?? []), ...daemonPodTolerations(Boolean(spec.template.spec.hostNetwork))] } };
+    const template = {
+      ...spec.template,
+      spec: {
+        ...spec.template.spec,
+        tolerations: [...(spec.template.spec.tolerations ?? []), ...daemonPodTolerations(Boolean(spec.template.spec.hostNetwork))],
+      },
+    };
     const wanted = new Set(nodes.filter((n) => nodeMatches(n, template.spec)).map((n) => n.metadata.name));
     // Upstream's NodeShouldRunDaemonPod: a daemon already on a node keeps running there unless a
     // NoExecute taint is untolerated; a NoSchedule taint only keeps new pods off.
     const mayStay = new Set(
-      nodes.filter((n) => nodeSelected(n, template.spec) && !untoleratedTaint(nodeTaints(n), template.spec.tolerations, ['NoExecute'])).map((n) => n.metadata.name),
+      nodes
+        .filter((n) => nodeSelected(n, template.spec) && !untoleratedTaint(nodeTaints(n), template.spec.tolerations, ['NoExecute']))
+        .map((n) => n.metadata.name),
     );
     const covered = new Set<string>();
     for (const pod of pods) {

@@ -101,7 +101,9 @@ function servicePorts(list: unknown): PortInfo[] {
 
 function toService(o: KubeObject): ServiceInfo {
   const spec = obj(o.spec);
-  const ips = arr(spec.clusterIPs).map(str).filter((x): x is string => !!x);
+  const ips = arr(spec.clusterIPs)
+    .map(str)
+    .filter((x): x is string => !!x);
   const single = str(spec.clusterIP);
   const clusterIPs = ips.length ? ips : single ? [single] : [];
   const info: ServiceInfo = {
@@ -294,7 +296,7 @@ function findPods(cfg: KubernetesConfig, index: ClusterIndex, r: RecordRequest):
   if (!namespaceExposed(cfg, index, r.namespace)) return 'noitems';
   const podname = r.service;
   if (podname === '') return [];
-  const ip = (podname.split('-').length - 1 === 3 && !podname.includes('--')) ? podname.replaceAll('-', '.') : podname.replaceAll('-', ':');
+  const ip = podname.split('-').length - 1 === 3 && !podname.includes('--') ? podname.replaceAll('-', '.') : podname.replaceAll('-', ':');
   if (!net.isIP(ip)) return 'noitems';
   if (cfg.pods === 'insecure') return [{ host: ip, port: 0, domain: '' }];
   const namespaces = index.podsByIP.get(ip) ?? [];
@@ -394,15 +396,7 @@ interface Built {
 }
 
 /** A/AAAA records for what was found, following CNAMEs inside the zone (up to 8 deep). */
-function addressRecords(
-  cfg: KubernetesConfig,
-  index: ClusterIndex,
-  zone: string,
-  qname: string,
-  type: 'A' | 'AAAA',
-  found: Found[],
-  depth: number,
-): Built {
+function addressRecords(cfg: KubernetesConfig, index: ClusterIndex, zone: string, qname: string, type: 'A' | 'AAAA', found: Found[], depth: number): Built {
   const out: Built = { answers: [], additionals: [] };
   const seen = new Set<string>();
   for (const f of found) {
@@ -519,7 +513,9 @@ export function answerKubernetes(snapshot: StoreSnapshot | undefined, cfg: Kuber
         const ns = `ns.dns.${zone === '.' ? '' : zone}`;
         result = {
           answers: [{ type: 'NS', name: qname, ttl: cfg.ttl, class: 'IN', data: ns }],
-          additionals: (dns?.clusterIPs ?? []).filter((ip) => net.isIPv4(ip)).map((ip) => ({ type: 'A', name: ns, ttl: cfg.ttl, class: 'IN', data: ip }) as Answer),
+          additionals: (dns?.clusterIPs ?? [])
+            .filter((ip) => net.isIPv4(ip))
+            .map((ip) => ({ type: 'A', name: ns, ttl: cfg.ttl, class: 'IN', data: ip }) as Answer),
         };
         break;
       }

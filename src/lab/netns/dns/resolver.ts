@@ -161,7 +161,13 @@ export async function resolveName(name: string, opts: ResolveOptions): Promise<R
         const left = deadline - Date.now();
         if (left <= 0) return { kind: sawServfail ? 'servfail' : sawRefused ? 'refused' : 'timeout', addresses: [] };
         const started = performance.now();
-        const record: ResolveQuery = { name: fq(qname), server: net.isIPv6(server) ? `[${server}]:${port}` : `${server}:${port}`, answers: [], ms: 0, timedOut: false };
+        const record: ResolveQuery = {
+          name: fq(qname),
+          server: net.isIPv6(server) ? `[${server}]:${port}` : `${server}:${port}`,
+          answers: [],
+          ms: 0,
+          timedOut: false,
+        };
         queries.push(record);
         const wait = Math.min(perQuery, left);
         try {

@@ -163,7 +163,11 @@ export function exchangeTcp(host: string, port: number, query: Buffer, id: numbe
     socket.on('error', (error: NodeJS.ErrnoException) => {
       const refused = error.code === 'ECONNREFUSED';
       finish(() =>
-        reject(new ExchangeError(`dial tcp ${remote}: connect: ${refused ? 'connection refused' : error.message}`, refused ? 'refused' : 'network', { cause: error })),
+        reject(
+          new ExchangeError(`dial tcp ${remote}: connect: ${refused ? 'connection refused' : error.message}`, refused ? 'refused' : 'network', {
+            cause: error,
+          }),
+        ),
       );
     });
     socket.on('end', () => finish(() => reject(new ExchangeError(`read tcp ->${remote}: EOF`, 'network'))));

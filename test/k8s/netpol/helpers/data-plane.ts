@@ -41,7 +41,7 @@ export function dataPlane(policies: V1NetworkPolicy[]): (flow: Flow, state?: 'NE
       for (const hit of r.hits) {
         const owner = owners.get(hit.chain);
         if (!owner) continue;
-        if (owner.pod) (marked[owner.direction] ??= []);
+        if (owner.pod) marked[owner.direction] ??= [];
         if (owner.policy && hit.words.join(' ').endsWith('-j MARK --set-xmark 0x10000/0x10000')) {
           const key = `${owner.policy}#${owner.rule}`;
           const list = (marked[owner.direction] ??= []);

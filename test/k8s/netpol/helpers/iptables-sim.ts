@@ -91,18 +91,38 @@ function matches(words: string[], p: SimPacket, mark: number): boolean {
     const w = words[i]!;
     const next = words[i + 1]!;
     switch (w) {
-      case '-i': ok &&= p.in === next; i++; break;
-      case '-o': ok &&= p.out === next; i++; break;
-      case '-s': ok &&= inCidr(next, p.src); i++; break;
-      case '-d': ok &&= inCidr(next, p.dst); i++; break;
-      case '-p': ok &&= p.protocol === next; i++; break;
+      case '-i':
+        ok &&= p.in === next;
+        i++;
+        break;
+      case '-o':
+        ok &&= p.out === next;
+        i++;
+        break;
+      case '-s':
+        ok &&= inCidr(next, p.src);
+        i++;
+        break;
+      case '-d':
+        ok &&= inCidr(next, p.dst);
+        i++;
+        break;
+      case '-p':
+        ok &&= p.protocol === next;
+        i++;
+        break;
       case '-m':
         if (!['comment', 'conntrack', 'mark', 'tcp', 'udp', 'sctp'].includes(next)) throw new Error(`unknown match ${next}`);
         if (['tcp', 'udp', 'sctp'].includes(next) && words[words.indexOf('-p') + 1] !== next) throw new Error(`-m ${next} without -p ${next}`);
         i++;
         break;
-      case '--comment': i++; break;
-      case '--ctstate': ok &&= next.split(',').includes(p.state); i++; break;
+      case '--comment':
+        i++;
+        break;
+      case '--ctstate':
+        ok &&= next.split(',').includes(p.state);
+        i++;
+        break;
       case '--dport': {
         const [lo, hi] = next.split(':').map(Number);
         ok &&= p.dport >= lo! && p.dport <= (hi ?? lo!);

@@ -58,12 +58,7 @@ export const PODS: PolicyPod[] = [
   },
 ];
 
-export const NAMESPACES: V1Namespace[] = [
-  namespace('x', { ns: 'x' }),
-  namespace('y', { ns: 'y' }),
-  namespace('z', { ns: 'z' }),
-  namespace('kube-system'),
-];
+export const NAMESPACES: V1Namespace[] = [namespace('x', { ns: 'x' }), namespace('y', { ns: 'y' }), namespace('z', { ns: 'z' }), namespace('kube-system')];
 
 export const NODES = ['node1', 'node2'] as const;
 

@@ -76,7 +76,7 @@ describe.skipIf(labTests.skip)(labTests.title('a pod thread enters its network n
     expect(listening(['ip', 'netns', 'exec', NETNS, 'ss', '-Hltn', `sport = :${live}`])).toBe('');
   });
 
-  it('refuses, naming the namespace, when it cannot enter it: a pod never runs in its supervisor\'s namespace', async () => {
+  it("refuses, naming the namespace, when it cannot enter it: a pod never runs in its supervisor's namespace", async () => {
     await expect(inThread(`/run/netns/${NETNS}-missing`, `parentPort.postMessage('entered')`)).rejects.toThrow(`/run/netns/${NETNS}-missing`);
     // Not a network namespace: the kernel's reason is named.
     await expect(inThread('/proc/self/ns/uts', `parentPort.postMessage('entered')`)).rejects.toThrow('setns(2) into /proc/self/ns/uts failed: EINVAL');
@@ -97,7 +97,9 @@ describe('the lab preflight', () => {
     const { setnsUnavailable } = await import('../../../../src/lab/netns/agent/enter-netns.js');
     const reason = await setnsUnavailable();
     vi.doUnmock('koffi');
-    expect(reason).toMatch(/^the netns lab's pods enter their namespaces with setns\(2\) through koffi, which does not load on linux-\w+ here \(.*Cannot find the native Koffi module.*\): reinstall netbreak on this machine .*--backend kind\)$/);
+    expect(reason).toMatch(
+      /^the netns lab's pods enter their namespaces with setns\(2\) through koffi, which does not load on linux-\w+ here \(.*Cannot find the native Koffi module.*\): reinstall netbreak on this machine .*--backend kind\)$/,
+    );
   });
 
   it('finds setns(2) callable on this machine', async () => {

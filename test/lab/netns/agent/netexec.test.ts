@@ -33,7 +33,13 @@ describe('startNetexec', () => {
   it('serves a porter body for every path on a port that has one', async () => {
     const [plain, porter] = [await freePort(), await freePort()];
     const body = JSON.stringify({ products: Array.from({ length: 50 }, (_, i) => ({ sku: i })) });
-    stop = await startNetexec({ hostname: 'catalog-1', tcpPorts: [plain, porter], udpPorts: [], address: '127.0.0.1', fixedBodies: { [String(porter)]: body } });
+    stop = await startNetexec({
+      hostname: 'catalog-1',
+      tcpPorts: [plain, porter],
+      udpPorts: [],
+      address: '127.0.0.1',
+      fixedBodies: { [String(porter)]: body },
+    });
     for (const path of ['/', '/products', '/hostname']) expect((await httpGet('127.0.0.1', porter, path, 1000)).body).toBe(body);
     expect((await httpGet('127.0.0.1', plain, '/hostname', 1000)).body).toBe('catalog-1');
   });

@@ -20,7 +20,17 @@ function putService(name: string, spec: Record<string, unknown>, namespace = 'sh
   return store.put({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { type: 'ClusterIP', clusterIP: '10.96.1.1', ...spec } });
 }
 
-function putPod(name: string, opts: { ip?: string; ready?: boolean; labels?: Record<string, string>; ports?: { name?: string; containerPort: number }[]; namespace?: string; node?: string }): KubeObject {
+function putPod(
+  name: string,
+  opts: {
+    ip?: string;
+    ready?: boolean;
+    labels?: Record<string, string>;
+    ports?: { name?: string; containerPort: number }[];
+    namespace?: string;
+    node?: string;
+  },
+): KubeObject {
   return store.put({
     apiVersion: 'v1',
     kind: 'Pod',
@@ -132,7 +142,12 @@ describe('endpoints controller', () => {
   it('a Service without a selector gets no slice and no Endpoints from the controller, and keeps Endpoints written by hand', () => {
     putService('external', { ports: [{ port: 5432 }] });
     putPod('api-1', { ip: '10.244.1.2' });
-    store.put({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'external', namespace: 'shop' }, subsets: [{ addresses: [{ ip: '192.168.1.10' }], ports: [{ port: 5432 }] }] });
+    store.put({
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'external', namespace: 'shop' },
+      subsets: [{ addresses: [{ ip: '192.168.1.10' }], ports: [{ port: 5432 }] }],
+    });
     reconcileEndpoints(store);
     expect(slicesOf('external')).toEqual([]);
     expect(endpointsOf('external')?.subsets).toEqual([{ addresses: [{ ip: '192.168.1.10' }], ports: [{ port: 5432 }] }]);
@@ -148,7 +163,13 @@ describe('endpoints controller', () => {
   it('removes the slice and Endpoints of a deleted Service, but not slices it does not manage', () => {
     putService('api', { selector: { app: 'api' }, ports: [{ port: 80, targetPort: 8080 }] });
     putPod('api-1', { ip: '10.244.1.2' });
-    store.put({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'manual', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'manual' } }, addressType: 'IPv4', endpoints: [] });
+    store.put({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'manual', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'manual' } },
+      addressType: 'IPv4',
+      endpoints: [],
+    });
     reconcileEndpoints(store);
     store.delete({ kind: 'Service', namespace: 'shop', name: 'api' });
     expect(reconcileEndpoints(store)).toBe(true);

@@ -232,7 +232,10 @@ describe('taints: the taint manager, the scheduler and the DaemonSet controller'
 
   it('a NoExecute taint evicts the pods that do not tolerate it; the Deployment puts them back elsewhere', () => {
     const api = putDeployment('api', 2);
-    const reports = putDeployment('reports', 1, { nodeSelector: { 'kubernetes.io/hostname': 'worker2' }, tolerations: [{ key: 'dedicated', value: 'batch', effect: 'NoExecute' }] });
+    const reports = putDeployment('reports', 1, {
+      nodeSelector: { 'kubernetes.io/hostname': 'worker2' },
+      tolerations: [{ key: 'dedicated', value: 'batch', effect: 'NoExecute' }],
+    });
     reconcileAll();
     expect(podsOf(api).map(nodeOf).sort()).toEqual(['worker', 'worker2']);
     const reportsPod = podsOf(reports)[0]!.metadata.name;
@@ -246,7 +249,11 @@ describe('taints: the taint manager, the scheduler and the DaemonSet controller'
   });
 
   it('a toleration for another value of the key keeps kube-proxy off the node; Exists brings it back', () => {
-    kubeProxy([{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }, { key: 'dedicated', operator: 'Equal', value: 'ingress', effect: 'NoExecute' }]);
+    kubeProxy([
+      { key: 'CriticalAddonsOnly', operator: 'Exists' },
+      { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'dedicated', operator: 'Equal', value: 'ingress', effect: 'NoExecute' },
+    ]);
     reconcileAll();
     expect(store.list('Pod', 'kube-system').map(nodeOf).sort()).toEqual(['control-plane', 'worker', 'worker2']);
     taint('worker2', [batchTaint]);
@@ -268,14 +275,17 @@ describe('taints: the taint manager, the scheduler and the DaemonSet controller'
     scale('api', 3);
     reconcileAll();
     expect(podsOf(api).map(nodeOf).sort()).toEqual(['worker', 'worker', 'worker2']);
-    const soon = putDeployment('soon', 1, { nodeSelector: { 'kubernetes.io/hostname': 'worker' }, tolerations: [{ key: 'dedicated', operator: 'Exists', tolerationSeconds: 0 }] });
+    const soon = putDeployment('soon', 1, {
+      nodeSelector: { 'kubernetes.io/hostname': 'worker' },
+      tolerations: [{ key: 'dedicated', operator: 'Exists', tolerationSeconds: 0 }],
+    });
     reconcileAll();
     taint('worker', [batchTaint]);
     evictUntoleratedPods(store);
     expect(podsOf(soon)).toEqual([]);
   });
 
-  it('daemon pods carry the controller\'s own tolerations: a cordoned node keeps its daemons', () => {
+  it("daemon pods carry the controller's own tolerations: a cordoned node keeps its daemons", () => {
     const agent = putDaemonSet('agent');
     reconcileAll();
     const pod = podsOf(agent)[0]!;
@@ -284,7 +294,13 @@ describe('taints: the taint manager, the scheduler and the DaemonSet controller'
     taint('worker2', [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }]);
     putDaemonSet('agent2');
     reconcileAll();
-    expect(store.list('Pod', 'kube-system').filter((p) => p.metadata.name.startsWith('agent2-')).map(nodeOf).sort()).toEqual(['worker', 'worker2']);
+    expect(
+      store
+        .list('Pod', 'kube-system')
+        .filter((p) => p.metadata.name.startsWith('agent2-'))
+        .map(nodeOf)
+        .sort(),
+    ).toEqual(['worker', 'worker2']);
   });
 });
 

@@ -6,9 +6,7 @@ import { answerData, ttlOf } from '../../../../src/lab/netns/dns/wire.js';
 import { fixtureSnapshot } from './fixture.js';
 
 function kubernetes(options = ''): KubernetesConfig {
-  const text = options
-    ? `.:53 {\n  kubernetes cluster.local in-addr.arpa ip6.arpa {\n${options}\n  }\n}\n`
-    : KUBEADM_DEFAULT_COREFILE;
+  const text = options ? `.:53 {\n  kubernetes cluster.local in-addr.arpa ip6.arpa {\n${options}\n  }\n}\n` : KUBEADM_DEFAULT_COREFILE;
   return pluginOf(parseCorefile(text).servers[0]!, 'kubernetes')!;
 }
 
@@ -53,7 +51,11 @@ describe('answerKubernetes (kubeadm config)', () => {
       'SRV',
       'NOERROR SRV 0 50 5432 db-0.db.shop.svc.cluster.local., SRV 0 50 5432 db-1.db.shop.svc.cluster.local. | db-0.db.shop.svc.cluster.local. A 10.244.1.8, db-1.db.shop.svc.cluster.local. A 10.244.2.9',
     ],
-    ['_https._tcp.kubernetes.default.svc.cluster.local', 'SRV', 'NOERROR SRV 0 100 443 kubernetes.default.svc.cluster.local. | kubernetes.default.svc.cluster.local. A 10.96.0.1'],
+    [
+      '_https._tcp.kubernetes.default.svc.cluster.local',
+      'SRV',
+      'NOERROR SRV 0 100 443 kubernetes.default.svc.cluster.local. | kubernetes.default.svc.cluster.local. A 10.96.0.1',
+    ],
     // ExternalName
     ['ext.shop.svc.cluster.local', 'A', 'NOERROR CNAME example.com. (chase example.com.)'],
     ['ext.shop.svc.cluster.local', 'CNAME', 'NOERROR CNAME example.com.'],

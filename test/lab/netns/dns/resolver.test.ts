@@ -36,7 +36,14 @@ describe('parseResolvConf', () => {
         'options timeout:2',
       ].join('\n'),
     );
-    expect(conf).toMatchObject({ nameservers: ['10.0.0.1', '10.0.0.2', 'fe80::1'], search: ['example.org'], ndots: 15, timeoutMs: 2000, attempts: 5, rotate: true });
+    expect(conf).toMatchObject({
+      nameservers: ['10.0.0.1', '10.0.0.2', 'fe80::1'],
+      search: ['example.org'],
+      ndots: 15,
+      timeoutMs: 2000,
+      attempts: 5,
+      rotate: true,
+    });
     expect(parseResolvConf('search a.example\ndomain b.example\n').search).toEqual(['b.example']);
     expect(parseResolvConf('')).toMatchObject({ nameservers: ['127.0.0.1'], search: [], ndots: 1 });
   });
@@ -97,12 +104,7 @@ broken.test:53 {
     const r = await resolveName('example.com', { resolvConf: conf(KUBELET), port: server.port });
     expect(r.outcome).toBe('ok');
     expect(r.addresses).toEqual(['192.0.2.1']);
-    expect(names(r)).toEqual([
-      'example.com.shop.svc.cluster.local.',
-      'example.com.svc.cluster.local.',
-      'example.com.cluster.local.',
-      'example.com.',
-    ]);
+    expect(names(r)).toEqual(['example.com.shop.svc.cluster.local.', 'example.com.svc.cluster.local.', 'example.com.cluster.local.', 'example.com.']);
     expect(r.queries.slice(0, 3).map((q) => q.rcode)).toEqual(['NXDOMAIN', 'NXDOMAIN', 'NXDOMAIN']);
   });
 
@@ -121,7 +123,11 @@ broken.test:53 {
   });
 
   it('returns IP literals without queries', async () => {
-    expect(await resolveName('10.96.0.10', { resolvConf: conf(KUBELET), port: server.port })).toEqual({ outcome: 'ok', addresses: ['10.96.0.10'], queries: [] });
+    expect(await resolveName('10.96.0.10', { resolvConf: conf(KUBELET), port: server.port })).toEqual({
+      outcome: 'ok',
+      addresses: ['10.96.0.10'],
+      queries: [],
+    });
   });
 
   it('is nxdomain when every candidate is NXDOMAIN', async () => {
@@ -180,7 +186,11 @@ broken.test:53 {
     });
     await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
     try {
-      const r = await resolveName('api.shop.svc.cluster.local.', { resolvConf: conf('options attempts:2'), port: socket.address().port, perQueryTimeoutMs: 100 });
+      const r = await resolveName('api.shop.svc.cluster.local.', {
+        resolvConf: conf('options attempts:2'),
+        port: socket.address().port,
+        perQueryTimeoutMs: 100,
+      });
       expect(r).toMatchObject({ outcome: 'ok', addresses: ['10.96.10.10'] });
       expect(r.queries.map((q) => q.timedOut)).toEqual([true, false]);
       expect(seen).toHaveLength(2);

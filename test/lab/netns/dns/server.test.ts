@@ -218,7 +218,9 @@ describe('startDnsServer edge cases', () => {
     });
     servers.push(server);
     await waitFor(() => fatal !== '', 4000);
-    expect(fatal).toMatch(/^plugin\/loop: Loop \(127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+\) detected for zone "\.", see https:\/\/coredns\.io\/plugins\/loop#troubleshooting\. Query: "HINFO \d+\.\d+\."$/);
+    expect(fatal).toMatch(
+      /^plugin\/loop: Loop \(127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+\) detected for zone "\.", see https:\/\/coredns\.io\/plugins\/loop#troubleshooting\. Query: "HINFO \d+\.\d+\."$/,
+    );
     expect(log.lines.some((l) => l.startsWith('[FATAL] plugin/loop'))).toBe(true);
   });
 

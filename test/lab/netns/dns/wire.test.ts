@@ -5,7 +5,10 @@ describe('finalizeReply', () => {
   const req: Packet = { type: 'query', id: 99, flags: FLAG.RD, questions: [{ name: 'big.shop.svc.cluster.local', type: 'A', class: 'IN' }] };
   const reply = replyTo(req);
   reply.flags = (reply.flags ?? 0) | FLAG.AA;
-  reply.answers = Array.from({ length: 60 }, (_, i) => ({ type: 'A', name: 'big.shop.svc.cluster.local', ttl: 30, class: 'IN', data: `10.244.0.${i + 1}` }) as Answer);
+  reply.answers = Array.from(
+    { length: 60 },
+    (_, i) => ({ type: 'A', name: 'big.shop.svc.cluster.local', ttl: 30, class: 'IN', data: `10.244.0.${i + 1}` }) as Answer,
+  );
 
   it('cuts a UDP reply down to 512 bytes and marks it truncated', () => {
     const out = finalizeReply(req, reply, 'udp');

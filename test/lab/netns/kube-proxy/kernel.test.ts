@@ -11,7 +11,6 @@ import { slice, smallCluster } from '../../../k8s/kube-proxy/fixtures.js';
 const labTests = hostNetnsGate();
 const ns = `nbtest-kp-${process.pid}`;
 
-
 // Every iptables command runs inside the test namespace, never in the host's.
 function inNs(argv: string[], input?: string) {
   return execa('ip', ['netns', 'exec', ns, ...argv], { input, reject: false });
@@ -29,7 +28,10 @@ async function ensureJumps(): Promise<void> {
 async function chains(table: 'nat' | 'filter'): Promise<string[]> {
   const save = await inNs(['iptables-save', '-t', table]);
   expect(save.exitCode, save.stderr).toBe(0);
-  return save.stdout.split('\n').filter((line) => line.startsWith(':')).map((line) => line.slice(1).split(' ')[0]!);
+  return save.stdout
+    .split('\n')
+    .filter((line) => line.startsWith(':'))
+    .map((line) => line.slice(1).split(' ')[0]!);
 }
 
 describe.skipIf(labTests.skip)(labTests.title('kube-proxy rules in a real network namespace'), () => {
@@ -52,7 +54,16 @@ describe.skipIf(labTests.skip)(labTests.title('kube-proxy rules in a real networ
     await ensureJumps(); // idempotent: -C finds every rule the second time
 
     expect(await chains('nat')).toEqual(
-      expect.arrayContaining(['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ', 'KUBE-SVC-67NZLRHBNDSAWJRO', 'KUBE-SEP-34ZZ2QFGO32YYXXO', 'KUBE-EXT-67NZLRHBNDSAWJRO', 'KUBE-SVC-TCOU7JCQXEZGVUNU']),
+      expect.arrayContaining([
+        'KUBE-SERVICES',
+        'KUBE-NODEPORTS',
+        'KUBE-POSTROUTING',
+        'KUBE-MARK-MASQ',
+        'KUBE-SVC-67NZLRHBNDSAWJRO',
+        'KUBE-SEP-34ZZ2QFGO32YYXXO',
+        'KUBE-EXT-67NZLRHBNDSAWJRO',
+        'KUBE-SVC-TCOU7JCQXEZGVUNU',
+      ]),
     );
     expect(await chains('filter')).toEqual(
       expect.arrayContaining(['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-NODEPORTS', 'KUBE-PROXY-FIREWALL', 'KUBE-FIREWALL']),
@@ -90,11 +101,16 @@ describe.skipIf(labTests.skip)(labTests.title('kube-proxy rules in a real networ
     });
     web.status = { loadBalancer: { ingress: [{ ip: '172.18.255.200' }] } };
     input.services.find((svc) => svc.metadata?.name === 'kube-dns')!.spec!.internalTrafficPolicy = 'Local';
-    input.endpointSlices[0] = slice('shop', 'web', [{ name: 'http', port: 8080 }], [
-      { ip: '10.244.1.5', node: 'worker', pod: 'web-1' },
-      { ip: '10.244.2.7', node: 'worker2', pod: 'web-2' },
-      { ip: '10.244.1.10', node: 'worker', pod: 'web-3' },
-    ]);
+    input.endpointSlices[0] = slice(
+      'shop',
+      'web',
+      [{ name: 'http', port: 8080 }],
+      [
+        { ip: '10.244.1.5', node: 'worker', pod: 'web-1' },
+        { ip: '10.244.2.7', node: 'worker2', pod: 'web-2' },
+        { ip: '10.244.1.10', node: 'worker', pod: 'web-3' },
+      ],
+    );
     input.existingChains = { nat: await chains('nat'), filter: await chains('filter') };
     const restore = await inNs(['iptables-restore', '--noflush'], kubeProxyRestore(input));
     expect(restore.exitCode, restore.stderr).toBe(0);

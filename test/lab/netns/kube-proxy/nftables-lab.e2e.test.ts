@@ -46,7 +46,7 @@ describe.skipIf(labTests.skip)(labTests.title('kube-proxy in nftables mode'), ()
     expect(table.stdout).toMatch(/meta l4proto tcp counter packets [1-9]\d* bytes \d+ dnat to 10\.244\.1\.\d+:8080/);
   });
 
-  it('answers on a NodePort of the node\'s own address', async () => {
+  it("answers on a NodePort of the node's own address", async () => {
     const probe = await cli('probe', '--from', 'shop/client', '--to', 'http://172.18.0.3:30080/', '-o', 'json');
     expect(probe.code, probe.stdout + probe.stderr).toBe(0);
     expect(probe.json().answeredBy).toMatch(/^web-/);

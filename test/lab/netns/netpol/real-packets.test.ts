@@ -18,7 +18,15 @@ const NODE = `${PREFIX}-node`;
 const GATEWAY = '10.244.1.1';
 
 const pods: PolicyPod[] = [
-  { namespace: 'shop', name: 'web', labels: { app: 'web' }, ip: '10.244.1.2', nodeName: 'node1', hostVeth: 'vnp-web', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] },
+  {
+    namespace: 'shop',
+    name: 'web',
+    labels: { app: 'web' },
+    ip: '10.244.1.2',
+    nodeName: 'node1',
+    hostVeth: 'vnp-web',
+    ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+  },
   {
     namespace: 'shop',
     name: 'db',
@@ -75,7 +83,10 @@ async function connect(from: string, to: string, port: number): Promise<string> 
 
 async function chainsNow(): Promise<string[]> {
   const { stdout } = await inNode('iptables-save', '-t', 'filter');
-  return stdout.split('\n').filter((l) => l.startsWith(':')).map((l) => l.slice(1).split(' ')[0]!);
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith(':'))
+    .map((l) => l.slice(1).split(' ')[0]!);
 }
 
 async function apply(policies: V1NetworkPolicy[]): Promise<PolicyInput> {
@@ -251,10 +262,15 @@ if (labTests.skip) {
           podSelector: {},
           policyTypes: ['Ingress', 'Egress'],
           ingress: [
-            { from: [{ ipBlock: { cidr: '192.168.0.0/16', except: ['192.168.1.0/24', '192.168.2.0/24'] } }, { namespaceSelector: {} }], ports: [{ protocol: 'SCTP', port: 80 }, { protocol: 'UDP' }, { port: 'admin' }] },
+            {
+              from: [{ ipBlock: { cidr: '192.168.0.0/16', except: ['192.168.1.0/24', '192.168.2.0/24'] } }, { namespaceSelector: {} }],
+              ports: [{ protocol: 'SCTP', port: 80 }, { protocol: 'UDP' }, { port: 'admin' }],
+            },
             {},
           ],
-          egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.244.1.4/32'] } }], ports: [{ port: 'pg' }, { port: 1, endPort: 65535, protocol: 'UDP' }] }],
+          egress: [
+            { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.244.1.4/32'] } }], ports: [{ port: 'pg' }, { port: 1, endPort: 65535, protocol: 'UDP' }] },
+          ],
         }),
       ]);
       await expectFlows([

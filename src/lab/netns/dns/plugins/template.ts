@@ -80,7 +80,15 @@ export function parseRecordText(text: string): Answer {
       return {
         ...base,
         type,
-        data: { mname: fq(w[0]!), rname: fq(w[1]!), serial: Number(w[2]), refresh: Number(w[3]), retry: Number(w[4]), expire: Number(w[5]), minimum: Number(w[6]) },
+        data: {
+          mname: fq(w[0]!),
+          rname: fq(w[1]!),
+          serial: Number(w[2]),
+          refresh: Number(w[3]),
+          retry: Number(w[4]),
+          expire: Number(w[5]),
+          minimum: Number(w[6]),
+        },
       };
     default:
       throw new Error(`record type ${type || '(none)'} not supported in a template: ${text}`);
