@@ -1,26 +1,20 @@
-// Request bodies: objects in JSON or YAML, and the errors kube-apiserver gives for
+// Request bodies: objects in JSON, YAML or Kubernetes protobuf, and the errors kube-apiserver gives for
 // bodies it cannot read or objects that do not belong at the URL they were sent to.
 import { parse } from 'yaml';
 import { groupVersionOf } from '../../../k8s/api-resources.js';
 import { ApiError, badRequest, unsupportedMediaType } from '../../../k8s/api-status.js';
 import type { KubeObject } from '../../../k8s/objects.js';
+import { decodeKubeProtobuf, ProtobufBodyError } from '../../../k8s/protobuf/envelope.js';
 import type { ApiContext, ResourceTarget } from './context.js';
 
 const OBJECT_TYPES = ['application/json', 'application/yaml'];
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
-/** The body as JSON or YAML by its content type. */
+/** The body as JSON by its content type (YAML and protobuf are read into the same shape). */
 export async function decodeBody(ctx: ApiContext, types = OBJECT_TYPES): Promise<unknown> {
   const type = ctx.contentType || 'application/json';
-  if (type === PROTOBUF) {
-    // kubectl's generators (create namespace|deployment|configmap, run, expose) send protobuf; say what works instead.
-    throw new ApiError(
-      415,
-      'UnsupportedMediaType',
-      "the lab's API server reads JSON and YAML, not protobuf, which kubectl create <kind> and kubectl run send: " +
-        'write the object as YAML (kubectl create … --dry-run=client -o yaml > obj.yaml) and kubectl apply -f obj.yaml',
-    );
-  }
+  // kubectl's typed commands (create namespace|deployment|configmap|service, debug node/…) send protobuf.
+  if (type === PROTOBUF) return fromProtobuf(await ctx.body());
   if (!types.includes(type)) throw unsupportedMediaType(types);
   if (type.endsWith('json')) return ctx.json();
   const text = (await ctx.body()).toString('utf8');
@@ -28,6 +22,20 @@ export async function decodeBody(ctx: ApiContext, types = OBJECT_TYPES): Promise
     return parse(text);
   } catch (error) {
     throw badRequest(`the request body is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+function fromProtobuf(body: Buffer): unknown {
+  try {
+    return decodeKubeProtobuf(body);
+  } catch (error) {
+    if (!(error instanceof ProtobufBodyError)) throw error;
+    if (!error.unsupportedKind) throw badRequest(error.message);
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `${error.message}: write the object as YAML (kubectl create … --dry-run=client -o yaml > obj.yaml) and kubectl apply -f obj.yaml`,
+    );
   }
 }
 
