@@ -245,14 +245,6 @@ describe.skipIf(!hasKubectl)('kubectl against the lab API (kubectl not installed
     expect(run.stdout).toContain('configmap/late');
   });
 
-  it("says what to do when kubectl's generators send protobuf, which the lab does not read", async () => {
-    const made = await kubectl(['create', 'namespace', 'demo']);
-    expect(made.code).toBe(1);
-    expect(made.stderr).toContain("Error from server (UnsupportedMediaType): the lab's API server reads JSON and YAML, not protobuf");
-    expect(made.stderr).toContain('kubectl apply -f obj.yaml');
-    expect(lab.store.get({ kind: 'Namespace', name: 'demo' })).toBeUndefined();
-  });
-
   it('deletes', async () => {
     const gone = await kubectl(['delete', 'cm', 'dup', '-n', 'shop']);
     expect(gone.stdout).toContain('configmap "dup" deleted');
