@@ -127,6 +127,19 @@ describe.skipIf(kubectlGate.skip)("kubectl's protobuf commands against the lab A
     const pod = lab.store.list('Pod', 'proto').find((p) => p.metadata.name.startsWith('node-debugger-worker-'));
     expect(pod).toMatchObject({ spec: { nodeName: 'worker', hostNetwork: true, hostPID: true, volumes: [{ hostPath: { path: '/' } }] } });
   });
+
+  it('kubectl debug POD --copy-to makes a copy with the debug container beside the original ones', async () => {
+    const debug = await kubectl(['debug', 'tmp', '-n', 'proto', '--copy-to=tmp-debug', '--image=busybox', '--container=shell']);
+    expect(debug.code, debug.stderr).toBe(0);
+    expect(stored('Pod', 'proto', 'tmp-debug')).toMatchObject({
+      spec: {
+        containers: [
+          { name: 'tmp', image: 'x', args: ['sleep', '3600'] },
+          { name: 'shell', image: 'busybox' },
+        ],
+      },
+    });
+  });
 });
 
 /** POST a protobuf body with the lab's CA and token. */

@@ -183,7 +183,7 @@ describe.skipIf(labTests.skip)(labTests.title('kubectl exec, logs and port-forwa
   });
 
   // The pods kubectl run -it and kubectl debug node/… create (stdin and tty, the latter on the node's network),
-  // written as files: kubectl sends its own in protobuf, which the API server does not read yet (docs/kubectl.md).
+  // written as files, so the test sets stdin and tty itself.
   it('kubectl attach -it to an interactive pod runs its command on a terminal in the pod', async () => {
     const r = await onTerminal('attach -it -n shop tmp', 'echo inside-$((6*7)); hostname; exit\n');
     expect(r.stdout).toContain('inside-42');
