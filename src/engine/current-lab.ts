@@ -1,6 +1,6 @@
 // Which lab a command acts on: the one named by --lab, or the only one running.
 import { LabNotRunningError, UserError } from '../errors.js';
-import { backendByName, backendOfLab, backends } from '../lab/backends.js';
+import { backendOfLab, backends } from '../lab/backends.js';
 import type { Lab, ProbeRequest, ProbeResult } from '../lab/lab.js';
 
 /** A running lab of any backend, with what status and probe --matrix use beyond the Lab contract. */
@@ -26,10 +26,14 @@ export async function resolveLabName(requested?: string): Promise<string> {
   return labs[0]!;
 }
 
-/** The kind lab a command means: the one named, else the only kind cluster netbreak created on this machine (with its lab, or kept after stop). */
+/**
+ * The kind lab a command means: the one named, else the only cluster netbreak created on this machine (with its
+ * lab, or kept after stop). Clusters that outlive their labs are what the backends with keptOnRelease make.
+ */
 export async function resolveKindLab(requested?: string, flag = '--lab'): Promise<string> {
   if (requested) return requested;
-  const labs = await backendByName('kind')!.leftovers();
+  const labs: string[] = [];
+  for (const backend of backends.filter((b) => b.capabilities.keptOnRelease)) labs.push(...(await backend.leftovers()));
   if (labs.length === 0)
     throw new UserError('there is no kind cluster that netbreak created on this machine: make one with "netbreak lab up --backend kind"', 4);
   if (labs.length > 1) throw new UserError(`netbreak created several kind clusters (${labs.join(', ')}): say which with ${flag} NAME`);

@@ -6,6 +6,7 @@ import type { ObjectStore } from '../store.js';
 import type { V1LabelSelector } from '@kubernetes/client-node';
 import { matchesLabelSelector } from '../../../k8s/netpol/selector.js';
 import { involvedObjectOf, recordEvent } from '../events.js';
+import { isReady } from '../../../k8s/ready.js';
 import { daemonPodTolerations, nodeTaints, untoleratedTaint, type Toleration } from '../../../k8s/tolerations.js';
 
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -287,12 +288,6 @@ export function reconcileUnscheduled(store: ObjectStore): boolean {
   return changed;
 }
 
-function readyPod(pod: KubeObject): boolean {
-  return ((pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some(
-    (c) => c.type === 'Ready' && c.status === 'True',
-  );
-}
-
 /** Deployment and DaemonSet status counters, as `kubectl get deploy,ds` shows them. */
 export function reconcileWorkloadStatus(store: ObjectStore): void {
   const update = (obj: KubeObject, status: Record<string, number>) => {
@@ -300,7 +295,7 @@ export function reconcileWorkloadStatus(store: ObjectStore): void {
   };
   for (const d of store.list('Deployment')) {
     const pods = store.list('Pod', d.metadata.namespace).filter((p) => ownedBy(p, d));
-    const ready = pods.filter(readyPod).length;
+    const ready = pods.filter(isReady).length;
     // observedGeneration says the controller has acted on this spec (kubectl rollout status waits for it).
     update(d, {
       observedGeneration: d.metadata.generation ?? 1,
@@ -312,7 +307,7 @@ export function reconcileWorkloadStatus(store: ObjectStore): void {
   }
   for (const ds of store.list('DaemonSet')) {
     const pods = store.list('Pod', ds.metadata.namespace).filter((p) => ownedBy(p, ds));
-    const ready = pods.filter(readyPod).length;
+    const ready = pods.filter(isReady).length;
     update(ds, {
       desiredNumberScheduled: pods.length,
       currentNumberScheduled: pods.length,

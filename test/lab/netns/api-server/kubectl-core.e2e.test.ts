@@ -19,6 +19,17 @@ const LAB = 'e2e-core';
 const env = { NETBREAK_STATE_DIR: stateDir };
 const cli = (...args: string[]) => netbreak(args, env);
 let kubeconfig = '';
+let apiPort = 0;
+
+/** The host's listening TCP sockets on a port, as "address:port" in /proc/net/tcp's hex (IPv4) and tcp6 (IPv6). */
+function listenersOnPort(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const rows = ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((f) => fs.readFileSync(f, 'utf8').trim().split('\n').slice(1));
+  return rows
+    .map((row) => row.trim().split(/\s+/))
+    .filter((cols) => cols[3] === '0A' && cols[1]!.endsWith(`:${hexPort}`))
+    .map((cols) => cols[1]!);
+}
 
 async function kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const r = await execa('kubectl', args, { reject: false, env: { KUBECONFIG: kubeconfig, HOME: stateDir }, timeout: 60_000, input });
@@ -65,6 +76,12 @@ describe.skipIf(labTests.skip)(labTests.title('kubectl on a netns lab through ne
     const config = parse(fs.readFileSync(kubeconfig, 'utf8'));
     expect(config['current-context']).toBe(`netbreak-${LAB}`);
     expect(config.clusters[0].cluster.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    apiPort = Number(new URL(config.clusters[0].cluster.server).port);
+  });
+
+  it("listens on the host's loopback only: no other address of the host has the API's port open", () => {
+    // 0100007F is 127.0.0.1 as /proc/net/tcp writes it (little-endian hex).
+    expect(listenersOnPort(apiPort)).toEqual([`0100007F:${apiPort.toString(16).toUpperCase().padStart(4, '0')}`]);
   });
 
   it('kubectl reads the lab: nodes, system pods, version', async () => {
@@ -99,6 +116,7 @@ describe.skipIf(labTests.skip)(labTests.title('kubectl on a netns lab through ne
     const down = await cli('lab', 'down', '--name', LAB);
     expect(down.code, down.stderr).toBe(0);
     expect(fs.existsSync(kubeconfig)).toBe(false);
+    expect(listenersOnPort(apiPort)).toEqual([]);
     const after = await cli('kubeconfig');
     expect(after.code).toBe(4);
     expect(after.stderr).toContain('no lab is running');
