@@ -59,7 +59,7 @@ function readField(reader: ProtoReader, field: Field, out: Json): void {
 function readMapEntry(reader: ProtoReader, type: Field['type']): [string, unknown] {
   const end = reader.uint32() + reader.pos;
   let key = '';
-  let value: unknown = isScalar(type) ? (type === 'bytes' ? '' : readDefault(type)) : '';
+  let value: unknown = isScalar(type) ? readDefault(type) : '';
   while (reader.pos < end) {
     const tag = reader.uint32();
     if (tag >>> 3 === 1 && (tag & 7) === WIRE_LENGTH_DELIMITED) key = reader.string();
@@ -71,7 +71,7 @@ function readMapEntry(reader: ProtoReader, type: Field['type']): [string, unknow
 }
 
 function readDefault(type: Scalar): unknown {
-  return type === 'string' ? '' : type === 'bool' ? false : 0;
+  return type === 'string' || type === 'bytes' ? '' : type === 'bool' ? false : 0;
 }
 
 function readScalar(reader: ProtoReader, type: Scalar): unknown {

@@ -69,6 +69,21 @@ describe('bodies kubectl did not write this way', () => {
     expect((decodeKubeProtobuf(envelope('apps/v1', 'Deployment', raw)) as { spec: object }).spec).not.toHaveProperty('minReadySeconds');
   });
 
+  it('writes a set timestamp as RFC 3339 and a named target port as its name', () => {
+    const time = protobuf.Writer.create().uint32(8).int64(1_700_000_000).uint32(16).int32(0).finish();
+    const meta = protobuf.Writer.create().uint32(10).string('web').uint32(66).bytes(time).finish();
+    const targetPort = protobuf.Writer.create().uint32(8).int64(1).uint32(16).int32(0).uint32(26).string('http').finish();
+    const port = protobuf.Writer.create().uint32(24).int32(80).uint32(34).bytes(targetPort).finish();
+    const spec = protobuf.Writer.create().uint32(10).bytes(port).finish();
+    const raw = protobuf.Writer.create().uint32(10).bytes(meta).uint32(18).bytes(spec).finish();
+    expect(decodeKubeProtobuf(envelope('v1', 'Service', raw))).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', creationTimestamp: '2023-11-14T22:13:20Z' },
+      spec: { ports: [{ port: 80, targetPort: 'http' }] },
+    });
+  });
+
   it('says which part is malformed when a body is cut short, never failing any other way', () => {
     const body = fixture('kubectl-create-deployment.bin');
     for (let length = 0; length < body.length; length++) {
