@@ -41,7 +41,8 @@ function readField(reader: ProtoReader, field: Field, out: Json): void {
   if (field.map) {
     const [key, value] = readMapEntry(reader, field.type);
     const map = (out[field.name] ??= {}) as Json;
-    map[key] = value;
+    // A key is the sender's text: defined, not assigned, so "__proto__" stays a plain key.
+    Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
     return;
   }
   const value = isScalar(field.type) ? readScalar(reader, field.type) : readNested(reader, field.type);

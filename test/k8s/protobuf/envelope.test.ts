@@ -57,6 +57,17 @@ describe('bodies kubectl did not write this way', () => {
     expect(decodeKubeProtobuf(envelope('v1', 'Namespace', raw))).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
   });
 
+  it('keeps a label named __proto__ as a label', () => {
+    const entry = protobuf.Writer.create().uint32(10).string('__proto__').uint32(18).string('x').finish();
+    const raw = protobuf.Writer.create()
+      .uint32(10)
+      .bytes(metadata((w) => w.uint32(90).bytes(entry)))
+      .finish();
+    const decoded = decodeKubeProtobuf(envelope('v1', 'Namespace', raw)) as { metadata: { labels: object } };
+    expect(Object.entries(decoded.metadata.labels)).toEqual([['__proto__', 'x']]);
+    expect(Object.getPrototypeOf(decoded.metadata.labels)).toBe(Object.prototype);
+  });
+
   it('keeps a Deployment scaled to zero on purpose (a pointer field), and drops omitempty zeros', () => {
     const spec = protobuf.Writer.create().uint32(8).int32(0).uint32(40).int32(0).finish();
     const raw = protobuf.Writer.create()
