@@ -2,60 +2,34 @@
 // token, discovery, reads, writes through admission, watches, and kube-apiserver's errors.
 // The lab here is its store and admission alone (memory-lab.ts); test/…/kubectl-core.e2e
 // drives a real lab.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
-import type net from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as k8s from '@kubernetes/client-node';
-import { makeCredentials, type ApiCredentials } from '../../../../src/lab/netns/api-server/credentials.js';
-import { kubeconfigText } from '../../../../src/lab/netns/api-server/kubeconfig-file.js';
+import type { ApiCredentials } from '../../../../src/lab/netns/api-server/credentials.js';
 import type { LabControl } from '../../../../src/lab/netns/api-server/lab-control.js';
-import { buildRouter } from '../../../../src/lab/netns/api-server/routes.js';
-import { createApiServer } from '../../../../src/lab/netns/api-server/server.js';
-import { tempDir } from '../../../helpers/temp-dir.js';
-import { memoryLab } from './memory-lab.js';
+import { type KubectlRun, type MemoryApi, runKubectl, startMemoryApi } from './memory-api.js';
 
 const hasKubectl = fs.existsSync('/usr/bin/kubectl');
 
 let lab: LabControl;
-let server: https.Server;
 let credentials: ApiCredentials;
 let port: number;
 let kubeconfig: string;
 
+let api: MemoryApi;
+
 beforeAll(async () => {
-  lab = memoryLab();
-  credentials = await makeCredentials(lab.lab);
-  server = createApiServer(lab, credentials, buildRouter());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as net.AddressInfo).port;
-  kubeconfig = path.join(tempDir('nb-api-'), 'kubeconfig');
-  fs.writeFileSync(kubeconfig, kubeconfigText(lab.lab, port, credentials), { mode: 0o600 });
+  api = await startMemoryApi('nb-api-');
+  ({ lab, credentials, port, kubeconfig } = api);
 });
 
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+afterAll(() => api.close());
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = KubectlRun;
 
 function kubectl(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      'kubectl',
-      args,
-      { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: path.dirname(kubeconfig) }, timeout: 20_000 },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-    if (input !== undefined) child.stdin!.end(input);
-  });
+  return runKubectl(kubeconfig, args, input, 20_000);
 }
 
 /** A raw request with the lab's CA; the token unless `token` is given (empty: none). */

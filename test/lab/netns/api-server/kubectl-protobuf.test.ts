@@ -3,57 +3,35 @@
 // way. Each command runs twice: as itself (protobuf) in namespace `proto`, and as
 // `--dry-run=client -o json | kubectl create -f -` (JSON) in namespace `json`. The lab here is
 // its store and admission alone (memory-lab.ts), so no namespace is made on the host.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
-import type net from 'node:net';
-import path from 'node:path';
 import protobuf from 'protobufjs/minimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../../src/k8s/objects.js';
-import { type ApiCredentials, makeCredentials } from '../../../../src/lab/netns/api-server/credentials.js';
-import { kubeconfigText } from '../../../../src/lab/netns/api-server/kubeconfig-file.js';
+import type { ApiCredentials } from '../../../../src/lab/netns/api-server/credentials.js';
 import type { LabControl } from '../../../../src/lab/netns/api-server/lab-control.js';
-import { buildRouter } from '../../../../src/lab/netns/api-server/routes.js';
-import { createApiServer } from '../../../../src/lab/netns/api-server/server.js';
 import { gate } from '../../../helpers/lab-gate.js';
-import { tempDir } from '../../../helpers/temp-dir.js';
-import { memoryLab } from './memory-lab.js';
+import { type KubectlRun, type MemoryApi, runKubectl, startMemoryApi, trimmed } from './memory-api.js';
 
 const kubectlGate = gate(fs.existsSync('/usr/bin/kubectl') ? undefined : 'kubectl is not installed (install kubectl 1.32 to run this test)');
 
 let lab: LabControl;
-let server: https.Server;
 let credentials: ApiCredentials;
 let port: number;
 let kubeconfig: string;
 
+let api: MemoryApi;
+
 beforeAll(async () => {
-  lab = memoryLab();
-  credentials = await makeCredentials(lab.lab);
-  server = createApiServer(lab, credentials, buildRouter());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as net.AddressInfo).port;
-  kubeconfig = path.join(tempDir('nb-api-protobuf-'), 'kubeconfig');
-  fs.writeFileSync(kubeconfig, kubeconfigText(lab.lab, port, credentials), { mode: 0o600 });
+  api = await startMemoryApi('nb-api-protobuf-');
+  ({ lab, credentials, port, kubeconfig } = api);
   lab.apply(['proto', 'json'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
 });
 
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+afterAll(() => api.close());
 
-function kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      'kubectl',
-      args,
-      { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: path.dirname(kubeconfig) }, timeout: 30_000 },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: stdout.trim(), stderr: stderr.trim() }),
-    );
-    if (input !== undefined) child.stdin!.end(input);
-  });
+function kubectl(args: string[], input?: string): Promise<KubectlRun> {
+  return runKubectl(kubeconfig, args, input).then(trimmed);
 }
 
 /** The command as kubectl sends it (protobuf) in `proto`, and its client-side JSON created in `json`. */

@@ -2,51 +2,26 @@
 // the shipped OpenAPI, apply and patch go through the strategic merge patch, and a bad
 // object is refused with kube-apiserver's words and kubectl's exit code. The lab here is
 // its store and admission alone (memory-lab.ts), so no namespace is made.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import type https from 'node:https';
-import type net from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCredentials } from '../../../../src/lab/netns/api-server/credentials.js';
-import { kubeconfigText } from '../../../../src/lab/netns/api-server/kubeconfig-file.js';
-import { buildRouter } from '../../../../src/lab/netns/api-server/routes.js';
-import { createApiServer } from '../../../../src/lab/netns/api-server/server.js';
 import { gate } from '../../../helpers/lab-gate.js';
-import { tempDir } from '../../../helpers/temp-dir.js';
-import { memoryLab } from './memory-lab.js';
+import { type KubectlRun, type MemoryApi, runKubectl, startMemoryApi, trimmed } from './memory-api.js';
 
 const kubectlGate = gate(fs.existsSync('/usr/bin/kubectl') ? undefined : 'kubectl is not installed (install kubectl 1.32 to run this test)');
 
-let server: https.Server;
 let kubeconfig: string;
 
+let api: MemoryApi;
+
 beforeAll(async () => {
-  const lab = memoryLab();
-  const credentials = await makeCredentials(lab.lab);
-  server = createApiServer(lab, credentials, buildRouter());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  kubeconfig = path.join(tempDir('nb-api-schema-'), 'kubeconfig');
-  fs.writeFileSync(kubeconfig, kubeconfigText(lab.lab, port, credentials), { mode: 0o600 });
+  api = await startMemoryApi('nb-api-schema-');
+  ({ kubeconfig } = api);
 });
 
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+afterAll(() => api.close());
 
-/** kubectl with the lab's kubeconfig and a HOME of its own (its discovery cache must not outlive the server). */
-function kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      'kubectl',
-      args,
-      { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: path.dirname(kubeconfig) }, timeout: 30_000 },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: stdout.trim(), stderr: stderr.trim() }),
-    );
-    if (input !== undefined) child.stdin!.end(input);
-  });
+function kubectl(args: string[], input?: string): Promise<KubectlRun> {
+  return runKubectl(kubeconfig, args, input).then(trimmed);
 }
 
 const deployment = (env: string) => `apiVersion: apps/v1
