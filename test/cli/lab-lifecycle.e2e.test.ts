@@ -110,8 +110,9 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
     for (const tool of ['ip', 'unshare', 'perl']) fs.symlinkSync(execaSync('sh', ['-c', `command -v ${tool}`]).stdout, path.join(bin, tool));
     const r = await netbreak(['lab', 'up', '--name', `${LAB}-x`], { ...env, PATH: bin });
     expect(r.code).toBe(3);
+    // An ordinary user is told to use sudo for the package install; root is not.
     expect(r.stderr).toBe(
-      'netbreak: the netns lab needs iptables, iptables-restore and iptables-save, which are not installed: run "apt-get install -y iptables" (or "netbreak doctor --fix").',
+      `netbreak: the netns lab needs iptables, iptables-restore and iptables-save, which are not installed: run "${isRoot ? '' : 'sudo '}apt-get install -y iptables" (or "netbreak doctor --fix").`,
     );
     expect(await labNamespaces(LAB, stateDir)).toEqual([]);
     fs.rmSync(bin, { recursive: true, force: true });
