@@ -97,8 +97,9 @@ export interface Correlated {
 
 /** What storing `occurrence` at `nowMs` means for a store holding the Events `existing`. */
 export function correlate(existing: CoreEvent[], occurrence: EventOccurrence, nowMs: number, limits: EventLimits = EVENT_LIMITS): Correlated {
-  const live = existing.filter((e) => nowMs - lastSeen(e) <= limits.ttlMs);
-  const expired = existing.filter((e) => !live.includes(e));
+  const live: CoreEvent[] = [];
+  const expired: CoreEvent[] = [];
+  for (const e of existing) (nowMs - lastSeen(e) <= limits.ttlMs ? live : expired).push(e);
 
   let message = occurrence.message;
   let key = eventKey(occurrence);

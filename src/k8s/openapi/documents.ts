@@ -194,10 +194,14 @@ export function openApiV3(gvPath: string): OpenApiDocument | undefined {
 }
 
 /** GET /openapi/v3: every group-version with a URL that changes when its document does. */
+let v3Index: OpenApiDocument | undefined;
+
 export function openApiV3Index(): OpenApiDocument {
+  if (v3Index) return v3Index;
   const gvPaths = [...new Set(servedResources().map((r) => groupVersionPath(r.group, r.version)))].sort();
   const paths = Object.fromEntries(gvPaths.map((p) => [p, { serverRelativeURL: `/openapi/v3/${p}?hash=${openApiV3(p)!.hash}` }]));
-  return document({ paths });
+  v3Index = document({ paths });
+  return v3Index;
 }
 
 const v3Ref = (ref: string) => ref.replace('#/definitions/', '#/components/schemas/');

@@ -277,13 +277,13 @@ export const kindBackend = {
     return removed.map((c) => ({ lab: c.lab, removed: [`capture container ${c.name} (tcpdump in the network namespace of ${c.node})`] }));
   },
 
-  /** Kind labs on this machine, and kind clusters netbreak created whose lab folder is gone (after a reboot or a crash). */
   images: kindImagePreload,
 
   async inventory(): Promise<InventorySection[]> {
     return kindInventory(await this.leftovers());
   },
 
+  /** Kind labs on this machine, and kind clusters netbreak created whose lab folder is gone (after a reboot or a crash). */
   async leftovers(): Promise<string[]> {
     const labs = new Set(labsOfBackend('kind'));
     const engine = await engineStatus().catch(() => undefined);

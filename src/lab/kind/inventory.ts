@@ -8,8 +8,9 @@ import { leftoverCaptureContainers } from './capture-container.js';
 /** `labs`: the backend's leftovers() (every cluster netbreak created, by lab name). */
 export async function kindInventory(labs: string[]): Promise<InventorySection[]> {
   const clusters = labs.map((lab) => {
-    const running = Boolean(readLabRecord(lab));
-    const cluster = readLabRecord(lab)?.cluster ?? lab;
+    const record = readLabRecord(lab);
+    const running = Boolean(record);
+    const cluster = record?.cluster ?? lab;
     return {
       lab,
       text: `kind cluster ${cluster}${running ? ', in use' : ', kept with no lab (netbreak clean deletes it)'}`,

@@ -85,8 +85,8 @@ export class ObjectStore {
     this.objects.delete(k);
     this.version++;
     if (this.eventListeners.length) {
-      const last = structuredClone(existing);
-      last.metadata.resourceVersion = String(this.version);
+      // The object has left the map: a shallow copy with the deletion's resourceVersion is enough.
+      const last = { ...existing, metadata: { ...existing.metadata, resourceVersion: String(this.version) } };
       this.emit({ type: 'DELETED', object: last });
     }
     this.changed();

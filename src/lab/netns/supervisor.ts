@@ -48,7 +48,17 @@ export class Supervisor {
       (pod, event) => this.recordKubeletEvent(pod, event),
     );
     this.agents = new NodeAgents(lab, topology);
-    this.store.onChange(() => this.kick());
+    // Events are for people (kubectl describe, get events): no controller reads them, so storing one (every failed
+    // readiness probe does) starts no reconcile pass; any other change does, once per burst of writes.
+    let reconcileNeeded = false;
+    this.store.onEvent((change) => {
+      if (change.object.kind !== 'Event') reconcileNeeded = true;
+    });
+    this.store.onChange(() => {
+      if (!reconcileNeeded) return;
+      reconcileNeeded = false;
+      this.kick();
+    });
   }
 
   /** Seeds an empty store with the nodes and kube-system, then starts reconciling. */

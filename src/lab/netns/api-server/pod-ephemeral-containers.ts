@@ -3,7 +3,7 @@
 // are every container's image), so the container "runs" as soon as it is added:
 // its status says so at once, and attaching to it (pod-attach.ts) starts its
 // command, or a shell, in the pod's network namespace.
-import { ApiError, badRequest, invalid } from '../../../k8s/api-status.js';
+import { badRequest, invalid, methodNotAllowed, unsupportedMediaType } from '../../../k8s/api-status.js';
 import type { KubeObject } from '../../../k8s/objects.js';
 import type { ApiContext } from './context.js';
 
@@ -24,18 +24,13 @@ async function requested(ctx: ApiContext, current: EphemeralContainer[]): Promis
   if (!Array.isArray(asked)) throw badRequest('the request must carry spec.ephemeralContainers');
   if (ctx.method === 'PUT') return asked;
   if (ctx.contentType === 'application/strategic-merge-patch+json' || ctx.contentType === 'application/merge-patch+json') return merged(current, asked);
-  throw new ApiError(
-    415,
-    'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/strategic-merge-patch+json, application/merge-patch+json`,
-  );
+  throw unsupportedMediaType(['application/strategic-merge-patch+json', 'application/merge-patch+json']);
 }
 
 export async function ephemeralContainers(ctx: ApiContext, pod: KubeObject): Promise<KubeObject> {
   const spec = pod.spec as { containers: { name: string }[]; ephemeralContainers?: EphemeralContainer[] };
   if (ctx.method === 'GET') return pod;
-  if (ctx.method !== 'PATCH' && ctx.method !== 'PUT')
-    throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  if (ctx.method !== 'PATCH' && ctx.method !== 'PUT') throw methodNotAllowed();
   const current = spec.ephemeralContainers ?? [];
   const wanted = await requested(ctx, current);
   const causes = wanted.flatMap((c, i) => {

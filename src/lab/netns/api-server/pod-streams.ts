@@ -1,6 +1,6 @@
 // The Pod subresources that stream rather than answer once: exec, attach and
 // portforward (WebSocket upgrades) and log (a plain response that may stay open).
-import { ApiError, badRequest, notFound } from '../../../k8s/api-status.js';
+import { ApiError, badRequest, methodNotAllowed, notFound } from '../../../k8s/api-status.js';
 import type { KubeObject } from '../../../k8s/objects.js';
 import type { ApiContext } from './context.js';
 import { served } from './representation.js';
@@ -47,7 +47,7 @@ function upgradeRequired(ctx: ApiContext): void {
 }
 
 function log(ctx: ApiContext): void {
-  if (ctx.method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  if (ctx.method !== 'GET') throw methodNotAllowed();
   const pod = storedPod(ctx.lab, ctx.target?.namespace, ctx.target?.name);
   const request = logRequest(pod, ctx.query);
   if ('refusal' in request) throw request.refusal;

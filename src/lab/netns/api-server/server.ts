@@ -4,19 +4,13 @@
 // supervisor's own loopback is the lab's.
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
-import { unauthorized, type ApiError } from '../../../k8s/api-status.js';
+import { unauthorized } from '../../../k8s/api-status.js';
 import { ApiContext } from './context.js';
 import { bearerMatches, type ApiCredentials } from './credentials.js';
 import type { LabControl } from './lab-control.js';
 import type { Router } from './router.js';
+import { refuseUpgrade } from './upgrade-refusal.js';
 import { hubOf } from './watch.js';
-
-function refuseUpgrade(socket: Duplex, error: ApiError): void {
-  const body = JSON.stringify(error.toStatus());
-  socket.end(
-    `HTTP/1.1 ${error.code} ${error.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
-}
 
 export function createApiServer(lab: LabControl, credentials: ApiCredentials, router: Router): https.Server {
   // Watches resume from any resourceVersion the server has answered with since it started.

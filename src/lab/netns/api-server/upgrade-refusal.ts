@@ -6,6 +6,7 @@ import type { ApiError } from '../../../k8s/api-status.js';
 
 const REASON_PHRASES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
   422: 'Unprocessable Entity',

@@ -99,7 +99,7 @@ function nodeMatches(node: KubeObject, spec: PodSpec): boolean {
 }
 
 /** kube-scheduler's FailedScheduling message: each reason with how many nodes gave it, sorted as it sorts them. */
-export function failedSchedulingMessage(nodes: KubeObject[], spec: PodSpec): string {
+function failedSchedulingMessage(nodes: KubeObject[], spec: PodSpec): string {
   const counts = new Map<string, number>();
   for (const node of nodes) {
     const why = nodeMisfit(node, spec);
