@@ -26,6 +26,11 @@ export interface AttendeeShellOptions {
   limits?: Partial<SandboxLimits>;
   /** netbreak's install shown read-only inside (default: the one running); the attendee's user must be able to read it. */
   install?: string;
+  /**
+   * The port of the room's server on the host's loopback: the attendee's `netbreak` commands report to
+   * http://127.0.0.1:PORT (the server their membership must name). Without it, nothing reaches the room.
+   */
+  roomPort?: number;
 }
 
 export interface SpawnCommand {
@@ -56,9 +61,19 @@ export function findBwrap(searchPath = process.env.PATH ?? ''): string {
 
 /**
  * The argv that runs the attendee's interactive bash in their sandbox. Spawn it in a pseudo-terminal with
- * exactly `env` (nothing of the trainer's environment goes in). The sandbox ends with its spawner.
+ * exactly `env` (nothing of the trainer's environment goes in). The sandbox ends with its spawner; the
+ * launcher it starts keeps the relays to the lab's API server and the room (relay.ts) while the shell runs.
  */
 export function attendeeShellCommand(options: AttendeeShellOptions): SpawnCommand {
+  checkOptions(options);
+  findBwrap();
+  const install = options.install ?? NETBREAK_ROOT;
+  const launcher = path.join(install, 'dist', 'workshop', 'sandbox', 'launcher-main.js');
+  const [file, ...args] = runAsAttendee([process.execPath, launcher, JSON.stringify(options)]);
+  return { file: file!, args, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } };
+}
+
+function checkOptions(options: AttendeeShellOptions): void {
   if (!ATTENDEE_NAME.test(options.attendee)) throw new UserError(`"${options.attendee}" is not an attendee name: 1–20 lower-case letters, digits and dashes`);
   assertLabName(options.lab);
   for (const [what, dir] of [
@@ -73,13 +88,24 @@ export function attendeeShellCommand(options: AttendeeShellOptions): SpawnComman
     const owner = fs.statSync(dir).uid;
     if (owner !== ids.uid)
       throw new UserError(
-        `the attendee's folder ${dir} belongs to uid ${owner}, not to uid ${ids.uid} that runs attendees here: chown it, or make it with runAsAttendee`,
+        `the attendee's folder ${dir} belongs to uid ${owner}, not to uid ${ids.uid} that runs attendees here: chown it, or make it with giveToAttendee`,
       );
   }
+}
+
+/** The Unix sockets of the relays (relay.ts), in a folder of the launcher's own under the attendee's state folder. */
+export function relaySockets(runtimeDir: string): { api: string; room: string } {
+  return { api: path.join(runtimeDir, 'api.sock'), room: path.join(runtimeDir, 'room.sock') };
+}
+
+/** The bwrap argv of the sandbox (run by launcher-main.ts as the attendee's host user), relays in `runtimeDir`. */
+export function sandboxArgv(options: AttendeeShellOptions, runtimeDir: string): string[] {
+  checkOptions(options);
   const install = options.install ?? NETBREAK_ROOT;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const home = `/home/${options.attendee}`;
   const kubeconfig = path.join(options.stateDir, 'labs', options.lab, 'kubeconfig');
+  const sockets = relaySockets(runtimeDir);
   const env: Record<string, string> = {
     HOME: home,
     USER: options.attendee,
@@ -99,6 +125,7 @@ export function attendeeShellCommand(options: AttendeeShellOptions): SpawnComman
     '--unshare-pid',
     '--unshare-ipc',
     '--unshare-uts',
+    '--unshare-net',
     '--unshare-cgroup-try',
     '--hostname',
     `netbreak-${options.attendee}`,
@@ -132,13 +159,22 @@ export function attendeeShellCommand(options: AttendeeShellOptions): SpawnComman
     '--bind',
     options.home,
     home,
+    // The sandbox's own root (where /etc, /opt and /home were made) is memory: read-only, so writes go to the home or a sized tmpfs.
+    '--remount-ro',
+    '/',
     '--chdir',
     home,
     '--clearenv',
     ...Object.entries(env).flatMap(([name, value]) => ['--setenv', name, value]),
     '--',
+    'node',
+    path.join(install, 'dist', 'workshop', 'sandbox', 'inside-main.js'),
+    kubeconfig,
+    sockets.api,
+    options.roomPort === undefined ? '-' : String(options.roomPort),
+    sockets.room,
+    '--',
     ...limitArgv(limits, ['nice', '-n', String(limits.nice), 'bash', '-i']),
   ];
-  const [file, ...rest] = runAsAttendee([findBwrap(), ...args]);
-  return { file: file!, args: rest, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } };
+  return [findBwrap(), ...args];
 }
