@@ -9,19 +9,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const MS_BIND = 0x1000;
-const MS_REC = 0x4000;
+export const MS_BIND = 0x1000;
+export const MS_REC = 0x4000;
 
 type MountCall = (source: string | null, target: string, fstype: string | null, flags: number, data: string | null) => number;
 
-async function loadMount(): Promise<{ mount: MountCall; errno: () => number }> {
+export async function loadMount(): Promise<{ mount: MountCall; errno: () => number }> {
   const { default: koffi } = await import('koffi');
   const signature = 'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)';
   const mount = koffi.load(null).func(signature) as MountCall;
   return { mount, errno: () => koffi.errno() };
 }
 
-function errnoName(errno: number): string {
+export function errnoName(errno: number): string {
   return Object.entries(os.constants.errno).find(([, n]) => n === errno)?.[0] ?? `errno ${errno}`;
 }
 

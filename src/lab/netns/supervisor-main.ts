@@ -9,6 +9,8 @@ import http from 'node:http';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { createFabric, createNode } from './fabric.js';
 import { makePrivateRun } from './lab-mounts.js';
+import { confinementAsked, hideHostFolders, keptPaths } from './lab-confinement.js';
+import { stateRoot } from '../state.js';
 import type { Topology } from './topology.js';
 import { labFiles } from './names.js';
 import { isUserError, Supervisor } from './supervisor.js';
@@ -133,6 +135,8 @@ process.on('SIGINT', shutdown);
 // The lab's /run/netns first, then its machines: nothing serves before the nodes exist.
 const skipped = await makePrivateRun();
 if (skipped.length) console.error(`not in the lab's /run (the lab does not need them): ${skipped.join(', ')}`);
+// A hosted attendee's lab (and every shell opened in it) sees none of the trainer's or other attendees' files.
+if (confinementAsked()) await hideHostFolders(keptPaths(stateRoot()));
 await createFabric(topology);
 await Promise.all(topology.nodes.map((node) => createNode(lab, topology, node)));
 
