@@ -44,23 +44,25 @@ export async function hideHostFolders(keep: string[], hidden = HIDDEN_FOLDERS): 
   for (const dir of hidden) {
     const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
     if (!stat?.isDirectory() || keep.some((k) => under(dir, k))) continue;
-    // The covered folder stays reachable through this descriptor, to bind the kept entries back from.
-    const old = fs.openSync(dir, 'r');
+    // Which kept entries are folders is read before the tmpfs covers them.
+    const keptUnder = keep.filter((k) => under(k, dir)).map((kept) => ({ kept, isDir: fs.statSync(kept).isDirectory() }));
+    // The covered folder stays reachable through this descriptor, to bind the kept entries back from
+    // (opened only then: /root is not the lab's user's to open, nor needed).
+    const old = keptUnder.length > 0 ? fs.openSync(dir, 'r') : undefined;
     try {
       const mode = stat.mode & 0o7777;
       if (mount('netbreak-confined', dir, 'tmpfs', 0, `mode=${mode.toString(8)}`) !== 0)
         throw new Error(`confining the lab: mounting a tmpfs over ${dir} failed: ${errnoName(errno())}`);
-      for (const kept of keep.filter((k) => under(k, dir))) {
+      for (const { kept, isDir } of keptUnder) {
         const relative = path.relative(dir, kept);
         const target = path.join(dir, relative);
-        const isDir = fs.statSync(kept).isDirectory();
         fs.mkdirSync(isDir ? target : path.dirname(target), { recursive: true, mode: 0o755 });
         if (!isDir) fs.writeFileSync(target, '');
         if (mount(path.join(`/proc/self/fd/${old}`, relative), target, null, MS_BIND | MS_REC, null) !== 0)
           throw new Error(`confining the lab: binding ${kept} back failed: ${errnoName(errno())}`);
       }
     } finally {
-      fs.closeSync(old);
+      if (old !== undefined) fs.closeSync(old);
     }
   }
 }
