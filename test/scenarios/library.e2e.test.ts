@@ -120,6 +120,15 @@ const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string; manifest
   spec: {clusterIP: "{{ params.address }}", selector: {app: "{{ params.invoicesLabel }}"}, ports: [{name: http, port: {{ params.port }}, targetPort: http}]}}`,
     guard: /\/storefront → http:\/\/invoices\S+ expects success[^\n]*\n\s+(refused|timeout)/,
   },
+  'collector-stopped-shipping': {
+    // Take the collector off the node's network: its lookups work again, and nothing answers on the node's port.
+    args: ['apply', '-f', '{{ file }}'],
+    manifest: `{apiVersion: apps/v1, kind: Deployment, metadata: {name: collector, namespace: "{{ params.namespace }}"},
+  spec: {replicas: 1, selector: {matchLabels: {app: collector}}, template: {metadata: {labels: {app: collector}},
+    spec: {nodeSelector: {kubernetes.io/hostname: "{{ params.nodes.collector }}"},
+      containers: [{name: collector, image: "registry.k8s.io/e2e-test-images/agnhost:2.53", args: [netexec, "--http-port={{ params.collectorPort }}"]}]}}}}`,
+    guard: /\/dashboard → http:\/\/worker2?:\d+\/ expects success[^\n]*\n\s+refused/,
+  },
 };
 
 function fillParams(text: string, params: Record<string, string | number>): string {
