@@ -27,13 +27,14 @@ const SCENARIO = 'afternoon-deploy';
 /** Runs netbreak as the attendees' host user outside any sandbox, on `attendee`'s state folder. */
 function netbreakFor(attendee: Attendee, args: string[], extra: Record<string, string> = {}) {
   const install = attendee.options.install!;
-  const [file, ...rest] = runAsAttendee(['env', '-i', `PATH=${process.env.PATH}`, process.execPath, path.join(install, 'bin', 'netbreak.js'), ...args]);
+  const [file, ...rest] = runAsAttendee([process.execPath, path.join(install, 'bin', 'netbreak.js'), ...args]);
   return execa(file!, rest, {
     reject: false,
     timeout: 120_000,
     cwd: '/',
     extendEnv: false,
     env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: attendee.options.home,
       NETBREAK_STATE_DIR: attendee.options.stateDir,
       NETBREAK_DATA_DIR: path.join(attendee.options.home, '.netbreak-data'),
