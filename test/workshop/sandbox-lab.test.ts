@@ -80,7 +80,7 @@ describe.skipIf(sandboxLab.skip)(sandboxLab.title("an attendee's sandboxed shell
     const inside = await inShell(alice, 'kubectl get pods -A --no-headers | grep -c Running | sed "s/^/running=/"\nnetbreak check --lab alice; echo check=$?');
     expect(Number(reported(inside, 'running')), inside.output).toBeGreaterThan(0);
     // The scenario is unsolved: check runs, grades and says so (exit 1), rather than failing to reach the lab.
-    expect(inside.output).toMatch(/Symptom|not fixed|still|FAIL|✗/i);
+    expect(inside.output).not.toMatch(/unexpected error|cannot reach|no lab/i);
     expect(reported(inside, 'check'), inside.output).toBe('1');
   }, 120_000);
 

@@ -106,9 +106,10 @@ describe.skipIf(sandboxTests.skip)(sandboxTests.title("an attendee's sandboxed s
   });
 
   it('writes in its home only, and holds no capability', async () => {
-    const targets = [path.join(alice.options.stateDir, 'planted'), path.join(alice.options.install!, 'planted'), '/usr/planted', '/etc/planted'];
+    // A folder of the trainer's that the attendees' host user may write in outside (as an ordinary trainer's own are).
+    const targets = [path.join(attendeeDir('nb-sbx-trainer-w-'), 'planted'), path.join(alice.options.install!, 'planted'), '/usr/planted', '/etc/planted'];
     const script = targets.map((file, i) => `touch ${file} 2>/dev/null; echo write${i}=$?`).join('\n');
-    expect(reported(outside(script), 'write0'), 'the attendee owns their state folder').toBe('0');
+    expect(reported(outside(script), 'write0'), "the attendees' host user owns the trainer's folder").toBe('0');
     fs.rmSync(targets[0]!, { force: true });
     const inside = await inShell(alice, `${script}\necho hello > ~/mine; echo home=$?\ngrep CapEff /proc/self/status | tr -d '\\t' | sed 's/CapEff:/caps=/'`);
     for (const i of targets.keys()) expect(reported(inside, `write${i}`), `inside: ${targets[i]}\n${inside.output}`).not.toBe('0');

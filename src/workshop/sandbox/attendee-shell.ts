@@ -2,7 +2,8 @@
 // argv the room's server spawns in a pseudo-terminal. bubblewrap puts the shell in
 // user, pid, mount, IPC, UTS and cgroup namespaces of its own, over a filesystem made
 // of the toolbox (read-only), netbreak's install (read-only), the attendee's lab
-// state (read-only: kubectl and `netbreak check` reach the lab through its sockets)
+// state (theirs alone, writable: `netbreak check` records the session there, and
+// kubectl and netbreak reach the lab through its sockets)
 // and the attendee's home (theirs, writable). The trainer's files, the room file,
 // other attendees' homes and labs, and the host's processes are not in that view.
 import fs from 'node:fs';
@@ -153,7 +154,7 @@ export function sandboxArgv(options: AttendeeShellOptions, runtimeDir: string): 
     path.join(install, 'bin', 'netbreak.js'),
     path.join(INSIDE_BIN, 'netbreak'),
     ...programs.flatMap((p) => ['--ro-bind', p.file, path.join(INSIDE_BIN, p.name)]),
-    '--ro-bind',
+    '--bind',
     options.stateDir,
     options.stateDir,
     '--bind',
