@@ -134,7 +134,7 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
       }, log)
     : undefined;
 
-  /** The scoreboard, and with hosted labs each attendee's lab health (by attendee id). */
+  /** The scoreboard, and with hosted labs each attendee's lab health (by name). */
   const board = () => (host ? { ...buildBoard(room, now()), labs: host.health() } : buildBoard(room, now()));
   const save = () => {
     if (!options.file) return;

@@ -103,9 +103,9 @@ export class LabHost {
     return hosted;
   }
 
-  /** Each hosted attendee's lab health, by attendee id, for the trainer's board. */
+  /** Each hosted attendee's lab health, by attendee name (the board's rows are by name), for the trainer's board. */
   health(): Record<string, LabHealth> {
-    return Object.fromEntries([...this.hosted.values()].map((h) => [h.attendee.id, h.health]));
+    return Object.fromEntries([...this.hosted.values()].map((h) => [h.attendee.name, h.health]));
   }
 
   isFixed(hosted: HostedAttendee): boolean {
