@@ -19,6 +19,7 @@ import { loadAssets } from './hosting/assets.js';
 import { HOSTED_PAGE_CSP, hostedJoinPage, PAGE_SCRIPTS } from './hosting/attendee-page.js';
 import { hostedRoute } from './hosting/hosted-routes.js';
 import { LabHost, type ShellFor } from './hosting/lab-host.js';
+import { prepareHostingRoot } from './hosting/attendee-dirs.js';
 import { TERMINAL_PATH, terminalSockets } from './hosting/terminal-socket.js';
 
 /** A report is a few hundred bytes; anything near this is not from netbreak. */
@@ -39,7 +40,7 @@ export interface WorkshopServerOptions {
   log?: (line: string) => void;
   now?: () => number;
   /** Host every attendee's lab and terminal on this machine (`--host-labs`): their shell's confinement, and where their folders go. */
-  hostLabs?: { shellFor: ShellFor; roots?: { homes: string; states: string } };
+  hostLabs?: { shellFor: ShellFor; root?: string; install: string };
 }
 
 export interface WorkshopServer {
@@ -123,9 +124,10 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
         shellFor: options.hostLabs.shellFor,
         changed: () => broadcast(),
         log,
-        roots: options.hostLabs.roots,
+        root: options.hostLabs.root,
       })
     : undefined;
+  if (host && options.hostLabs) prepareHostingRoot(host.root, options.hostLabs.install);
   const assets = host ? loadAssets(PAGE_SCRIPTS) : new Map();
   const sockets = host
     ? terminalSockets((token) => {

@@ -10,7 +10,8 @@ import { roomFile } from '../../workshop/files.js';
 import { archiveRoom, loadRoom, saveRoom } from '../../workshop/room-file.js';
 import { startWorkshopServer, type WorkshopServer } from '../../workshop/server.js';
 import { adminToken } from '../../workshop/tokens.js';
-import { plainShell } from '../../workshop/hosting/plain-shell.js';
+import { attendeeShellCommand, findBwrap } from '../../workshop/sandbox/attendee-shell.js';
+import { NETBREAK_ROOT } from '../../workshop/sandbox/toolbox.js';
 import { color, printJson, println } from '../output.js';
 
 interface ServeOptions {
@@ -89,6 +90,8 @@ export async function run(options: ServeOptions, command: Command): Promise<void
   const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration);
   if (options.duration !== undefined && durationMs === undefined)
     throw new UserError(`--duration ${options.duration} is not a duration: write it like 90m, 1h30m or 2h`);
+  // Before a room opens: attendees' shells need bubblewrap (one sentence, exit 3, when it is missing).
+  if (options.hostLabs) findBwrap();
   const file = roomFile();
   const { room, resumed, archived } = await roomToServe(file, options, durationMs);
   saveRoom(file, room);
@@ -96,7 +99,14 @@ export async function run(options: ServeOptions, command: Command): Promise<void
   const log = json ? () => {} : (line: string) => println(`${color.dim(new Date().toLocaleTimeString())} ${line}`);
   let server: WorkshopServer;
   try {
-    server = await startWorkshopServer({ room, file, host: options.host, port, log, hostLabs: options.hostLabs ? { shellFor: plainShell } : undefined });
+    server = await startWorkshopServer({
+      room,
+      file,
+      host: options.host,
+      port,
+      log,
+      hostLabs: options.hostLabs ? { shellFor: attendeeShellCommand, install: NETBREAK_ROOT } : undefined,
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UserError(`port ${port} is already in use on ${options.host}: pick another with --port`);

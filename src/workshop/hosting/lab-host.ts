@@ -4,11 +4,11 @@
 // runs netbreak's own CLI with the attendee's membership, so `start`, `check`
 // and the rest report to the board exactly as from an attendee's laptop.
 // One attendee's lab operations run one after another; attendees run side by side.
-import { writeMembership, type Membership } from '../membership.js';
+import type { Membership } from '../membership.js';
 import { findAttendee, type Attendee, type Room } from '../room.js';
 import { workshopSeeds } from '../seeds.js';
 import { attendeeToken, sameSecret } from '../tokens.js';
-import { attendeeDataDir, attendeeDirs, hostingRoots, makeAttendeeDirs, type AttendeeDirs } from './attendee-dirs.js';
+import { attendeeDataDir, attendeeDirs, hostingRoot, makeAttendeeDirs, writeAttendeeFile, type AttendeeDirs } from './attendee-dirs.js';
 import { lastSentence, runNetbreak } from './netbreak-cli.js';
 import { type ShellCommand, Terminal } from './terminal.js';
 import path from 'node:path';
@@ -56,7 +56,8 @@ export interface LabHostOptions {
   /** A lab or a shell changed: the board redraws. */
   changed: () => void;
   log: (line: string) => void;
-  roots?: { homes: string; states: string };
+  /** The room's folder of homes and labs (default: hosted/ROOM in the trainer's lab state folder). */
+  root?: string;
 }
 
 /** A lab start is image-free on netns but can be slow on a loaded 2-core machine hosting 30 labs. */
@@ -67,11 +68,11 @@ const STOP_CONCURRENCY = 4;
 
 export class LabHost {
   private readonly hosted = new Map<string, HostedAttendee>();
-  private readonly roots: { homes: string; states: string };
+  readonly root: string;
   private ended = false;
 
   constructor(private readonly options: LabHostOptions) {
-    this.roots = options.roots ?? hostingRoots(options.room.id);
+    this.root = options.root ?? hostingRoot(options.room.id);
   }
 
   /** The hosted attendee whose token this is; their lab is started when the room (re)met them after a restart. */
@@ -85,9 +86,9 @@ export class LabHost {
   host(attendee: Attendee): HostedAttendee | undefined {
     const known = this.hosted.get(attendee.id);
     if (known || this.ended) return known;
-    const dirs = attendeeDirs(this.roots, attendee.name);
+    const dirs = attendeeDirs(this.root, attendee.name);
     makeAttendeeDirs(dirs);
-    writeMembership(this.membership(attendee), path.join(attendeeDataDir(dirs), 'workshop.json'));
+    writeAttendeeFile(path.join(attendeeDataDir(dirs), 'workshop.json'), JSON.stringify(this.membership(attendee), null, 2));
     const shell = () => this.options.shellFor({ attendee: attendee.name, lab: attendee.name, home: dirs.home, stateDir: dirs.stateDir });
     const hosted: HostedAttendee = {
       attendee,

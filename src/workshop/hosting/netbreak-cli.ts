@@ -1,10 +1,12 @@
 // The room runs an attendee's lab commands (start, stop, reset, status) with
 // netbreak's own CLI, as the trainer's user, in the attendee's folders: the
 // same code path an attendee on their own laptop runs, so the lab reports to
-// the board through the membership exactly as it does there.
+// the board through the membership exactly as it does there. They run as the
+// attendees' host user (nobody under root), so the attendee's shell can reach the lab.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { runAsAttendee } from '../sandbox/identity.js';
 import type { AttendeeDirs } from './attendee-dirs.js';
 
 /** bin/netbreak.js of this install (src/ and dist/ are both two folders below the package). */
@@ -27,7 +29,8 @@ export function attendeeEnv(dirs: AttendeeDirs, base: NodeJS.ProcessEnv = proces
 }
 
 export async function runNetbreak(args: string[], dirs: AttendeeDirs, timeoutMs: number): Promise<CliResult> {
-  const result = await execa(process.execPath, [NETBREAK_BIN, ...args], {
+  const [file, ...argv] = runAsAttendee([process.execPath, NETBREAK_BIN, ...args]);
+  const result = await execa(file!, argv, {
     env: attendeeEnv(dirs),
     extendEnv: false,
     cwd: dirs.home,

@@ -2,7 +2,7 @@
 // argv the room's server spawns in a pseudo-terminal. bubblewrap puts the shell in
 // user, pid, mount, IPC, UTS and cgroup namespaces of its own, over a filesystem made
 // of the toolbox (read-only), netbreak's install (read-only), the attendee's lab
-// state (read-only: kubectl and `netbreak check` reach the lab through its sockets)
+// state (writable: `netbreak check` records the session there; it and kubectl reach the lab through its sockets)
 // and the attendee's home (theirs, writable). The trainer's files, the room file,
 // other attendees' homes and labs, and the host's processes are not in that view.
 import fs from 'node:fs';
@@ -126,7 +126,7 @@ export function attendeeShellCommand(options: AttendeeShellOptions): SpawnComman
     path.join(install, 'bin', 'netbreak.js'),
     path.join(INSIDE_BIN, 'netbreak'),
     ...programs.flatMap((p) => ['--ro-bind', p.file, path.join(INSIDE_BIN, p.name)]),
-    '--ro-bind',
+    '--bind', // writable: check, hint and diagnose record the session (session.json and its lock) in the lab folder
     options.stateDir,
     options.stateDir,
     '--bind',
