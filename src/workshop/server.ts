@@ -121,6 +121,7 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
     ? new LabHost({
         room,
         reportTo: () => `http://${reportHost}:${port}`,
+        port: () => port,
         shellFor: options.hostLabs.shellFor,
         changed: () => broadcast(),
         log,

@@ -45,13 +45,15 @@ export interface HostedAttendee {
   queue: Promise<void>;
 }
 
-/** The attendee's shell: the confinement's argv (src/workshop/sandbox/) for this attendee, home and lab. */
-export type ShellFor = (options: { attendee: string; lab: string; home: string; stateDir: string }) => ShellCommand;
+/** The attendee's shell: the confinement's argv (src/workshop/sandbox/) for this attendee, home and lab; roomPort is the server's port. */
+export type ShellFor = (options: { attendee: string; lab: string; home: string; stateDir: string; roomPort: number }) => ShellCommand;
 
 export interface LabHostOptions {
   room: Room;
   /** The server's own address as the attendee's netbreak reaches it (reports go there). */
   reportTo: () => string;
+  /** The server's port (known once it listens). */
+  port: () => number;
   shellFor: ShellFor;
   /** A lab or a shell changed: the board redraws. */
   changed: () => void;
@@ -89,7 +91,8 @@ export class LabHost {
     const dirs = attendeeDirs(this.root, attendee.name);
     makeAttendeeDirs(dirs);
     writeAttendeeFile(path.join(attendeeDataDir(dirs), 'workshop.json'), JSON.stringify(this.membership(attendee), null, 2));
-    const shell = () => this.options.shellFor({ attendee: attendee.name, lab: attendee.name, home: dirs.home, stateDir: dirs.stateDir });
+    const shell = () =>
+      this.options.shellFor({ attendee: attendee.name, lab: attendee.name, home: dirs.home, stateDir: dirs.stateDir, roomPort: this.options.port() });
     const hosted: HostedAttendee = {
       attendee,
       dirs,

@@ -80,11 +80,6 @@ export class Terminal {
     this.viewer = undefined;
   }
 
-  /** Ends the shell; the next keystroke or viewer starts a new one (after a lab reset, with a clean environment). */
-  restart(): void {
-    this.kill();
-  }
-
   private kill(): void {
     const shell = this.shell;
     this.shell = undefined;

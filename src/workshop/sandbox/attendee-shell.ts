@@ -91,6 +91,9 @@ export function attendeeShellCommand(options: AttendeeShellOptions): SpawnComman
     PS1: `${options.attendee}@${options.lab}:\\w\\$ `,
     NETBREAK_STATE_DIR: options.stateDir,
     KUBECONFIG: kubeconfig,
+    // Node's fetch (netbreak's reports to the room) compiles WebAssembly, whose guard regions reserve more
+    // address space than the memory limit allows; without the trap handler it fits, at a small speed cost.
+    NODE_OPTIONS: '--disable-wasm-trap-handler',
   };
   const programs = outsidePrograms([path.basename(process.execPath), 'kubectl'], `${path.dirname(process.execPath)}:${process.env.PATH ?? ''}`);
   const args = [
