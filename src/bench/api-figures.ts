@@ -149,8 +149,17 @@ async function watchFigure(ep: Endpoint, reps: number): Promise<ApiFigure> {
       const name = `bench-watch-${i}`;
       const arrived = new Promise<void>((resolve) => waiting.set(name, resolve));
       const started = performance.now();
-      await call(ep, 'POST', `/api/v1/namespaces/${namespace}/configmaps`, {}, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { i: String(i) } });
-      await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error(`the watch did not see ConfigMap ${name} within 5 s`)), 5000))]);
+      await call(
+        ep,
+        'POST',
+        `/api/v1/namespaces/${namespace}/configmaps`,
+        {},
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { i: String(i) } },
+      );
+      await Promise.race([
+        arrived,
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`the watch did not see ConfigMap ${name} within 5 s`)), 5000)),
+      ]);
       if (i >= 3) latencies.push(seen.get(name)! - started);
     }
   } finally {
@@ -197,17 +206,28 @@ metadata: {name: server-deny-ingress, namespace: bench-np}
 spec: {podSelector: {matchLabels: {app: server}}, policyTypes: [Ingress]}
 `;
 
+/** The address of the first Ready pod with `selector` in bench-np, once there is one (a minute at most). */
+async function readyPodIP(kubectl: (args: string[]) => Promise<{ stdout: string }>, selector: string): Promise<string> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const pods = JSON.parse((await kubectl(['get', 'pods', '-n', 'bench-np', '-l', selector, '-o', 'json'])).stdout) as {
+      items: { status: { podIP?: string; conditions?: { type: string; status: string }[] } }[];
+    };
+    const ready = pods.items.find((p) => p.status.podIP && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    if (ready) return ready.status.podIP!;
+    if (Date.now() > until) throw new Error(`no pod with ${selector} in namespace bench-np got Ready within a minute`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** Time from `kubectl apply` of a deny-ingress policy until a probe to the pod it selects fails, and from its deletion until one passes. */
 async function policyFigures(lab: Lab, kubeconfig: string, reps: number): Promise<ApiFigure[]> {
   const home = fs.mkdtempSync('/tmp/nb-bench-kubectl-');
   const kubectl = (args: string[], input?: string) => execa('kubectl', args, { env: { KUBECONFIG: kubeconfig, HOME: home }, input });
   try {
     await kubectl(['apply', '-f', '-'], POLICY_APP);
-    await kubectl(['wait', '--for=condition=Available', 'deployment', '--all', '-n', 'bench-np', '--timeout=60s']);
-    const server = JSON.parse((await kubectl(['get', 'pods', '-n', 'bench-np', '-l', 'app=server', '-o', 'json'])).stdout) as {
-      items: { status: { podIP: string } }[];
-    };
-    const to = `http://${server.items[0]!.status.podIP}:8080/hostname`;
+    const to = `http://${await readyPodIP(kubectl, 'app=server')}:8080/hostname`;
+    await readyPodIP(kubectl, 'app=client');
     const until = async (passes: boolean): Promise<number> => {
       const started = performance.now();
       for (;;) {

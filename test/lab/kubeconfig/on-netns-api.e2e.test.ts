@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { netbreak } from '../../helpers/cli.js';
 import { gate, labGate } from '../../helpers/lab-gate.js';
 
@@ -48,6 +48,7 @@ const SHOTGUN: Record<string, { args: string[]; guard: string | RegExp }> = {
   },
   'reviewed-by-two': { args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'], guard: /\/reports → \S+ expects timeout\n\s+success/ },
   'refused-every-call': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
+  'ready-but-no-endpoints': { args: ['delete', 'svc/api', '-n', '{{ params.namespace }}'], guard: 'Service/{{ params.namespace }}/api still exists' },
 };
 
 const fill = (text: string, params: Record<string, string | number>) =>
@@ -59,8 +60,11 @@ describe.skipIf(labTests.skip)(labTests.title('the kubeconfig backend on a netns
     expect(up.code, up.stderr).toBe(0);
     kubeconfig = (await netbreak(['kubeconfig', '--lab', CLUSTER], env)).stdout.trim();
   }, 120_000);
-  afterAll(async () => {
+  // A scenario that failed half-way leaves its lab: the next one starts on a clean cluster all the same.
+  afterEach(async () => {
     await netbreak(['stop', '--lab', LAB], env);
+  });
+  afterAll(async () => {
     await netbreak(['lab', 'down', '--name', CLUSTER], env);
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
