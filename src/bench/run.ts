@@ -8,6 +8,7 @@
 //   npm run bench -- --quick      # fewer repetitions, fewer labs
 //   npm run bench -- --only scenarios,concurrent --labs 20   # some parts; labs started at once
 //   npm run bench -- --only yardstick   # start/check/stop as ratios to bare `ip` plumbing, root and ordinary user
+//   npm run bench -- --only api         # the lab API server: get pods -A, watch latency, a policy applied with kubectl
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,7 @@ import type { KubeObject } from '../k8s/objects.js';
 import type { LabFootprint } from '../lab/lab.js';
 import type { AttachedLab } from '../engine/current-lab.js';
 import { silentProgress } from '../lab/progress.js';
+import { measureApi } from './api-figures.js';
 import { measureYardstick } from './yardstick.js';
 import { summarize } from './stats.js';
 
@@ -29,7 +31,7 @@ import { summarize } from './stats.js';
 const netns = backendByName('netns')!;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = path.join(ROOT, 'bin/netbreak.js');
-const PARTS = ['yardstick', 'scenarios', 'matrix', 'concurrent', 'cycles'] as const;
+const PARTS = ['yardstick', 'scenarios', 'matrix', 'concurrent', 'cycles', 'api'] as const;
 const USAGE = `usage: npm run bench -- [--quick] [--only ${PARTS.join(',')}] [--labs N[,N…]]`;
 function readFlags() {
   const { values } = parseArgs({
@@ -197,6 +199,17 @@ async function scenarioTimings(): Promise<void> {
   }
 }
 
+/** The lab API server's figures, on a lab running friday-merge (its pods and policies are what `get pods -A` lists). */
+async function apiServer(): Promise<void> {
+  await must(['start', 'friday-merge', '--lab', 'bench-api', '--seed', '0']);
+  try {
+    const kubeconfig = (await cli(['kubeconfig', '--lab', 'bench-api'])).stdout.trim();
+    figures.push(...(await measureApi(await netns.attach('bench-api'), kubeconfig, quick)));
+  } finally {
+    await cli(['stop', '--lab', 'bench-api']);
+  }
+}
+
 async function matrix(): Promise<void> {
   // Every backend's lab sends probes in batches (probe --matrix), beyond the Lab contract.
   const lab = (await netns.up('bench-matrix', {}, silentProgress)) as AttachedLab;
@@ -335,6 +348,10 @@ async function main(): Promise<void> {
       log('start/stop cycles …');
       await cycles();
     }
+    if (only.includes('api')) {
+      log('lab API server …');
+      await apiServer();
+    }
   } finally {
     // Only the benchmark's own labs (its state folder's): other labs on this machine are left alone.
     for (const lab of await netns.labs()) await netns.down(lab);
@@ -343,7 +360,7 @@ async function main(): Promise<void> {
   }
   const width = Math.max(...figures.map((f) => f.name.length));
   for (const f of figures) {
-    const value = f.unit === 'MiB' || f.unit === '×' ? f.value.toFixed(1) : f.unit === 's' ? f.value.toFixed(2) : String(f.value);
+    const value = f.unit === 'MiB' || f.unit === '×' || f.unit === 'ms' ? f.value.toFixed(1) : f.unit === 's' ? f.value.toFixed(2) : String(f.value);
     console.log(`${f.name.padEnd(width)}  ${`${value} ${f.unit}`.padStart(10)}  ${verdict(f)}${f.note ? `  [${f.note}]` : ''}`);
   }
   const out = path.join(ROOT, '.bench', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

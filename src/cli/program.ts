@@ -257,6 +257,7 @@ export function buildProgram(): Command {
     .option('--duration <time>', 'how long results are accepted, like 90m or 1h30m (default: until ended)')
     .option('--title <text>', 'the room title on the scoreboard', 'netbreak workshop')
     .option('--new', 'start a new room even if one is saved (the old one is kept beside it)')
+    .option('--host-labs', "run every attendee's lab and terminal on this machine: attendees join in a browser, nothing to install")
     .action(lazy(() => import('./commands/workshop-serve.js')));
   workshop
     .command('join')

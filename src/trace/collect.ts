@@ -13,6 +13,10 @@ import { buildTrace } from './build-trace.js';
 import { whereKey, type NamespaceCounters, type NamespaceRef, type RouteEntry, type TracePod } from './hops.js';
 import { candidateServices, endpointPods, kubeProxyNodes, nodePortServices, parseRoutes, podWhere, traceNodes, tracePods, uniquePods } from './inputs.js';
 import type { TraceReport } from './render.js';
+import { rewrittenBetween } from './rewritten-rules.js';
+
+/** Probes sent at most, when an agent rewrites rules between the readings around each (rewritten-rules.ts). */
+const PROBE_ATTEMPTS = 3;
 
 export interface TraceRequest {
   /** `namespace/pod` or `namespace/deployment`. */
@@ -123,10 +127,16 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
   let after: CounterSnapshot[];
   let probe: ProbeResult;
   let listeners: Record<string, string>;
+  let rewritten: CounterTarget[] = [];
   try {
-    before = await lab.counters(targets);
-    probe = await lab.probe({ from: `${source.namespace}/${source.name}`, to: request.to });
-    [after, listeners] = await Promise.all([lab.counters(targets), probe.outcome === 'refused' ? readListeners(lab, destinations) : Promise.resolve({})]);
+    for (let attempt = 1; ; attempt++) {
+      before = await lab.counters(targets);
+      probe = await lab.probe({ from: `${source.namespace}/${source.name}`, to: request.to });
+      after = await lab.counters(targets);
+      rewritten = rewrittenBetween(before, after);
+      if (rewritten.length === 0 || attempt === PROBE_ATTEMPTS) break;
+    }
+    listeners = probe.outcome === 'refused' ? await readListeners(lab, destinations) : {};
   } catch (error) {
     if (session) {
       await session.stop();
@@ -168,20 +178,22 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
     listeners,
     forwarding,
   });
-  const unread = [
-    ...new Set(
-      [...before, ...after]
-        .filter((s) => s.error)
-        .map((s) => `${'node' in s.target ? `node ${s.target.node}` : `pod ${s.target.namespace}/${s.target.pod}`}: ${s.error}`),
-    ),
-  ];
+  const unread = [...new Set([...before, ...after].filter((s) => s.error).map((s) => `${describeTarget(s.target)}: ${s.error}`))];
   trace.notes.push(...unread);
+  if (rewritten.length)
+    trace.notes.push(
+      `rules on ${rewritten.map(describeTarget).join(', ')} were rewritten while each of ${PROBE_ATTEMPTS} probes ran (by kube-proxy or the NetworkPolicy agent, as Services, endpoints or pods changed): rewritten rules count from zero, so this trace may miss rules the probe matched; trace again once the lab is settled`,
+    );
   if (session) {
     for (const f of session.failures()) trace.notes.push(`no capture on ${f.where} ${f.interface}: ${f.error}`);
     if (podsUnreachable) trace.notes.push(`no capture inside the pods: ${podsUnreachable}; the pod's host-side veth on its node carries the same packets`);
     trace.pcaps = session.finish(trace.path);
   }
   return trace;
+}
+
+function describeTarget(target: CounterTarget): string {
+  return 'node' in target ? `node ${target.node}` : `pod ${target.namespace}/${target.pod}`;
 }
 
 /** Each node's net.ipv4.ip_forward, leaving out nodes where it could not be read. */

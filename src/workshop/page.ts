@@ -92,6 +92,21 @@ function cellView(name, scenario, c) {
   return td;
 }
 
+function labView(name, lab) {
+  const td = el('td', 'lab');
+  td.dataset.attendee = name;
+  td.dataset.labState = lab ? lab.state : 'none';
+  td.append(el('div', 'state', lab ? lab.state : 'not hosted'));
+  if (lab && lab.detail) td.append(el('div', 'note', lab.detail));
+  if (admin && lab && lab.state !== 'ended') {
+    const reset = el('button', 'reset', 'Reset lab');
+    reset.type = 'button';
+    reset.dataset.reset = name;
+    td.append(reset);
+  }
+  return td;
+}
+
 function render() {
   const { room, rows } = board;
   document.title = room.title + ' · netbreak';
@@ -104,12 +119,15 @@ function render() {
     head.append(th);
   }
   head.append(el('th', 'num', 'Fixed'), el('th', 'num', 'Score'), el('th', 'num', 'Hints'));
+  // Hosted labs (serve --host-labs): each attendee's lab on the trainer's machine, and the trainer's reset.
+  if (board.labs) head.append(el('th', null, 'Lab'));
   $('head').replaceChildren(head);
   const body = [];
   if (rows.length === 0) {
     const tr = el('tr');
-    const td = el('td', 'empty', 'No attendees yet. They join with: netbreak workshop join URL --name NAME (the URL the trainer shows).');
-    td.colSpan = room.scenarios.length + 5;
+    const how = board.labs ? 'open the join URL the trainer shows in a browser' : 'netbreak workshop join URL --name NAME (the URL the trainer shows)';
+    const td = el('td', 'empty', 'No attendees yet. They join with: ' + how + '.');
+    td.colSpan = room.scenarios.length + (board.labs ? 6 : 5);
     tr.append(td);
     body.push(tr);
   }
@@ -119,6 +137,7 @@ function render() {
     tr.append(el('td', 'num rank', String(row.rank)), el('td', 'name', row.name));
     for (const s of room.scenarios) tr.append(cellView(row.name, s.id, row.cells[s.id]));
     tr.append(el('td', 'num total-fixed', String(row.fixed)), el('td', 'num total-score', String(row.score)), el('td', 'num total-hints', String(row.hints)));
+    if (board.labs) tr.append(labView(row.name, board.labs[row.name]));
     body.push(tr);
   }
   $('rows').replaceChildren(...body);
@@ -188,6 +207,16 @@ if (admin) {
   const name = () => 'netbreak-workshop-' + (board ? board.room.id : 'room');
   $('export-csv').addEventListener('click', () => download('/api/export.csv', name() + '.csv'));
   $('export-json').addEventListener('click', () => download('/api/export.json', name() + '.json'));
+  $('rows').addEventListener('click', async (e) => {
+    const name = e.target.dataset && e.target.dataset.reset;
+    if (!name || !confirm('Reset ' + name + "'s lab? Their changes to it are lost.")) return;
+    try {
+      await adminFetch('/api/host/reset/' + encodeURIComponent(name), { method: 'POST' });
+      say('');
+    } catch (error) {
+      say(error.message);
+    }
+  });
   $('end').addEventListener('click', async () => {
     if (!confirm('End the workshop now? Results sent after this are refused.')) return;
     try {

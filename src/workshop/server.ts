@@ -15,6 +15,12 @@ import { checkSubmission } from './submission.js';
 import { adminToken, attendeeToken, sameSecret } from './tokens.js';
 import { sameJoinCode } from './join-code.js';
 import { firstIssue } from './zod-issue.js';
+import { loadAssets } from './hosting/assets.js';
+import { HOSTED_PAGE_CSP, hostedJoinPage, PAGE_SCRIPTS } from './hosting/attendee-page.js';
+import { hostedRoute } from './hosting/hosted-routes.js';
+import { LabHost, type ShellFor } from './hosting/lab-host.js';
+import { prepareHostingRoot } from './hosting/attendee-dirs.js';
+import { TERMINAL_PATH, terminalSockets } from './hosting/terminal-socket.js';
 
 /** A report is a few hundred bytes; anything near this is not from netbreak. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -33,6 +39,8 @@ export interface WorkshopServerOptions {
   /** One line per join, report and refusal, for the trainer's terminal. */
   log?: (line: string) => void;
   now?: () => number;
+  /** Host every attendee's lab and terminal on this machine (`--host-labs`): their shell's confinement, and where their folders go. */
+  hostLabs?: { shellFor: ShellFor; root?: string; install: string };
 }
 
 export interface WorkshopServer {
@@ -42,7 +50,7 @@ export interface WorkshopServer {
   close(): Promise<void>;
 }
 
-type Reply = { status: number; type: string; body: string; headers?: Record<string, string> };
+type Reply = { status: number; type: string; body: string | Buffer; headers?: Record<string, string> };
 
 const json = (status: number, value: unknown): Reply => ({ status, type: 'application/json; charset=utf-8', body: JSON.stringify(value) });
 const refuse = (r: Rejection): Reply => json(r.status, { error: r.error });
@@ -106,7 +114,31 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
   const log = options.log ?? (() => {});
   const streams = new Set<http.ServerResponse>();
   const admin = adminToken(room.secret);
+  let port = options.port;
+  // The attendee's netbreak, on this machine, reports here: loopback unless the trainer bound one address.
+  const reportHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host.includes(':') ? `[${options.host}]` : options.host;
+  const host = options.hostLabs
+    ? new LabHost({
+        room,
+        reportTo: () => `http://${reportHost}:${port}`,
+        port: () => port,
+        shellFor: options.hostLabs.shellFor,
+        changed: () => broadcast(),
+        log,
+        root: options.hostLabs.root,
+      })
+    : undefined;
+  if (host && options.hostLabs) prepareHostingRoot(host.root, options.hostLabs.install);
+  const assets = host ? loadAssets(PAGE_SCRIPTS) : new Map();
+  const sockets = host
+    ? terminalSockets((token) => {
+        const hosted = host.byToken(token);
+        return hosted && { name: hosted.attendee.name, terminal: hosted.terminal };
+      }, log)
+    : undefined;
 
+  /** The scoreboard, and with hosted labs each attendee's lab health (by name). */
+  const board = () => (host ? { ...buildBoard(room, now()), labs: host.health() } : buildBoard(room, now()));
   const save = () => {
     if (!options.file) return;
     try {
@@ -116,7 +148,7 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
     }
   };
   const broadcast = () => {
-    const data = `event: board\ndata: ${JSON.stringify(buildBoard(room, now()))}\n\n`;
+    const data = `event: board\ndata: ${JSON.stringify(board())}\n\n`;
     for (const res of streams) res.write(data);
   };
   const changed = () => {
@@ -146,6 +178,7 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
     if (isRejection(joined)) return refuse(joined);
     changed();
     log(`${joined.attendee.name} joined (${room.attendees.length} attendee${room.attendees.length === 1 ? '' : 's'})`);
+    host?.host(joined.attendee);
     return json(201, {
       room: { id: room.id, title: room.title, scenarios: room.scenarios, endsAt: room.endsAt },
       attendee: { id: joined.attendee.id, name: joined.attendee.name },
@@ -185,7 +218,7 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    res.write(`retry: 2000\nevent: board\ndata: ${JSON.stringify(buildBoard(room, now()))}\n\n`);
+    res.write(`retry: 2000\nevent: board\ndata: ${JSON.stringify(board())}\n\n`);
     streams.add(res);
     req.on('close', () => streams.delete(res));
   }
@@ -206,11 +239,11 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
       return {
         status: 200,
         type: 'text/html; charset=utf-8',
-        body: joinPage(room.title, `${origin(req)}${path}`),
-        headers: { 'content-security-policy': PAGE_CSP },
+        body: host ? hostedJoinPage(room.title) : joinPage(room.title, `${origin(req)}${path}`),
+        headers: { 'content-security-policy': host ? HOSTED_PAGE_CSP : PAGE_CSP },
       };
     }
-    if (path === '/api/board') return only('GET') ?? json(200, buildBoard(room, now()));
+    if (path === '/api/board') return only('GET') ?? json(200, board());
     if (path === '/api/stream') {
       const wrong = only('GET');
       if (wrong) return wrong;
@@ -240,8 +273,12 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
       endRoom(room, now());
       changed();
       if (wasOpen) log('the trainer ended the workshop');
+      // Every attendee's shell and lab end with the room; the board shows each lab as it goes.
+      if (host) void host.endAll();
       return json(200, { endedAt: room.endedAt });
     }
+    const hosted = host && hostedRoute({ host, assets, title: () => room.title, isAdmin, bearer }, req, path, room.scenarios);
+    if (hosted) return hosted;
     return refuse(rejection(404, `there is no ${path} here: the scoreboard is at /`));
   }
 
@@ -255,7 +292,7 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
     route(req, res)
       .then((reply) => {
         if (!reply) return;
-        if (reply.status >= 400) log(`refused ${req.method} ${req.url} from ${req.socket.remoteAddress}: ${JSON.parse(reply.body).error}`);
+        if (reply.status >= 400) log(`refused ${req.method} ${req.url} from ${req.socket.remoteAddress}: ${JSON.parse(String(reply.body)).error}`);
         // A refused upload may still be arriving: close the connection after answering rather than read it.
         if (reply.status === 413) res.setHeader('connection', 'close');
         send(res, reply);
@@ -264,6 +301,11 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
         log(`error answering ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
         send(res, json(500, { error: 'the workshop server failed on this request (see its terminal); try again' }));
       });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://workshop').pathname;
+    if (sockets && path === TERMINAL_PATH) return sockets.upgrade(req, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-type: application/json\r\n\r\n{"error":"there is no WebSocket here"}');
   });
   server.requestTimeout = 15_000;
   server.headersTimeout = 10_000;
@@ -296,17 +338,21 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
     });
   });
   const address = server.address() as AddressInfo;
+  port = address.port;
   return {
     port: address.port,
     host: options.host,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      sockets?.close();
+      await host?.endAll();
+      await new Promise<void>((resolve) => {
         clearInterval(heartbeat);
         if (ending) clearTimeout(ending);
         for (const res of streams) res.end();
         streams.clear();
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/k8s/objects.js';
+import type { Lab } from '../../src/lab/lab.js';
 import { collectTrace } from '../../src/trace/collect.js';
 import { FakeLab } from '../helpers/fake-lab.js';
 
@@ -25,8 +26,8 @@ function collector(hostNetwork: boolean): KubeObject {
 }
 
 async function refusal(hostNetwork: boolean): Promise<UserError> {
-  const lab = new FakeLab([node('worker', '172.18.0.3'), collector(hostNetwork)]);
   // Counters are what trace reads; the fake backend has none to read, so say it can.
+  const lab: FakeLab & Pick<Lab, 'counters'> = new FakeLab([node('worker', '172.18.0.3'), collector(hostNetwork)]);
   lab.counters = async () => [];
   const error = await collectTrace(lab, { from: 'telemetry/collector-abc12-x2k4p', to: 'http://ingest.telemetry.svc.cluster.local:8080/' }).catch(
     (e: unknown) => e,

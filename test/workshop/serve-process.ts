@@ -27,9 +27,11 @@ export interface Served {
   stop(): Promise<number | null>;
 }
 
-export function serveWorkshop(args: string[], dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/netbreak.js'), 'workshop', 'serve', '--json', '--host', '127.0.0.1', ...args], {
-    env: { ...process.env, NO_COLOR: '1', NETBREAK_DATA_DIR: dataDir },
+/** `install` is the netbreak checkout to run (default: this one); `env` adds to the environment. */
+export function serveWorkshop(args: string[], dataDir: string, extra: { install?: string; env?: Record<string, string> } = {}): Promise<Served> {
+  const bin = path.join(extra.install ?? ROOT, 'bin/netbreak.js');
+  const child = spawn(process.execPath, [bin, 'workshop', 'serve', '--json', '--host', '127.0.0.1', ...args], {
+    env: { ...process.env, NO_COLOR: '1', NETBREAK_DATA_DIR: dataDir, ...extra.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -10,6 +10,8 @@ import { roomFile } from '../../workshop/files.js';
 import { archiveRoom, loadRoom, saveRoom } from '../../workshop/room-file.js';
 import { startWorkshopServer, type WorkshopServer } from '../../workshop/server.js';
 import { adminToken } from '../../workshop/tokens.js';
+import { attendeeShellCommand, findBwrap } from '../../workshop/sandbox/attendee-shell.js';
+import { NETBREAK_ROOT } from '../../workshop/sandbox/toolbox.js';
 import { color, printJson, println } from '../output.js';
 
 interface ServeOptions {
@@ -19,6 +21,7 @@ interface ServeOptions {
   duration?: string;
   title: string;
   new?: boolean;
+  hostLabs?: boolean;
 }
 
 async function scenarioList(text: string): Promise<{ id: string; title: string }[]> {
@@ -87,6 +90,8 @@ export async function run(options: ServeOptions, command: Command): Promise<void
   const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration);
   if (options.duration !== undefined && durationMs === undefined)
     throw new UserError(`--duration ${options.duration} is not a duration: write it like 90m, 1h30m or 2h`);
+  // Before a room opens: attendees' shells need bubblewrap (one sentence, exit 3, when it is missing).
+  if (options.hostLabs) findBwrap();
   const file = roomFile();
   const { room, resumed, archived } = await roomToServe(file, options, durationMs);
   saveRoom(file, room);
@@ -94,7 +99,14 @@ export async function run(options: ServeOptions, command: Command): Promise<void
   const log = json ? () => {} : (line: string) => println(`${color.dim(new Date().toLocaleTimeString())} ${line}`);
   let server: WorkshopServer;
   try {
-    server = await startWorkshopServer({ room, file, host: options.host, port, log });
+    server = await startWorkshopServer({
+      room,
+      file,
+      host: options.host,
+      port,
+      log,
+      hostLabs: options.hostLabs ? { shellFor: attendeeShellCommand, install: NETBREAK_ROOT } : undefined,
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UserError(`port ${port} is already in use on ${options.host}: pick another with --port`);
@@ -121,6 +133,7 @@ export async function run(options: ServeOptions, command: Command): Promise<void
     adminUrl: `${local}/#admin=${admin}`,
     adminToken: admin,
     port: server.port,
+    hostLabs: Boolean(options.hostLabs),
   };
   if (json) printJson(info);
   else {
@@ -136,8 +149,13 @@ export async function run(options: ServeOptions, command: Command): Promise<void
       );
     println();
     println(`${color.bold('Join code')}   ${room.joinCode}`);
-    println(`${color.bold('Attendees')}   run one of:`);
-    for (const url of info.joinUrls) println(`  netbreak workshop join ${url} --name THEIR-NAME`);
+    if (options.hostLabs) {
+      println(`${color.bold('Attendees')}   open one of these in a browser (their lab and terminal run on this machine):`);
+      for (const url of info.joinUrls) println(`  ${url}`);
+    } else {
+      println(`${color.bold('Attendees')}   run one of:`);
+      for (const url of info.joinUrls) println(`  netbreak workshop join ${url} --name THEIR-NAME`);
+    }
     println(`${color.bold('Scoreboard')}  ${info.scoreboardUrls.join('  ')}`);
     println(`${color.bold('Trainer')}     ${info.adminUrl}`);
     println(color.dim('              (exports and "end"; the token is in the #fragment: keep this one off the projector)'));

@@ -5,7 +5,8 @@
 // pod proxy (how probes reach agnhost's /dial).
 import http from 'node:http';
 import https from 'node:https';
-import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, dumpYaml, KubeConfig, KubernetesObjectApi, loadYaml, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import YAML from 'yaml';
 import { ClusterAccessError } from '../../errors.js';
 import type { ReadyProgress } from '../lab.js';
 import { accessError, apiErrorText, GENERIC_ADVICE, type AccessAdvice } from './api-problems.js';
@@ -20,9 +21,18 @@ function header(ref: ObjectRef): KubernetesObject & { metadata: { name: string; 
   return { apiVersion: apiVersionOf(ref.kind), kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } };
 }
 
-/** client-node turns timestamps into Date objects; the rest of netbreak works on plain JSON data. */
-function plain<T>(value: unknown): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+/**
+ * client-node sends and returns its typed models, not wire JSON: timestamps are Dates and some fields have other
+ * names (a NetworkPolicy peer's `from` is `_from`), and a plain object's `from` would be dropped on the way out.
+ * Its own serializer (behind loadYaml and dumpYaml, its public face) converts both ways.
+ */
+function toModel(obj: object): KubernetesObject {
+  return loadYaml<KubernetesObject>(JSON.stringify(obj));
+}
+
+/** The wire JSON of a model client-node returned; `kind` and `apiVersion` say which model (list items carry none). */
+function plain<T>(model: unknown, typed?: { apiVersion: string; kind: string }): T {
+  return YAML.parse(dumpYaml(typed ? { ...(model as object), ...typed } : model)) as T;
 }
 
 export function isNotFound(error: unknown): boolean {
@@ -161,14 +171,7 @@ export class KubeClient {
   /** Server-side apply: the object given becomes netbreak's whole intent for it. */
   async apply(obj: KubeObject): Promise<KubeObject> {
     try {
-      const applied = await this.objects.patch(
-        applyConfiguration(obj) as KubernetesObject,
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
-      );
+      const applied = await this.objects.patch(toModel(applyConfiguration(obj)), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
       return plain<KubeObject>(applied);
     } catch (error) {
       this.wrap(`applying ${describeRef(obj)}`, error);
@@ -176,7 +179,7 @@ export class KubeClient {
   }
 
   async mergePatch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject> {
-    const body = { ...header(ref), ...patch, metadata: { ...((patch.metadata as object | undefined) ?? {}), ...header(ref).metadata } } as KubernetesObject;
+    const body = toModel({ ...header(ref), ...patch, metadata: { ...((patch.metadata as object | undefined) ?? {}), ...header(ref).metadata } });
     try {
       return plain<KubeObject>(await this.objects.patch(body, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch));
     } catch (error) {
@@ -209,7 +212,7 @@ export class KubeClient {
     try {
       const list = await this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
       // List items carry no apiVersion/kind on the wire; put them back so every object is whole.
-      return plain<KubeObject[]>(list.items).map((item) => ({ ...item, apiVersion, kind }));
+      return list.items.map((item) => plain<KubeObject>(item, { apiVersion, kind }));
     } catch (error) {
       this.wrap(`listing ${kind}${namespace ? ` in namespace ${namespace}` : ''}`, error);
     }

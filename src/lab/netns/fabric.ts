@@ -8,10 +8,15 @@ import { netpolJump } from '../../k8s/netpol/jump.js';
 import { nodeNetns } from './names.js';
 import type { LabNode, Topology } from './topology.js';
 
-/** Sets up the caller's own network namespace as the lab's fabric. */
+/**
+ * Sets up the caller's own network namespace as the lab's fabric. The lab's API server runs here and, like
+ * kube-apiserver on a control-plane node, reaches pods for pods/proxy and services/proxy: each node's pod CIDR is
+ * routed to that node. The fabric forwards nothing (ip_forward stays off), so pods gain no path through it.
+ */
 export async function createFabric(topology: Topology): Promise<void> {
+  const podRoutes = topology.nodes.map((n) => `route add ${n.podCIDR} via ${n.ip} dev br0 onlink`);
   await runOk(['ip', '-batch', '-'], {
-    input: ['link set lo up', 'link add br0 type bridge', `addr add ${topology.fabricIP}/16 dev br0`, 'link set br0 up'].join('\n') + '\n',
+    input: ['link set lo up', 'link add br0 type bridge', `addr add ${topology.fabricIP}/16 dev br0`, 'link set br0 up', ...podRoutes].join('\n') + '\n',
   });
 }
 

@@ -2,8 +2,7 @@
 // argv the room's server spawns in a pseudo-terminal. bubblewrap puts the shell in
 // user, pid, mount, IPC, UTS and cgroup namespaces of its own, over a filesystem made
 // of the toolbox (read-only), netbreak's install (read-only), the attendee's lab
-// state (theirs alone, writable: `netbreak check` records the session there, and
-// kubectl and netbreak reach the lab through its sockets)
+// state (writable: `netbreak check` records the session there; it and kubectl reach the lab through its sockets)
 // and the attendee's home (theirs, writable). The trainer's files, the room file,
 // other attendees' homes and labs, and the host's processes are not in that view.
 import fs from 'node:fs';
@@ -118,6 +117,9 @@ export function sandboxArgv(options: AttendeeShellOptions, runtimeDir: string): 
     PS1: `${options.attendee}@${options.lab}:\\w\\$ `,
     NETBREAK_STATE_DIR: options.stateDir,
     KUBECONFIG: kubeconfig,
+    // Node's fetch (netbreak's reports to the room) compiles WebAssembly, whose guard regions reserve more
+    // address space than the memory limit allows; without the trap handler it fits, at a small speed cost.
+    NODE_OPTIONS: '--disable-wasm-trap-handler',
   };
   const programs = outsidePrograms([path.basename(process.execPath), 'kubectl'], `${path.dirname(process.execPath)}:${process.env.PATH ?? ''}`);
   const args = [
@@ -154,7 +156,7 @@ export function sandboxArgv(options: AttendeeShellOptions, runtimeDir: string): 
     path.join(install, 'bin', 'netbreak.js'),
     path.join(INSIDE_BIN, 'netbreak'),
     ...programs.flatMap((p) => ['--ro-bind', p.file, path.join(INSIDE_BIN, p.name)]),
-    '--bind',
+    '--bind', // writable: check, hint and diagnose record the session (session.json and its lock) in the lab folder
     options.stateDir,
     options.stateDir,
     '--bind',

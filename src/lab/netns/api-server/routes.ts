@@ -2,6 +2,7 @@
 import { registerDiscovery } from './discovery.js';
 import { registerOpenApi } from './openapi.js';
 import { registerPodStreams } from './pod-streams.js';
+import { registerProxy } from './proxy.js';
 import { registerRest } from './rest.js';
 import { Router } from './router.js';
 
@@ -11,5 +12,6 @@ export function buildRouter(): Router {
   registerOpenApi(router);
   registerRest(router);
   registerPodStreams(router);
+  registerProxy(router);
   return router;
 }

@@ -5,6 +5,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNetexec } from '../../../../src/lab/netns/agent/netexec.js';
 import { httpGet, tcpConnect } from '../../../../src/lab/netns/agent/transport.js';
+import { classifyDialError } from '../../../../src/lab/kube-api/agnhost-probe.js';
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -60,5 +61,13 @@ describe('startNetexec', () => {
     const dial = async (query: string) => JSON.parse((await httpGet('127.0.0.1', front, `/dial?${query}`, 5000)).body!);
     expect(await dial(`request=hostname&host=127.0.0.1&port=${back}&protocol=http&tries=2`)).toEqual({ responses: ['api-1', 'api-1'], errors: [] });
     expect(await dial(`request=hostname&host=127.0.0.1&port=${back}&protocol=udp&tries=1`)).toEqual({ responses: ['api-1'], errors: [] });
+  });
+
+  it("reports a failed try with agnhost's Go error, which the cluster backends read as refused", async () => {
+    const [front, closed] = [await freePort(), await freePort()];
+    stop = await startNetexec({ hostname: 'frontend-1', tcpPorts: [front], udpPorts: [], address: '127.0.0.1' });
+    const answer = JSON.parse((await httpGet('127.0.0.1', front, `/dial?request=hostname&host=127.0.0.1&port=${closed}&protocol=http&tries=1`, 5000)).body!);
+    expect(answer.errors).toEqual([`Get "http://127.0.0.1:${closed}/hostname": dial tcp 127.0.0.1:${closed}: connect: connection refused`]);
+    expect(classifyDialError(answer.errors[0], 'http')).toBe('refused');
   });
 });
