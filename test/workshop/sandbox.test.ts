@@ -110,7 +110,8 @@ describe.skipIf(sandboxTests.skip)(sandboxTests.title("an attendee's sandboxed s
     const targets = [path.join(attendeeDir('nb-sbx-trainer-w-'), 'planted'), path.join(alice.options.install!, 'planted'), '/usr/planted', '/etc/planted'];
     const script = targets.map((file, i) => `touch ${file} 2>/dev/null; echo write${i}=$?`).join('\n');
     expect(reported(outside(script), 'write0'), "the attendees' host user owns the trainer's folder").toBe('0');
-    fs.rmSync(targets[0]!, { force: true });
+    // What the outside run wrote goes (an ordinary user owns the install too); inside must not write it again.
+    for (const file of targets) fs.rmSync(file, { force: true });
     const inside = await inShell(alice, `${script}\necho hello > ~/mine; echo home=$?\ngrep CapEff /proc/self/status | tr -d '\\t' | sed 's/CapEff:/caps=/'`);
     for (const i of targets.keys()) expect(reported(inside, `write${i}`), `inside: ${targets[i]}\n${inside.output}`).not.toBe('0');
     for (const file of targets) expect(fs.existsSync(file)).toBe(false);
