@@ -11,7 +11,7 @@ import type { ChainOwner, PolicyPod } from '../k8s/netpol/types.js';
 import { diffConntrack, diffCounters, parseConntrack, parseIptablesSave } from './counter-diff.js';
 import { parseRuleMatch, ruleMayMatch, type PacketView } from './rule-match.js';
 import { whyNoEndpoints, type NoEndpointsReason } from './why-no-endpoints.js';
-import { workloadOf } from './workload.js';
+import { workloadOf } from '../k8s/pod-workload.js';
 import { clusterZoneOf, kubernetesZoneFault } from '../k8s/dns/corefile-zone.js';
 import { loopbackOnly, parseListeners } from './listeners.js';
 import { diffNftCounters, parseNftTable } from './nft-counters.js';
