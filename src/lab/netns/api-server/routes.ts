@@ -4,6 +4,7 @@ import { registerOpenApi } from './openapi.js';
 import { registerPodStreams } from './pod-streams.js';
 import { registerRest } from './rest.js';
 import { Router } from './router.js';
+import { registerSelfReviews } from './self-reviews.js';
 
 export function buildRouter(): Router {
   const router = new Router();
@@ -11,5 +12,6 @@ export function buildRouter(): Router {
   registerOpenApi(router);
   registerRest(router);
   registerPodStreams(router);
+  registerSelfReviews(router);
   return router;
 }
