@@ -11,6 +11,7 @@ import type { Step } from '../scenario/schema.js';
 import { UserError } from '../errors.js';
 import { throwIfStopRequested } from './interruption.js';
 import { processAlive } from '../process-alive.js';
+import { writeFileAtomically } from '../atomic-write.js';
 
 export type { JournalEntry, JournalIntent, JournalPhase, Session } from '../history/session.js';
 
@@ -29,15 +30,7 @@ export function readSession(lab: string): Session | undefined {
 /** Replaces the session file atomically (and durably): a reader never sees half of it, a crash leaves the old or the new one. */
 export function writeSession(session: Session): void {
   const file = sessionFile(session.lab);
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeFileSync(fd, JSON.stringify(session, null, 2));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  writeFileAtomically(file, JSON.stringify(session, null, 2), { durable: true });
 }
 
 /** Read, change and write the session under an exclusive lock, so two shells never lose each other's update. */

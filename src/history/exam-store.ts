@@ -6,6 +6,7 @@ import path from 'node:path';
 import { dataDir, sudoOwner } from './data-dir.js';
 import { ExamRecord } from './exam-record.js';
 import { chownQuietly, ensureDir, type HistoryLocation } from './store.js';
+import { writeFileAtomically } from '../atomic-write.js';
 
 export const CURRENT_EXAM_FILE = 'exam.json';
 export const EXAMS_FILE = 'exams.jsonl';
@@ -53,9 +54,7 @@ function safeJson(text: string): unknown {
 /** Replaces exam.json atomically: a crash leaves the old or the new exam, never half of one. */
 export function writeCurrentExam(exam: ExamRecord, files: ExamFiles = defaultExamFiles()): void {
   ensureDir(path.dirname(files.current), files.owner);
-  const tmp = `${files.current}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(ExamRecord.parse(exam), null, 2));
-  fs.renameSync(tmp, files.current);
+  writeFileAtomically(files.current, JSON.stringify(ExamRecord.parse(exam), null, 2));
   if (files.owner) chownQuietly(files.current, files.owner);
 }
 

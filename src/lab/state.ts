@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PreflightError } from '../errors.js';
+import { writeFileAtomically } from '../atomic-write.js';
 
 /** Every backend names its lab's namespaces, folders or cluster after the lab: 1–20 characters keep those names short enough. */
 export const LAB_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/;
@@ -77,9 +78,7 @@ export function readClusterRecord(lab: string, backend: ClusterLabRecord['backen
 export function writeLabRecord(record: ClusterLabRecord): void {
   const file = labRecordFile(record.name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(record, null, 2));
-  fs.renameSync(tmp, file);
+  writeFileAtomically(file, JSON.stringify(record, null, 2));
 }
 
 /** Labs of one backend under this state root. */

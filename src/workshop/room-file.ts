@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Room } from './room.js';
 import { readJsonFile } from './json-file.js';
+import { writeFileAtomically } from '../atomic-write.js';
 
 /** The saved room, or undefined when there is none; a damaged file is an error that says what to do. */
 export function loadRoom(file: string): Room | undefined {
@@ -13,15 +14,7 @@ export function loadRoom(file: string): Room | undefined {
 
 export function saveRoom(file: string, room: Room): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeFileSync(fd, JSON.stringify(room));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  writeFileAtomically(file, JSON.stringify(room), { mode: 0o600, durable: true });
 }
 
 /** Keeps an old room beside the new one (`workshop-room.<created>.json`) rather than deleting anyone's scores. */

@@ -7,6 +7,7 @@ import { execa, execaSync } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netbreak, ROOT } from '../helpers/cli.js';
 import { hostNetworkState, labNamespaces, labProcessesRunning } from '../helpers/host-state.js';
+import { killPid } from '../helpers/kill-pid.js';
 import { labGate } from '../helpers/lab-gate.js';
 import { asOrdinaryUser, cliForOrdinaryUsers, isRoot, ORDINARY_USER } from '../helpers/root.js';
 
@@ -72,7 +73,7 @@ describe.skipIf(labTests.skip)(labTests.title('lab life cycle'), () => {
 
   it('clean after a crash (supervisor and CLI killed) removes every leftover and reports it', async () => {
     const pid = Number(fs.readFileSync(path.join(stateDir, `labs/${LAB}/supervisor.pid`), 'utf8'));
-    process.kill(pid, 'SIGKILL');
+    killPid(pid);
     const dead = await netbreak(['check'], env);
     expect(dead.code).toBe(4);
     expect(dead.stderr).toMatch(/netbreak clean/);

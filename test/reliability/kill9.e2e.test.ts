@@ -14,6 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { netbreak, ROOT } from '../helpers/cli.js';
 import { guardHost } from '../helpers/host-guard.js';
 import { hostNamespacesOf, hostNetworkState } from '../helpers/host-state.js';
+import { killPid, killPidFrom } from '../helpers/kill-pid.js';
 import { labGate } from '../helpers/lab-gate.js';
 
 const labTests = labGate(['pgrep']);
@@ -247,7 +248,7 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
 
   it('kill -9 of the supervisor ends every pod with it; doctor says the lab is left over from a crash, clean removes it', async () => {
     await startFully();
-    process.kill(Number(fs.readFileSync(path.join(labDir, 'supervisor.pid'), 'utf8')), 'SIGKILL');
+    killPidFrom(path.join(labDir, 'supervisor.pid'));
     await sleep(50);
     expect((await cli('check')).code).toBe(4);
     // The pods were threads of the supervisor, the first process of the lab's pid namespace: nothing of the lab runs any more.
@@ -340,7 +341,7 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
       while (!killed && child.exitCode === null) {
         noteLabNamespace();
         if (point.when()) {
-          process.kill(Number(fs.readFileSync(path.join(labDir, 'holder.pid'), 'utf8')), 'SIGKILL');
+          killPidFrom(path.join(labDir, 'holder.pid'));
           killed = true;
         }
         await sleep(2);
@@ -370,7 +371,7 @@ describe.skipIf(labTests.skip)(labTests.title('kill -9 at any point, then clean'
       env: { ...env, NO_COLOR: '1' },
     });
     await sleep(150);
-    process.kill(holder, 'SIGKILL');
+    killPid(holder);
     const result = await apply;
     const until = Date.now() + 5000;
     while (labProcesses().length && Date.now() < until) await sleep(20);

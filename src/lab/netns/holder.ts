@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import { LEAN_NODE_FLAGS } from './lean-node.js';
 import { stateRoot } from '../state.js';
 import { labFiles } from './names.js';
+import { writeFileAtomically } from '../../atomic-write.js';
 
 /** Who the lab's processes are inside its user namespace. */
 export interface InsideIds {
@@ -69,7 +70,7 @@ export function startHolder(supervisorMain: string, lab: string, apiSocketFd?: n
   child.unref();
   fs.closeSync(log);
   if (!child.pid) throw new Error('unshare did not start');
-  fs.writeFileSync(files.holder, String(child.pid), { mode: 0o600 });
+  writeFileAtomically(files.holder, String(child.pid), { mode: 0o600 });
   return child.pid;
 }
 

@@ -17,6 +17,7 @@ import { LISTENING, type PodThreadOptions } from './agent/pod-thread-contract.js
 import { hostVethName, labFiles, netnsPath, nodeNetns, podControlSocket, podEtcFiles, podLogFile, podNetns } from './names.js';
 import type { LabNode, Topology } from './topology.js';
 import { planAgent, type AgentPlan } from './workload.js';
+import { writeFileAtomically } from '../../atomic-write.js';
 
 const POD_THREAD = new URL('./agent/pod-thread.js', import.meta.url);
 /** How soon to ask again a pod without a readiness probe whose container did not answer the first time. */
@@ -269,8 +270,7 @@ export class PodRuntime {
         const file = path.join(dir, item.path);
         const content = data[item.key] ?? '';
         if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== content) {
-          fs.writeFileSync(`${file}.tmp`, content);
-          fs.renameSync(`${file}.tmp`, file);
+          writeFileAtomically(file, content);
         }
       }
     }

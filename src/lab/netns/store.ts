@@ -1,11 +1,11 @@
 // The lab's object store: the embedded API server's etcd. The supervisor owns it
 // (single writer) and persists every change atomically to store.json, so other
 // processes (the CLI after a crash, the DNS server) read whole snapshots.
-import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { isClusterScoped } from '../../k8s/kinds.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import type { StoreSnapshot } from './store-snapshot.js';
+import { writeFileAtomically } from '../../atomic-write.js';
 
 /** One change, as a watch reports it: the object after it (for DELETED, as it was, with the deletion's resourceVersion). */
 export interface StoreEvent {
@@ -117,9 +117,7 @@ export class ObjectStore {
 
   persist(): void {
     if (!this.file) return;
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.snapshot()));
-    fs.renameSync(tmp, this.file);
+    writeFileAtomically(this.file, JSON.stringify(this.snapshot()));
   }
 }
 

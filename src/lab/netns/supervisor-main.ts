@@ -14,6 +14,7 @@ import { labFiles } from './names.js';
 import { isUserError, Supervisor } from './supervisor.js';
 import { hasHostSocket, startApiServer } from './api-server/start-api-server.js';
 import { serveUpstream, upstreamLogFile, upstreamZone } from './upstream-dns.js';
+import { writeFileAtomically } from '../../atomic-write.js';
 
 // Everything this lab writes (store, logs, pods' sockets) is its owner's alone.
 process.umask(0o077);
@@ -144,7 +145,7 @@ fs.rmSync(files.socket, { force: true });
 server.listen(files.socket, () => {
   // The pid outside the lab's pid namespace (/proc is the machine's): what the CLI and cleanup see.
   fs.chmodSync(files.socket, 0o600);
-  fs.writeFileSync(files.pid, fs.readlinkSync('/proc/self'));
+  writeFileAtomically(files.pid, fs.readlinkSync('/proc/self'));
   supervisor.start();
   // kubectl's way in is published with the store seeded, and before the CLI hears the supervisor answer.
   if (api) console.error(`Kubernetes API on https://127.0.0.1:${api.port} (kubeconfig ${api.publish()})`);

@@ -1,9 +1,9 @@
 // The kubeconfig `netbreak kubeconfig` prints the path of: context `netbreak-<lab>`,
 // the lab's CA and token, readable by the lab's owner only, written whole or not at all.
-import fs from 'node:fs';
 import { stringify } from 'yaml';
 import { labFiles } from '../names.js';
 import type { ApiCredentials } from './credentials.js';
+import { writeFileAtomically } from '../../../atomic-write.js';
 
 export function contextName(lab: string): string {
   return `netbreak-${lab}`;
@@ -24,8 +24,6 @@ export function kubeconfigText(lab: string, port: number, credentials: Pick<ApiC
 
 export function writeKubeconfig(lab: string, port: number, credentials: Pick<ApiCredentials, 'caPem' | 'token'>): string {
   const file = labFiles(lab).kubeconfig;
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, kubeconfigText(lab, port, credentials), { mode: 0o600 });
-  fs.renameSync(tmp, file);
+  writeFileAtomically(file, kubeconfigText(lab, port, credentials), { mode: 0o600 });
   return file;
 }
