@@ -192,9 +192,12 @@ describe.skipIf(labTests.skip)(labTests.title('kubectl get and describe on a net
   });
 
   it('a Deployment owns its ReplicaSet; rollout restart makes a new one, which rollout status and history follow', async () => {
-    const rs = await kubectl('get', 'rs', '-n', 'shop', '-l', 'app=frontend');
+    // The pod the test before deleted is being replaced: wait for its successor to be ready.
+    const rs = await eventually(
+      () => kubectl('get', 'rs', '-n', 'shop', '-l', 'app=frontend'),
+      (r) => expect(r.stdout).toMatch(/^frontend-[bcdfghjklmnpqrstvwxz2456789]+\s+1\s+1\s+1\s+\S+$/m),
+    );
     expect(rs.stdout.split('\n')[0]).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE$/);
-    expect(rs.stdout).toMatch(/^frontend-[bcdfghjklmnpqrstvwxz2456789]+\s+1\s+1\s+1\s+\S+$/m);
     const restart = await kubectl('rollout', 'restart', 'deploy/frontend', '-n', 'shop');
     expect(restart.code, restart.stderr).toBe(0);
     const status = await kubectl('rollout', 'status', 'deploy/frontend', '-n', 'shop', '--timeout=60s');
