@@ -3,7 +3,8 @@ import type { Lab } from '../lab/lab.js';
 import { findPod } from '../lab/find-pod.js';
 import { UserError } from '../errors.js';
 
-export type Target = { node: string } | { namespace: string; pod: string };
+/** A hostNetwork pod is its node's namespace, seen with the pod's own resolv.conf and hostname. */
+export type Target = { node: string; hostNetworkPod?: { namespace: string; pod: string } } | { namespace: string; pod: string };
 
 export async function resolveTarget(lab: Pick<Lab, 'nodes' | 'list'>, target: string, namespace: string): Promise<Target> {
   if (target.startsWith('node/')) {
@@ -15,7 +16,8 @@ export async function resolveTarget(lab: Pick<Lab, 'nodes' | 'list'>, target: st
   const pods = await lab.list('Pod', namespace);
   const pod = findPod(pods, target.replace(/^pods?\//, ''));
   if (!pod) throw new UserError(`no pod or deployment "${target}" in namespace ${namespace}: list them with "netbreak get pods -n ${namespace}"`);
-  if ((pod.spec as { hostNetwork?: boolean }).hostNetwork) return { node: (pod.spec as { nodeName: string }).nodeName };
+  if ((pod.spec as { hostNetwork?: boolean }).hostNetwork)
+    return { node: (pod.spec as { nodeName: string }).nodeName, hostNetworkPod: { namespace, pod: pod.metadata.name } };
   return { namespace, pod: pod.metadata.name };
 }
 

@@ -6,8 +6,7 @@ import { z } from 'zod';
 import type { Session } from './session.js';
 import type { CheckItem } from '../grading/check.js';
 import { hintCosts, scoreDiagnosis } from '../grading/diagnosis.js';
-import { parseObjectRef } from '../k8s/object-ref.js';
-import { refString } from '../k8s/objects.js';
+import { guardDescription, probeDescription } from '../scenario/guard-description.js';
 import { EvidenceFormat, type Scenario } from '../scenario/schema.js';
 
 export const HISTORY_VERSION = 1;
@@ -91,14 +90,9 @@ export function sessionId(session: Pick<Session, 'lab' | 'scenario' | 'startedAt
 
 /** The items `check` reports, described exactly as check.ts describes them. */
 export function expectedCheckItems(scenario: Scenario): { kind: 'verify' | 'guard'; description: string }[] {
-  const probe = (p: { from: string; to: string; expect: string }) => `${p.from} → ${p.to} expects ${p.expect === 'failure' ? 'to fail' : p.expect}`;
   return [
-    ...scenario.verify.map((v) => ({ kind: 'verify' as const, description: probe(v.probe) })),
-    ...scenario.guards.map((g) => {
-      if ('probe' in g) return { kind: 'guard' as const, description: probe(g.probe) };
-      const exists = 'exists' in g;
-      return { kind: 'guard' as const, description: `${refString(parseObjectRef(exists ? g.exists : g.absent))} ${exists ? 'still exists' : 'is gone'}` };
-    }),
+    ...scenario.verify.map((v) => ({ kind: 'verify' as const, description: probeDescription(v.probe) })),
+    ...scenario.guards.map((g) => ({ kind: 'guard' as const, description: guardDescription(g) })),
   ];
 }
 

@@ -88,7 +88,7 @@ function namesKind(text: string, kind: string): boolean {
  * in its namespace ("no NetworkPolicy in shop may be deleted"): naming the one
  * object could point at the cause when the fault made it.
  */
-function objectSubjects(guard: Guard, home: Set<string>, task: string): Subject[] {
+function objectSubjects(guard: Exclude<Guard, { probe: unknown } | { taint: unknown }>, home: Set<string>, task: string): Subject[] {
   const field = 'exists' in guard ? 'exists' : 'absent';
   const ref = parseObjectRef((guard as Record<string, string>)[field]!);
   const keeps = field === 'exists' ? 'keeps' : 'wants gone';
@@ -102,6 +102,11 @@ function objectSubjects(guard: Guard, home: Set<string>, task: string): Subject[
   return subjects;
 }
 
+/** A taint guard's subject is its node: "worker2 stays in the batch pool as it is" states it without naming the taint. */
+function taintSubjects(node: string): Subject[] {
+  return [{ field: 'taint.node', word: node, missing: unnamed(node, 'the node whose taint this guard keeps') }];
+}
+
 /** Every guard subject the variant's task text leaves unnamed; [] when the task states all it is graded on. */
 export function unstatedGuards(loaded: LoadedScenario): UnstatedGuard[] {
   const { task, guards } = loaded.scenario;
@@ -109,9 +114,10 @@ export function unstatedGuards(loaded: LoadedScenario): UnstatedGuard[] {
   const verified = verifiedPorts(loaded);
   const found: UnstatedGuard[] = [];
   guards.forEach((guard, i) => {
-    const subjects = 'probe' in guard ? probeSubjects(guard.probe, home, verified) : objectSubjects(guard, home, task);
+    const subjects =
+      'probe' in guard ? probeSubjects(guard.probe, home, verified) : 'taint' in guard ? taintSubjects(guard.taint.node) : objectSubjects(guard, home, task);
     // Object subjects come back already filtered: a kind may be named in the plural.
-    const missing = 'probe' in guard ? subjects.filter((s) => !containsToken(task, s.word)) : subjects;
+    const missing = 'probe' in guard || 'taint' in guard ? subjects.filter((s) => !containsToken(task, s.word)) : subjects;
     for (const s of missing) {
       found.push({
         path: `guards[${i}].${s.field}`,

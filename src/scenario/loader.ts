@@ -351,6 +351,7 @@ function checkReferences(scenario: Scenario, manifests: Map<string, KubeObject[]
   scenario.guards.forEach((g, i) => {
     if ('exists' in g) checkObject(['guards', i, 'exists'], g.exists);
     if ('probe' in g) checkNamespace(['guards', i, 'probe', 'from'], g.probe.from);
+    if ('taint' in g) checkObject(['guards', i, 'taint', 'node'], `Node/${g.taint.node}`);
   });
   walkSteps('fix');
   if (issues.length > 0) throw ScenarioError.fromIssues(sortByLine(issues));

@@ -103,10 +103,22 @@ export const Step = z.record(z.string(), z.unknown()).refine((s) => Object.keys(
 });
 export type Step = z.infer<typeof Step>;
 
+/** A taint a node must keep, as `kubectl taint` writes one; without `value`, a taint with any value (or none) holds it. */
+export const NodeTaint = z
+  .object({
+    node: z.string().min(1),
+    key: z.string().min(1),
+    value: z.string().optional(),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+  })
+  .strict();
+export type NodeTaint = z.infer<typeof NodeTaint>;
+
 export const Guard = z.union([
   z.object({ exists: ObjectRefString }).strict(),
   z.object({ absent: ObjectRefString }).strict(),
   z.object({ probe: ProbeSpec, why: z.string().optional() }).strict(),
+  z.object({ taint: NodeTaint, why: z.string().optional() }).strict(),
 ]);
 export type Guard = z.infer<typeof Guard>;
 

@@ -53,11 +53,17 @@ export async function collectTrace(lab: Lab, request: TraceRequest): Promise<Tra
   const forwarding = readForwarding(nodes, forwardOutputs);
   const pods = tracePods(podObjects, routes);
   const source = pods.find((p) => p.namespace === sourceObject.metadata.namespace && p.name === sourceObject.metadata.name);
-  if (!source)
-    throw new UserError(
-      `pod ${sourceObject.metadata.namespace}/${sourceObject.metadata.name} has no network namespace of its own yet (not running, or hostNetwork): trace from a running pod`,
-      1,
-    );
+  if (!source) {
+    const spec = sourceObject.spec as { hostNetwork?: boolean; nodeName?: string } | undefined;
+    const pod = `${sourceObject.metadata.namespace}/${sourceObject.metadata.name}`;
+    // trace follows a packet from a pod's own namespace through its veth; a hostNetwork pod's start on the node itself.
+    if (spec?.hostNetwork)
+      throw new UserError(
+        `pod ${pod} runs on its node's network (hostNetwork), which trace cannot start from yet: look on the node itself (netbreak shell node/${spec.nodeName ?? '<node>'}; iptables-save -c, tcpdump -ni any), or trace from a pod with a network namespace of its own`,
+        1,
+      );
+    throw new UserError(`pod ${pod} has no network namespace of its own yet (not running): trace from a running pod`, 1);
+  }
 
   // Pods the flow may end at: the endpoints of the Service the host names, or the pod with that IP.
   const wanted = [...candidateServices(target.host, source.namespace, services), ...nodePortServices(target.host, target.port, nodes, services)];

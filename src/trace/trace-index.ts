@@ -10,6 +10,7 @@ import { netpolOwners } from '../k8s/netpol/owners.js';
 import type { ChainOwner, PolicyPod } from '../k8s/netpol/types.js';
 import { diffConntrack, diffCounters, parseConntrack, parseIptablesSave } from './counter-diff.js';
 import { parseRuleMatch, ruleMayMatch, type PacketView } from './rule-match.js';
+import { crashLoopingDns } from './dns-crash-loop.js';
 import { whyNoEndpoints, type NoEndpointsReason } from './why-no-endpoints.js';
 import { workloadOf } from '../k8s/pod-workload.js';
 import { clusterZoneOf, kubernetesZoneFault } from '../k8s/dns/corefile-zone.js';
@@ -84,11 +85,11 @@ export class TraceIndex {
     return { kubeProxy, services, netpol };
   }
 
-  /** What to blame for a Service without endpoints: its selector, the workload scaled to zero, or pods that are never Ready. */
+  /** What to blame for a Service without endpoints: its selector, the workload scaled to zero, pods never Ready, or a Corefile that crashes CoreDNS. */
   noEndpoints(ref: ServiceRef): NoEndpointsReason {
     const service = this.input.services.find((s) => s.metadata?.namespace === ref.namespace && s.metadata?.name === ref.name);
     if (!service) return { blame: { kind: 'Service', namespace: ref.namespace, name: ref.name, detail: 'no endpoints' }, why: 'the Service itself is gone' };
-    return whyNoEndpoints(service, this.input.podObjects, this.input.deployments);
+    return crashLoopingDns(service, this.input.podObjects, this.input.corefile) ?? whyNoEndpoints(service, this.input.podObjects, this.input.deployments);
   }
 
   /** A fault of the pod itself is fixed in its template: blame the owning workload (the pod when it has none), naming the pod. */

@@ -96,3 +96,48 @@ describe('runCheck', () => {
     expect(report.items[1]).toMatchObject({ description: 'Namespace/shop still exists', pass: true });
   });
 });
+
+describe('runCheck: a taint guard reads the node', () => {
+  const node = (taints: unknown[]) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker2' }, spec: { taints } });
+  const guard = { taint: { node: 'worker2', key: 'dedicated', value: 'nightly', effect: 'NoExecute' }, why: 'worker2 stays in the batch pool' };
+  const check = (objects: unknown[], g: unknown = guard) => runCheck(lab({ answeredBy: 'api-1' }, {}, objects as never), scenario([verifyApi], [g]));
+
+  it('holds while the node keeps the taint, whatever else it carries', async () => {
+    const report = await check([
+      node([
+        { key: 'other', effect: 'NoSchedule' },
+        { key: 'dedicated', value: 'nightly', effect: 'NoExecute' },
+      ]),
+    ]);
+    expect(report.items[1]).toMatchObject({ description: 'Node/worker2 keeps its taint dedicated=nightly:NoExecute', pass: true, detail: 'ok' });
+    expect(report.passed).toBe(true);
+  });
+
+  it('catches the taint removed, and lists what the node carries now with the reason', async () => {
+    const report = await check([node([])]);
+    expect(report.items[1]).toMatchObject({ pass: false, detail: "the node's taints are now: none (worker2 stays in the batch pool)" });
+    expect(report.passed).toBe(false);
+  });
+
+  it('catches the value or the effect changed, as kubectl would write the taint', async () => {
+    const softened = await check([node([{ key: 'dedicated', value: 'nightly', effect: 'NoSchedule' }])]);
+    expect(softened.items[1]).toMatchObject({
+      pass: false,
+      detail: "the node's taints are now: dedicated=nightly:NoSchedule (worker2 stays in the batch pool)",
+    });
+    const other = await check([node([{ key: 'dedicated', value: 'ingress', effect: 'NoExecute' }])]);
+    expect(other.items[1]!.pass).toBe(false);
+  });
+
+  it('without a value, holds for the key and effect with any value', async () => {
+    const report = await check([node([{ key: 'dedicated', value: 'ingress', effect: 'NoExecute' }])], {
+      taint: { node: 'worker2', key: 'dedicated', effect: 'NoExecute' },
+    });
+    expect(report.items[1]).toMatchObject({ description: 'Node/worker2 keeps its taint dedicated:NoExecute', pass: true });
+  });
+
+  it('fails when the node itself is gone', async () => {
+    const report = await check([]);
+    expect(report.items[1]).toMatchObject({ pass: false, detail: 'the node worker2 is gone from the cluster' });
+  });
+});

@@ -68,6 +68,16 @@ describe('guards reflected in the task text', () => {
     ]);
   });
 
+  it('fails a taint guard whose node the task never names, and accepts it once the task does', async () => {
+    const guard = 'taint: {node: worker2, key: dedicated, value: nightly, effect: NoExecute}';
+    expect(await problems(withGuard(guard))).toEqual([
+      expect.stringMatching(/guards\[3\]\.taint\.node: .*never names "worker2", the node whose taint this guard keeps;/),
+    ]);
+    const task =
+      "Make the frontend reach the api again; the shop's NetworkPolicies and the kube-dns Service stay in place, worker2 stays in its pool, and the frontend must not reach the internet (1.1.1.1).";
+    expect(await problems((t) => withGuard(guard)(withTask(task)(t)))).toEqual([]);
+  });
+
   it('fails a probe guard whose answering pods the task never names', async () => {
     const found = await problems(withGuard('probe: {from: shop/frontend, to: "http://api.shop.svc.cluster.local:8080/", expect: success, backend: coredns-}'));
     expect(found).toEqual([expect.stringMatching(/guards\[3\]\.probe\.backend: .*never names "coredns", the pods that must answer the guard's probe;/)]);

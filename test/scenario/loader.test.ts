@@ -212,7 +212,7 @@ describe('loadScenario on edited copies', () => {
 
   it('explains a guard that matches none of the forms', async () => {
     const err = await errorOf(load((t) => replaceOnce(t, '- exists: Service/kube-system/kube-dns', '- exist: Service/kube-system/kube-dns')));
-    expect(err.message).toBe(`${tmp!.file}:43: guards[1]: must be {exists: …}, {absent: …} or {probe: …, why: …}, not a mapping.`);
+    expect(err.message).toBe(`${tmp!.file}:43: guards[1]: must be {exists: …}, {absent: …}, {probe: …, why: …} or {taint: …, why: …}, not a mapping.`);
   });
 
   it('explains the problem inside the guard form that was meant', async () => {

@@ -21,9 +21,10 @@ const cli = (...args: string[]) => netbreak(args, env);
  * The shotgun fix a learner in a hurry would try, and the guard it must trip.
  * `{{ params.name }}` stands for the variant's value (start --json lists them);
  * a string guard is text the check output must contain. A `manifest` (params
- * filled in) is written to a file that `{{ file }}` in the args names.
+ * filled in) is written to a file that `{{ file }}` in the args names. A `shell`
+ * line runs as a learner types it (kubectl where netbreak has no command for the change).
  */
-const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string; manifest?: string }> = {
+const SHOTGUN: Record<string, { args?: string[]; shell?: string; guard: RegExp | string; manifest?: string }> = {
   'friday-merge': {
     args: ['delete', 'netpol/{{ params.policy }}', '-n', '{{ params.namespace }}'],
     guard: 'NetworkPolicy/{{ params.namespace }}/{{ params.policy }} still exists',
@@ -112,13 +113,26 @@ const SHOTGUN: Record<string, { args: string[]; guard: RegExp | string; manifest
     args: ['exec', 'node/{{ params.nodes.search }}', '--', 'iptables', '-t', 'nat', '-I', 'POSTROUTING', '1', '-j', 'MASQUERADE'],
     guard: /\/search → http:\/\/ledger\S+ expects success[^\n]*\n\s+timeout/,
   },
-  'since-the-batch-pool': { args: ['delete', 'ds/kube-proxy', '-n', 'kube-system'], guard: /DaemonSet\/kube-system\/kube-proxy still exists/ },
+  'since-the-batch-pool': {
+    // Take worker2 out of the batch pool instead of making kube-proxy tolerate it (deleting the DaemonSet is frontend-waits' shotgun).
+    shell: 'KUBECONFIG=$(netbreak kubeconfig) kubectl taint node worker2 {{ params.pool.key }}-',
+    guard: /Node\/worker2 keeps its taint \S+:NoExecute\n\s+the node's taints are now: none/,
+  },
   'partner-feed-stopped': {
     // Put the old port back: the partner feed works again, the storefront (moved to the new port) does not.
     args: ['apply', '-f', '{{ file }}'],
     manifest: `{apiVersion: v1, kind: Service, metadata: {name: invoices, namespace: "{{ params.namespace }}"},
   spec: {clusterIP: "{{ params.address }}", selector: {app: "{{ params.invoicesLabel }}"}, ports: [{name: http, port: {{ params.port }}, targetPort: http}]}}`,
     guard: /\/storefront → http:\/\/invoices\S+ expects success[^\n]*\n\s+(refused|timeout)/,
+  },
+  'collector-stopped-shipping': {
+    // Take the collector off the node's network: its lookups work again, and nothing answers on the node's port.
+    args: ['apply', '-f', '{{ file }}'],
+    manifest: `{apiVersion: apps/v1, kind: Deployment, metadata: {name: collector, namespace: "{{ params.namespace }}"},
+  spec: {replicas: 1, selector: {matchLabels: {app: collector}}, template: {metadata: {labels: {app: collector}},
+    spec: {nodeSelector: {kubernetes.io/hostname: "{{ params.nodes.collector }}"},
+      containers: [{name: collector, image: "registry.k8s.io/e2e-test-images/agnhost:2.53", args: [netexec, "--http-port={{ params.collectorPort }}"]}]}}}}`,
+    guard: /\/dashboard → http:\/\/worker2?:\d+\/ expects success[^\n]*\n\s+refused/,
   },
 };
 
@@ -170,8 +184,9 @@ describe.skipIf(labTests.skip)(labTests.title('scenario library on the netns lab
 
       const file = path.join(stateDir, `${id}-shotgun.yaml`);
       if (shotgun.manifest) fs.writeFileSync(file, fillParams(shotgun.manifest, params));
-      const shotgunArgs = shotgun.args.map((a) => fillParams(a, params).replace('{{ file }}', file));
-      expect((await cli(...shotgunArgs)).code, variant).toBe(0);
+      const shotgunArgs = (shotgun.args ?? []).map((a) => fillParams(a, params).replace('{{ file }}', file));
+      const cheat = shotgun.shell ? await netbreakShell(fillParams(shotgun.shell, params), env) : await cli(...shotgunArgs);
+      expect(cheat.code, `${variant}: ${cheat.stderr}`).toBe(0);
       const cheated = await cli('check');
       expect(cheated.code, variant).toBe(1);
       expect(cheated.stdout, variant).toMatch(typeof shotgun.guard === 'string' ? fillParams(shotgun.guard, params) : shotgun.guard);

@@ -171,7 +171,12 @@ const EXPECTED: Record<string, Expected> = {
     verdict: 'dns-failed',
     blame: (d) => ({ ...sameObject(d), detail: any(/forward \. 127\.0\.1\.1/) }),
     says: /CoreDNS .*loop/,
-    gap: 'trace stops at "none of the CoreDNS pods is Ready" (Deployment kube-system/coredns); it does not yet read why they crash (the loop plugin, a forward to a loopback address)',
+  },
+  'collector-stopped-shipping': {
+    verdict: 'dns-failed',
+    blame: (d) => ({ ...sameObject(d), detail: any(/dnsPolicy ClusterFirst/) }),
+    says: /resolv\.conf .*172\.18\.0\.1/,
+    gap: "trace follows packets from a pod's own network namespace and refuses a hostNetwork source; it does not yet trace from the node's namespace with the pod's resolv.conf",
   },
   'one-worker-cut-off': {
     verdict: 'lost',

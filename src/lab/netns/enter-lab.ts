@@ -85,7 +85,8 @@ exit(($? & 127) ? 128 + ($? & 127) : $? >> 8);
 /** Exit status of a command that could not enter the lab (the holder is gone, or namespaces are not ours). */
 export const ENTER_FAILED = 125;
 
-export type LabTarget = { node: string } | { namespace: string; pod: string } | { lab: true };
+/** A node, a pod, or the lab itself; a hostNetwork pod is its node's namespace with the pod's resolv.conf and hostname. */
+export type LabTarget = { node: string; hostNetworkPod?: { namespace: string; pod: string } } | { namespace: string; pod: string } | { lab: true };
 
 /** Why this machine cannot enter labs (an architecture the joiner has no syscall numbers for), or undefined. */
 export function enterUnsupported(arch: string = process.arch): string | undefined {
@@ -96,13 +97,14 @@ export function enterUnsupported(arch: string = process.arch): string | undefine
 /**
  * The argv that runs `argv` inside the lab held by process `holder`: in the lab's
  * own namespaces (`{ lab: true }`, where the fabric and /run/netns are), or in the
- * network namespace `netns` of a node or pod (pods also get their resolv.conf).
+ * network namespace `netns` of a node or pod (pods, hostNetwork ones too, also get their resolv.conf).
  */
 export function enterArgv(lab: string, holder: number, target: LabTarget, argv: string[]): string[] {
   const nr = SYSCALLS[process.arch];
   if (!nr) throw new Error(enterUnsupported());
   const netns = 'node' in target ? nodeNetns(lab, target.node) : 'pod' in target ? podNetns(lab, target.namespace, target.pod) : undefined;
-  const files = 'pod' in target ? podEtcFiles(lab, target.namespace, target.pod) : { resolvConf: '', hostname: '' };
+  const owner = 'pod' in target ? target : 'node' in target ? target.hostNetworkPod : undefined;
+  const files = owner ? podEtcFiles(lab, owner.namespace, owner.pod) : { resolvConf: '', hostname: '' };
   const inNetns = netns ? ['ip', 'netns', 'exec', netns] : [];
   const numbers = [nr.setns, nr.capset, nr.prctl, nr.unshare, nr.mount, nr.sethostname].map(String);
   const fabric = 'lab' in target ? '1' : '0';

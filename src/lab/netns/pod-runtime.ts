@@ -48,6 +48,8 @@ interface PodRecord {
   startedAt?: string;
   /** How and when the container last ended: kubectl shows restarts as "3 (25s ago)". */
   lastExit?: { exitCode: number; reason: string; finishedAt: string };
+  /** Runs in its node's network namespace, with the node's address (spec.hostNetwork). */
+  hostNetwork?: boolean;
   /** Not started yet: a ConfigMap volume's ConfigMap does not exist (kubelet's FailedMount). */
   awaitingVolumes?: boolean;
   /** The pod's container names: one thread plays all of them, so they share one state. */
@@ -137,14 +139,17 @@ export class PodRuntime {
       containers: spec.containers.map((c) => c.name),
     };
     this.pods.set(record.uid, record);
+    record.plan = planAgent(spec);
     if (spec.hostNetwork) {
-      record.ready = true;
-      record.startedAt = new Date().toISOString();
-      this.containersStarted(record, pod);
-      this.report(record, this.status(record, { podIP: record.node.ip }));
+      // No sandbox: the container runs in its node's network namespace, with the node's address, name and
+      // (unless its dnsPolicy says otherwise) resolver, as kubelet starts a hostNetwork pod.
+      record.hostNetwork = true;
+      const etc = podEtcFiles(this.lab, record.namespace, record.name);
+      fs.writeFileSync(etc.resolvConf, this.resolvConf(record.namespace, spec));
+      fs.writeFileSync(etc.hostname, `${record.node.name}\n`);
+      this.startContainer(record, pod);
       return record;
     }
-    record.plan = planAgent(spec);
     record.ip = this.allocateIP(record.node, (pod.status as { podIP?: string } | undefined)?.podIP);
     record.netns = podNetns(this.lab, record.namespace, record.name);
     try {
@@ -223,13 +228,13 @@ export class PodRuntime {
     // The pod's sysctls are set by its thread (agent/pod-thread.ts), from inside its namespace.
   }
 
-  /** What kubelet writes for the pod's dnsPolicy (ClusterFirst, Default, None) and dnsConfig. */
+  /** What kubelet writes for the pod's dnsPolicy (ClusterFirst, ClusterFirstWithHostNet, Default, None) and dnsConfig. */
   private resolvConf(namespace: string, spec: PodSpec): string {
-    const policy = spec.hostNetwork && !spec.dnsPolicy ? 'Default' : (spec.dnsPolicy ?? 'ClusterFirst');
+    const policy = kubeletDnsPolicy(spec);
     let nameservers: string[] = [];
     let searches: string[] = [];
     let options: string[] = [];
-    if (policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet') {
+    if (policy === 'ClusterFirst') {
       nameservers = [this.topology.dnsServiceIP];
       searches = [`${namespace}.svc.cluster.local`, 'svc.cluster.local', 'cluster.local'];
       options = ['ndots:5'];
@@ -280,8 +285,9 @@ export class PodRuntime {
     const plan = record.plan!;
     return {
       pod: `${record.namespace}/${record.name}`,
-      ip: record.ip!,
-      netnsPath: netnsPath(record.netns!),
+      ...(record.hostNetwork ? { hostname: record.node.name } : {}),
+      ip: record.ip ?? record.node.ip,
+      netnsPath: netnsPath(record.netns ?? nodeNetns(this.lab, record.node.name)),
       resolvConf: podEtcFiles(this.lab, record.namespace, record.name).resolvConf,
       control: podControlSocket(this.lab, record.uid),
       tcpPorts: plan.tcpPorts,
@@ -383,7 +389,7 @@ export class PodRuntime {
 
   private status(record: PodRecord, extra: { podIP?: string }): Record<string, unknown> {
     const running = !record.plan || Boolean(record.thread);
-    const podIP = extra.podIP ?? record.ip;
+    const podIP = extra.podIP ?? record.ip ?? (record.hostNetwork ? record.node.ip : undefined);
     return {
       phase: 'Running',
       hostIP: record.node.ip,
@@ -417,13 +423,24 @@ export class PodRuntime {
       // the old /32 route. Deleting the node's end first removes both ends and the route now.
       await run(['ip', '-n', nodeNetns(this.lab, record.node.name), 'link', 'del', hostVethName(record.uid)]);
       await run(['ip', 'netns', 'del', record.netns]);
-      const etc = podEtcFiles(this.lab, record.namespace, record.name);
-      for (const file of [etc.resolvConf, etc.hostname]) fs.rmSync(file, { force: true });
     }
+    const etc = podEtcFiles(this.lab, record.namespace, record.name);
+    for (const file of [etc.resolvConf, etc.hostname]) fs.rmSync(file, { force: true });
     fs.rmSync(path.join(labFiles(this.lab).pods, record.uid.slice(0, 8)), { recursive: true, force: true });
     fs.rmSync(podControlSocket(this.lab, record.uid), { force: true });
     if (record.ip) this.usedIPs.delete(record.ip);
   }
+}
+
+/**
+ * The pod's DNS type as kubelet decides it (pkg/kubelet/network/dns, getPodDNSType): ClusterFirst (the API
+ * server's default for an empty dnsPolicy) falls back to Default, the node's own resolv.conf, on a hostNetwork
+ * pod; only ClusterFirstWithHostNet gives a hostNetwork pod the cluster's DNS.
+ */
+export function kubeletDnsPolicy(spec: Pick<PodSpec, 'hostNetwork' | 'dnsPolicy'>): string {
+  const policy = spec.dnsPolicy ?? 'ClusterFirst';
+  if (policy === 'ClusterFirst' && spec.hostNetwork) return 'Default';
+  return policy === 'ClusterFirstWithHostNet' ? 'ClusterFirst' : policy;
 }
 
 /**

@@ -28,8 +28,10 @@ function flag(args: string[], name: string): string | undefined {
 }
 
 export function planAgent(spec: PodSpec): AgentPlan | undefined {
-  if (spec.hostNetwork) return undefined;
   if (spec.containers.length === 0) return undefined;
+  // The lab's kube-proxy is the supervisor's node agent (node-agents.ts), which writes each node's rules
+  // where a kube-proxy pod runs: its container has no program of its own to start.
+  if (spec.containers.every((c) => /(^|\/)kube-proxy:/.test(c.image ?? ''))) return undefined;
   const declared = spec.containers.flatMap((c) => c.ports ?? []);
   const probed = spec.containers.find((c) => c.readinessProbe) ?? spec.containers[0]!;
   const plan: AgentPlan = { tcpPorts: [], udpPorts: [], readinessProbe: resolveNamedPorts(probed.readinessProbe, probed.ports ?? declared) };

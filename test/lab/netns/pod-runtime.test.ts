@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstProbeDelayMs, nextPodHost } from '../../../src/lab/netns/pod-runtime.js';
+import { firstProbeDelayMs, kubeletDnsPolicy, nextPodHost } from '../../../src/lab/netns/pod-runtime.js';
 
 describe('nextPodHost: host-local IPAM order', () => {
   const usedOf =
@@ -37,5 +37,24 @@ describe('firstProbeDelayMs: kubelet waits initialDelaySeconds before the first 
     expect(firstProbeDelayMs({ httpGet: { port: 8080 }, initialDelaySeconds: 5 }, 1000, 1000)).toBe(5000);
     expect(firstProbeDelayMs({ httpGet: { port: 8080 }, initialDelaySeconds: 5 }, 1000, 1800)).toBe(4200);
     expect(firstProbeDelayMs({ tcpSocket: { port: 8080 }, initialDelaySeconds: 5 }, 1000, 9000)).toBe(0);
+  });
+});
+
+describe('kubeletDnsPolicy: the resolver kubelet gives a pod', () => {
+  it('gives ordinary pods the cluster DNS, whether dnsPolicy is empty, ClusterFirst or ClusterFirstWithHostNet', () => {
+    expect(kubeletDnsPolicy({})).toBe('ClusterFirst');
+    expect(kubeletDnsPolicy({ dnsPolicy: 'ClusterFirst' })).toBe('ClusterFirst');
+    expect(kubeletDnsPolicy({ dnsPolicy: 'ClusterFirstWithHostNet' })).toBe('ClusterFirst');
+  });
+
+  it("gives a hostNetwork pod with ClusterFirst (or none) the node's resolver, and the cluster DNS only with ClusterFirstWithHostNet", () => {
+    expect(kubeletDnsPolicy({ hostNetwork: true })).toBe('Default');
+    expect(kubeletDnsPolicy({ hostNetwork: true, dnsPolicy: 'ClusterFirst' })).toBe('Default');
+    expect(kubeletDnsPolicy({ hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' })).toBe('ClusterFirst');
+  });
+
+  it('keeps Default and None as written', () => {
+    expect(kubeletDnsPolicy({ dnsPolicy: 'Default' })).toBe('Default');
+    expect(kubeletDnsPolicy({ hostNetwork: true, dnsPolicy: 'None' })).toBe('None');
   });
 });

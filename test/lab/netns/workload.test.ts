@@ -81,8 +81,17 @@ describe('planAgent: other pods', () => {
     expect(plan).toMatchObject({ tcpPorts: [80, 53], udpPorts: [53] });
   });
 
-  it('runs nothing for host-network pods or pods without containers', () => {
-    expect(planAgent({ hostNetwork: true, containers: [container({ image: AGNHOST, args: ['netexec'] })] })).toBeUndefined();
+  it("serves a host-network pod like any other (kubelet starts its container in the node's namespace)", () => {
+    expect(planAgent({ hostNetwork: true, containers: [container({ image: AGNHOST, args: ['netexec', '--http-port=9100'] })] })).toMatchObject({
+      tcpPorts: [9100],
+    });
+  });
+
+  it("runs nothing for kube-proxy (the supervisor's node agent plays it) or pods without containers", () => {
+    const kubeProxy = systemObjects(buildTopology(['control-plane', 'worker'])).find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'kube-proxy')!;
+    const spec = (kubeProxy.spec as { template: { spec: PodSpec } }).template.spec;
+    expect(spec.hostNetwork).toBe(true);
+    expect(planAgent(spec)).toBeUndefined();
     expect(planAgent({ containers: [] })).toBeUndefined();
   });
 });

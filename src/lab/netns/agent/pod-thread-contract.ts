@@ -5,6 +5,8 @@ import type { ReadinessProbe } from './readiness.js';
 export interface PodThreadOptions {
   /** namespace/name */
   pod: string;
+  /** What the container sees as its host name: the node's for a hostNetwork pod, else the pod's name. */
+  hostname?: string;
   ip: string;
   /** /run/netns/<name>: the namespace the thread enters before opening any socket. */
   netnsPath: string;

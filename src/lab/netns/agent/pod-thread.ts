@@ -14,7 +14,7 @@ import { LISTENING, type PodThreadOptions } from './pod-thread-contract.js';
 import { probeReadiness } from './readiness.js';
 
 const options = workerData as PodThreadOptions;
-const podName = options.pod.split('/')[1]!;
+const hostname = options.hostname ?? options.pod.split('/')[1]!;
 
 async function startApplication(): Promise<void> {
   if (options.dns) {
@@ -39,7 +39,7 @@ async function startApplication(): Promise<void> {
   }
   const { startNetexec } = await import('./netexec.js');
   await startNetexec({
-    hostname: podName,
+    hostname,
     tcpPorts: options.tcpPorts,
     udpPorts: options.udpPorts,
     address: options.listen,
@@ -94,7 +94,7 @@ function tuneNamespace(): void {
 
 try {
   await enterNetns(options.netnsPath);
-  usePodLookup({ hostname: podName, ip: options.ip, resolvConf: options.resolvConf });
+  usePodLookup({ hostname, ip: options.ip, resolvConf: options.resolvConf });
   tuneNamespace();
   await startApplication();
   await startControl(options.control);

@@ -32,7 +32,7 @@ export function containerTarget(lab: string, pod: KubeObject): { target: LabTarg
   const namespace = pod.metadata.namespace ?? 'default';
   if (spec.hostNetwork) {
     if (!spec.nodeName || !fs.existsSync(netnsPath(nodeNetns(lab, spec.nodeName)))) return { error: 'the pod is not running on a node yet' };
-    return { target: { node: spec.nodeName } };
+    return { target: { node: spec.nodeName, hostNetworkPod: { namespace, pod: pod.metadata.name } } };
   }
   if (!fs.existsSync(netnsPath(podNetns(lab, namespace, pod.metadata.name)))) return { error: 'the pod has no sandbox yet' };
   return { target: { namespace, pod: pod.metadata.name } };
