@@ -1,6 +1,7 @@
 // The cluster's objects as the trace needs them: pods with their IP, node and
 // veth, nodes with their address and podCIDR, and which pods a URL may end at.
 import type { KubeObject, V1EndpointSlice, V1Service } from '../k8s/objects.js';
+import { workloadOf } from '../k8s/pod-workload.js';
 import { isReady } from '../k8s/ready.js';
 import type { Protocol } from '../k8s/netpol/types.js';
 import type { NamespaceRef, RouteEntry, TraceNode, TracePod } from './hops.js';
@@ -17,7 +18,6 @@ function tracePod(pod: KubeObject, routes: Record<string, RouteEntry[]>): TraceP
   const ip = (pod.status as { podIP?: string } | undefined)?.podIP;
   if (!ip || spec.hostNetwork || !spec.nodeName) return undefined;
   const dev = longestPrefixMatch(routes[spec.nodeName] ?? [], ip)?.dev;
-  const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller);
   return {
     namespace: pod.metadata.namespace ?? 'default',
     name: pod.metadata.name,
@@ -28,7 +28,8 @@ function tracePod(pod: KubeObject, routes: Record<string, RouteEntry[]>): TraceP
       (c.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, protocol: (p.protocol ?? 'TCP') as Protocol })),
     ),
     hostVeth: dev && dev !== 'eth0' ? dev : '',
-    short: owner?.name ?? pod.metadata.name,
+    // The workload's name (a Deployment's, not its ReplicaSet's): `frontend-eth0` reads as on the lab's diagrams.
+    short: workloadOf(pod)?.name ?? pod.metadata.name,
   };
 }
 

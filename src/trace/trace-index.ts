@@ -12,7 +12,7 @@ import { diffConntrack, diffCounters, parseConntrack, parseIptablesSave } from '
 import { parseRuleMatch, ruleMayMatch, type PacketView } from './rule-match.js';
 import { crashLoopingDns } from './dns-crash-loop.js';
 import { whyNoEndpoints, type NoEndpointsReason } from './why-no-endpoints.js';
-import { workloadOf } from './workload.js';
+import { workloadOf } from '../k8s/pod-workload.js';
 import { clusterZoneOf, kubernetesZoneFault } from '../k8s/dns/corefile-zone.js';
 import { loopbackOnly, parseListeners } from './listeners.js';
 import { diffNftCounters, parseNftTable } from './nft-counters.js';

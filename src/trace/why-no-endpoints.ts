@@ -6,7 +6,7 @@
 import type { KubeObject, V1Service } from '../k8s/objects.js';
 import { isReady } from '../k8s/ready.js';
 import type { HopObject } from './hops.js';
-import { workloadOf, type WorkloadRef } from './workload.js';
+import { workloadOf, type WorkloadRef } from '../k8s/pod-workload.js';
 
 export interface NoEndpointsReason {
   blame: HopObject;

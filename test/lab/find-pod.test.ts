@@ -41,4 +41,18 @@ describe('findPod', () => {
     expect(findPod(pods, 'api')?.metadata.name).toBe('api-zz9f5-ccccc');
     expect(findPod(pods.slice(0, 2), 'api')?.metadata.name).toBe('api-zz9f5-bbbbb');
   });
+
+  it('a Deployment name finds its pods through their ReplicaSet, never those of a Deployment it prefixes', () => {
+    const rsPod = (name: string, rs: string, hash: string, ready: boolean): KubeObject => ({
+      ...pod(name, undefined, ready),
+      metadata: {
+        name,
+        namespace: 'shop',
+        labels: { 'pod-template-hash': hash },
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, uid: `uid-${rs}`, controller: true }],
+      },
+    });
+    const pods = [rsPod('api-gateway-5c4b8-aaaaa', 'api-gateway-5c4b8', '5c4b8', true), rsPod('api-zz9f5-bbbbb', 'api-zz9f5', 'zz9f5', true)];
+    expect(findPod(pods, 'api')?.metadata.name).toBe('api-zz9f5-bbbbb');
+  });
 });

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/loader.js';
 import { netbreak, netbreakShell, ROOT } from '../helpers/cli.js';
 import { hostNamespacesOf, hostNetworkState, labProcessesRunning } from '../helpers/host-state.js';
@@ -150,9 +150,15 @@ describe.skipIf(labTests.skip)(labTests.title('scenario library on the netns lab
     expect(await hostNetworkState(LAB)).toEqual(before);
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
+  // A case that failed half way leaves its lab: remove it, so the next case fails (or passes) for its own reasons.
+  afterEach(async () => {
+    const labs = path.join(stateDir, 'labs');
+    if (fs.existsSync(labs) && fs.readdirSync(labs).length > 0) await cli('clean');
+  });
 
   for (const [id, shotgun] of Object.entries(SHOTGUN)) {
-    it(`${id}: fault visible, reference fix passes, shotgun fix fails a guard, stop cleans up`, async () => {
+    // A whole loop (start, evidence, diagnose, solve, shotgun, stop) is ~30 s alone; two lab files at a time on two cores can double it.
+    it(`${id}: fault visible, reference fix passes, shotgun fix fails a guard, stop cleans up`, { timeout: 180_000 }, async () => {
       const start = await cli('start', id, '--lab', LAB, '--json');
       expect(start.stderr).toBe('');
       expect(start.code).toBe(0);

@@ -299,7 +299,7 @@ describe.skipIf(labTests.skip)(labTests.title('netbreak trace on the netns lab')
   for (const id of LIBRARY) {
     // A start, a trace, a fix, a trace and a stop: about 10 s on an idle machine; room for a busy CI runner.
     const test = EXPECTED[id]?.gap ? it.fails : it;
-    test(`${id}: the symptom's trace names the faulting object; after the fix it ends in "delivered"`, { timeout: 90_000 }, async () => {
+    test(`${id}: the symptom's trace names the faulting object; after the fix it ends in "delivered"`, { timeout: 150_000 }, async () => {
       const expected = EXPECTED[id];
       if (!expected) {
         throw new Error(

@@ -3,6 +3,7 @@ import { attachLab } from '../../engine/current-lab.js';
 import { UserError } from '../../errors.js';
 import { describeObject } from '../describe-object.js';
 import { isClusterScoped, parseResourceRef } from '../../k8s/kinds.js';
+import { podsOfWorkload } from '../../k8s/pod-workload.js';
 import { printJson, println } from '../output.js';
 
 export async function run(ref: string, name: string | undefined, options: { namespace: string; lab?: string }, command: Command): Promise<void> {
@@ -15,7 +16,7 @@ export async function run(ref: string, name: string | undefined, options: { name
   if (command.optsWithGlobals().json) return printJson(object);
   const endpoints = kind === 'Service' ? await lab.get({ kind: 'Endpoints', namespace, name: objectName }) : undefined;
   const pods = ['Deployment', 'DaemonSet'].includes(kind)
-    ? (await lab.list('Pod', namespace)).filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === object.metadata.uid))
+    ? podsOfWorkload(object, await lab.list('ReplicaSet', namespace), await lab.list('Pod', namespace))
     : undefined;
   println(describeObject(object, { endpoints, pods }));
 }

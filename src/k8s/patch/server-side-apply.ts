@@ -2,12 +2,11 @@
 // as far as the lab needs it: the applied configuration is merged into the live object
 // with the schema's merge keys, and the fields a manager applied before but leaves out now
 // are removed, from a managedFields entry (FieldsV1) kept per manager as kube-apiserver does.
-// Every apply is treated as forced: the lab has one user, so it reports no field conflicts.
+// Changing a field another manager owns is a conflict (managed-fields.ts) unless forced.
+import { ApiError } from '../api-status.js';
 import { resolveSchema, type SchemaObject } from '../openapi/definitions.js';
+import { applyConflicts, conflictMessage, type FieldSet, type ManagedFieldsEntry, releaseTo } from './managed-fields.js';
 import { strategicMergePatch } from './strategic-merge.js';
-
-/** FieldsV1: `f:<field>` for a map key, `k:{"name":"x"}` for an element of a keyed list, `.` for the element itself. */
-export type FieldSet = { [path: string]: FieldSet };
 
 type Json = Record<string, unknown>;
 
@@ -67,23 +66,23 @@ function prune(live: unknown, before: FieldSet, after: FieldSet, schema: SchemaO
   }
 }
 
-export interface ManagedFieldsEntry {
-  manager: string;
-  operation: 'Apply' | 'Update';
-  apiVersion: string;
-  time: string;
-  fieldsType: 'FieldsV1';
-  fieldsV1: FieldSet;
-}
-
-/** The object `applied` makes of `live` for `manager` (live undefined: the object is created). */
-export function serverSideApply(live: Json | undefined, applied: Json, manager: string, schema?: SchemaObject): Json {
+/**
+ * The object `applied` makes of `live` for `manager` (live undefined: the object is created). A field another
+ * manager owns that the apply would change is a 409 Conflict in kube-apiserver's words; `force` takes it over.
+ */
+export function serverSideApply(live: Json | undefined, applied: Json, manager: string, schema?: SchemaObject, force = false): Json {
   const metadata = (live?.metadata ?? {}) as { managedFields?: ManagedFieldsEntry[] };
-  const entries = metadata.managedFields ?? [];
+  let entries = metadata.managedFields ?? [];
   const previous = entries.find((e) => e.manager === manager && e.operation === 'Apply');
   const fields = fieldsOf(applied, resolveSchema(schema));
   const merged = strategicMergePatch(live ?? {}, applied, schema) as Json;
   if (previous) prune(merged, previous.fieldsV1, fields, resolveSchema(schema));
+  const conflicts = applyConflicts(entries, manager, fields, live, merged);
+  if (conflicts.length && !force) {
+    const causes = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${c.manager}`, field: c.field }));
+    throw new ApiError(409, 'Conflict', conflictMessage(conflicts), { causes });
+  }
+  if (force) entries = releaseTo(entries, manager, fields);
   const entry: ManagedFieldsEntry = {
     manager,
     operation: 'Apply',
@@ -92,6 +91,9 @@ export function serverSideApply(live: Json | undefined, applied: Json, manager: 
     fieldsType: 'FieldsV1',
     fieldsV1: fields,
   };
-  (merged.metadata as { managedFields?: ManagedFieldsEntry[] }).managedFields = [...entries.filter((e) => e !== previous), entry];
+  (merged.metadata as { managedFields?: ManagedFieldsEntry[] }).managedFields = [
+    ...entries.filter((e) => e.manager !== manager || e.operation !== 'Apply'),
+    entry,
+  ];
   return merged;
 }

@@ -45,8 +45,14 @@ export function admit(store: ObjectStore, topology: Topology, input: KubeObject)
   }
   if (kind === 'Service') admitService(store, topology, obj);
   if (kind === 'Deployment') {
-    const spec = (obj.spec ??= {}) as { replicas?: number };
+    // kube-apiserver's SetDefaults_Deployment: what `kubectl describe deploy` shows as StrategyType and RollingUpdateStrategy.
+    const spec = (obj.spec ??= {}) as DeploymentDefaults;
     spec.replicas ??= 1;
+    spec.strategy ??= {};
+    spec.strategy.type ??= 'RollingUpdate';
+    if (spec.strategy.type === 'RollingUpdate') spec.strategy.rollingUpdate = { maxUnavailable: '25%', maxSurge: '25%', ...spec.strategy.rollingUpdate };
+    spec.revisionHistoryLimit ??= 10;
+    spec.progressDeadlineSeconds ??= 600;
   }
   if (kind === 'Deployment' || kind === 'ReplicaSet' || kind === 'DaemonSet') {
     defaultContainerPorts((obj.spec as { template?: { spec?: PodSpecPorts } } | undefined)?.template?.spec);
@@ -63,6 +69,13 @@ export function admit(store: ObjectStore, topology: Topology, input: KubeObject)
     throw new InvalidObjectError(kind, group, metadata.name, errors);
   }
   return obj;
+}
+
+interface DeploymentDefaults {
+  replicas?: number;
+  strategy?: { type?: string; rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string } };
+  revisionHistoryLimit?: number;
+  progressDeadlineSeconds?: number;
 }
 
 type PodSpecPorts = Partial<Record<'containers' | 'initContainers', { ports?: { protocol?: string }[] }[]>>;

@@ -8,6 +8,7 @@ import type { Capturer, CounterSnapshot, CounterTarget, Lab, LabFootprint, Probe
 import type { ExecResult } from '../../exec.js';
 import type { KubeObject, ObjectRef } from '../../k8s/objects.js';
 import { callSupervisor } from './api-client.js';
+import { podsOfWorkload } from '../../k8s/pod-workload.js';
 import { isReady } from '../../k8s/ready.js';
 import { enterArgv, type LabTarget } from './enter-lab.js';
 import { labFootprint } from './footprint.js';
@@ -100,7 +101,7 @@ export class NetnsLab implements Lab {
       }
       const owner = await this.get(ref);
       if (!owner) continue;
-      const pods = (await this.list('Pod', ref.namespace)).filter((p) => (p.metadata.ownerReferences ?? []).some((o) => o.uid === owner.metadata.uid));
+      const pods = podsOfWorkload(owner, await this.list('ReplicaSet', ref.namespace), await this.list('Pod', ref.namespace));
       const want = ref.kind === 'Deployment' ? ((owner.spec as { replicas?: number }).replicas ?? 1) : pods.length;
       const ready = pods.filter(isReady).length;
       if (ready < want || pods.length !== want) pending.push(`${label} (${ready}/${want})`);

@@ -8,7 +8,10 @@ import type { ProbeResult } from '../lab.js';
 import { mergePatch } from '../merge-patch.js';
 import { parseProbeUrl, ProbeUrlError } from '../probe-url.js';
 import { admit, AdmissionError } from './admission.js';
-import { reconcileDaemonSets, reconcileDeployments, reconcileUnscheduled, reconcileWorkloadStatus } from './controllers/workloads.js';
+import { reconcileDeployments } from './controllers/deployments.js';
+import { reconcileReplicaSets } from './controllers/replicasets.js';
+import { reconcileWorkloadStatus } from './controllers/workload-status.js';
+import { reconcileDaemonSets, reconcileUnscheduled } from './controllers/workloads.js';
 import { evictUntoleratedPods } from './controllers/taint-eviction.js';
 import { reconcileEndpoints } from './controllers/endpoints.js';
 import { findPod } from '../find-pod.js';
@@ -86,6 +89,7 @@ export class Supervisor {
         this.garbageCollect();
         evictUntoleratedPods(this.store);
         reconcileDeployments(this.store);
+        reconcileReplicaSets(this.store);
         reconcileDaemonSets(this.store);
         reconcileUnscheduled(this.store);
         reconcileEndpoints(this.store);
@@ -108,11 +112,14 @@ export class Supervisor {
   private garbageCollect(): void {
     const namespaces = new Set(this.store.list('Namespace').map((n) => n.metadata.name));
     const uids = new Set<string>();
-    for (const kind of ['Deployment', 'DaemonSet', 'Service']) for (const o of this.store.list(kind)) uids.add(o.metadata.uid!);
-    for (const kind of ['Pod', 'Service', 'Deployment', 'DaemonSet', 'ConfigMap', 'NetworkPolicy', 'EndpointSlice', 'Endpoints', 'Event']) {
+    for (const kind of ['Deployment', 'ReplicaSet', 'DaemonSet', 'Service']) for (const o of this.store.list(kind)) uids.add(o.metadata.uid!);
+    // ReplicaSets before Pods: a Deployment's pods go in the same pass as the ReplicaSet between them.
+    for (const kind of ['ReplicaSet', 'Pod', 'Service', 'Deployment', 'DaemonSet', 'ConfigMap', 'NetworkPolicy', 'EndpointSlice', 'Endpoints', 'Event']) {
       for (const obj of this.store.list(kind)) {
         const orphan = (obj.metadata.ownerReferences ?? []).some((r) => r.controller && !uids.has(r.uid));
-        if (orphan || !namespaces.has(obj.metadata.namespace!)) this.store.delete({ kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
+        if (!orphan && namespaces.has(obj.metadata.namespace!)) continue;
+        this.store.delete({ kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
+        uids.delete(obj.metadata.uid!);
       }
     }
   }

@@ -12,11 +12,12 @@ import { StrategicMergePatchError, strategicMergePatch } from '../../../k8s/patc
 import { mergePatch } from '../../merge-patch.js';
 import type { ApiContext, ResourceTarget } from './context.js';
 import { asObjectOf } from './decode.js';
+import { APPLY_PATCH as APPLY } from './field-managers.js';
 
 const JSON_PATCH = 'application/json-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
 const STRATEGIC = 'application/strategic-merge-patch+json';
-const APPLY = 'application/apply-patch+yaml';
+
 const PATCH_TYPES = [JSON_PATCH, MERGE_PATCH, STRATEGIC, APPLY];
 
 /** What a PATCH makes of `existing` (undefined: the object does not exist, which only server-side apply accepts). */
@@ -44,6 +45,7 @@ export async function patchObject(ctx: ApiContext, target: ResourceTarget, name:
       applied as unknown as Record<string, unknown>,
       manager,
       schema,
+      ctx.query.get('force') === 'true',
     ) as unknown as KubeObject;
   }
   if (!existing) throw notFound(resource, name);

@@ -11,6 +11,7 @@ import { admissionToStatus } from './admission-errors.js';
 import type { ApiContext, ResourceTarget } from './context.js';
 import { asObjectOf, decodeBody } from './decode.js';
 import { patchObject } from './patch.js';
+import { withFieldManager } from './field-managers.js';
 import { checkFields } from './schema-checks.js';
 import { sendList, sendObject } from './representation.js';
 import type { Router } from './router.js';
@@ -35,7 +36,8 @@ function dryRun(ctx: ApiContext): boolean {
 
 /** Admits and stores (or, with dryRun, only admits) one object, with admission's refusals as Status errors. */
 function write(ctx: ApiContext, target: ResourceTarget, obj: KubeObject): KubeObject {
-  const checked = checkFields(ctx, obj, ctx.lab.store.get(refOf(target, obj.metadata.name)));
+  const existing = ctx.lab.store.get(refOf(target, obj.metadata.name));
+  const checked = withFieldManager(ctx, target, checkFields(ctx, obj, existing), existing);
   try {
     return ctx.lab.apply([checked], { dryRun: dryRun(ctx) })[0]!;
   } catch (error) {

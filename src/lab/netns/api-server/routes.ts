@@ -5,6 +5,7 @@ import { registerPodStreams } from './pod-streams.js';
 import { registerProxy } from './proxy.js';
 import { registerRest } from './rest.js';
 import { Router } from './router.js';
+import { registerSelfReviews } from './self-reviews.js';
 
 export function buildRouter(): Router {
   const router = new Router();
@@ -13,5 +14,6 @@ export function buildRouter(): Router {
   registerRest(router);
   registerPodStreams(router);
   registerProxy(router);
+  registerSelfReviews(router);
   return router;
 }

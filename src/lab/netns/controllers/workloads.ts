@@ -1,17 +1,19 @@
-// Deployment and DaemonSet controllers plus the scheduler: turn workloads into
-// Pod objects on nodes, as kube-controller-manager and kube-scheduler would.
-import { createHash, randomInt } from 'node:crypto';
+// The DaemonSet controller and the scheduler, and how every workload controller makes a
+// pod (deployments.ts and replicasets.ts use them): Pod objects on nodes, as
+// kube-controller-manager and kube-scheduler would.
+import { randomInt } from 'node:crypto';
 import type { KubeObject } from '../../../k8s/objects.js';
 import type { ObjectStore } from '../store.js';
 import type { V1LabelSelector } from '@kubernetes/client-node';
 import { matchesLabelSelector } from '../../../k8s/netpol/selector.js';
 import { involvedObjectOf, recordEvent } from '../events.js';
+import { templateHash } from '../../../k8s/pod-template-hash.js';
 import { isReady } from '../../../k8s/ready.js';
 import { daemonPodTolerations, nodeTaints, untoleratedTaint, type Toleration } from '../../../k8s/tolerations.js';
 
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
-interface PodTemplate {
+export interface PodTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   spec: PodSpec;
 }
@@ -39,25 +41,18 @@ export interface PodSpec {
   subdomain?: string;
 }
 
-function randomSuffix(length = 5): string {
+/** The five characters the API server's name generator appends to a generateName. */
+export function randomSuffix(length = 5): string {
   let out = '';
   for (let i = 0; i < length; i++) out += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
   return out;
 }
 
-/** Like Kubernetes' pod-template-hash: stable for one template, new after any change (e.g. rollout restart). */
-export function templateHash(template: unknown): string {
-  const digest = createHash('sha256').update(JSON.stringify(template)).digest();
-  let out = '';
-  for (let i = 0; i < 10; i++) out += NAME_ALPHABET[digest[i]! % NAME_ALPHABET.length];
-  return out;
-}
-
-function ownedBy(pod: KubeObject, owner: KubeObject): boolean {
+export function ownedBy(pod: KubeObject, owner: KubeObject): boolean {
   return (pod.metadata.ownerReferences ?? []).some((r) => r.uid === owner.metadata.uid);
 }
 
-function newPod(owner: KubeObject, template: PodTemplate, name: string, extraLabels: Record<string, string>, nodeName?: string): KubeObject {
+export function newPod(owner: KubeObject, template: PodTemplate, name: string, extraLabels: Record<string, string>, nodeName?: string): KubeObject {
   const spec = structuredClone(template.spec);
   if (nodeName) spec.nodeName = nodeName;
   return {
@@ -68,7 +63,9 @@ function newPod(owner: KubeObject, template: PodTemplate, name: string, extraLab
       namespace: owner.metadata.namespace,
       labels: { ...template.metadata?.labels, ...extraLabels },
       ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
-      ownerReferences: [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid!, controller: true }],
+      ownerReferences: [
+        { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true },
+      ],
     },
     spec,
     status: { phase: 'Pending' },
@@ -131,12 +128,10 @@ function nodeOrder(node: KubeObject): number {
 }
 
 /** The events a controller reports about the pods it creates and deletes, and the scheduler about pods it places. */
-const DEPLOYMENT_CONTROLLER = { component: 'deployment-controller' };
-const REPLICASET_CONTROLLER = { component: 'replicaset-controller' };
 const DAEMONSET_CONTROLLER = { component: 'daemonset-controller' };
 const SCHEDULER = { component: 'default-scheduler' };
 
-function recordScheduled(store: ObjectStore, pod: KubeObject): void {
+export function recordScheduled(store: ObjectStore, pod: KubeObject): void {
   const node = (pod.spec as PodSpec).nodeName;
   const message = `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`;
   recordEvent(store, { involvedObject: involvedObjectOf(pod), source: SCHEDULER, type: 'Normal', reason: 'Scheduled', message });
@@ -154,78 +149,10 @@ function recordFailedScheduling(store: ObjectStore, pod: KubeObject): void {
   if (!known) recordEvent(store, { involvedObject: involvedObjectOf(pod), source: SCHEDULER, type: 'Warning', reason: 'FailedScheduling', message });
 }
 
-/** The ReplicaSet a Deployment's pods of one template belong to, as kubectl names it (`api-7d4b9c5f8d`). */
-function replicaSetRef(deploy: KubeObject, hash: string) {
-  return { kind: 'ReplicaSet', apiVersion: 'apps/v1', namespace: deploy.metadata.namespace, name: `${deploy.metadata.name}-${hash}` };
-}
-
-/** The deployment controller's account of a replica set changing size: "Scaled up replica set api-7d4b9c5f8d from 0 to 3". */
-function recordScaling(store: ObjectStore, deploy: KubeObject, hash: string, from: number, to: number): void {
-  if (from === to) return;
-  const message = `Scaled ${to > from ? 'up' : 'down'} replica set ${deploy.metadata.name}-${hash} from ${from} to ${to}`;
-  recordEvent(store, { involvedObject: involvedObjectOf(deploy), source: DEPLOYMENT_CONTROLLER, type: 'Normal', reason: 'ScalingReplicaSet', message });
-}
-
-function recordPodChange(
-  store: ObjectStore,
-  owner: ReturnType<typeof replicaSetRef> | KubeObject,
-  source: { component: string },
-  pod: KubeObject,
-  created: boolean,
-): void {
-  const involvedObject = 'metadata' in owner ? involvedObjectOf(owner) : owner;
+/** A controller's account of a pod it made or removed: "Created pod: api-6b8f9c7d54-x2x7q". */
+export function recordPodChange(store: ObjectStore, owner: KubeObject, source: { component: string }, pod: KubeObject, created: boolean): void {
   const [reason, verb] = created ? ['SuccessfulCreate', 'Created'] : ['SuccessfulDelete', 'Deleted'];
-  recordEvent(store, { involvedObject, source, type: 'Normal', reason, message: `${verb} pod: ${pod.metadata.name}` });
-}
-
-/**
- * One pass of the Deployment controller; returns true when it changed the store. The lab's Deployments own their
- * pods directly, one template hash standing for one ReplicaSet; the events name that ReplicaSet as on a cluster.
- */
-export function reconcileDeployments(store: ObjectStore): boolean {
-  let changed = false;
-  for (const deploy of store.list('Deployment')) {
-    const spec = deploy.spec as { replicas: number; selector: V1LabelSelector; template: PodTemplate };
-    const hash = templateHash(spec.template);
-    const pods = store.list('Pod', deploy.metadata.namespace).filter((p) => ownedBy(p, deploy));
-    const current = pods.filter((p) => p.metadata.labels?.['pod-template-hash'] === hash);
-    // A changed spec (scale, new template) is the deployment controller resizing replica sets; a pod missing
-    // under an unchanged spec is only the replica set replacing it.
-    const specChanged = deploy.metadata.generation !== (deploy.status as { observedGeneration?: number } | undefined)?.observedGeneration;
-    const stale = pods.filter((p) => !current.includes(p));
-    if (specChanged) recordScaling(store, deploy, hash, current.length, spec.replicas);
-    for (const [oldHash, oldPods] of groupByHash(stale)) {
-      if (specChanged) recordScaling(store, deploy, oldHash, oldPods.length, 0);
-      for (const pod of oldPods) {
-        store.delete({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name });
-        recordPodChange(store, replicaSetRef(deploy, oldHash), REPLICASET_CONTROLLER, pod, false);
-        changed = true;
-      }
-    }
-    for (const extra of current.slice(spec.replicas)) {
-      store.delete({ kind: 'Pod', namespace: extra.metadata.namespace, name: extra.metadata.name });
-      recordPodChange(store, replicaSetRef(deploy, hash), REPLICASET_CONTROLLER, extra, false);
-      changed = true;
-    }
-    for (let i = current.length; i < spec.replicas; i++) {
-      const nodeName = spec.template.spec.nodeName ?? schedule(store, spec.template.spec);
-      const name = `${deploy.metadata.name}-${hash}-${randomSuffix()}`;
-      const pod = store.put(newPod(deploy, spec.template, name, { 'pod-template-hash': hash }, nodeName));
-      recordPodChange(store, replicaSetRef(deploy, hash), REPLICASET_CONTROLLER, pod, true);
-      if (nodeName && !spec.template.spec.nodeName) recordScheduled(store, pod);
-      changed = true;
-    }
-  }
-  return changed;
-}
-
-function groupByHash(pods: KubeObject[]): Map<string, KubeObject[]> {
-  const groups = new Map<string, KubeObject[]>();
-  for (const pod of pods) {
-    const hash = pod.metadata.labels?.['pod-template-hash'] ?? '';
-    groups.set(hash, [...(groups.get(hash) ?? []), pod]);
-  }
-  return groups;
+  recordEvent(store, { involvedObject: involvedObjectOf(owner), source, type: 'Normal', reason, message: `${verb} pod: ${pod.metadata.name}` });
 }
 
 /** One pass of the DaemonSet controller: one pod on every node its selector and tolerations allow. */
@@ -288,27 +215,12 @@ export function reconcileUnscheduled(store: ObjectStore): boolean {
   return changed;
 }
 
-/** Deployment and DaemonSet status counters, as `kubectl get deploy,ds` shows them. */
-export function reconcileWorkloadStatus(store: ObjectStore): void {
-  const update = (obj: KubeObject, status: Record<string, number>) => {
-    if (JSON.stringify(obj.status) !== JSON.stringify(status)) store.put({ ...obj, status });
-  };
-  for (const d of store.list('Deployment')) {
-    const pods = store.list('Pod', d.metadata.namespace).filter((p) => ownedBy(p, d));
-    const ready = pods.filter(isReady).length;
-    // observedGeneration says the controller has acted on this spec (kubectl rollout status waits for it).
-    update(d, {
-      observedGeneration: d.metadata.generation ?? 1,
-      replicas: pods.length,
-      updatedReplicas: pods.length,
-      readyReplicas: ready,
-      availableReplicas: ready,
-    });
-  }
+/** DaemonSet status counters, as `kubectl get ds` shows them. */
+export function reconcileDaemonSetStatus(store: ObjectStore): void {
   for (const ds of store.list('DaemonSet')) {
     const pods = store.list('Pod', ds.metadata.namespace).filter((p) => ownedBy(p, ds));
     const ready = pods.filter(isReady).length;
-    update(ds, {
+    putStatus(store, ds, {
       desiredNumberScheduled: pods.length,
       currentNumberScheduled: pods.length,
       numberReady: ready,
@@ -316,4 +228,9 @@ export function reconcileWorkloadStatus(store: ObjectStore): void {
       numberAvailable: ready,
     });
   }
+}
+
+/** Writes a controller's status for `obj`, only when it differs: an unchanged write would start another pass. */
+export function putStatus(store: ObjectStore, obj: KubeObject, status: Record<string, unknown>): void {
+  if (JSON.stringify(obj.status) !== JSON.stringify(status)) store.put({ ...obj, status });
 }

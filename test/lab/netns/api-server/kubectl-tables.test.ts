@@ -13,7 +13,9 @@ import { kubeconfigText } from '../../../../src/lab/netns/api-server/kubeconfig-
 import type { LabControl } from '../../../../src/lab/netns/api-server/lab-control.js';
 import { buildRouter } from '../../../../src/lab/netns/api-server/routes.js';
 import { createApiServer } from '../../../../src/lab/netns/api-server/server.js';
-import { reconcileDeployments, reconcileWorkloadStatus } from '../../../../src/lab/netns/controllers/workloads.js';
+import { reconcileDeployments } from '../../../../src/lab/netns/controllers/deployments.js';
+import { reconcileReplicaSets } from '../../../../src/lab/netns/controllers/replicasets.js';
+import { reconcileWorkloadStatus } from '../../../../src/lab/netns/controllers/workload-status.js';
 import { involvedObjectOf, recordEvent } from '../../../../src/lab/netns/events.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 import { memoryLab } from './memory-lab.js';
@@ -78,6 +80,7 @@ describe.skipIf(!hasKubectl)('kubectl get and describe read the printers and the
       },
     ]);
     reconcileDeployments(lab.store);
+    reconcileReplicaSets(lab.store);
     const [first, second] = lab.store.list('Pod', 'shop');
     runPod(first!.metadata.name, true);
     runPod(second!.metadata.name, false, 2);

@@ -190,4 +190,28 @@ describe.skipIf(labTests.skip)(labTests.title('kubectl get and describe on a net
     expect(describePolicy.code, describePolicy.stderr).toBe(0);
     expect(describePolicy.stdout).toMatch(/PodSelector:\s+app=api/);
   });
+
+  it('a Deployment owns its ReplicaSet; rollout restart makes a new one, which rollout status and history follow', async () => {
+    // The pod the test before deleted is being replaced: wait for its successor to be ready.
+    const rs = await eventually(
+      () => kubectl('get', 'rs', '-n', 'shop', '-l', 'app=frontend'),
+      (r) => expect(r.stdout).toMatch(/^frontend-[bcdfghjklmnpqrstvwxz2456789]+\s+1\s+1\s+1\s+\S+$/m),
+    );
+    expect(rs.stdout.split('\n')[0]).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE$/);
+    const restart = await kubectl('rollout', 'restart', 'deploy/frontend', '-n', 'shop');
+    expect(restart.code, restart.stderr).toBe(0);
+    const status = await kubectl('rollout', 'status', 'deploy/frontend', '-n', 'shop', '--timeout=60s');
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/deployment "frontend" successfully rolled out$/m);
+    const sets = await eventually(
+      () => kubectl('get', 'rs', '-n', 'shop', '-l', 'app=frontend', '--no-headers'),
+      (r) => expect(r.stdout.trim().split('\n')).toHaveLength(2),
+    );
+    expect(sets.stdout).toMatch(/^frontend-\S+\s+0\s+0\s+0\s+\S+$/m);
+    expect(sets.stdout).toMatch(/^frontend-\S+\s+1\s+1\s+1\s+\S+$/m);
+    const history = await kubectl('rollout', 'history', 'deploy/frontend', '-n', 'shop');
+    expect(history.stdout).toMatch(/^REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/m);
+    const described = await kubectl('describe', 'deploy', 'frontend', '-n', 'shop');
+    expect(described.stdout).toMatch(/^NewReplicaSet:\s+frontend-\S+ \(1\/1 replicas created\)$/m);
+  });
 });

@@ -2,15 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  reconcileDaemonSets,
-  reconcileDeployments,
-  reconcileUnscheduled,
-  reconcileWorkloadStatus,
-  schedule,
-  templateHash,
-  type PodSpec,
-} from '../../../../src/lab/netns/controllers/workloads.js';
+import { reconcileDaemonSets, reconcileUnscheduled, schedule, type PodSpec } from '../../../../src/lab/netns/controllers/workloads.js';
+import { reconcileDeployments } from '../../../../src/lab/netns/controllers/deployments.js';
+import { reconcileReplicaSets } from '../../../../src/lab/netns/controllers/replicasets.js';
+import { reconcileWorkloadStatus } from '../../../../src/lab/netns/controllers/workload-status.js';
+import { templateHash } from '../../../../src/k8s/pod-template-hash.js';
+import { podsOfWorkload } from '../../../../src/k8s/pod-workload.js';
 import { evictUntoleratedPods } from '../../../../src/lab/netns/controllers/taint-eviction.js';
 import { ObjectStore } from '../../../../src/lab/netns/store.js';
 import { nodeObjects } from '../../../../src/lab/netns/system-objects.js';
@@ -54,8 +51,13 @@ function putDaemonSet(name: string, extra: Partial<PodSpec> = {}): KubeObject {
   });
 }
 
-const podsOf = (owner: KubeObject) =>
-  store.list('Pod', owner.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid));
+const podsOf = (owner: KubeObject) => podsOfWorkload(owner, store.list('ReplicaSet', owner.metadata.namespace), store.list('Pod', owner.metadata.namespace));
+
+/** The deployment controller, then the replicaset controller: one supervisor pass over a Deployment. */
+function deployments(): boolean {
+  const sized = reconcileDeployments(store);
+  return reconcileReplicaSets(store) || sized;
+}
 const nodeOf = (pod: KubeObject) => (pod.spec as PodSpec).nodeName;
 const names = (pods: KubeObject[]) => pods.map((p) => p.metadata.name).sort();
 
@@ -65,16 +67,26 @@ function scale(name: string, replicas: number) {
 }
 
 describe('Deployment controller', () => {
-  it('creates N pods named <deployment>-<template hash>-<5 chars>, labelled and owned by it', () => {
+  it('creates N pods named <deployment>-<template hash>-<5 chars>, labelled and owned by its ReplicaSet', () => {
     const d = putDeployment('api', 3);
-    expect(reconcileDeployments(store)).toBe(true);
+    expect(deployments()).toBe(true);
     const pods = podsOf(d);
     expect(pods).toHaveLength(3);
     const hash = templateHash((d.spec as any).template);
+    expect(hash).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{6,10}$/);
+    const rs = store.get({ kind: 'ReplicaSet', namespace: 'shop', name: `api-${hash}` })!;
+    expect(rs.metadata.ownerReferences).toEqual([
+      { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', uid: d.metadata.uid, controller: true, blockOwnerDeletion: true },
+    ]);
+    expect(rs.metadata.labels).toEqual({ app: 'api', 'pod-template-hash': hash });
+    expect(rs.metadata.annotations).toMatchObject({ 'deployment.kubernetes.io/revision': '1', 'deployment.kubernetes.io/desired-replicas': '3' });
+    expect(rs.spec).toMatchObject({ replicas: 3, selector: { matchLabels: { app: 'api', 'pod-template-hash': hash } } });
     for (const pod of pods) {
       expect(pod.metadata.name).toMatch(new RegExp(`^api-${hash}-[bcdfghjklmnpqrstvwxz2456789]{5}$`));
       expect(pod.metadata.labels).toEqual({ app: 'api', 'pod-template-hash': hash });
-      expect(pod.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', uid: d.metadata.uid, controller: true }]);
+      expect(pod.metadata.ownerReferences).toEqual([
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `api-${hash}`, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true },
+      ]);
       expect(pod.status).toEqual({ phase: 'Pending' });
     }
     expect(new Set(names(pods)).size).toBe(3);
@@ -82,37 +94,37 @@ describe('Deployment controller', () => {
 
   it('does nothing more once the pods exist', () => {
     putDeployment('api', 2);
-    reconcileDeployments(store);
+    deployments();
     const version = store.resourceVersion;
-    expect(reconcileDeployments(store)).toBe(false);
+    expect(deployments()).toBe(false);
     expect(store.resourceVersion).toBe(version);
   });
 
   it('scaling down keeps some of the pods it had, scaling up keeps them all and adds new ones', () => {
     const d = putDeployment('api', 3);
-    reconcileDeployments(store);
+    deployments();
     const three = names(podsOf(d));
     scale('api', 1);
-    reconcileDeployments(store);
+    deployments();
     const one = names(podsOf(d));
     expect(one).toHaveLength(1);
     expect(three).toContain(one[0]);
     scale('api', 4);
-    reconcileDeployments(store);
+    deployments();
     const four = names(podsOf(d));
     expect(four).toHaveLength(4);
     expect(four).toContain(one[0]);
     scale('api', 0);
-    reconcileDeployments(store);
+    deployments();
     expect(podsOf(d)).toEqual([]);
   });
 
   it('a template change (rollout restart) replaces every pod with pods of the new template', () => {
     const d = putDeployment('api', 2);
-    reconcileDeployments(store);
+    deployments();
     const before = names(podsOf(d));
     const restarted = putDeployment('api', 2, {}, { 'kubectl.kubernetes.io/restartedAt': '2024-05-01T10:00:00Z' });
-    reconcileDeployments(store);
+    deployments();
     const after = podsOf(d);
     expect(after).toHaveLength(2);
     for (const name of before) expect(names(after)).not.toContain(name);
@@ -124,22 +136,65 @@ describe('Deployment controller', () => {
     }
   });
 
+  it('a rollout makes a ReplicaSet of the next revision and scales the old one to 0; going back reuses the old one', () => {
+    const d = putDeployment('api', 2);
+    deployments();
+    const first = templateHash((d.spec as any).template);
+    const restarted = putDeployment('api', 2, {}, { 'kubectl.kubernetes.io/restartedAt': '2024-05-01T10:00:00Z' });
+    deployments();
+    const second = templateHash((restarted.spec as any).template);
+    const sets = () =>
+      store
+        .list('ReplicaSet', 'shop')
+        .map((rs) => `${rs.metadata.name} r${rs.metadata.annotations!['deployment.kubernetes.io/revision']} ${(rs.spec as any).replicas}`);
+    expect(sets().sort()).toEqual([`api-${first} r1 0`, `api-${second} r2 2`].sort());
+    expect(store.get({ kind: 'Deployment', namespace: 'shop', name: 'api' })!.metadata.annotations).toEqual({ 'deployment.kubernetes.io/revision': '2' });
+    expect(names(podsOf(d)).every((n) => n.startsWith(`api-${second}-`))).toBe(true);
+    // kubectl rollout undo writes the old template back: its ReplicaSet comes back as revision 3.
+    putDeployment('api', 2);
+    deployments();
+    expect(sets().sort()).toEqual([`api-${first} r3 2`, `api-${second} r2 0`].sort());
+    expect(names(podsOf(d)).every((n) => n.startsWith(`api-${first}-`))).toBe(true);
+    const scaling = store
+      .list('Event', 'shop')
+      .filter((e) => e.reason === 'ScalingReplicaSet')
+      .map((e) => e.message);
+    expect(scaling).toEqual(
+      expect.arrayContaining([
+        `Scaled up replica set api-${second} from 0 to 2`,
+        `Scaled down replica set api-${first} from 2 to 0`,
+        `Scaled up replica set api-${first} from 0 to 2`,
+      ]),
+    );
+  });
+
+  it('keeps revisionHistoryLimit old ReplicaSets, dropping the oldest revisions', () => {
+    const put = (n: number) => {
+      const d = putDeployment('api', 1, {}, { revision: String(n) });
+      store.put({ ...d, spec: { ...(d.spec as object), revisionHistoryLimit: 1 } });
+      deployments();
+    };
+    for (let n = 1; n <= 4; n++) put(n);
+    const revisions = store.list('ReplicaSet', 'shop').map((rs) => rs.metadata.annotations!['deployment.kubernetes.io/revision']);
+    expect(revisions.sort()).toEqual(['3', '4']);
+  });
+
   it('spreads pods over the workers and keeps them off the tainted control-plane', () => {
     const d = putDeployment('api', 4);
-    reconcileDeployments(store);
+    deployments();
     const perNode = podsOf(d).map(nodeOf).sort();
     expect(perNode).toEqual(['worker', 'worker', 'worker2', 'worker2']);
   });
 
   it('a nodeName in the pod template pins every pod to that node, bypassing the scheduler', () => {
     const d = putDeployment('api', 3, { nodeName: 'worker2' });
-    reconcileDeployments(store);
+    deployments();
     expect(podsOf(d).map(nodeOf)).toEqual(['worker2', 'worker2', 'worker2']);
   });
 
   it('with the control-plane toleration, uses the control-plane too', () => {
     const d = putDeployment('coredns', 3, { tolerations: [CP_TOLERATION] });
-    reconcileDeployments(store);
+    deployments();
     expect(podsOf(d).map(nodeOf).sort()).toEqual(['control-plane', 'worker', 'worker2']);
   });
 });
@@ -147,7 +202,7 @@ describe('Deployment controller', () => {
 describe('scheduler', () => {
   it('picks the least busy allowed node', () => {
     const d = putDeployment('api', 1);
-    reconcileDeployments(store);
+    deployments();
     const busy = nodeOf(podsOf(d)[0]!);
     expect(schedule(store, podSpec())).toBe(busy === 'worker' ? 'worker2' : 'worker');
   });
@@ -222,7 +277,7 @@ function taint(node: string, taints: { key: string; value?: string; effect: stri
 /** One pass of the controllers in the supervisor's order. */
 function reconcileAll() {
   evictUntoleratedPods(store);
-  reconcileDeployments(store);
+  deployments();
   reconcileDaemonSets(store);
 }
 
@@ -308,18 +363,26 @@ describe('workload status', () => {
   it('counts pods and ready pods the way kubectl get deploy,ds shows them', () => {
     const d = putDeployment('api', 2);
     putDaemonSet('agent');
-    reconcileDeployments(store);
+    deployments();
     reconcileDaemonSets(store);
     const [first] = podsOf(d);
     store.put({ ...first!, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } });
     reconcileWorkloadStatus(store);
-    expect(store.get({ kind: 'Deployment', namespace: 'shop', name: 'api' })!.status).toEqual({
+    expect(store.get({ kind: 'Deployment', namespace: 'shop', name: 'api' })!.status).toMatchObject({
       observedGeneration: 1,
       replicas: 2,
       updatedReplicas: 2,
       readyReplicas: 1,
       availableReplicas: 1,
+      unavailableReplicas: 1,
+      conditions: [
+        // 25% of 2 replicas may be unavailable, rounded down: none.
+        { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
+        { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' },
+      ],
     });
+    const rs = store.list('ReplicaSet', 'shop')[0]!;
+    expect(rs.status).toEqual({ replicas: 2, fullyLabeledReplicas: 2, readyReplicas: 1, availableReplicas: 1, observedGeneration: 1 });
     expect(store.get({ kind: 'DaemonSet', namespace: 'kube-system', name: 'agent' })!.status).toMatchObject({ desiredNumberScheduled: 2, numberReady: 0 });
   });
 });
@@ -333,7 +396,7 @@ describe('controller events', () => {
 
   it('a new Deployment scales up its replica set, which creates pods the scheduler assigns', () => {
     const d = putDeployment('api', 2);
-    reconcileDeployments(store);
+    deployments();
     reconcileWorkloadStatus(store);
     const hash = templateHash((d.spec as any).template);
     const pods = podsOf(d);
@@ -348,17 +411,17 @@ describe('controller events', () => {
 
   it('scaling reports the replica set resized; a deleted pod is only replaced', () => {
     const d = putDeployment('api', 2);
-    reconcileDeployments(store);
+    deployments();
     reconcileWorkloadStatus(store);
     const hash = templateHash((d.spec as any).template);
     scale('api', 1);
-    reconcileDeployments(store);
+    deployments();
     reconcileWorkloadStatus(store);
     expect(events('ScalingReplicaSet')).toContain(`Deployment/api: Scaled down replica set api-${hash} from 2 to 1 (x1)`);
     expect(events('SuccessfulDelete')).toHaveLength(1);
     const [left] = podsOf(d);
     store.delete({ kind: 'Pod', namespace: 'shop', name: left!.metadata.name });
-    reconcileDeployments(store);
+    deployments();
     expect(events('ScalingReplicaSet')).toHaveLength(2);
     expect(events('SuccessfulCreate')).toHaveLength(3);
   });

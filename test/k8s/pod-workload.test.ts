@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { KubeObject } from '../../src/k8s/objects.js';
-import { workloadOf } from '../../src/trace/workload.js';
+import { workloadOf } from '../../src/k8s/pod-workload.js';
 
 const pod = (owner: { kind: string; name: string } | undefined, hash?: string): KubeObject => ({
   apiVersion: 'v1',
