@@ -25,7 +25,8 @@ export function attendeeEnv(dirs: AttendeeDirs, base: NodeJS.ProcessEnv = proces
   // The trainer's own data folder must not leak in: the attendee's membership is found from HOME.
   delete env.NETBREAK_DATA_DIR;
   delete env.XDG_DATA_HOME;
-  return { ...env, HOME: dirs.home, NETBREAK_STATE_DIR: dirs.stateDir, NO_COLOR: '1' };
+  // The lab a room starts hides the trainer's and other attendees' files from its pods' shells (lab/netns/lab-confinement.ts).
+  return { ...env, HOME: dirs.home, NETBREAK_STATE_DIR: dirs.stateDir, NETBREAK_LAB_CONFINED: '1', NO_COLOR: '1' };
 }
 
 export async function runNetbreak(args: string[], dirs: AttendeeDirs, timeoutMs: number): Promise<CliResult> {
