@@ -39,7 +39,7 @@ export function readableByAll(dir: string): boolean {
 export function cliForOrdinaryUsers(root: string): { dir: string; remove(): void } {
   if (readableByAll(root)) return { dir: root, remove: () => {} };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-cli-for-users-'));
-  for (const part of ['bin', 'dist', 'clusters', 'scenarios', 'node_modules', 'package.json'])
+  for (const part of ['bin', 'dist', 'clusters', 'scenarios', 'schema', 'node_modules', 'package.json'])
     fs.cpSync(path.join(root, part), path.join(dir, part), { recursive: true });
   fs.chmodSync(dir, 0o755);
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };

@@ -9,14 +9,29 @@ import { nodeNetns } from './names.js';
 import type { LabNode, Topology } from './topology.js';
 
 /**
- * Sets up the caller's own network namespace as the lab's fabric. The lab's API server runs here and, like
- * kube-apiserver on a control-plane node, reaches pods for pods/proxy and services/proxy: each node's pod CIDR is
- * routed to that node. The fabric forwards nothing (ip_forward stays off), so pods gain no path through it.
+ * The address the lab's API server dials pods from (pods/proxy, services/proxy), as kube-apiserver does from its
+ * control-plane node: the last of the node subnet (buildTopology's 172.18.0.0/16). Only this address's traffic is
+ * routed to the pod CIDRs (table 100): the fabric also plays the network outside the cluster (kind's Docker network
+ * and its gateway, the "office" resolver on the fabric address), which has no route to pods, so a node that stops
+ * masquerading pod traffic leaving the cluster still breaks its replies (after-the-allow-list).
  */
+export const API_SERVER_SOURCE_IP = '172.18.255.254';
+const API_SERVER_ROUTES = 100;
+
+/** Sets up the caller's own network namespace as the lab's fabric. It forwards nothing (ip_forward stays off). */
 export async function createFabric(topology: Topology): Promise<void> {
-  const podRoutes = topology.nodes.map((n) => `route add ${n.podCIDR} via ${n.ip} dev br0 onlink`);
+  const podRoutes = topology.nodes.map((n) => `route add ${n.podCIDR} via ${n.ip} dev br0 onlink table ${API_SERVER_ROUTES}`);
   await runOk(['ip', '-batch', '-'], {
-    input: ['link set lo up', 'link add br0 type bridge', `addr add ${topology.fabricIP}/16 dev br0`, 'link set br0 up', ...podRoutes].join('\n') + '\n',
+    input:
+      [
+        'link set lo up',
+        'link add br0 type bridge',
+        `addr add ${topology.fabricIP}/16 dev br0`,
+        `addr add ${API_SERVER_SOURCE_IP}/16 dev br0`,
+        'link set br0 up',
+        ...podRoutes,
+        `rule add from ${API_SERVER_SOURCE_IP} lookup ${API_SERVER_ROUTES} priority 100`,
+      ].join('\n') + '\n',
   });
 }
 

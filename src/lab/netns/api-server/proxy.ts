@@ -8,6 +8,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { badRequest, methodNotAllowed, notFound } from '../../../k8s/api-status.js';
 import type { KubeObject } from '../../../k8s/objects.js';
+import { API_SERVER_SOURCE_IP } from '../fabric.js';
 import { type ProxyLocation, podProxyLocation, serviceProxyLocation, serviceUnavailable, splitSchemeNamePort } from '../../../k8s/proxy-location.js';
 import type { ApiContext } from './context.js';
 import type { Router } from './router.js';
@@ -38,7 +39,7 @@ function dial(location: ProxyLocation): Promise<net.Socket> {
     return Promise.reject(serviceUnavailable(`error trying to reach service: dial tcp: lookup tcp/${location.port}: unknown port`));
   }
   return new Promise((resolve, reject) => {
-    const options = { host: location.host, port };
+    const options = { host: location.host, port, localAddress: API_SERVER_SOURCE_IP };
     const socket = location.scheme === 'https' ? tls.connect({ ...options, rejectUnauthorized: false }) : net.connect(options);
     const timer = setTimeout(() => socket.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), proxyTimeouts.dialMs);
     socket.once(location.scheme === 'https' ? 'secureConnect' : 'connect', () => {

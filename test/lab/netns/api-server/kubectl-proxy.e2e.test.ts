@@ -96,10 +96,10 @@ describe.skipIf(labTests.skip)(labTests.title('pods/proxy and services/proxy on 
     }
   });
 
-  it('the request comes from the node network, as kube-apiserver on the control plane sends it, not from a pod', async () => {
+  it("the request comes from the API server's own address on the node network, as kube-apiserver on the control plane sends it, not from a pod", async () => {
     const r = await kubectl(['get', '--raw', servicePath('web:http', '/clientip')]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^172\.18\.0\.\d+:\d+$/);
+    expect(r.stdout).toMatch(/^172\.18\.255\.254:\d+$/);
   });
 
   it('POST reaches the pod with its body and query (kubectl create --raw)', async () => {
