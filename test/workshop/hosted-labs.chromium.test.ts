@@ -136,8 +136,9 @@ describe.skipIf(!hasChromium)(`hosted labs in Chromium${CHROMIUM_SKIP}`, () => {
 
     it("gives a second attendee their own lab and shell, and neither sees the other's terminal", async () => {
       await join(bob.page, joinUrl, BOB);
-      await typeLine(bob.page, 'echo "bob-was-here-$((6*7))"; whoami; ls /home');
-      const bobs = await waitForScreen(bob.page, /bob-was-here-42/);
+      // The last echo is the end marker: the screen is read once whoami and ls have printed, not before.
+      await typeLine(bob.page, 'echo "bob-was-here-$((6*7))"; whoami; ls /home; echo "listed-$((2*3))"');
+      const bobs = await waitForScreen(bob.page, /bob-was-here-42[\s\S]*listed-6/);
       expect(bobs).not.toMatch(/Fixed in|allow-frontend/);
       // Only bob's own home is in his view.
       expect(bobs).toMatch(new RegExp(`^${BOB}$`, 'm'));
